@@ -1,0 +1,1 @@
+"""Local-run and operator pieces: the `avenir` command, the embedded PostgreSQL, the local server."""

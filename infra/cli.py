@@ -1,0 +1,75 @@
+"""The `avenir` command: migrate, serve, clients, the nightly intelligence run."""
+import argparse
+import json
+import sys
+
+from shared.exceptions import AvenirError, Unavailable
+
+
+def cmd_migrate(args) -> int:
+    from shared import migrate
+
+    applied = migrate.migrate()
+    print(json.dumps({"applied": applied}))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from infra import serve
+
+    serve.run(args.port, workers=args.workers, threads=args.threads, host=args.host)
+    return 0
+
+
+def cmd_client_create(args) -> int:
+    from shared import clients
+
+    if args.internal:
+        client_id, key = clients.issue_internal_key(args.business_name, args.email, args.password)
+    else:
+        client_id, key = clients.create_client(args.business_name, args.email, args.password)
+    print(json.dumps({"client_id": str(client_id), "api_key": key}))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="avenir", description="Avenir lead backend: operator commands.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply schema/ to DATABASE_URL (idempotent)").set_defaults(run=cmd_migrate)
+
+    serve = sub.add_parser("serve", help="serve every route on one local port")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker")
+    serve.set_defaults(run=cmd_serve)
+
+    client = sub.add_parser("client", help="manage clients").add_subparsers(dest="client_command", required=True)
+    create = client.add_parser("create", help="create a client and print its API key once")
+    create.add_argument("--business-name", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--password")
+    create.add_argument("--internal", action="store_true", help="issue a fresh key for the internal client")
+    create.set_defaults(run=cmd_client_create)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except Unavailable as e:
+        cause = f": {e.__cause__}" if e.__cause__ else ""
+        print(f"avenir: error: {e.message}{cause}", file=sys.stderr)
+        return 2
+    except AvenirError as e:
+        details = f" {json.dumps(e.details)}" if e.details else ""
+        print(f"avenir: error: {e.message}{details}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

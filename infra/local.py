@@ -1,0 +1,65 @@
+"""`make run`: with DATABASE_URL unset, an embedded PostgreSQL 15 whose data lives in .avenir/
+(kept between runs); then migrate, make sure a demo client exists, print its key and a curl,
+and serve every route on port 8080 until Ctrl-C, then stop the database cleanly."""
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".avenir"
+DEMO_EMAIL = "owner@demo-roofing.ca"
+
+
+def demo_key() -> str:
+    """The demo client's key, kept in .avenir/demo.json (keys are stored hashed in the database)."""
+    from shared import clients, db
+
+    saved = STATE / "demo.json"
+    if saved.exists():
+        key = json.loads(saved.read_text())["api_key"]
+        if clients.authenticate(key):
+            return key
+    with db.transaction() as conn:
+        conn.run("DELETE FROM clients WHERE email = :email", email=DEMO_EMAIL)
+    client_id, key = clients.create_client("Demo Roofing Québec", DEMO_EMAIL)
+    saved.write_text(json.dumps({"client_id": str(client_id), "api_key": key}))
+    saved.chmod(0o600)
+    return key
+
+
+def main(port: int = 8080) -> int:
+    from infra import serve
+    from infra.pgcluster import LocalPostgres
+    from shared import migrate
+
+    cluster = None
+    if not os.environ.get("DATABASE_URL"):
+        STATE.mkdir(exist_ok=True)
+        cluster = LocalPostgres(STATE / "pg", port=int(os.environ.get("AVENIR_PG_PORT", "54329")))
+        if cluster.is_running():
+            cluster.stop()
+        print(f"Starting the embedded PostgreSQL in {cluster.root} (port {cluster.port})...", flush=True)
+        cluster.start()
+        os.environ["DATABASE_URL"] = cluster.create_database("avenir")
+    try:
+        applied = migrate.migrate()
+        print(f"Migrations applied: {applied or 'none (up to date)'}")
+        key = demo_key()
+        print(f"\nDemo client API key: {key}\n\nTry it:\n"
+              f"curl -s -X POST http://127.0.0.1:{port}/api/lead -H 'Content-Type: application/json' "
+              f"-H 'x-api-key: {key}' -d '{{\"name\": \"Olivia Park\", \"email\": \"olivia@parkhomes.ca\", "
+              f"\"message\": \"Our roof is leaking since this morning, can someone come today?\"}}'\n", flush=True)
+        print(f"Serving every route on http://127.0.0.1:{port} (Ctrl-C to stop)", flush=True)
+        serve.run(port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if cluster is not None:
+            print("Stopping the embedded PostgreSQL...", flush=True)
+            cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(os.environ.get("PORT", "8080"))))

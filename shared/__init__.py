@@ -1,0 +1,1 @@
+"""Avenir's thin data package: settings, database, HTTP plumbing and the domain modules every function imports."""

@@ -1,0 +1,120 @@
+"""The database connection: one pg8000 connection per thread, reused across warm invocations,
+re-opened after a failure; the transaction helper; the 503 path when PostgreSQL is unreachable."""
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+
+import pg8000.native
+from pg8000.exceptions import DatabaseError, InterfaceError
+
+from shared import settings
+from shared.exceptions import ConfigError, Unavailable
+
+log = logging.getLogger("avenir.db")
+_local = threading.local()
+
+# SQLSTATEs meaning "the server is not there or not taking work now": retry later (503).
+_UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01")
+
+Connection = pg8000.native.Connection
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a server error (pg8000 puts it in args[0]["C"])."""
+    if isinstance(error, DatabaseError) and error.args and isinstance(error.args[0], dict):
+        return error.args[0].get("C")
+    return None
+
+
+def is_unavailable(error: BaseException) -> bool:
+    if isinstance(error, (InterfaceError, OSError)):
+        return True
+    state = sqlstate(error)
+    return state is not None and state.startswith(_UNAVAILABLE_STATES)
+
+
+def connect(**overrides) -> Connection:
+    """A new connection with the configured settings; Unavailable when it cannot be opened."""
+    params = dict(settings.connection_params(), **overrides)
+    try:
+        conn = pg8000.native.Connection(timeout=30, application_name="avenir", **params)
+        conn.run(f"SET statement_timeout = {int(settings.statement_timeout_ms())}")
+        return conn
+    except ConfigError:
+        raise
+    except Exception as e:
+        if is_unavailable(e) or sqlstate(e) is not None:
+            log.warning("database connection failed: %s", type(e).__name__)
+            raise Unavailable() from e
+        raise
+
+
+def shared_connection() -> Connection:
+    """This thread's connection, opened on first use and kept while the runtime stays warm."""
+    key = repr(sorted((k, v) for k, v in settings.connection_params().items() if k != "ssl_context"))
+    conn = getattr(_local, "conn", None)
+    if conn is None or getattr(_local, "key", None) != key:
+        discard()
+        conn = _local.conn = connect()
+        _local.key = key
+    return conn
+
+
+def discard() -> None:
+    conn = getattr(_local, "conn", None)
+    _local.conn = None
+    if conn is not None:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def _begin(client_id) -> Connection:
+    """BEGIN on the shared connection; a connection that went stale while the runtime slept
+    (database restarted) is re-opened once, which is safe because nothing ran yet."""
+    for attempt in (1, 2):
+        conn = shared_connection()
+        try:
+            conn.run("BEGIN")
+            if client_id is not None:
+                conn.run("SELECT set_config('app.current_client_id', :client_id, true)", client_id=str(client_id))
+            return conn
+        except Exception as e:
+            discard()
+            if not is_unavailable(e):
+                raise
+            if attempt == 2:
+                raise Unavailable() from e
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def transaction(client_id=None) -> Iterator[Connection]:
+    """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
+    becomes Unavailable (503) and the connection is re-opened on next use. With a client_id the
+    transaction carries `app.current_client_id` for the row level security policies."""
+    conn = _begin(client_id)
+    try:
+        yield conn
+        conn.run("COMMIT")
+    except BaseException as e:
+        with contextlib.suppress(Exception):
+            conn.run("ROLLBACK")
+        if is_unavailable(e):
+            discard()
+            raise Unavailable() from e
+        raise
+
+
+def query(conn: Connection, sql: str, **params) -> list[dict]:
+    """Rows as dicts keyed by column name."""
+    rows = conn.run(sql, **params)
+    if not conn.columns:
+        return []
+    names = [c["name"] for c in conn.columns]
+    return [dict(zip(names, row)) for row in rows]
+
+
+def query_one(conn: Connection, sql: str, **params) -> dict | None:
+    rows = query(conn, sql, **params)
+    return rows[0] if rows else None

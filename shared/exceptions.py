@@ -1,0 +1,72 @@
+"""Every error the product can answer with: one class per status and code, turned into the
+contract's JSON envelope in exactly one place (shared/http.py)."""
+
+
+class AvenirError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, details: list | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+
+
+class InvalidJson(AvenirError):
+    status, code = 400, "invalid_json"
+
+
+class Unauthorized(AvenirError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AvenirError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AvenirError):
+    status, code = 404, "not_found"
+
+
+class MethodNotAllowed(AvenirError):
+    status, code = 405, "method_not_allowed"
+
+
+class Conflict(AvenirError):
+    status, code = 409, "conflict"
+
+
+class PayloadTooLarge(AvenirError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaType(AvenirError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ValidationFailed(AvenirError):
+    status, code = 422, "validation_error"
+
+
+class IdempotencyKeyReuse(AvenirError):
+    status, code = 422, "idempotency_key_reuse"
+
+
+class NotImplementedYet(AvenirError):
+    status, code = 501, "not_implemented"
+
+
+class Unavailable(AvenirError):
+    """The database cannot be reached (or answered that it is busy): retry later."""
+
+    status, code = 503, "unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "The database is unavailable; retry later.", **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(self.retry_after_seconds))
+
+
+class ConfigError(Unavailable):
+    """Connection settings are missing or malformed (bad DATABASE_URL, unreadable secret)."""

@@ -1,0 +1,82 @@
+"""Configuration, read from the environment in this one module: where the database is,
+how long a statement may run, how much to log."""
+import functools
+import json
+import os
+import ssl
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from shared.exceptions import ConfigError
+
+
+def log_level() -> str:
+    return os.environ.get("AVENIR_LOG_LEVEL", "INFO").upper()
+
+
+def statement_timeout_ms() -> int:
+    return int(os.environ.get("AVENIR_STATEMENT_TIMEOUT_MS", "5000"))
+
+
+def connection_params() -> dict:
+    """pg8000 keyword arguments from DATABASE_URL, else from the DATABASE_SECRET_ARN secret."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return params_from_url(url)
+    arn = os.environ.get("DATABASE_SECRET_ARN")
+    if arn:
+        return _params_from_secret(arn)
+    raise ConfigError("No database configured: set DATABASE_URL or DATABASE_SECRET_ARN.")
+
+
+def params_from_url(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise ConfigError("DATABASE_URL must look like postgresql://user:pass@host:port/db "
+                          f"(got scheme {parts.scheme or 'none'!r}, host {parts.hostname or 'none'!r}).")
+    try:
+        port = parts.port or 5432
+    except ValueError as e:
+        raise ConfigError(f"DATABASE_URL has an invalid port: {e}.") from None
+    params = {"host": parts.hostname, "port": port, "user": unquote(parts.username or "postgres"),
+              "password": unquote(parts.password) if parts.password else None,
+              "database": unquote(parts.path.lstrip("/")) or None}
+    sslmode = parse_qs(parts.query).get("sslmode", ["disable"])[0]
+    if sslmode in ("require", "verify-ca", "verify-full"):
+        context = ssl.create_default_context()
+        if sslmode == "require":
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        params["ssl_context"] = context
+    return params
+
+
+def params_from_secret_string(secret: str) -> dict:
+    """A secret holds either the URL or the JSON that RDS and Supabase store
+    (host, port, username, password, dbname)."""
+    text = secret.strip()
+    if text.startswith("postgres"):
+        return params_from_url(text)
+    try:
+        data = json.loads(text)
+        return {"host": data["host"], "port": int(data.get("port", 5432)), "user": data["username"],
+                "password": data.get("password"), "database": data.get("dbname") or data.get("database")}
+    except (ValueError, KeyError, TypeError) as e:
+        raise ConfigError("The database secret is neither a postgresql:// URL nor JSON with "
+                          f"host/port/username/password/dbname ({type(e).__name__}: {e}).") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _params_from_secret(arn: str, secrets_client=None) -> dict:
+    """Read once per cold start; boto3 is imported only on this path."""
+    if secrets_client is None:
+        import boto3
+
+        secrets_client = boto3.client("secretsmanager")
+    try:
+        secret = secrets_client.get_secret_value(SecretId=arn)["SecretString"]
+    except Exception as e:  # any AWS failure: missing secret, denied, throttled, no network
+        raise ConfigError(f"Cannot read the database secret {arn}: {type(e).__name__}: {e}") from None
+    return params_from_secret_string(secret)
+
+
+def clear_cache() -> None:
+    _params_from_secret.cache_clear()
