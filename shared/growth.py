@@ -1,0 +1,111 @@
+"""The growth brain's lessons from one lead's life: a `conversion` event when a lead is tagged
+Converted and a `reversion` event when that is undone. (The nightly engine writes its own events
+from shared/intelligence/.)"""
+import datetime
+import json
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+import pydantic
+
+from shared import db
+
+
+class ConversionSnapshot(pydantic.BaseModel):
+    lead_id: uuid.UUID
+    lead_name: str
+    initial_urgency: str | None
+    initial_tone: str | None
+    days_to_convert: int
+    touch_points: int
+    conversion_value: int | float | None
+    final_tag: Literal["Converted"] = "Converted"
+
+
+class ReversionSnapshot(pydantic.BaseModel):
+    lead_id: uuid.UUID
+    reason: str
+    previous_tag: Literal["Converted"] = "Converted"
+
+
+# A conversion tagged by hand is undone (reverted) now and then; this client's record so far.
+CLIENT_CONVERSION_RECORD = """
+SELECT count(*) FILTER (WHERE conversion_outcome) AS conversions,
+       count(*) FILTER (WHERE action_type = 'revert') AS reversions
+FROM lead_actions
+WHERE client_id = :client_id AND (conversion_outcome OR action_type = 'revert') AND id <> :action_id
+"""
+
+INSERT_EVENT = """
+INSERT INTO growth_brain (client_id, event_type, learning_snapshot, insight_text, confidence, created_at)
+VALUES (:client_id, :event_type, :snapshot::jsonb, :insight_text, :confidence, :created_at)
+RETURNING id
+"""
+
+# The prior behind conversion confidence: 19 kept conversions out of 20, i.e. 0.95.
+_PRIOR_KEPT, _PRIOR_TOTAL = 19, 20
+
+
+def days_to_convert(lead_since: datetime.datetime | None, converted_at: datetime.datetime) -> int:
+    """Whole days from the lead's `timestamp` to its conversion: floor(elapsed seconds / 86400),
+    never negative (0 when the lead has no timestamp)."""
+    if lead_since is None:
+        return 0
+    return max(0, int((converted_at - lead_since).total_seconds() // 86400))
+
+
+def conversion_confidence(conversions: int, reversions: int) -> Decimal:
+    """How sure the growth brain is that this conversion will stand.
+
+    A conversion is an outcome a person recorded, not an inference, so it starts high; but people
+    mis-click (that is what revert is for), so it is not 1. The estimate is the share of this
+    client's conversions that were not reverted, smoothed towards a prior of 19 kept out of 20:
+    (conversions - reversions + 19) / (conversions + 20), two decimals. A new client gets 0.95 (the
+    schema reference's value); a client who often reverts gets less.
+    """
+    kept = max(0, conversions - reversions)
+    return Decimal(kept + _PRIOR_KEPT) / Decimal(conversions + _PRIOR_TOTAL)
+
+
+def record_conversion(conn: db.Connection, *, client_id: uuid.UUID, action_id: uuid.UUID,
+                      converted_at: datetime.datetime, lead_id: uuid.UUID, lead_name: str,
+                      lead_since: datetime.datetime | None, initial_urgency: str | None,
+                      initial_tone: str | None, touch_points: int,
+                      conversion_value: float | None) -> uuid.UUID:
+    """One `conversion` event for the action `action_id` that tagged the lead Converted."""
+    days = days_to_convert(lead_since, converted_at)
+    snapshot = ConversionSnapshot(
+        lead_id=lead_id, lead_name=lead_name, initial_urgency=initial_urgency, initial_tone=initial_tone,
+        days_to_convert=days, touch_points=touch_points, conversion_value=_plain_number(conversion_value))
+    record = db.query_one(conn, CLIENT_CONVERSION_RECORD, client_id=client_id, action_id=action_id)
+    insight = (f'Lead "{lead_name}" converted in {days} {_plural(days, "day")} '
+               f'with {touch_points} {_plural(touch_points, "touch point")}')
+    return _insert(conn, client_id, "conversion", snapshot, insight,
+                   conversion_confidence(record["conversions"], record["reversions"]), converted_at)
+
+
+def record_reversion(conn: db.Connection, *, client_id: uuid.UUID, reverted_at: datetime.datetime,
+                     lead_id: uuid.UUID, lead_name: str, reason: str) -> uuid.UUID:
+    """One `reversion` event. Its confidence is 1: a person undid the conversion and said why;
+    nothing about it is inferred."""
+    snapshot = ReversionSnapshot(lead_id=lead_id, reason=reason)
+    insight = f'Lead "{lead_name}" was reverted from Converted to Active: {reason}'
+    return _insert(conn, client_id, "reversion", snapshot, insight, Decimal(1), reverted_at)
+
+
+def _insert(conn, client_id, event_type, snapshot: pydantic.BaseModel, insight: str,
+            confidence: Decimal, created_at) -> uuid.UUID:
+    row = db.query_one(conn, INSERT_EVENT, client_id=client_id, event_type=event_type,
+                       snapshot=json.dumps(snapshot.model_dump(mode="json")), insight_text=insight,
+                       confidence=confidence.quantize(Decimal("0.01")), created_at=created_at)
+    return row["id"]
+
+
+def _plain_number(value: float | None) -> int | float | None:
+    """5000.0 is written as 5000: the value a person typed, not a float artefact."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
