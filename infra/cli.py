@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except Unavailable as e:
-        cause = f": {e.__cause__}" if e.__cause__ else ""
-        print(f"avenir: error: {e.message}{cause}", file=sys.stderr)
+        reason = str(e.__cause__) if e.__cause__ else e.message
+        print(f"avenir: error: database unavailable: {reason}", file=sys.stderr)
         return 2
     except AvenirError as e:
         details = f" {json.dumps(e.details)}" if e.details else ""

@@ -53,7 +53,8 @@ class LocalPostgres:
         self.init()
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200 "
                    f"-c fsync={'on' if self.fsync else 'off'} {extra_options}")
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60", "-l", str(self.root / "postgres.log"),
+        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60",
+                   "-l", str(self.root / "postgres.log"),
                    "-o", options, "start"])
 
     def stop(self, mode: str = "fast") -> None:

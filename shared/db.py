@@ -1,7 +1,6 @@
 """The database connection: one pg8000 connection per thread, reused across warm invocations,
 re-opened after a failure; the transaction helper; the 503 path when PostgreSQL is unreachable."""
 import contextlib
-import logging
 import threading
 from collections.abc import Iterator
 
@@ -11,13 +10,16 @@ from pg8000.exceptions import DatabaseError, InterfaceError
 from shared import settings
 from shared.exceptions import ConfigError, Unavailable
 
-log = logging.getLogger("avenir.db")
 _local = threading.local()
 
 # SQLSTATEs meaning "the server is not there or not taking work now": retry later (503).
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01")
 
 Connection = pg8000.native.Connection
+
+# The role a client's transaction runs as: the reference's `authenticated` (Supabase's role for
+# signed-in callers), NOLOGIN, neither owner nor superuser, so its policies (schema/004, 008) apply.
+APP_ROLE = "authenticated"
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -45,7 +47,6 @@ def connect(**overrides) -> Connection:
         raise
     except Exception as e:
         if is_unavailable(e) or sqlstate(e) is not None:
-            log.warning("database connection failed: %s", type(e).__name__)
             raise Unavailable() from e
         raise
 
@@ -69,15 +70,26 @@ def discard() -> None:
             conn.close()
 
 
+def begin_statement(client_id=None) -> str:
+    """What opens a transaction. For a client: in the same round trip, switch to APP_ROLE for this
+    transaction only and name the client the row level security policies compare with. The id is
+    normalised by uuid.UUID, so only hex digits and dashes reach the SQL text; it is inlined
+    because a parameter would force the extended protocol and a second round trip."""
+    if client_id is None:
+        return "BEGIN"
+    client = uuid.UUID(str(client_id))
+    return (f"BEGIN; SELECT set_config('role', '{APP_ROLE}', true), "
+            f"set_config('app.current_client_id', '{client}', true)")
+
+
 def _begin(client_id) -> Connection:
     """BEGIN on the shared connection; a connection that went stale while the runtime slept
     (database restarted) is re-opened once, which is safe because nothing ran yet."""
+    statement = begin_statement(client_id)
     for attempt in (1, 2):
         conn = shared_connection()
         try:
-            conn.run("BEGIN")
-            if client_id is not None:
-                conn.run("SELECT set_config('app.current_client_id', :client_id, true)", client_id=str(client_id))
+            conn.run(statement)
             return conn
         except Exception as e:
             discard()
@@ -89,10 +101,7 @@ def _begin(client_id) -> Connection:
 
 
 @contextlib.contextmanager
-def transaction(client_id=None) -> Iterator[Connection]:
-    """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
-    becomes Unavailable (503) and the connection is re-opened on next use. With a client_id the
-    transaction carries `app.current_client_id` for the row level security policies."""
+def _transaction(client_id) -> Iterator[Connection]:
     conn = _begin(client_id)
     try:
         yield conn
@@ -106,13 +115,31 @@ def transaction(client_id=None) -> Iterator[Connection]:
         raise
 
 
+def transaction(client_id=None) -> contextlib.AbstractContextManager[Connection]:
+    """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
+    becomes Unavailable (503) and the connection is re-opened on next use.
+
+    With a client_id (the application path) the transaction runs as APP_ROLE with
+    `app.current_client_id` set: PostgreSQL's row level security then shows and accepts only that
+    client's leads, actions and growth events, whatever the WHERE clause says. Without one it is
+    the admin path: prefer the explicit `admin_transaction()`."""
+    return _transaction(client_id)
+
+
+def admin_transaction() -> contextlib.AbstractContextManager[Connection]:
+    """A transaction as the connecting role (the tables' owner, so row level security does not
+    apply), for the paths that cross clients on purpose: the API key lookup, key management, the
+    nightly job, the internal client's prospect routes, operators' commands."""
+    return _transaction(None)
+
+
 def query(conn: Connection, sql: str, **params) -> list[dict]:
     """Rows as dicts keyed by column name."""
     rows = conn.run(sql, **params)
     if not conn.columns:
         return []
     names = [c["name"] for c in conn.columns]
-    return [dict(zip(names, row)) for row in rows]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def query_one(conn: Connection, sql: str, **params) -> dict | None:

@@ -14,8 +14,17 @@ from typing import Any
 import pydantic
 
 from shared import clients, logs
-from shared.exceptions import (AvenirError, Forbidden, InvalidJson, MethodNotAllowed, NotFound,
-                               PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed)
+from shared.exceptions import (
+    AvenirError,
+    Forbidden,
+    InvalidJson,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 log = logging.getLogger("avenir.http")
 MAX_BODY_BYTES = 64 * 1024
@@ -126,11 +135,13 @@ def _pattern(path: str) -> re.Pattern:
 
 def serve(request: Request, routes: Routes) -> Response:
     """Run one request through its routes; every failure becomes the JSON envelope here."""
-    started = time.perf_counter()
+    started, cause = time.perf_counter(), None
     try:
         response = routes.dispatch(request)
     except AvenirError as e:
         response = error_response(e)
+        if e.status >= 500:
+            cause = f"{type(e.__cause__ or e).__name__}: {e.__cause__ or e.message}"
     except Exception:
         log.exception("unhandled error", extra={"fields": {"request_id": request.request_id}})
         response = error_response(AvenirError("Internal error; it has been logged."))
@@ -140,7 +151,8 @@ def serve(request: Request, routes: Routes) -> Response:
                request_id=request.request_id, route=f"{request.method} {request.path}",
                client_id=str(request.client.client_id) if request.client else None,
                key_prefix=request.client.key_prefix if request.client else None,
-               status=response.status, latency_ms=round((time.perf_counter() - started) * 1000, 2))
+               status=response.status, latency_ms=round((time.perf_counter() - started) * 1000, 2),
+               **({"cause": cause} if cause else {}))
     return response
 
 

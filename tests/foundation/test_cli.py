@@ -1,0 +1,119 @@
+"""`avenir migrate` and `avenir client create` as an operator runs them."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import uuid
+
+import pytest
+
+from infra.pgcluster import free_port
+from shared import clients
+
+AVENIR = [sys.executable, "-m", "infra.cli"]
+
+
+def avenir(*args, env=None):
+    return subprocess.run([*AVENIR, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **(env or {})))
+
+
+@pytest.fixture
+def empty_database(pg):
+    name = "empty_" + uuid.uuid4().hex[:8]
+    return pg.create_database(name)
+
+
+def schema_counts(database_url):
+    from shared import db
+    conn = db.connect()
+    try:
+        return conn.run("SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public'), "
+                        "(SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'), "
+                        "(SELECT count(*) FROM pg_policies), (SELECT count(*) FROM clients), "
+                        "(SELECT count(*) FROM schema_migrations)")[0]
+    finally:
+        conn.close()
+
+
+def test_migrate_applies_everything_once_and_is_a_no_op_the_second_time(empty_database):
+    first = avenir("migrate", env={"DATABASE_URL": empty_database})
+    assert first.returncode == 0, first.stderr
+    applied = json.loads(first.stdout)["applied"]
+    assert applied and applied == sorted(applied) and applied[0].startswith("001_")
+    os.environ["DATABASE_URL"] = empty_database
+    counts = schema_counts(empty_database)
+    second = avenir("migrate", env={"DATABASE_URL": empty_database})
+    assert second.returncode == 0 and json.loads(second.stdout) == {"applied": []}
+    assert schema_counts(empty_database) == counts
+
+
+def test_two_migrations_at_once_leave_one_copy_of_everything(empty_database):
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(avenir("migrate", env={"DATABASE_URL": empty_database})))
+               for _ in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    applied = [json.loads(r.stdout)["applied"] for r in results]
+    assert sorted(map(len, applied))[0] == 0  # one run did all the work, the other found nothing to do
+    os.environ["DATABASE_URL"] = empty_database
+    tables, _, _, internal_clients, _ = schema_counts(empty_database)
+    assert internal_clients == 1
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "mysql://root@localhost/db", "postgresql://postgres@127.0.0.1:{port}/x",
+                                 "postgresql://postgres@127.0.0.1:notaport/x"])
+def test_a_bad_database_url_gives_one_clear_line_and_a_non_zero_exit(url):
+    result = avenir("migrate", env={"DATABASE_URL": url.format(port=free_port())})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("avenir: error:"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_database_configured_is_a_clear_error():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_SECRET_ARN")}
+    result = subprocess.run([*AVENIR, "migrate"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_client_create_prints_the_key_once_and_stores_only_its_digest(database):
+    result = avenir("client", "create", "--business-name", "Toitures Laval", "--email", "info@toitures-laval.ca",
+                    "--password", "Tr3s-secret")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == {"client_id", "api_key"}
+    row = database.one("SELECT api_key, password_hash, is_test, is_internal FROM clients WHERE client_id = :c",
+                       c=uuid.UUID(out["client_id"]))
+    assert row["api_key"] == clients.key_digest(out["api_key"]) and out["api_key"] not in row["api_key"]
+    assert row["password_hash"].startswith("$2") and "Tr3s-secret" not in row["password_hash"]
+    assert row["is_test"] is False and row["is_internal"] is False
+    assert clients.authenticate(out["api_key"]).client_id == uuid.UUID(out["client_id"])
+
+
+@pytest.mark.parametrize("email,is_test", [("qa-TEST@renos.ca", True), ("owner@example.com", True),
+                                           ("owner@renos.ca", False)])
+def test_client_create_detects_test_clients_from_the_email(database, email, is_test):
+    out = json.loads(avenir("client", "create", "--business-name", "R", "--email", email).stdout)
+    assert database.scalar("SELECT is_test FROM clients WHERE client_id = :c", c=uuid.UUID(out["client_id"])) is is_test
+
+
+def test_client_create_refuses_a_duplicate_email_clearly(database):
+    avenir("client", "create", "--business-name", "A", "--email", "same@dup.ca")
+    result = avenir("client", "create", "--business-name", "B", "--email", "same@dup.ca")
+    assert result.returncode == 1 and "already exists" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_internal_key_is_issued_for_the_reference_internal_client(database):
+    out = json.loads(avenir("client", "create", "--business-name", "Avenir AI Solutions", "--email", "ops@avenir.ca",
+                            "--internal").stdout)
+    assert out["client_id"] == "00000000-0000-0000-0000-000000000001"
+    client = clients.authenticate(out["api_key"])
+    assert client.is_internal and client.client_id == clients.INTERNAL_CLIENT_ID
+    assert database.scalar("SELECT count(*) FROM clients WHERE is_internal") == 1
+
+
+def test_the_placeholder_key_never_authenticates(database):
+    assert clients.authenticate("internal-api-key-placeholder") is None

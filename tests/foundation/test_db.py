@@ -1,0 +1,36 @@
+"""The connection: reused while warm, re-opened after a failure, transactions all or nothing."""
+import pytest
+
+from shared import db
+
+
+def test_the_connection_is_reused_across_invocations(database):
+    with db.transaction() as first:
+        pass
+    with db.transaction() as second:
+        pass
+    assert first is second
+
+
+def test_a_connection_killed_under_the_runtime_is_reopened_on_next_use(database):
+    with db.transaction() as conn:
+        pid = conn.run("SELECT pg_backend_pid()")[0][0]
+    database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
+    with db.transaction() as conn:
+        assert conn.run("SELECT pg_backend_pid()")[0][0] != pid
+
+
+def test_a_failed_transaction_writes_nothing(database):
+    with pytest.raises(RuntimeError):
+        with db.transaction() as conn:
+            conn.run("INSERT INTO prospect_candidates (business_name) VALUES ('Half Written Inc')")
+            raise RuntimeError("fail after the first write")
+    assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE business_name = 'Half Written Inc'") == 0
+
+
+def test_a_client_transaction_carries_the_client_for_row_level_security(database, make_client):
+    client = make_client()
+    with db.transaction(client_id=client.client_id) as conn:
+        assert conn.run("SELECT current_setting('app.current_client_id')")[0][0] == str(client.client_id)
+    with db.transaction() as conn:
+        assert conn.run("SELECT current_setting('app.current_client_id', true)")[0][0] in (None, "")
