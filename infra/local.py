@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / ".avenir"
+STATE = Path(os.environ.get("AVENIR_STATE_DIR", ROOT / ".avenir"))
 DEMO_EMAIL = "owner@demo-roofing.ca"
 
 
@@ -33,7 +33,7 @@ def main(port: int = 8080) -> int:
     from infra.pgcluster import LocalPostgres
     from shared import migrate
 
-    cluster = None
+    cluster, owner_pid = None, os.getpid()
     if not os.environ.get("DATABASE_URL"):
         STATE.mkdir(exist_ok=True)
         cluster = LocalPostgres(STATE / "pg", port=int(os.environ.get("AVENIR_PG_PORT", "54329")))
@@ -55,7 +55,7 @@ def main(port: int = 8080) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if cluster is not None:
+        if cluster is not None and os.getpid() == owner_pid:  # not in gunicorn's forked workers
             print("Stopping the embedded PostgreSQL...", flush=True)
             cluster.stop()
     return 0
