@@ -22,7 +22,7 @@ def wait_for_port(port, process, timeout=30):
             return
         except OSError:
             if process.poll() is not None:
-                raise AssertionError(process.stdout.read() if process.stdout else "server exited")
+                raise AssertionError(process.stdout.read() if process.stdout else "server exited") from None
             time.sleep(0.2)
     raise AssertionError("server did not start")
 
