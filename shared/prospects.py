@@ -1,0 +1,343 @@
+"""Prospects: businesses whose answer to a test inquiry was scored, ranked by how much they need
+automation. The scoring formula, prospect identity (website host, else contact email), the
+batch upsert and the high-priority list, with their SQL."""
+import datetime
+import re
+import string
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import pydantic
+
+from shared import db
+from shared.exceptions import PayloadTooLarge
+
+MAX_BATCH = 1000
+HIGH_PRIORITY = 70  # automation_need_score from which a prospect is high priority (the partial index's bound)
+SCORING_LOCK = 7_236_501_205  # any constant: "a prospect batch is being written"
+
+Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Address = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+
+# --- identity keys (schema/006_prospect_identity.sql computes the same in SQL) ----------------
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_HOST_STEPS = [(re.compile(pattern), "") for pattern in (
+    r"^([a-z][a-z0-9+.-]*:)?//",  # scheme
+    r"[/?#].*$",                  # path, query, fragment
+    r"^.*@",                      # user info
+    r":[0-9]*$",                  # port
+    r"\.+$",                      # trailing dots of a fully qualified name
+    r"^www\.",
+)]
+
+
+def website_host(website: str) -> str | None:
+    """The host that identifies a prospect's website: `HTTPS://WWW.Example.ca:443/contact/?q=1`
+    and `example.ca` are both `example.ca`. Scheme, user info, port, path, query, fragment,
+    trailing dots and one leading `www.` are ignored; lower-casing is ASCII-only. The port is
+    ignored because a business is its host, whichever port a crawler happened to reach it on.
+    Mirrors SQL prospect_website_host()."""
+    host = website.strip().translate(_ASCII_LOWER)
+    for pattern, replacement in _HOST_STEPS:
+        host = pattern.sub(replacement, host, count=1)
+    return host or None
+
+
+def email_key(contact_email: str) -> str | None:
+    """A contact email compared case-insensitively (ASCII). Mirrors SQL prospect_email_key()."""
+    return contact_email.strip().translate(_ASCII_LOWER) or None
+
+
+# --- the scoring formula ---------------------------------------------------------------------
+
+class ResponseTest(pydantic.BaseModel):
+    """How the business answered our test inquiry."""
+    has_autoresponder: pydantic.StrictBool
+    # None: no answer at all (scores like a slow one).
+    response_time_ms: int | None = pydantic.Field(None, ge=0, strict=True)
+    is_personalized: pydantic.StrictBool
+    is_generic: pydantic.StrictBool
+
+
+@dataclass(frozen=True)
+class Score:
+    response_score: int
+    automation_need_score: int
+    high_priority: bool
+
+
+def score(test: ResponseTest) -> Score:
+    """The schema reference's formula:
+
+        response_score = (has_autoresponder ? 50 : 0)
+                       + (response_time_ms < 1000 ? 30 : response_time_ms < 5000 ? 15 : 0)   (null: 0)
+                       + (is_personalized ? 20 : is_generic ? 10 : 0)
+        automation_need_score = 100 - response_score
+        high priority when automation_need_score >= 70
+    """
+    speed = 0 if test.response_time_ms is None else 30 if test.response_time_ms < 1000 \
+        else 15 if test.response_time_ms < 5000 else 0
+    quality = 20 if test.is_personalized else 10 if test.is_generic else 0
+    response_score = (50 if test.has_autoresponder else 0) + speed + quality
+    need = 100 - response_score
+    return Score(response_score, need, need >= HIGH_PRIORITY)
+
+
+# --- POST /api/prospects/score ---------------------------------------------------------------
+
+class Prospect(pydantic.BaseModel):
+    business_name: Text
+    website: Address | None = None
+    contact_email: pydantic.EmailStr | None = None
+    form_url: Address | None = None
+    industry: Text | None = None
+    region: Text | None = None
+    language: Literal["en", "fr"] | None = None
+    test: ResponseTest
+
+    @pydantic.field_validator("website")
+    @classmethod
+    def _website_has_a_host(cls, website: str | None) -> str | None:
+        if website is not None and (any(c.isspace() for c in website) or "." not in (website_host(website) or "")):
+            raise ValueError(f"expected a website such as https://example.ca, got {website!r}")
+        return website
+
+
+class ScoreRequest(pydantic.BaseModel):
+    prospects: list[Prospect]
+
+
+class ScoreResult(pydantic.BaseModel):
+    id: uuid.UUID
+    business_name: str
+    response_score: int
+    automation_need_score: int
+    high_priority: bool
+    # True for the item that inserted the row; a later duplicate in the same batch, like any
+    # re-score of a stored prospect, says false (it updated that row).
+    created: bool
+
+
+class ScoreResponse(pydantic.BaseModel):
+    scored: int
+    results: list[ScoreResult]
+
+
+def check_batch_size(body: dict) -> None:
+    """413 before validation when the batch is over MAX_BATCH prospects."""
+    batch = body.get("prospects")
+    if isinstance(batch, list) and len(batch) > MAX_BATCH:
+        raise PayloadTooLarge(f"A batch holds at most {MAX_BATCH} prospects; got {len(batch)}. Split it.")
+
+
+# Taken first in every batch's transaction: two batches at once take turns, so the second one
+# sees the rows the first inserted and never duplicates them. Batches are rare (admin only).
+LOCK_BATCHES = "SELECT pg_advisory_xact_lock(:key)"
+
+# The stored prospects any incoming key points at, oldest first (the oldest wins a tie).
+MATCH_STORED = """
+SELECT id, prospect_website_host(website) AS host, prospect_email_key(contact_email) AS email
+FROM prospect_candidates
+WHERE prospect_website_host(website) = ANY(:hosts::text[])
+   OR prospect_email_key(contact_email) = ANY(:emails::text[])
+ORDER BY created_at, id
+"""
+
+INSERT_PROSPECTS = """
+INSERT INTO prospect_candidates (id, business_name, website, contact_email, form_url, industry, region,
+                                 language, response_score, automation_need_score, last_tested, created_at)
+SELECT id, business_name, website, contact_email, form_url, industry, region, coalesce(language, 'en'),
+       response_score, automation_need_score, statement_timestamp(), statement_timestamp()
+FROM unnest(:ids::uuid[], :business_names::text[], :websites::text[], :contact_emails::text[],
+            :form_urls::text[], :industries::text[], :regions::text[], :languages::text[],
+            :response_scores::numeric[], :automation_need_scores::numeric[])
+  AS t(id, business_name, website, contact_email, form_url, industry, region, language,
+       response_score, automation_need_score)
+"""
+
+# A re-score refreshes the scores, last_tested and the descriptive fields the batch gave (NULL:
+# not given, kept); contacted and created_at are never touched.
+UPDATE_PROSPECTS = """
+UPDATE prospect_candidates AS p
+SET business_name = t.business_name,
+    website = coalesce(t.website, p.website),
+    contact_email = coalesce(t.contact_email, p.contact_email),
+    form_url = coalesce(t.form_url, p.form_url),
+    industry = coalesce(t.industry, p.industry),
+    region = coalesce(t.region, p.region),
+    language = coalesce(t.language, p.language),
+    response_score = t.response_score,
+    automation_need_score = t.automation_need_score,
+    last_tested = statement_timestamp()
+FROM unnest(:ids::uuid[], :business_names::text[], :websites::text[], :contact_emails::text[],
+            :form_urls::text[], :industries::text[], :regions::text[], :languages::text[],
+            :response_scores::numeric[], :automation_need_scores::numeric[])
+  AS t(id, business_name, website, contact_email, form_url, industry, region, language,
+       response_score, automation_need_score)
+WHERE p.id = t.id
+"""
+
+_COLUMNS = ("business_name", "website", "contact_email", "form_url", "industry", "region", "language")
+_ARRAYS = dict(business_name="business_names", website="websites", contact_email="contact_emails",
+               form_url="form_urls", industry="industries", region="regions", language="languages")
+
+
+@dataclass(eq=False)  # rows are compared by identity
+class _Row:
+    """A prospect_candidates row as the batch will leave it."""
+    id: uuid.UUID
+    age: int  # creation order: stored rows first (oldest first), then the batch's new rows
+    is_new: bool
+    host: str | None
+    email: str | None
+    values: dict = field(default_factory=dict)  # columns this batch writes; None keeps a stored value
+    score: Score | None = None
+
+
+class _Rows:
+    """The rows the batch touches, found by host, else email, as single requests would find them."""
+
+    def __init__(self):
+        self.all: list[_Row] = []
+        self.by_host: dict[str, list[_Row]] = defaultdict(list)
+        self.by_email: dict[str, list[_Row]] = defaultdict(list)
+
+    def add(self, row: _Row) -> _Row:
+        self.all.append(row)
+        self._index(row)
+        return row
+
+    def find(self, host: str | None, email: str | None) -> _Row | None:
+        rows = (host and self.by_host.get(host)) or (email and self.by_email.get(email))
+        return min(rows, key=lambda r: r.age) if rows else None
+
+    def rekey(self, row: _Row, host: str | None, email: str | None) -> None:
+        if host and host != row.host:
+            if row.host:
+                self.by_host[row.host].remove(row)
+            row.host = host
+        if email and email != row.email:
+            if row.email:
+                self.by_email[row.email].remove(row)
+            row.email = email
+        self._index(row)
+
+    def _index(self, row: _Row) -> None:
+        if row.host and row not in self.by_host[row.host]:
+            self.by_host[row.host].append(row)
+        if row.email and row not in self.by_email[row.email]:
+            self.by_email[row.email].append(row)
+
+
+def score_batch(batch: list[Prospect]) -> ScoreResponse:
+    """Score and store a batch in one transaction, with a constant number of statements whatever
+    its size: LOCK_BATCHES, MATCH_STORED, then at most one INSERT_PROSPECTS and one UPDATE_PROSPECTS.
+    The batch ends exactly as if its prospects had been sent one by one, in order: a duplicate
+    inside the batch updates the row an earlier item found or created (later item wins)."""
+    keys = [(website_host(p.website) if p.website else None,
+             email_key(p.contact_email) if p.contact_email else None) for p in batch]
+    with db.transaction() as conn:
+        conn.run(LOCK_BATCHES, key=SCORING_LOCK)
+        stored = db.query(conn, MATCH_STORED, hosts=sorted({h for h, _ in keys if h}),
+                          emails=sorted({e for _, e in keys if e}))
+        rows = _Rows()
+        for age, found in enumerate(stored):
+            rows.add(_Row(found["id"], age, False, found["host"], found["email"]))
+        results = []
+        for prospect, (host, email) in zip(batch, keys, strict=True):
+            row = rows.find(host, email)
+            created = row is None
+            if created:
+                row = rows.add(_Row(uuid.uuid4(), len(rows.all), True, host, email))
+            else:
+                rows.rekey(row, host, email)
+            given = prospect.model_dump(include=set(_COLUMNS))
+            row.values.update({k: v for k, v in given.items() if v is not None or k not in row.values})
+            row.score = score(prospect.test)
+            results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
+                                       **vars(row.score)))
+        written = [row for row in rows.all if row.score is not None]
+        for statement, is_new in ((INSERT_PROSPECTS, True), (UPDATE_PROSPECTS, False)):
+            chosen = [row for row in written if row.is_new is is_new]
+            if chosen:
+                conn.run(statement, **_arrays(chosen))
+    return ScoreResponse(scored=len(results), results=results)
+
+
+def _arrays(rows: list[_Row]) -> dict:
+    """One array per column, for unnest()."""
+    arrays = {"ids": [row.id for row in rows],
+              "response_scores": [row.score.response_score for row in rows],
+              "automation_need_scores": [row.score.automation_need_score for row in rows]}
+    for column in _COLUMNS:
+        arrays[_ARRAYS[column]] = [row.values.get(column) for row in rows]
+    return arrays
+
+
+# --- GET /api/prospects ----------------------------------------------------------------------
+
+class ProspectQuery(pydantic.BaseModel):
+    """The list's query string; an unknown parameter is ignored."""
+    min_score: Decimal = pydantic.Field(Decimal(HIGH_PRIORITY), ge=0, le=100, allow_inf_nan=False)
+    contacted: bool = False
+    industry: Text | None = None
+    region: Text | None = None
+    limit: int = pydantic.Field(20, ge=1, le=500)
+
+
+class ProspectRow(pydantic.BaseModel):
+    id: uuid.UUID
+    business_name: str
+    website: str | None
+    contact_email: str | None
+    form_url: str | None
+    industry: str | None
+    region: str | None
+    language: str | None
+    response_score: int | float | None
+    automation_need_score: int | float | None
+    contacted: bool | None
+    last_tested: datetime.datetime | None
+    created_at: datetime.datetime | None
+
+    @pydantic.field_validator("response_score", "automation_need_score", mode="before")
+    @classmethod
+    def _plain_number(cls, value):
+        if isinstance(value, Decimal):  # NUMERIC(5,2): 70.00 -> 70, 72.50 -> 72.5
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
+
+
+class ProspectList(pydantic.BaseModel):
+    prospects: list[ProspectRow]
+
+
+# Needier first; among equals, by name. Industry and region match case-insensitively.
+_LIST = """
+SELECT id, business_name, website, contact_email, form_url, industry, region, language,
+       response_score, automation_need_score, contacted, last_tested, created_at
+FROM prospect_candidates
+WHERE {score_bound}
+  AND automation_need_score >= :min_score::numeric
+  AND contacted = :contacted
+  AND (:industry::text IS NULL OR lower(industry) = lower(:industry::text))
+  AND (:region::text IS NULL OR lower(region) = lower(:region::text))
+ORDER BY automation_need_score DESC, business_name, id
+LIMIT :limit
+"""
+# With min_score >= 70 the literal bound lets the planner prove the query is inside the partial
+# index idx_prospects_high_priority (a bound held only in a parameter cannot prove it).
+LIST_HIGH_PRIORITY = _LIST.format(score_bound=f"automation_need_score >= {HIGH_PRIORITY}")
+LIST_ANY_SCORE = _LIST.format(score_bound="true")
+
+
+def list_prospects(query: ProspectQuery) -> ProspectList:
+    sql = LIST_HIGH_PRIORITY if query.min_score >= HIGH_PRIORITY else LIST_ANY_SCORE
+    with db.transaction() as conn:
+        rows = db.query(conn, sql, **query.model_dump())
+    return ProspectList(prospects=[ProspectRow.model_validate(row) for row in rows])
