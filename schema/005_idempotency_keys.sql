@@ -1,0 +1,20 @@
+-- Idempotency-Key deliveries (POST /api/lead): the first response to a key, replayed for 24 hours
+-- to the same client sending the same body. Not in the schema reference: it is the intake's own
+-- bookkeeping. Rows older than 24 hours are dead (never replayed) and are purged in small batches by
+-- later keyed deliveries (shared/idempotency.py).
+CREATE TABLE public.idempotency_keys (
+  client_id        UUID NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+  route            TEXT NOT NULL,
+  idempotency_key  TEXT NOT NULL CHECK (char_length(idempotency_key) BETWEEN 1 AND 200),
+  request_hash     TEXT NOT NULL CHECK (request_hash ~ '^[0-9a-f]{64}$'),
+  response_status  INTEGER NOT NULL CHECK (response_status BETWEEN 200 AND 299),
+  response_body    JSON NOT NULL,
+  created_at       TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+  PRIMARY KEY (client_id, route, idempotency_key)
+);
+
+CREATE INDEX idx_idempotency_keys_created_at ON idempotency_keys(created_at);
+
+COMMENT ON TABLE public.idempotency_keys IS 'First response to each Idempotency-Key per client and route, replayed for 24 hours';
+COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 (hex) of the canonical JSON body: the same key with another body is refused';
+COMMENT ON COLUMN idempotency_keys.response_body IS 'JSON (not JSONB) so a replay is the same text, key order included';

@@ -1,0 +1,191 @@
+"""Lead intake: the request and response of POST /api/lead, and the one transaction that stores a
+lead — inserted when its email is new to the client, else updated in place with its history
+(tone, urgency, confidence) and a relationship insight — logged in lead_actions."""
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
+
+from shared import db, idempotency
+from shared.clients import Client
+from shared.enrichment import Enrichment, enrich, relationship_insight
+
+ROUTE = "POST /api/lead"
+
+
+class LeadRequest(BaseModel):
+    """The webhook body; unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    email: EmailStr
+    message: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    language: Literal["en", "fr"] | None = None
+
+
+class LeadEnrichment(BaseModel):
+    language: Literal["en", "fr"]
+    intent: Literal["quote_request", "appointment", "information", "support", "partnership",
+                    "job_application", "spam", "other"]
+    tone: Literal["Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"]
+    urgency: Literal["High", "Medium", "Low"]
+    confidence_score: float
+    ai_summary: str
+
+
+class LeadResponse(BaseModel):
+    lead_id: uuid.UUID
+    action: Literal["insert", "update"]
+    is_test: bool
+    enrichment: LeadEnrichment
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What to answer: 201 for an insert, 200 for an update; `replayed` for an Idempotency-Key repeat."""
+
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+def is_test_lead(client: Client, email: str) -> bool:
+    """The contract: a test client's leads, and any email containing "test" or ending with
+    "example.com" (case-insensitive), are test data."""
+    email = email.lower()
+    return client.is_test or "test" in email or email.endswith("example.com")
+
+
+# Both locks in one statement, in ascending id order, so two requests never wait on each other in
+# a cycle. The lookup that follows is a separate statement: its snapshot must be taken after the
+# locks are held, to see what the request we waited for committed.
+LOCK = """
+SELECT pg_advisory_xact_lock(lock_id)
+FROM (SELECT unnest(CAST(:lock_ids AS bigint[])) AS lock_id ORDER BY 1) AS ordered
+"""
+
+# The client's live lead with this email (the most recently updated, should older duplicates exist)
+# and, for a keyed delivery, the first response already given to its key.
+LOOKUP = """
+SELECT lead.id AS lead_id, lead.tone, lead.urgency, lead.confidence_score,
+       stored.request_hash, stored.response_status, stored.response_body
+FROM (SELECT) AS request
+LEFT JOIN LATERAL (
+  SELECT id, tone, urgency, confidence_score
+  FROM lead_memory
+  WHERE client_id = :client_id AND lower(email) = lower(:email) AND deleted IS NOT TRUE
+  ORDER BY last_updated DESC NULLS LAST, id
+  LIMIT 1
+) AS lead ON true""" + idempotency.STORED_RESPONSE
+
+# One clock reading after the locks are held orders the lead's history, its action and last_updated.
+_STAMP = """
+stamp AS (
+  SELECT at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso
+  FROM (SELECT clock_timestamp() AS at) AS clock
+)"""
+
+
+def _history_entry(value: str) -> str:
+    return f"jsonb_build_array(jsonb_build_object('value', {value}, 'timestamp', stamp.iso))"
+
+
+INSERT_LEAD = f"""
+WITH {_STAMP},
+lead AS (
+  INSERT INTO lead_memory (id, client_id, email, name, message, language, ai_summary, intent, tone,
+                           urgency, confidence_score, current_tag, archived, deleted, is_test,
+                           tone_history, urgency_history, confidence_history, timestamp, last_updated)
+  SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :intent, :tone,
+         :urgency, :confidence_score, 'Active', false, false, :is_test,
+         {_history_entry("CAST(:tone AS text)")},
+         {_history_entry("CAST(:urgency AS text)")},
+         {_history_entry("CAST(:confidence_score AS numeric)")},
+         stamp.at, stamp.at
+  FROM stamp
+  RETURNING id, client_id, timestamp AS at
+),
+action AS (
+  INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
+  SELECT id, client_id, 'insert', 'Active', :is_test, at FROM lead
+),
+{idempotency.RECORD_RESPONSE}
+SELECT id FROM lead
+"""
+
+# Only a lead still not deleted is updated: the tag route may delete it without taking our lock,
+# and then nothing is written here and the caller inserts a new lead instead.
+UPDATE_LEAD = f"""
+WITH {_STAMP},
+lead AS (
+  UPDATE lead_memory
+  SET message = :message, language = :language, ai_summary = :ai_summary, intent = :intent,
+      tone = :tone, urgency = :urgency, confidence_score = :confidence_score, is_test = :is_test,
+      tone_history = coalesce(tone_history, '[]'::jsonb) || {_history_entry("CAST(:tone AS text)")},
+      urgency_history = coalesce(urgency_history, '[]'::jsonb) || {_history_entry("CAST(:urgency AS text)")},
+      confidence_history = coalesce(confidence_history, '[]'::jsonb)
+                           || {_history_entry("CAST(:confidence_score AS numeric)")},
+      relationship_insight = :relationship_insight,
+      last_updated = stamp.at
+  FROM stamp
+  WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
+  RETURNING lead_memory.id, lead_memory.client_id, stamp.at
+),
+action AS (
+  INSERT INTO lead_actions (lead_id, client_id, action_type, is_test, timestamp)
+  SELECT id, client_id, 'update', :is_test, at FROM lead
+),
+{idempotency.RECORD_RESPONSE}
+SELECT id FROM lead
+"""
+
+
+def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | None = None) -> IntakeResult:
+    """Store one lead for `client` in one transaction and say what happened.
+
+    Requests for the same client and email (case-insensitive) take turns on an advisory lock, so
+    two first deliveries of a new email make one insert and one update, never two leads. A keyed
+    delivery also takes its key's lock: a repeat waits for the first and replays its response."""
+    enrichment = enrich(lead.name, lead.message, language=lead.language)
+    is_test = is_test_lead(client, lead.email)
+    lock_ids = [idempotency.advisory_lock_id("lead", str(client.client_id), lead.email.lower())]
+    if delivery is not None:
+        lock_ids.append(idempotency.lock_id(client.client_id, ROUTE, delivery.key))
+    params = {"client_id": client.client_id, "route": ROUTE, "email": lead.email, "name": lead.name,
+              "message": lead.message, "is_test": is_test,
+              "idempotency_key": delivery.key if delivery else None,
+              "request_hash": delivery.request_hash if delivery else None,
+              **enrichment.as_dict()}
+
+    with db.transaction(client_id=client.client_id) as conn:
+        conn.run(LOCK, lock_ids=lock_ids)
+        found = db.query_one(conn, LOOKUP, **params)
+        first = idempotency.replay(delivery, found)
+        if first is not None:
+            return IntakeResult(first.status, first.body, replayed=True)
+
+        if found["lead_id"] is not None:
+            previous = {"tone": found["tone"], "urgency": found["urgency"],
+                        "confidence_score": _float(found["confidence_score"])}
+            body = _response(found["lead_id"], "update", is_test, enrichment)
+            if conn.run(UPDATE_LEAD, **params, lead_id=found["lead_id"], response_status=200,
+                        response_body=json.dumps(body),
+                        relationship_insight=relationship_insight(previous, enrichment)):
+                return IntakeResult(200, body)
+
+        lead_id = uuid.uuid4()
+        body = _response(lead_id, "insert", is_test, enrichment)
+        conn.run(INSERT_LEAD, **params, lead_id=lead_id, response_status=201, response_body=json.dumps(body))
+        return IntakeResult(201, body)
+
+
+def _response(lead_id: uuid.UUID, action: str, is_test: bool, enrichment: Enrichment) -> dict:
+    return LeadResponse(lead_id=lead_id, action=action, is_test=is_test,
+                        enrichment=LeadEnrichment(**enrichment.as_dict())).model_dump(mode="json")
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
