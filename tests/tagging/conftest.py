@@ -10,7 +10,7 @@ from conftest import ClientKey
 
 from shared import clients
 
-# The seed's dashboard query: each lead with its latest action by timestamp.
+# The seed's dashboard query (each lead with its latest action by timestamp), over every tag.
 DASHBOARD = """
 SELECT lm.id, lm.current_tag, la.tag, la.timestamp AS last_action_time
 FROM lead_memory lm
@@ -21,7 +21,7 @@ LEFT JOIN LATERAL (
   ORDER BY timestamp DESC
   LIMIT 1
 ) la ON true
-WHERE lm.client_id = :client_id
+WHERE lm.client_id = :client_id AND lm.id = coalesce(:lead_id::uuid, lm.id)
 ORDER BY lm.timestamp DESC
 """
 
@@ -124,8 +124,8 @@ class Ledger:
             "AND event_type = coalesce(:event_type::text, event_type) ORDER BY created_at",
             lead_id=str(lead_id), event_type=event_type)
 
-    def dashboard(self, client_id) -> list[dict]:
-        return self.database.sql(DASHBOARD, client_id=client_id)
+    def dashboard(self, client_id, lead_id=None) -> list[dict]:
+        return self.database.sql(DASHBOARD, client_id=client_id, lead_id=lead_id)
 
     def counts(self, lead_id) -> tuple[int, int]:
         """(the lead's actions, its growth events): what a refused or no-op call must leave as it was."""
