@@ -1,0 +1,290 @@
+"""template.yaml deploys what the contract promises: cfn-lint finds no error in it, every contract
+route and the nightly schedule are wired to the right function, each handler it names imports,
+the functions read the database secret and only that secret, and the shared layer builds into the
+place Lambda imports it from."""
+import ast
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cfnlint.api import lint
+from cfnlint.config import ManualArgs
+from conftest import load_function
+
+from deploy import stack
+
+REGION = "ca-central-1"
+# What Lambda's python3.11 runtime already has, or what only the local server uses.
+NOT_SHIPPED = {"boto3", "botocore", "flask", "functions_framework", "werkzeug", "gunicorn"}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return stack.load()
+
+
+def lint_errors(text: str) -> list[str]:
+    matches = lint(text, config=ManualArgs(regions=[REGION]))
+    return [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches if m.rule.id[0] in "EW"]
+
+
+# --- cfn-lint -------------------------------------------------------------------------------
+
+def test_cfn_lint_finds_nothing_wrong_with_the_template():
+    result = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), "--regions", REGION, "--",
+                             str(stack.TEMPLATE)], capture_output=True, text=True, cwd=stack.ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# One template broken in several places at once; cfn-lint must name each breakage.
+BREAKAGES = [  # (text, replacement, rule, what the message quotes)
+    ("CodeUri: functions/rotate_key/", "CodeURI: functions/rotate_key/", "E3002", "'CodeURI'"),
+    ("Type: Schedule\n", "Type: Shedule\n", "E3030", "'Shedule'"),
+    ("Runtime: python3.11\n    Handler", "Runtime: python2.7\n    Handler", "E2533", "'python2.7'"),
+    ("RetentionInDays: !Ref LogRetentionDays\n", "RetentionInDays: 17\n", "E3030", "17 is not one of"),
+    ("Timeout: 29", "Timeout: half-a-minute", "E3012", "'half-a-minute'"),
+]
+
+
+def test_cfn_lint_reports_each_breakage_of_the_template():
+    text = stack.TEMPLATE.read_text()
+    for old, new, _, _ in BREAKAGES:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    errors = lint_errors(text)
+    for _, _, rule, quoted in BREAKAGES:
+        assert any(e.startswith(f"{rule} ") and quoted in e for e in errors), (rule, quoted, errors)
+
+
+PSEUDO_PARAMETERS = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+                     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+
+
+def dangling_references(template: dict) -> list[str]:
+    """Ref, GetAtt and ${} names that are neither a parameter, a resource nor a pseudo parameter
+    (cfn-lint does not follow them inside SAM resources)."""
+    known = set(template.get("Parameters", {})) | set(template["Resources"]) | PSEUDO_PARAMETERS
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key == "Ref":
+                    found.append(inner)
+                elif key == "Fn::GetAtt":
+                    found.append(inner[0])
+                elif key == "Fn::Sub":
+                    text, names = (inner[0], inner[1]) if isinstance(inner, list) else (inner, {})
+                    found.extend(n.split(".")[0] for n in re.findall(r"\$\{([^!}][^}]*)\}", text) if n not in names)
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+    walk({k: template.get(k) for k in ("Globals", "Resources", "Outputs")})
+    return sorted({name for name in found if name not in known})
+
+
+def test_every_reference_in_the_template_names_something_it_declares(template):
+    assert dangling_references(template) == []
+
+
+def test_a_reference_to_nothing_is_caught():
+    broken = stack.load(stack.TEMPLATE.read_text().replace("ApiId: !Ref HttpApi", "ApiId: !Ref NoSuchApi", 1))
+    assert dangling_references(broken) == ["NoSuchApi"]
+
+
+# --- functions and routes -------------------------------------------------------------------
+
+def test_the_template_has_one_function_per_contract_folder(template):
+    folders = sorted(f.folder for f in stack.functions(template))
+    assert folders == sorted(stack.CONTRACT_ROUTES)
+    for function in stack.functions(template):
+        props = function.properties
+        assert props["CodeUri"] == f"functions/{function.folder}/"
+        assert props["Handler"] == "main.handler"
+        assert props["Runtime"] == "python3.11"
+        assert {"Ref": "SharedLayer"} in props["Layers"], function.logical_id
+
+
+def test_every_contract_route_is_on_the_one_http_api_exactly(template):
+    apis = [name for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::HttpApi"]
+    assert apis == ["HttpApi"]
+    events = [(f.folder, e["Properties"]) for f in stack.functions(template)
+              for e in f.events.values() if e["Type"] == "HttpApi"]
+    routes = [(p["Method"].upper(), p["Path"]) for _, p in events]
+    assert len(routes) == len(set(routes)), f"a route is declared twice: {routes}"
+    assert set(routes) == set().union(*stack.CONTRACT_ROUTES.values())
+    for folder, props in events:
+        assert (props["Method"].upper(), props["Path"]) in stack.CONTRACT_ROUTES[folder]
+        assert props["ApiId"] == {"Ref": "HttpApi"}
+        assert props.get("PayloadFormatVersion", "2.0") == "2.0"  # what shared/http.py reads
+
+
+def test_daily_intelligence_runs_every_night_at_six_utc(template):
+    schedules = stack.function_for(template, "daily_intelligence").schedules()
+    assert len(schedules) == 1
+    (nightly,) = schedules
+    expression = nightly.get("Schedule") or nightly.get("ScheduleExpression")
+    assert expression == stack.NIGHTLY_CRON
+    assert nightly.get("Enabled", True) is True and nightly.get("State", "ENABLED") == "ENABLED"
+    assert nightly.get("ScheduleExpressionTimezone", "UTC") == "UTC"
+    others = [f.logical_id for f in stack.functions(template) if f.folder != "daily_intelligence" and f.schedules()]
+    assert others == []
+
+
+@pytest.mark.parametrize("folder", sorted(stack.CONTRACT_ROUTES))
+def test_the_handler_the_template_names_imports_and_is_callable(template, folder):
+    module_name, attribute = stack.function_for(template, folder).properties["Handler"].rsplit(".", 1)
+    assert module_name == "main"
+    if not (stack.ROOT / "functions" / folder / "main.py").exists():
+        pytest.fail(f"functions/{folder}/main.py, named by template.yaml, does not exist")
+    module = load_function(folder)
+    assert callable(getattr(module, attribute))
+
+
+# --- configuration, permissions, limits -----------------------------------------------------
+
+def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(template):
+    parameter = template["Parameters"]["DatabaseSecretArn"]
+    assert parameter["Type"] == "String" and "Default" not in parameter
+    secret = {"Ref": "DatabaseSecretArn"}
+    for function in stack.functions(template):
+        props = function.properties
+        assert props["Environment"]["Variables"]["DATABASE_SECRET_ARN"] == secret
+        assert "DATABASE_URL" not in props["Environment"]["Variables"]
+        assert "Role" not in props, "a hand-made role would bypass the policy checked here"
+        for policy in props["Policies"]:
+            assert _grants_only_the_secret(policy, secret), (function.logical_id, policy)
+        assert any("AWSSecretsManagerGetSecretValuePolicy" in p or "Statement" in p for p in props["Policies"])
+
+
+def _grants_only_the_secret(policy, secret) -> bool:
+    if isinstance(policy, dict) and set(policy) == {"AWSSecretsManagerGetSecretValuePolicy"}:
+        return policy["AWSSecretsManagerGetSecretValuePolicy"] == {"SecretArn": secret}
+    if isinstance(policy, dict) and "Statement" in policy:
+        return all(s["Effect"] == "Allow" and s["Action"] in ("secretsmanager:GetSecretValue",
+                                                              ["secretsmanager:GetSecretValue"])
+                   and s["Resource"] in (secret, [secret]) for s in policy["Statement"])
+    return False  # managed policies and other templates grant more than the one secret
+
+
+def test_the_http_api_throttles_every_route(template):
+    settings = template["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"]
+    params = stack.parameter_values(template, DatabaseSecretArn="arn")
+    burst = int(stack.resolve(settings["ThrottlingBurstLimit"], params))
+    rate = float(stack.resolve(settings["ThrottlingRateLimit"], params))
+    assert 0 < rate <= burst
+
+
+def test_timeouts_fit_api_gateway_and_the_nightly_job_gets_longer(template):
+    timeouts = {f.folder: f.properties["Timeout"] for f in stack.functions(template)}
+    memory = {f.folder: f.properties["MemorySize"] for f in stack.functions(template)}
+    http_only = {k: v for k, v in timeouts.items() if k != "daily_intelligence"}
+    assert max(http_only.values()) <= 29, "API Gateway HTTP APIs give up on an integration after 30 s"
+    assert timeouts["daily_intelligence"] >= 5 * max(http_only.values())
+    assert all(128 <= m <= 10240 for m in memory.values())
+
+
+def test_every_function_logs_to_a_group_with_retention(template):
+    resources = template["Resources"]
+    for function in stack.functions(template):
+        group = function.properties["LoggingConfig"]["LogGroup"]["Ref"]
+        assert resources[group]["Type"] == "AWS::Logs::LogGroup"
+        assert "RetentionInDays" in resources[group]["Properties"], group
+    groups = [r["Properties"].get("LogGroupName") for r in resources.values() if r["Type"] == "AWS::Logs::LogGroup"]
+    assert len(groups) == len(set(map(json.dumps, groups))), "two functions share a log group"
+
+
+def test_the_outputs_give_the_api_url(template):
+    url = template["Outputs"]["ApiUrl"]["Value"]["Fn::Sub"]
+    assert url.startswith("https://${HttpApi}.execute-api.${AWS::Region}.")
+    assert template["Outputs"]["LeadWebhookUrl"]["Value"]["Fn::Sub"].endswith("/api/lead")
+
+
+# --- the shared layer -----------------------------------------------------------------------
+
+def layer(template) -> dict:
+    (resource,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::LayerVersion"]
+    return resource
+
+
+def test_the_shared_package_ships_once_as_a_layer_built_by_make(template):
+    resource = layer(template)
+    assert resource["Properties"]["ContentUri"].rstrip("/") == "shared"
+    assert resource["Metadata"]["BuildMethod"] == "makefile"
+    makefile = stack.ROOT / resource["Metadata"]["ContextPath"] / "Makefile"
+    assert re.search(r"^build-SharedLayer:", makefile.read_text(), re.M)
+    for function in stack.functions(template):
+        shipped = [p.name for p in (stack.ROOT / "functions" / function.folder).glob("*")
+                   if p.name != "__pycache__"]
+        assert "shared" not in shipped, f"functions/{function.folder} carries its own copy of shared/"
+
+
+def test_the_layer_build_puts_shared_where_lambda_imports_it_from(template, tmp_path):
+    """Run the layer's make target the way sam build does (working directory = a copy of the
+    ContentUri, ARTIFACTS_DIR set), without downloading wheels, then import every handler with
+    the function folder first on sys.path and the layer's python/ next, as Lambda orders them."""
+    resource = layer(template)
+    scratch, artifacts = tmp_path / "scratch", tmp_path / "artifacts"
+    shutil.copytree(stack.ROOT / resource["Properties"]["ContentUri"], scratch)
+    makefile = stack.ROOT / resource["Metadata"]["ContextPath"] / "Makefile"
+    subprocess.run(["make", "-s", "-f", str(makefile), "build-SharedLayer", f"ARTIFACTS_DIR={artifacts}",
+                    "PIP_INSTALL=true"], cwd=scratch, check=True, capture_output=True)
+    assert (artifacts / "python" / "shared" / "http.py").is_file()
+    assert not list((artifacts / "python" / "shared").rglob("__pycache__"))
+    folders = sorted(f.folder for f in stack.functions(template)
+                     if (stack.ROOT / "functions" / f.folder / "main.py").exists())
+    probe = """
+import importlib, json, os, sys
+rest = [p for p in sys.path if p and p != sys.argv[1]]  # the standard library and site-packages
+result = {}
+for folder in sys.argv[2:]:
+    sys.path[:] = [sys.argv[1] + "/functions/" + folder, os.environ["LAYER_PYTHON"]] + rest
+    for name in [m for m in sys.modules if m == "main" or m == "shared" or m.startswith("shared.")]:
+        del sys.modules[name]
+    main = importlib.import_module("main")
+    result[folder] = [callable(main.handler), sys.modules["shared"].__file__]
+print(json.dumps(result))
+"""
+    env = dict(os.environ, LAYER_PYTHON=str(artifacts / "python"))
+    out = subprocess.run([sys.executable, "-c", probe, str(stack.ROOT), *folders], env=env, cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    for folder, (callable_handler, shared_file) in json.loads(out.stdout).items():
+        assert callable_handler, folder
+        assert shared_file.startswith(str(artifacts / "python" / "shared")), (folder, shared_file)
+
+
+def test_the_layer_requirements_cover_every_package_the_code_imports(template):
+    listed = {_normal(re.split(r"[\[=<>~! ;]", line.strip())[0])
+              for line in (stack.ROOT / "infra" / "layer" / "requirements.txt").read_text().splitlines()
+              if line.strip() and not line.lstrip().startswith("#")}
+    distributions = importlib.metadata.packages_distributions()
+    sources = list((stack.ROOT / "shared").rglob("*.py")) + list((stack.ROOT / "functions").glob("*/main.py"))
+    missing = {}
+    for path in sources:
+        for module in _top_level_imports(path) - set(sys.stdlib_module_names) - NOT_SHIPPED - {"shared"}:
+            dists = {_normal(d) for d in distributions.get(module, [module])}
+            if not dists & listed:
+                missing.setdefault(module, []).append(str(path.relative_to(stack.ROOT)))
+    assert missing == {}, f"imported but not in infra/layer/requirements.txt: {missing}"
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
