@@ -2,6 +2,7 @@
 how long a statement may run, how much to log."""
 import functools
 import json
+import logging
 import os
 import ssl
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -66,16 +67,25 @@ def params_from_secret_string(secret: str) -> dict:
 
 @functools.lru_cache(maxsize=4)
 def _params_from_secret(arn: str, secrets_client=None) -> dict:
-    """Read once per cold start; boto3 is imported only on this path."""
-    if secrets_client is None:
-        import boto3
-
-        secrets_client = boto3.client("secretsmanager")
+    """Read once per cold start; boto3 is imported only on this path. A failure is not cached:
+    it is logged with its cause, answered as a 503 that names neither the secret nor the cause,
+    and the next request reads the secret again."""
     try:
-        secret = secrets_client.get_secret_value(SecretId=arn)["SecretString"]
-    except Exception as e:  # any AWS failure: missing secret, denied, throttled, no network
-        raise ConfigError(f"Cannot read the database secret {arn}: {type(e).__name__}: {e}") from None
-    return params_from_secret_string(secret)
+        if secrets_client is None:
+            import boto3
+
+            secrets_client = boto3.client("secretsmanager")
+        try:
+            secret = secrets_client.get_secret_value(SecretId=arn)["SecretString"]
+        except Exception as e:  # any AWS failure: missing secret, denied, throttled, no network
+            raise ConfigError(f"Cannot read the database secret {arn}: {type(e).__name__}: {e}") from None
+        return params_from_secret_string(secret)
+    except ConfigError as e:
+        from shared import logs  # here, not at the top: shared.logs imports this module
+
+        logs.event(logging.getLogger("avenir.settings"), "database secret unusable", level=logging.ERROR,
+                   secret_arn=arn, error=e.message)
+        raise ConfigError("The database settings cannot be read; retry later.") from None
 
 
 def clear_cache() -> None:
