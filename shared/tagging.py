@@ -95,8 +95,9 @@ class Change:
 def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | None = None) -> TagResponse:
     """Move the client's lead to `tag`. The same tag again changes and writes nothing; a Converted
     lead leaves Converted only through revert (409 otherwise)."""
+    lead_uuid = _parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
-        lead = _lock(conn, client, lead_id)
+        lead = _lock(conn, client, lead_uuid)
         if tag == lead.current_tag:
             return TagResponse(lead_id=lead.id, previous_tag=lead.current_tag, current_tag=tag,
                                changed=False, action_id=None)
@@ -117,8 +118,9 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
 def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
     """Undo a conversion: the Converted lead becomes Active (not archived, not deleted), with the
     reason logged on a `revert` action and a `reversion` growth event. 409 unless Converted."""
+    lead_uuid = _parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
-        lead = _lock(conn, client, lead_id)
+        lead = _lock(conn, client, lead_uuid)
         if lead.current_tag != "Converted":
             raise Conflict(f"Only a Converted lead can be reverted; lead {lead.id} is {lead.current_tag}.")
         change = _record(conn, lead, "Active", "revert", reason=reason)
@@ -128,17 +130,23 @@ def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
                           action_id=change.action_id)
 
 
-def _lock(conn: db.Connection, client: Client, lead_id: str) -> Lead:
-    """The client's lead, row-locked until the transaction ends. A malformed id, a missing lead
-    and another client's lead are one and the same 404, so ids of other clients cannot be probed."""
-    not_found = NotFound("No lead with this id for this API key.")
+# A malformed id, a missing lead and another client's lead are one and the same 404, so that
+# nobody can tell whether an id belongs to another client.
+_NOT_FOUND = "No lead with this id for this API key."
+
+
+def _parse_lead_id(lead_id: str) -> uuid.UUID:
     try:
-        lead_uuid = uuid.UUID(lead_id)
+        return uuid.UUID(lead_id)
     except (ValueError, TypeError, AttributeError):
-        raise not_found from None
-    row = db.query_one(conn, LOCK_LEAD, lead_id=lead_uuid, client_id=client.client_id)
+        raise NotFound(_NOT_FOUND) from None
+
+
+def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID) -> Lead:
+    """The client's lead, row-locked until the transaction ends."""
+    row = db.query_one(conn, LOCK_LEAD, lead_id=lead_id, client_id=client.client_id)
     if row is None:
-        raise not_found
+        raise NotFound(_NOT_FOUND)
     return Lead(id=row["id"], name=row["name"], since=row["timestamp"], current_tag=row["current_tag"],
                 initial_urgency=row["initial_urgency"], initial_tone=row["initial_tone"])
 
