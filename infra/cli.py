@@ -2,6 +2,7 @@
 import argparse
 import json
 import sys
+import uuid
 
 from shared.exceptions import AvenirError, Unavailable
 
@@ -32,6 +33,26 @@ def cmd_client_create(args) -> int:
     return 0
 
 
+def cmd_client_rotate_key(args) -> int:
+    from shared import clients
+
+    rotated = clients.rotate_key(args.client, rotated_by="cli")
+    print(json.dumps(rotated.model_dump(mode="json")))
+    return 0
+
+
+def cmd_openapi(args) -> int:
+    from infra import openapi
+
+    text = json.dumps(openapi.document(), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w") as out:
+            out.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="avenir", description="Avenir lead backend: operator commands.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -52,6 +73,13 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--password")
     create.add_argument("--internal", action="store_true", help="issue a fresh key for the internal client")
     create.set_defaults(run=cmd_client_create)
+    rotate = client.add_parser("rotate-key", help="issue a new API key for a client; the old one stops working")
+    rotate.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    rotate.set_defaults(run=cmd_client_rotate_key)
+
+    spec = sub.add_parser("openapi", help="write the OpenAPI 3.1 document of the HTTP API")
+    spec.add_argument("--output", default="openapi.json", help="file to write, or - for stdout")
+    spec.set_defaults(run=cmd_openapi)
     return top
 
 

@@ -1,5 +1,7 @@
-"""Clients and their API keys: creation, authentication by key digest, the internal client.
-Keys are stored only as `sha256:<hex>`; a legacy plaintext key authenticates once and is upgraded."""
+"""Clients and their API keys: creation, authentication by key digest, rotation, the internal
+client. Keys are stored only as `sha256:<hex>`; a legacy plaintext key authenticates once and is
+upgraded. Key lookups cross clients by nature, so they use the admin transaction."""
+import datetime
 import hashlib
 import re
 import secrets
@@ -7,10 +9,11 @@ import uuid
 from dataclasses import dataclass
 
 import bcrypt
+import pydantic
 from pg8000.exceptions import DatabaseError
 
 from shared import db
-from shared.exceptions import Conflict, ValidationFailed
+from shared.exceptions import Conflict, NotFound, Unauthorized, ValidationFailed
 
 INTERNAL_CLIENT_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
 PLACEHOLDER_KEY = "internal-api-key-placeholder"
@@ -37,6 +40,12 @@ def key_digest(key: str) -> str:
 
 def key_fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def stored_key_fingerprint(stored: str) -> str:
+    """The fingerprint of the key a `clients.api_key` value stands for: a digest already holds it,
+    a legacy plaintext key (or the reference's placeholder) is hashed here."""
+    return stored[len("sha256:"):][:12] if stored.startswith("sha256:") else key_fingerprint(stored)
 
 
 def key_prefix(key: str) -> str:
@@ -73,7 +82,7 @@ def authenticate(key: str) -> Client | None:
     """The client owning `key`, or None. The reference's placeholder key never authenticates."""
     if key == PLACEHOLDER_KEY or len(key) > 500:
         return None
-    with db.transaction() as conn:
+    with db.admin_transaction() as conn:
         row = db.query_one(conn, AUTHENTICATE, digest=key_digest(key), plain=key)
         if row is None:
             return None
@@ -93,7 +102,7 @@ def create_client(business_name: str, email: str, password: str | None = None) -
     client_id, key = uuid.uuid4(), new_api_key()
     password_hash = hash_password(password or secrets.token_urlsafe(24))
     try:
-        with db.transaction() as conn:
+        with db.admin_transaction() as conn:
             conn.run(INSERT_CLIENT, client_id=client_id, business_name=business_name, email=email,
                      password_hash=password_hash, api_key=key_digest(key), is_test=is_test_email(email))
     except DatabaseError as e:
@@ -113,7 +122,60 @@ ON CONFLICT (client_id) DO UPDATE SET api_key = EXCLUDED.api_key, is_internal = 
 def issue_internal_key(business_name: str, email: str, password: str | None = None) -> tuple[uuid.UUID, str]:
     """A fresh key for the reference's internal client (created if absent)."""
     key = new_api_key()
-    with db.transaction() as conn:
+    with db.admin_transaction() as conn:
         conn.run(ISSUE_INTERNAL_KEY, client_id=INTERNAL_CLIENT_ID, business_name=business_name, email=email,
                  password_hash=hash_password(password or secrets.token_urlsafe(24)), api_key=key_digest(key))
     return INTERNAL_CLIENT_ID, key
+
+
+class RotatedKey(pydantic.BaseModel):
+    """A rotation's answer: the new key, shown this once; the old one no longer authenticates."""
+    client_id: uuid.UUID
+    api_key: str = pydantic.Field(description="The new API key. Store it now: it is never shown again.")
+    rotated_at: datetime.datetime
+
+
+# The client's row, locked until the rotation commits: a second rotation waits here and then
+# reads the row as the first one left it.
+LOCK_CLIENT_KEY = "SELECT api_key FROM clients WHERE client_id = :client_id FOR UPDATE"
+
+# The new digest and the audit row in one statement, both stamped with one clock reading taken
+# after the lock is held.
+ROTATE_KEY = """
+WITH rotated AS (
+  UPDATE clients SET api_key = :new_digest, last_rotated = clock_timestamp()
+  WHERE client_id = :client_id
+  RETURNING client_id, last_rotated
+)
+INSERT INTO api_key_rotation_log (client_id, old_key_fingerprint, new_key_fingerprint, rotated_at,
+                                  reason, rotated_by)
+SELECT client_id, :old_fingerprint, :new_fingerprint, last_rotated, 'manual', :rotated_by FROM rotated
+RETURNING rotated_at
+"""
+
+
+def rotate_key(client_id: uuid.UUID, presented_key: str | None = None, rotated_by: str = "api") -> RotatedKey:
+    """Replace the client's key; the old one stops working when this commits, `last_rotated` is
+    set and api_key_rotation_log gets one row of fingerprints. With `presented_key` (the route) the
+    rotation happens only while that key is still the client's once its row is locked, so of two
+    rotations racing with one key exactly one wins and the other is a 401. Without it (an
+    operator) whatever key the client has is replaced; an unknown client is a 404."""
+    new_key = new_api_key()
+    with db.admin_transaction() as conn:
+        row = db.query_one(conn, LOCK_CLIENT_KEY, client_id=client_id)
+        if row is None:
+            raise NotFound(f"No client with id {client_id}.")
+        stored = row["api_key"]
+        if presented_key is not None and not _is_current_key(stored, presented_key):
+            raise Unauthorized("Unknown or rotated API key.")
+        rotated_at = conn.run(ROTATE_KEY, client_id=client_id, new_digest=key_digest(new_key),
+                              old_fingerprint=stored_key_fingerprint(stored),
+                              new_fingerprint=key_fingerprint(new_key), rotated_by=rotated_by)[0][0]
+    return RotatedKey(client_id=client_id, api_key=new_key, rotated_at=rotated_at)
+
+
+def _is_current_key(stored: str, presented: str) -> bool:
+    if presented == PLACEHOLDER_KEY:
+        return False
+    expected = key_digest(presented) if stored.startswith("sha256:") else presented
+    return secrets.compare_digest(stored.encode(), expected.encode())

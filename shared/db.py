@@ -1,7 +1,9 @@
 """The database connection: one pg8000 connection per thread, reused across warm invocations,
-re-opened after a failure; the transaction helper; the 503 path when PostgreSQL is unreachable."""
+re-opened after a failure; the two transaction paths (one client's, under row level security, and
+the explicit cross-client admin path); the 503 path when PostgreSQL is unreachable."""
 import contextlib
 import threading
+import uuid
 from collections.abc import Iterator
 
 import pg8000.native
