@@ -1,0 +1,46 @@
+"""Daily intelligence: the nightly growth insight run (EventBridge or Cloud Scheduler), and the
+same run on demand with POST /api/intelligence/run (internal client only)."""
+from shared import http, intelligence
+
+SCHEDULE_PATH = "/schedule"
+
+
+def run(req: http.Request) -> http.Response:
+    http.authenticate_internal(req)
+    body = req.parse(intelligence.RunRequest, data={} if not req.body.strip() else None)
+    summary = intelligence.run_daily(body.date or intelligence.today(), body.client_id)
+    return http.ok(summary.model_dump(mode="json"))
+
+
+def scheduled(req: http.Request) -> http.Response:
+    """06:00 UTC: analyse the day that just ended (see intelligence.scheduled_run_date)."""
+    summary = intelligence.run_daily(intelligence.scheduled_run_date(req.scheduled_event.get("time")))
+    return http.ok(summary.model_dump(mode="json"))
+
+
+ROUTES = http.Routes({("POST", "/api/intelligence/run"): run, ("SCHEDULE", SCHEDULE_PATH): scheduled})
+
+
+def daily_intelligence(request):  # functions-framework target (a Flask request)
+    return http.serve_flask(request, ROUTES)
+
+
+def daily_intelligence_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
+    event = {"id": cloud_event["id"], "source": cloud_event["source"], "time": cloud_event.get("time")}
+    request = http.Request(method="SCHEDULE", path=SCHEDULE_PATH, headers={}, scheduled_event=event,
+                           request_id=str(cloud_event["id"]))
+    _raise_when_failed(http.serve(request, ROUTES).status)
+
+
+def handler(event, context):  # AWS Lambda: API Gateway HTTP API v2, or the EventBridge schedule
+    result = http.serve_lambda(event, ROUTES)
+    if "rawPath" not in event and event.get("detail-type"):
+        _raise_when_failed(result["statusCode"])
+    return result
+
+
+def _raise_when_failed(status: int) -> None:
+    """A scheduler sees a failed run (database unavailable, ...) only as an exception, and then
+    retries it; a run that merely lists failed clients has logged them and is not retried."""
+    if status >= 500:
+        raise RuntimeError(f"daily intelligence run failed with status {status}; see the log")

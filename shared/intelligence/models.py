@@ -1,0 +1,164 @@
+"""The shapes at the edges of the daily intelligence run: the request, the summary, the facts read
+for one client, and the learning snapshots written to growth_brain."""
+import datetime
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+import pydantic
+
+Trend = Literal["increasing", "decreasing", "stable"]
+PatternType = Literal["urgency_increasing", "volume_spike", "volume_drop", "stale_follow_ups",
+                      "conversion_rate_falling"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RunRequest(pydantic.BaseModel):
+    """POST /api/intelligence/run: both fields optional; unknown fields are ignored."""
+
+    date: datetime.date | None = None
+    client_id: uuid.UUID | None = None
+
+    @pydantic.field_validator("date", mode="before")
+    @classmethod
+    def _plain_date(cls, value):
+        if value is not None and not (isinstance(value, str) and _ISO_DATE.match(value)):
+            raise ValueError("expected a date as YYYY-MM-DD")
+        return value
+
+
+class RunSummary(pydantic.BaseModel):
+    """The response of the route and what the CLI prints. clients_processed counts the clients
+    whose rows were written; the others are in failed_clients."""
+
+    run_date: datetime.date
+    clients_processed: int
+    events_written: int
+    failed_clients: list[uuid.UUID]
+
+
+# --- learning snapshots (each also carries run_date) ----------------------------------------
+
+class EngagementMetrics(pydantic.BaseModel):
+    total_leads: int
+    active_leads: int
+    avg_confidence: float
+    high_urgency_pct: float
+    conversion_rate: float
+
+
+class EngagementSnapshot(pydantic.BaseModel):
+    overall_score: int = pydantic.Field(ge=0, le=100)
+    trend: Trend
+    period: Literal["last_30_days"] = "last_30_days"
+    metrics: EngagementMetrics
+    run_date: datetime.date
+
+
+class UrgencyDistribution(pydantic.BaseModel):
+    High: int
+    Medium: int
+    Low: int
+
+
+class UrgencyTrendSnapshot(pydantic.BaseModel):
+    high_urgency_pct: float
+    previous_high_urgency_pct: float
+    trend: Trend
+    distribution: UrgencyDistribution
+    run_date: datetime.date
+
+
+class HighValueLead(pydantic.BaseModel):
+    lead_id: uuid.UUID
+    probability: float
+
+
+class ConversionPredictionSnapshot(pydantic.BaseModel):
+    predicted_conversions: int
+    prediction_window: Literal["next_30_days"] = "next_30_days"
+    confidence: float
+    based_on: int
+    high_value_leads: list[HighValueLead]
+    recommended_actions: list[str]
+    run_date: datetime.date
+
+
+class PatternSnapshot(pydantic.BaseModel):
+    pattern_type: PatternType
+    affected_leads: int
+    time_period: str
+    confidence: float
+    recommendation: str
+    run_date: datetime.date
+
+
+@dataclass(frozen=True)
+class GrowthEvent:
+    """One growth_brain row to write: the snapshot is already plain JSON-able data."""
+
+    event_type: str
+    snapshot: dict
+    insight_text: str
+    confidence: Decimal
+
+
+# --- what the runner reads for one client ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """Counted leads created in a 30-day window, by their current tag and enrichment."""
+
+    leads: int = 0
+    active: int = 0  # tag Active or Follow-Up
+    converted: int = 0  # tag Converted
+    confidence_sum: Decimal = Decimal(0)
+    confidence_count: int = 0  # leads with a confidence_score
+    high: int = 0  # urgency High
+
+
+@dataclass(frozen=True)
+class Week:
+    """Counted leads created in a 7-day window, by urgency."""
+
+    leads: int = 0
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+
+
+@dataclass(frozen=True)
+class ModelGroup:
+    """A client's counted leads created before the window's end sharing one initial urgency and
+    tone: how many, how many stand converted, how many are still open."""
+
+    urgency: str | None
+    tone: str | None
+    leads: int
+    conversions: int
+    open_leads: int
+
+
+@dataclass(frozen=True)
+class OpenLead:
+    lead_id: uuid.UUID
+    probability: float
+
+
+@dataclass
+class ClientFacts:
+    """Everything the set-based reads know about one client for one run date."""
+
+    client_id: uuid.UUID
+    last_30d: Period = field(default_factory=Period)
+    previous_30d: Period = field(default_factory=Period)
+    last_7d: Week = field(default_factory=Week)
+    previous_7d: Week = field(default_factory=Week)
+    tones: dict[str, int] = field(default_factory=dict)  # lower-case tone -> leads, last 30 days
+    conversions_30d: int = 0  # net conversion actions (conversions - reverts), last 30 days
+    conversions_previous_30d: int = 0  # the same, the 30 days before
+    stale_follow_ups: int = 0
+    model: list[ModelGroup] = field(default_factory=list)
+    top_open_leads: list[OpenLead] = field(default_factory=list)

@@ -1,0 +1,103 @@
+"""Patterns worth telling an owner, pure: each rule looks at one client's facts and returns a
+`pattern_detected` event or None. The rules and their confidences are written in the package
+docstring (shared/intelligence/__init__.py)."""
+import datetime
+from collections.abc import Callable
+from fractions import Fraction
+
+from shared.intelligence.metrics import URGENCY_TREND_CHANGE, _count, _percent
+from shared.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
+from shared.intelligence.numbers import (
+    confidence,
+    counts_z,
+    evidence_confidence,
+    proportions_z,
+    ratio,
+    rises_by_more_than,
+)
+
+MIN_WEEK_LEADS = 3  # urgency: both weeks need at least this many leads
+VOLUME_RATIO = Fraction(3, 2)  # a spike is at least 1.5x the week before; a drop at most half of it
+VOLUME_MIN_CHANGE = 3  # ... and at least 3 leads apart
+STALE_CONFIDENCE = 0.95  # a count of untouched leads, not an estimate
+MIN_MONTH_LEADS = 5  # conversion rate: both 30-day windows need at least this many leads
+MIN_PREVIOUS_CONVERSIONS = 2  # ... and the earlier window at least this many conversions
+CONVERSION_DROP_RATIO = Fraction(3, 4)  # falling: at most 3/4 of the earlier rate
+CONVERSION_MIN_DROP = Fraction(5, 100)  # ... and at least 5 points lower
+
+
+def _event(pattern_type: str, affected: int, period: str, level, recommendation: str, insight: str,
+           run_date: datetime.date) -> GrowthEvent:
+    level = confidence(level)
+    snapshot = PatternSnapshot(pattern_type=pattern_type, affected_leads=affected, time_period=period,
+                               confidence=float(level), recommendation=recommendation, run_date=run_date)
+    return GrowthEvent("pattern_detected", snapshot.model_dump(mode="json"), insight, level)
+
+
+def urgency_increasing(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    week, before = facts.last_7d, facts.previous_7d
+    if week.leads < MIN_WEEK_LEADS or before.leads < MIN_WEEK_LEADS:
+        return None
+    if not rises_by_more_than(week.high, week.leads, before.high, before.leads, URGENCY_TREND_CHANGE):
+        return None
+    now_pct, before_pct = ratio(week.high, week.leads), ratio(before.high, before.leads)
+    z = proportions_z(week.high, week.leads, before.high, before.leads)
+    return _event(
+        "urgency_increasing", week.high, "last_7_days", evidence_confidence(z),
+        "Increase follow-up frequency: answer high-urgency leads within the hour.",
+        f"Urgency is rising: {_percent(now_pct)} of this week's leads were high urgency against "
+        f"{_percent(before_pct)} the week before ({_count(week.high, 'urgent lead')} waiting on you).",
+        run_date)
+
+
+def lead_volume(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    now, before = facts.last_7d.leads, facts.previous_7d.leads
+    level = evidence_confidence(counts_z(now, before))
+    if now >= VOLUME_RATIO * before and now - before >= VOLUME_MIN_CHANGE:
+        return _event(
+            "volume_spike", now, "last_7_days", level,
+            "Make sure every new lead gets an answer the same day while volume is high.",
+            f"Lead volume jumped: {_count(now, 'lead')} this week against {before} the week before.",
+            run_date)
+    if now <= before / 2 and before - now >= VOLUME_MIN_CHANGE:
+        return _event(
+            "volume_drop", before - now, "last_7_days", level,
+            "Check that your contact form, ads and listings are still bringing people in.",
+            f"Lead volume dropped: {_count(now, 'lead')} this week against {before} the week before "
+            f"({before - now} fewer).", run_date)
+    return None
+
+
+def stale_follow_ups(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    stale = facts.stale_follow_ups
+    if not stale:
+        return None
+    return _event(
+        "stale_follow_ups", stale, "more_than_7_days", STALE_CONFIDENCE,
+        "Call or email these Follow-Up leads this week, or archive the ones that went cold.",
+        f"{_count(stale, 'lead')} tagged Follow-Up {'has' if stale == 1 else 'have'} not been touched "
+        f"for over 7 days.", run_date)
+
+
+def conversion_rate_falling(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    now_leads, before_leads = facts.last_30d.leads, facts.previous_30d.leads
+    now_conv, before_conv = max(0, facts.conversions_30d), max(0, facts.conversions_previous_30d)
+    if now_leads < MIN_MONTH_LEADS or before_leads < MIN_MONTH_LEADS or before_conv < MIN_PREVIOUS_CONVERSIONS:
+        return None
+    now_rate, before_rate = Fraction(now_conv, now_leads), Fraction(before_conv, before_leads)
+    if now_rate > CONVERSION_DROP_RATIO * before_rate or before_rate - now_rate < CONVERSION_MIN_DROP:
+        return None
+    z = proportions_z(before_conv, before_leads, now_conv, now_leads)
+    return _event(
+        "conversion_rate_falling", facts.last_30d.active, "last_30_days", evidence_confidence(z),
+        "Review how quickly and how personally open leads are answered; call the warmest ones back first.",
+        f"Conversions are falling: {_percent(ratio(now_conv, now_leads))} of the last 30 days' leads "
+        f"converted against {_percent(ratio(before_conv, before_leads))} the 30 days before.", run_date)
+
+
+RULES: list[Callable[[ClientFacts, datetime.date], GrowthEvent | None]] = [
+    urgency_increasing, lead_volume, stale_follow_ups, conversion_rate_falling]
+
+
+def detect(facts: ClientFacts, run_date: datetime.date) -> list[GrowthEvent]:
+    return [event for rule in RULES if (event := rule(facts, run_date)) is not None]

@@ -1,0 +1,126 @@
+"""The daily run: read every client's facts with a fixed number of set-based statements, compute
+each client's events (pure), then replace the run date's rows, one client's failure isolated."""
+import datetime
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from shared import db, logs
+from shared.exceptions import AvenirError, NotFound, ValidationFailed
+from shared.intelligence import metrics, patterns, store
+from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
+
+log = logging.getLogger("avenir.intelligence")
+WRITE_CHUNK = 200  # clients whose rows are replaced together in one transaction
+
+Progress = Callable[[str], None]
+
+
+def today() -> datetime.date:
+    """The default run date of an on-demand run: today (UTC), windows ending tonight at 24:00 UTC,
+    so everything received so far counts; the nightly run replaces it once the day is over."""
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def scheduled_run_date(event_time: str | None) -> datetime.date:
+    """The nightly run (06:00 UTC) analyses the day that just ended: the UTC date of the
+    scheduler's event time, minus one day (today's, when the event carries no time)."""
+    moment = datetime.datetime.now(datetime.UTC)
+    if event_time:
+        moment = datetime.datetime.fromisoformat(event_time)
+        moment = moment.astimezone(datetime.UTC) if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return moment.date() - datetime.timedelta(days=1)
+
+
+def client_events(facts: ClientFacts, model: metrics.ConversionModel, run_date: datetime.date) -> list[GrowthEvent]:
+    """One client's rows for the run date: the four metrics, then one row per pattern found."""
+    return [metrics.engagement_score(facts, run_date), metrics.urgency_trend(facts, run_date),
+            metrics.tone_distribution(facts, run_date), metrics.conversion_prediction(facts, model, run_date),
+            *patterns.detect(facts, run_date)]
+
+
+def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
+              progress: Progress | None = None) -> RunSummary:
+    """Run the daily intelligence for every non-test client (or the one named) for `run_date`."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    if run_date > today():
+        raise ValidationFailed("The run date is in the future.", details=[
+            {"field": "date", "message": f"expected a date up to {today().isoformat()}, got {run_date.isoformat()}"}])
+    windows = store.Windows.for_run_date(run_date)
+    failed: dict[uuid.UUID, None] = {}
+
+    def fail(client: uuid.UUID, stage: str, error: Exception) -> None:
+        failed[client] = None
+        logs.event(log, "daily intelligence: client failed", level=logging.ERROR, run_date=run_date.isoformat(),
+                   client_id=str(client), stage=stage, error=type(error).__name__, sqlstate=db.sqlstate(error))
+
+    with db.admin_transaction() as conn:
+        store.begin_job(conn, read_only=True)
+        client_ids = _clients(conn, client_id)
+        facts = store.read_facts(conn, client_ids, client_id, windows) if client_ids else {}
+        models = {}
+        for client in client_ids:
+            try:
+                models[client] = metrics.ConversionModel(facts[client].model)
+            except Exception as e:  # one client's bad data must not stop the others
+                fail(client, "model", e)
+        probabilities = {(client, group.urgency, group.tone): model.probability(group.urgency, group.tone)
+                         for client, model in models.items() for group in facts[client].model if group.open_leads}
+        top = {}
+        if probabilities:
+            top = store.read_top_open_leads(conn, probabilities, client_id, windows, metrics.TOP_LEADS)
+    say(f"daily intelligence {run_date}: read {len(client_ids)} clients in {time.perf_counter() - started:.2f} s")
+
+    events: dict[uuid.UUID, list[GrowthEvent]] = {}
+    for client, model in models.items():
+        try:
+            facts[client].top_open_leads = top.get(client, [])
+            events[client] = client_events(facts[client], model, run_date)
+        except Exception as e:
+            fail(client, "compute", e)
+
+    written, processed = 0, 0
+    chunks = [dict(list(events.items())[i:i + WRITE_CHUNK]) for i in range(0, len(events), WRITE_CHUNK)]
+    for chunk in chunks:
+        try:
+            written += _replace(run_date, chunk)
+            processed += len(chunk)
+        except AvenirError:
+            raise
+        except Exception:  # some client's rows broke the chunk: replace each on its own to find it
+            for client, client_rows in chunk.items():
+                try:
+                    written += _replace(run_date, {client: client_rows})
+                    processed += 1
+                except AvenirError:
+                    raise
+                except Exception as e:
+                    fail(client, "write", e)
+        say(f"daily intelligence {run_date}: written {processed + len(failed)}/{len(client_ids)} clients")
+
+    summary = RunSummary(run_date=run_date, clients_processed=processed, events_written=written,
+                         failed_clients=sorted(failed, key=str))
+    logs.event(log, "daily intelligence: run finished", run_date=run_date.isoformat(), clients=len(client_ids),
+               clients_processed=processed, events_written=written, failed_clients=len(failed),
+               duration_ms=round((time.perf_counter() - started) * 1000, 1))
+    return summary
+
+
+def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[uuid.UUID]:
+    rows = store.clients_to_run(conn, client_id)
+    if client_id is not None:
+        if not rows:
+            raise NotFound(f"No client with id {client_id}.")
+        if rows[0]["is_test"]:
+            raise ValidationFailed("Test clients are never analysed.", details=[
+                {"field": "client_id", "message": f"{client_id} is a test client"}])
+    return [row["client_id"] for row in rows]
+
+
+def _replace(run_date: datetime.date, events: dict[uuid.UUID, list[GrowthEvent]]) -> int:
+    """These clients' rows for the run date, replaced in one transaction."""
+    with db.admin_transaction() as conn:
+        store.begin_job(conn)
+        return store.replace_events(conn, run_date, events)

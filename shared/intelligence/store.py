@@ -1,0 +1,284 @@
+"""The SQL of the daily run: a fixed number of set-based reads (GROUP BY client_id) over every
+client at once, and the replacement of one run date's rows. Counted leads everywhere: not test,
+not deleted, of the clients being run, created before the window's end."""
+import dataclasses
+import datetime
+import json
+import uuid
+from decimal import Decimal
+
+from shared import db
+from shared.intelligence.models import ClientFacts, GrowthEvent, ModelGroup, OpenLead, Period, Week
+
+DAILY_EVENT_TYPES = ("engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
+                     "pattern_detected")
+
+
+@dataclasses.dataclass(frozen=True)
+class Windows:
+    """The run date's windows as UTC instants; every window is [start, end)."""
+
+    end: datetime.datetime  # run date + 1 day, 00:00 UTC
+    start_7d: datetime.datetime
+    start_14d: datetime.datetime
+    start_30d: datetime.datetime
+    start_60d: datetime.datetime
+
+    @classmethod
+    def for_run_date(cls, run_date: datetime.date) -> "Windows":
+        end = datetime.datetime.combine(run_date + datetime.timedelta(days=1), datetime.time(), datetime.UTC)
+        return cls(end=end, **{f"start_{n}d": end - datetime.timedelta(days=n) for n in (7, 14, 30, 60)})
+
+    def params(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+# The job's own statements may run longer than the API's default statement timeout.
+JOB_SETTINGS = "SET LOCAL statement_timeout = '120s'; SET LOCAL work_mem = '64MB'"
+READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+CLIENTS = """
+SELECT client_id, coalesce(is_test, false) AS is_test
+FROM clients
+WHERE (CAST(:client_id AS uuid) IS NULL AND NOT coalesce(is_test, false)) OR client_id = CAST(:client_id AS uuid)
+ORDER BY client_id
+"""
+
+# The clients being run: every non-test client, or the one named.
+_RUN_CLIENTS = """
+run_clients AS (
+  SELECT client_id FROM clients
+  WHERE CASE WHEN CAST(:client_id AS uuid) IS NULL THEN NOT coalesce(is_test, false)
+             ELSE client_id = CAST(:client_id AS uuid) END
+)"""
+
+_COUNTED = """
+  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false)
+  AND l.current_tag IS DISTINCT FROM 'Deleted'
+  AND l.timestamp < :end
+"""
+
+# Leads created in the last 60 days, counted per 30- and 7-day window.
+WINDOW_COUNTS = f"""
+WITH {_RUN_CLIENTS},
+counted AS (
+  SELECT l.client_id, l.current_tag, l.urgency, l.confidence_score,
+         l.timestamp >= :start_30d AS last_30d, l.timestamp < :start_30d AS previous_30d,
+         l.timestamp >= :start_7d AS last_7d, l.timestamp >= :start_14d AND l.timestamp < :start_7d AS previous_7d
+  FROM lead_memory l JOIN run_clients USING (client_id)
+  WHERE {_COUNTED} AND l.timestamp >= :start_60d
+)
+SELECT client_id,
+  count(*) FILTER (WHERE last_30d) AS leads_30d,
+  count(*) FILTER (WHERE last_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_30d,
+  count(*) FILTER (WHERE last_30d AND current_tag = 'Converted') AS converted_30d,
+  coalesce(sum(confidence_score) FILTER (WHERE last_30d), 0) AS confidence_sum_30d,
+  count(confidence_score) FILTER (WHERE last_30d) AS confidence_count_30d,
+  count(*) FILTER (WHERE last_30d AND urgency = 'High') AS high_30d,
+  count(*) FILTER (WHERE previous_30d) AS leads_prev_30d,
+  count(*) FILTER (WHERE previous_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_prev_30d,
+  count(*) FILTER (WHERE previous_30d AND current_tag = 'Converted') AS converted_prev_30d,
+  coalesce(sum(confidence_score) FILTER (WHERE previous_30d), 0) AS confidence_sum_prev_30d,
+  count(confidence_score) FILTER (WHERE previous_30d) AS confidence_count_prev_30d,
+  count(*) FILTER (WHERE previous_30d AND urgency = 'High') AS high_prev_30d,
+  count(*) FILTER (WHERE last_7d) AS leads_7d,
+  count(*) FILTER (WHERE last_7d AND urgency = 'High') AS high_7d,
+  count(*) FILTER (WHERE last_7d AND urgency = 'Medium') AS medium_7d,
+  count(*) FILTER (WHERE last_7d AND urgency = 'Low') AS low_7d,
+  count(*) FILTER (WHERE previous_7d) AS leads_prev_7d,
+  count(*) FILTER (WHERE previous_7d AND urgency = 'High') AS high_prev_7d,
+  count(*) FILTER (WHERE previous_7d AND urgency = 'Medium') AS medium_prev_7d,
+  count(*) FILTER (WHERE previous_7d AND urgency = 'Low') AS low_prev_7d
+FROM counted
+GROUP BY client_id
+"""
+
+TONE_COUNTS = f"""
+WITH {_RUN_CLIENTS}
+SELECT l.client_id, lower(l.tone) AS tone, count(*) AS leads
+FROM lead_memory l JOIN run_clients USING (client_id)
+WHERE {_COUNTED} AND l.timestamp >= :start_30d AND l.tone IS NOT NULL AND l.tone <> ''
+GROUP BY 1, 2
+"""
+
+# Net conversions (conversion actions minus reverts) of counted leads per 30-day window.
+CONVERSION_COUNTS = f"""
+WITH {_RUN_CLIENTS}
+SELECT l.client_id,
+  count(*) FILTER (WHERE a.conversion_outcome AND a.timestamp >= :start_30d)
+    - count(*) FILTER (WHERE a.action_type = 'revert' AND a.timestamp >= :start_30d) AS conversions_30d,
+  count(*) FILTER (WHERE a.conversion_outcome AND a.timestamp < :start_30d)
+    - count(*) FILTER (WHERE a.action_type = 'revert' AND a.timestamp < :start_30d) AS conversions_prev_30d
+FROM lead_actions a
+JOIN lead_memory l ON l.id = a.lead_id
+JOIN run_clients r ON r.client_id = l.client_id
+WHERE {_COUNTED} AND (a.conversion_outcome OR a.action_type = 'revert')
+  AND a.timestamp >= :start_60d AND a.timestamp < :end
+GROUP BY l.client_id
+"""
+
+# Follow-Up leads created over 7 days ago with no action in the last 7 days.
+STALE_FOLLOW_UPS = f"""
+WITH {_RUN_CLIENTS}
+SELECT l.client_id, count(*) AS stale_follow_ups
+FROM lead_memory l JOIN run_clients USING (client_id)
+WHERE {_COUNTED} AND l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false)
+  AND l.timestamp < :start_7d
+  AND NOT EXISTS (SELECT 1 FROM lead_actions a
+                  WHERE a.lead_id = l.id AND a.timestamp >= :start_7d AND a.timestamp < :end)
+GROUP BY l.client_id
+"""
+
+# Each counted lead's standing outcome at the window's end: the last of its conversion and
+# reversion events (lead_actions and growth_brain, which record the same events) decides.
+_LEADS_WITH_OUTCOME = f"""
+{_RUN_CLIENTS},
+counted AS (
+  SELECT l.id, l.client_id, l.confidence_score, l.timestamp,
+         coalesce(nullif(l.urgency_history -> 0 ->> 'value', ''), l.urgency, '') AS urgency,
+         coalesce(nullif(l.tone_history -> 0 ->> 'value', ''), l.tone, '') AS tone,
+         l.current_tag IN ('Active', 'Follow-Up') AND NOT coalesce(l.archived, false) AS open
+  FROM lead_memory l JOIN run_clients USING (client_id)
+  WHERE {_COUNTED}
+)"""
+
+MODEL_GROUPS = f"""
+WITH {_LEADS_WITH_OUTCOME},
+outcome_events AS (
+  SELECT a.lead_id::text AS lead_id, a.timestamp AS at, coalesce(a.conversion_outcome, false) AS converted
+  FROM lead_actions a
+  WHERE (a.conversion_outcome OR a.action_type = 'revert')
+    AND a.timestamp < :end
+  UNION ALL
+  SELECT g.learning_snapshot ->> 'lead_id', g.created_at, g.event_type = 'conversion'
+  FROM growth_brain g
+  WHERE g.event_type IN ('conversion', 'reversion')
+    AND g.created_at < :end
+),
+standing AS (
+  SELECT DISTINCT ON (lead_id) lead_id, converted
+  FROM outcome_events
+  WHERE lead_id IS NOT NULL
+  ORDER BY lead_id, at DESC, converted
+)
+SELECT c.client_id, c.urgency, c.tone, count(*) AS leads,
+       count(*) FILTER (WHERE s.converted) AS conversions,
+       count(*) FILTER (WHERE c.open) AS open_leads
+FROM counted c
+LEFT JOIN standing s ON s.lead_id = c.id::text
+GROUP BY 1, 2, 3
+"""
+
+# The top open leads of each client, ranked by the probability the model gave their group
+# (passed in as arrays), then by the lead's own confidence, newest first.
+TOP_OPEN_LEADS = f"""
+WITH {_LEADS_WITH_OUTCOME},
+model AS (
+  SELECT * FROM unnest(:model_clients::uuid[], :model_urgencies::text[], :model_tones::text[],
+                       :model_probabilities::float8[]) AS m(client_id, urgency, tone, probability)
+),
+ranked AS (
+  SELECT c.client_id, c.id, m.probability,
+         row_number() OVER (PARTITION BY c.client_id
+                            ORDER BY m.probability DESC, c.confidence_score DESC NULLS LAST,
+                                     c.timestamp DESC, c.id) AS rank
+  FROM counted c
+  JOIN model m ON m.client_id = c.client_id AND m.urgency = c.urgency AND m.tone = c.tone
+  WHERE c.open AND m.probability > 0
+)
+SELECT client_id, id AS lead_id, probability FROM ranked WHERE rank <= :top ORDER BY client_id, rank
+"""
+
+LOCK_RUN_DATE = "SELECT pg_advisory_xact_lock(hashtext('avenir.daily_intelligence'), hashtext(:run_date))"
+
+# The literal event types match the partial index of schema/007.
+DELETE_DAILY_EVENTS = """
+DELETE FROM growth_brain
+WHERE client_id = ANY(:client_ids::uuid[])
+  AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution', 'conversion_prediction',
+                     'pattern_detected')
+  AND learning_snapshot ->> 'run_date' = :run_date
+"""
+
+INSERT_DAILY_EVENTS = """
+INSERT INTO growth_brain (client_id, event_type, learning_snapshot, insight_text, confidence)
+SELECT client_id, event_type, snapshot::jsonb, insight_text, confidence
+FROM unnest(:client_ids::uuid[], :event_types::text[], :snapshots::text[], :insight_texts::text[],
+            :confidences::numeric[]) AS e(client_id, event_type, snapshot, insight_text, confidence)
+"""
+
+
+def clients_to_run(conn: db.Connection, client_id: uuid.UUID | None) -> list[dict]:
+    """Every non-test client, or just the one named (whatever it is; the caller judges)."""
+    return db.query(conn, CLIENTS, client_id=client_id)
+
+
+def begin_job(conn: db.Connection, read_only: bool = False) -> None:
+    if read_only:
+        conn.run(READ_SNAPSHOT)
+    conn.run(JOB_SETTINGS)
+
+
+def read_facts(conn: db.Connection, client_ids: list[uuid.UUID], only_client: uuid.UUID | None,
+               windows: Windows) -> dict[uuid.UUID, ClientFacts]:
+    """Five set-based statements, whatever the number of clients (`client_ids`, as CLIENTS
+    listed them in this transaction's snapshot for `only_client`)."""
+    facts = {client_id: ClientFacts(client_id) for client_id in client_ids}
+    params = dict(windows.params(), client_id=only_client)
+    for row in db.query(conn, WINDOW_COUNTS, **params):
+        client = facts[row["client_id"]]
+        client.last_30d = _period(row, "30d")
+        client.previous_30d = _period(row, "prev_30d")
+        client.last_7d = _week(row, "7d")
+        client.previous_7d = _week(row, "prev_7d")
+    for row in db.query(conn, TONE_COUNTS, **params):
+        facts[row["client_id"]].tones[row["tone"]] = row["leads"]
+    for row in db.query(conn, CONVERSION_COUNTS, **params):
+        facts[row["client_id"]].conversions_30d = row["conversions_30d"]
+        facts[row["client_id"]].conversions_previous_30d = row["conversions_prev_30d"]
+    for row in db.query(conn, STALE_FOLLOW_UPS, **params):
+        facts[row["client_id"]].stale_follow_ups = row["stale_follow_ups"]
+    for row in db.query(conn, MODEL_GROUPS, **params):
+        facts[row["client_id"]].model.append(ModelGroup(
+            urgency=row["urgency"] or None, tone=row["tone"] or None, leads=row["leads"],
+            conversions=row["conversions"], open_leads=row["open_leads"]))
+    return facts
+
+
+def read_top_open_leads(conn: db.Connection, probabilities: dict[tuple[uuid.UUID, str | None, str | None], float],
+                        only_client: uuid.UUID | None, windows: Windows, top: int) -> dict[uuid.UUID, list[OpenLead]]:
+    """One statement: each client's `top` open leads by the probability of their group."""
+    keys = list(probabilities)
+    rows = db.query(conn, TOP_OPEN_LEADS, **windows.params(), top=top, client_id=only_client,
+                    model_clients=[k[0] for k in keys], model_urgencies=[k[1] or "" for k in keys],
+                    model_tones=[k[2] or "" for k in keys], model_probabilities=[probabilities[k] for k in keys])
+    leads: dict[uuid.UUID, list[OpenLead]] = {}
+    for row in rows:
+        leads.setdefault(row["client_id"], []).append(OpenLead(row["lead_id"], row["probability"]))
+    return leads
+
+
+def replace_events(conn: db.Connection, run_date: datetime.date,
+                   events: dict[uuid.UUID, list[GrowthEvent]]) -> int:
+    """Replace the run date's daily rows of these clients with `events` (in the caller's
+    transaction, serialised with any other run of the same date); returns the rows written."""
+    day = run_date.isoformat()
+    conn.run(LOCK_RUN_DATE, run_date=day)
+    conn.run(DELETE_DAILY_EVENTS, client_ids=list(events), run_date=day)
+    rows = [(client_id, event) for client_id, client_events in events.items() for event in client_events]
+    if rows:
+        conn.run(INSERT_DAILY_EVENTS, client_ids=[c for c, _ in rows], event_types=[e.event_type for _, e in rows],
+                 snapshots=[json.dumps(e.snapshot) for _, e in rows], insight_texts=[e.insight_text for _, e in rows],
+                 confidences=[e.confidence for _, e in rows])
+    return len(rows)
+
+
+def _period(row: dict, suffix: str) -> Period:
+    return Period(leads=row[f"leads_{suffix}"], active=row[f"active_{suffix}"], converted=row[f"converted_{suffix}"],
+                  confidence_sum=Decimal(row[f"confidence_sum_{suffix}"]),
+                  confidence_count=row[f"confidence_count_{suffix}"], high=row[f"high_{suffix}"])
+
+
+def _week(row: dict, suffix: str) -> Week:
+    return Week(leads=row[f"leads_{suffix}"], high=row[f"high_{suffix}"], medium=row[f"medium_{suffix}"],
+                low=row[f"low_{suffix}"])
