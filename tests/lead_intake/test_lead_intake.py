@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from conftest import ClientKey, apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
+from shared import clients
 from shared.enrichment import Enrichment, relationship_insight
 
 PATH = "/api/lead"
@@ -54,26 +55,61 @@ def sender(request, function) -> Sender:
     return Sender(request.param, function=function)
 
 
-@pytest.fixture
-def client(make_client):
-    return make_client("Rénovations Tremblay")
+def _client(business_name: str, email: str) -> ClientKey:
+    return ClientKey(*clients.create_client(business_name, email.replace("@", f"+{uuid.uuid4().hex[:6]}@")))
+
+
+# One client per role for the whole module (a bcrypt hash per client is the slow part of a test);
+# each test writes under its own fresh emails and keys, and reads back only those.
+@pytest.fixture(scope="module")
+def client(database) -> ClientKey:
+    return _client("Rénovations Tremblay", "owner@renovations-tremblay.ca")
+
+
+@pytest.fixture(scope="module")
+def other_client(database) -> ClientKey:
+    return _client("Plomberie Gagnon", "owner@plomberie-gagnon.ca")
+
+
+@pytest.fixture(scope="module")
+def test_client(database) -> ClientKey:
+    return _client("QA Renovations", "qa-test@renovations-tremblay.ca")
 
 
 def new_email(local="client") -> str:
     return f"{local}.{uuid.uuid4().hex[:8]}@gmail.com"
 
 
-def leads_of(database, client_id) -> list[dict]:
-    return database.sql("SELECT * FROM lead_memory WHERE client_id = :c ORDER BY timestamp", c=client_id)
+def new_key() -> str:
+    return f"zap-{uuid.uuid4().hex}"
 
 
-def actions_of(database, client_id) -> list[dict]:
-    return database.sql("SELECT * FROM lead_actions WHERE client_id = :c ORDER BY timestamp", c=client_id)
+def leads_of(database, client, email) -> list[dict]:
+    return database.sql("SELECT * FROM lead_memory WHERE client_id = :c AND lower(email) = lower(:e) "
+                        "ORDER BY timestamp", c=client.client_id, e=email)
 
 
-def rows_written(database, client_id) -> tuple[int, int, int]:
-    return (len(leads_of(database, client_id)), len(actions_of(database, client_id)),
-            database.scalar("SELECT count(*) FROM idempotency_keys WHERE client_id = :c", c=client_id))
+def actions_of(database, client, email) -> list[dict]:
+    return database.sql("""SELECT a.* FROM lead_actions a JOIN lead_memory l ON l.id = a.lead_id
+                           WHERE a.client_id = :c AND lower(l.email) = lower(:e)
+                           ORDER BY a.timestamp""", c=client.client_id, e=email)
+
+
+def keys_of(database, client, *keys) -> list[dict]:
+    return database.sql("SELECT * FROM idempotency_keys WHERE client_id = :c AND idempotency_key = ANY(:k)",
+                        c=client.client_id, k=list(keys))
+
+
+def rows_written(database, client, email, *keys) -> tuple[int, int, int]:
+    """(leads, actions, idempotency keys) stored for this email and these keys."""
+    return (len(leads_of(database, client, email)), len(actions_of(database, client, email)),
+            len(keys_of(database, client, *keys)) if keys else 0)
+
+
+def table_sizes(database) -> tuple[int, int, int]:
+    row = database.one("SELECT (SELECT count(*) FROM lead_memory) AS leads, (SELECT count(*) FROM lead_actions) "
+                       "AS actions, (SELECT count(*) FROM idempotency_keys) AS idempotency_keys")
+    return row["leads"], row["actions"], row["idempotency_keys"]
 
 
 def assert_history(entries: list, values: list) -> None:
@@ -97,7 +133,7 @@ def test_a_new_email_inserts_an_active_lead_with_its_first_history_entries(sende
     assert enrichment["language"] == "en" and enrichment["intent"] == "quote_request"
     assert 0 <= enrichment["confidence_score"] <= 1 and enrichment["ai_summary"]
 
-    [lead] = leads_of(database, client.client_id)
+    [lead] = leads_of(database, client, email)
     assert str(lead["id"]) == body["lead_id"]
     assert (lead["email"], lead["name"], lead["message"]) == (email, "Olivia Park", QUOTE)
     assert (lead["current_tag"], lead["archived"], lead["deleted"], lead["is_test"]) == ("Active", False, False, False)
@@ -108,9 +144,11 @@ def test_a_new_email_inserts_an_active_lead_with_its_first_history_entries(sende
     assert_history(lead["urgency_history"], [enrichment["urgency"]])
     assert_history(lead["confidence_history"], [enrichment["confidence_score"]])
     assert lead["relationship_insight"] is None
-    [action] = actions_of(database, client.client_id)
+    assert lead["last_updated"] == lead["timestamp"]
+    [action] = actions_of(database, client, email)
     assert (action["lead_id"], action["action_type"], action["tag"], action["is_test"]) == \
         (lead["id"], "insert", "Active", False)
+    assert action["timestamp"] == lead["timestamp"]
 
 
 def test_the_same_email_again_updates_the_lead_and_appends_to_its_history(sender, client, database):
@@ -123,7 +161,7 @@ def test_the_same_email_again_updates_the_lead_and_appends_to_its_history(sender
     before, after = first.json["enrichment"], second.json["enrichment"]
     assert (before["urgency"], after["urgency"]) == ("Low", "High")
 
-    [lead] = leads_of(database, client.client_id)
+    [lead] = leads_of(database, client, email)
     assert lead["message"] == LEAK and lead["urgency"] == "High" and lead["tone"] == after["tone"]
     assert_history(lead["tone_history"], [before["tone"], after["tone"]])
     assert_history(lead["urgency_history"], ["Low", "High"])
@@ -131,9 +169,10 @@ def test_the_same_email_again_updates_the_lead_and_appends_to_its_history(sender
     assert lead["relationship_insight"] == relationship_insight(before, Enrichment(**after))
     assert lead["last_updated"] > lead["timestamp"]
     assert lead["last_updated"] == datetime.fromisoformat(lead["urgency_history"][-1]["timestamp"])
-    actions = actions_of(database, client.client_id)
+    actions = actions_of(database, client, email)
     assert [(a["action_type"], a["tag"]) for a in actions] == [("insert", "Active"), ("update", None)]
     assert all(a["lead_id"] == lead["id"] for a in actions)
+    assert actions[-1]["timestamp"] == lead["last_updated"]
 
 
 def test_the_same_email_in_another_case_updates_the_same_lead(sender, client, database):
@@ -144,7 +183,7 @@ def test_the_same_email_in_another_case_updates_the_same_lead(sender, client, da
 
     assert (first.status, second.status) == (201, 200)
     assert second.json["lead_id"] == first.json["lead_id"]
-    assert len(leads_of(database, client.client_id)) == 1
+    assert rows_written(database, client, f"{local}@videotron.ca") == (1, 2, 0)
 
 
 def test_a_deleted_lead_is_not_revived_a_new_lead_is_inserted(sender, client, database):
@@ -168,27 +207,27 @@ def test_an_archived_lead_is_updated_and_keeps_its_tag(sender, client, database)
     second = sender.post({"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)
 
     assert second.status == 200 and second.json["lead_id"] == first.json["lead_id"]
-    [lead] = leads_of(database, client.client_id)
+    [lead] = leads_of(database, client, email)
     assert (lead["current_tag"], lead["archived"]) == ("Archived", True)
 
 
-def test_the_same_email_at_another_client_is_that_clients_own_lead(sender, client, make_client, database):
-    other = make_client("Plomberie Gagnon")
+def test_the_same_email_at_another_client_is_that_clients_own_lead(sender, client, other_client, database):
     email = new_email()
     mine = sender.post({"name": "Olivia Park", "email": email}, key=client.api_key)
-    theirs = sender.post({"name": "Olivia Park", "email": email}, key=other.api_key)
+    theirs = sender.post({"name": "Olivia Park", "email": email}, key=other_client.api_key)
 
     assert (mine.status, theirs.status) == (201, 201)
     assert mine.json["lead_id"] != theirs.json["lead_id"]
-    assert len(leads_of(database, other.client_id)) == 1
+    assert rows_written(database, client, email) == rows_written(database, other_client, email) == (1, 1, 0)
 
 
 def test_the_language_sent_is_kept_and_unknown_fields_are_ignored(sender, client, database):
-    response = sender.post({"name": "  Jean Roy  ", "email": new_email(), "message": QUOTE, "language": "fr",
+    email = new_email()
+    response = sender.post({"name": "  Jean Roy  ", "email": email, "message": QUOTE, "language": "fr",
                             "source": "website", "utm": {"campaign": "fall"}}, key=client.api_key)
 
     assert response.status == 201 and response.json["enrichment"]["language"] == "fr"
-    [lead] = leads_of(database, client.client_id)
+    [lead] = leads_of(database, client, email)
     assert (lead["name"], lead["language"]) == ("Jean Roy", "fr")
 
 
@@ -196,145 +235,158 @@ def test_a_french_message_is_detected_as_french(sender, client):
     response = sender.post({"name": "Marc Gagnon", "email": new_email(), "message": SOUMISSION},
                            key=client.api_key)
 
-    assert response.json["enrichment"]["language"] == "fr"
+    assert response.status == 201 and response.json["enrichment"]["language"] == "fr"
 
 
 # --- is_test --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("client_email, lead_email, expected", [
-    ("owner@plomberie-gagnon.ca", "olivia.park@gmail.com", False),
-    ("owner@plomberie-gagnon.ca", "QA.Tester@gmail.com", True),
-    ("owner@plomberie-gagnon.ca", "olivia@EXAMPLE.COM", True),
-    ("owner@plomberie-gagnon.ca", "olivia@mail.example.com", True),
-    ("owner@plomberie-gagnon.ca", "olivia@example.com.au", False),
-    ("qa-test@plomberie-gagnon.ca", "olivia.park@gmail.com", True),
+@pytest.mark.parametrize("by_test_client, lead_email, expected", [
+    (False, "olivia.park@gmail.com", False),
+    (False, "QA.Tester@gmail.com", True),
+    (False, "olivia@EXAMPLE.COM", True),
+    (False, "olivia@mail.example.com", True),
+    (False, "olivia@example.com.au", False),
+    (True, "olivia.park@gmail.com", True),
 ])
-def test_is_test_follows_the_client_and_the_lead_email(sender, make_client, database, client_email,
+def test_is_test_follows_the_client_and_the_lead_email(sender, client, test_client, database, by_test_client,
                                                        lead_email, expected):
-    client = make_client("Plomberie Gagnon", email=client_email.replace("@", f"+{uuid.uuid4().hex[:6]}@"))
-    response = sender.post({"name": "Olivia Park", "email": lead_email}, key=client.api_key)
+    owner = test_client if by_test_client else client
+    email = lead_email.replace("@", f"+{uuid.uuid4().hex[:6]}@")
+    response = sender.post({"name": "Olivia Park", "email": email}, key=owner.api_key)
 
     assert response.status == 201 and response.json["is_test"] is expected
-    [lead], [action] = leads_of(database, client.client_id), actions_of(database, client.client_id)
+    [lead], [action] = leads_of(database, owner, email), actions_of(database, owner, email)
     assert lead["is_test"] is expected and action["is_test"] is expected
+
+
+def test_an_update_of_a_test_lead_is_logged_as_test(sender, client, database):
+    email = new_email("tester")
+    sender.post({"name": "Olivia Park", "email": email}, key=client.api_key)
+    response = sender.post({"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)
+
+    assert response.status == 200 and response.json["is_test"] is True
+    assert [a["is_test"] for a in actions_of(database, client, email)] == [True, True]
 
 
 # --- Idempotency-Key ------------------------------------------------------------------------------
 
 def test_a_repeated_idempotency_key_replays_the_first_response_and_writes_nothing(sender, client, database):
-    body = {"name": "Olivia Park", "email": new_email(), "message": QUOTE}
-    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": "zap-8841"})
-    again = sender.post(body, key=client.api_key, headers={"Idempotency-Key": "zap-8841"})
+    email, key = new_email(), new_key()
+    body = {"name": "Olivia Park", "email": email, "message": QUOTE}
+    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": key})
+    again = sender.post(body, key=client.api_key, headers={"Idempotency-Key": key})
 
     assert (again.status, again.json) == (first.status, first.json) == (201, first.json)
     assert again.headers.get("Idempotent-Replayed") == "true" and "Idempotent-Replayed" not in first.headers
-    assert rows_written(database, client.client_id) == (1, 1, 1)
+    assert rows_written(database, client, email, key) == (1, 1, 1)
 
 
 def test_a_replay_is_the_first_response_even_after_the_lead_changed(sender, client, database):
-    body = {"name": "Olivia Park", "email": new_email(), "message": QUOTE}
-    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": "delivery-1"})
-    update = sender.post({**body, "message": LEAK}, key=client.api_key, headers={"Idempotency-Key": "delivery-2"})
-    again = sender.post(body, key=client.api_key, headers={"Idempotency-Key": "delivery-1"})
+    email, key, other_key = new_email(), new_key(), new_key()
+    body = {"name": "Olivia Park", "email": email, "message": QUOTE}
+    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": key})
+    update = sender.post({**body, "message": LEAK}, key=client.api_key, headers={"Idempotency-Key": other_key})
+    again = sender.post(body, key=client.api_key, headers={"Idempotency-Key": key})
 
     assert (first.status, update.status) == (201, 200)
     assert (again.status, again.json) == (201, first.json)
-    assert rows_written(database, client.client_id) == (1, 2, 2)
+    assert rows_written(database, client, email, key, other_key) == (1, 2, 2)
 
 
 def test_the_same_body_spelled_differently_is_the_same_delivery(sender, client, database):
-    email = new_email()
+    email, key = new_email(), new_key()
     first = sender.post({"name": "Olivia Park", "email": email}, key=client.api_key,
-                        headers={"Idempotency-Key": "k-1"})
+                        headers={"Idempotency-Key": key})
     again = sender.post(raw=f'{{ "email" : "{email}",\n  "name": "Olivia Park" }}'.encode(), key=client.api_key,
-                        headers={"Idempotency-Key": "k-1"})
+                        headers={"Idempotency-Key": key})
 
     assert (again.status, again.json) == (201, first.json)
-    assert rows_written(database, client.client_id) == (1, 1, 1)
+    assert rows_written(database, client, email, key) == (1, 1, 1)
 
 
 def test_the_same_key_with_another_body_is_refused_and_writes_nothing(sender, client, database):
-    email = new_email()
-    sender.post({"name": "Olivia Park", "email": email}, key=client.api_key, headers={"Idempotency-Key": "k-2"})
+    email, key = new_email(), new_key()
+    sender.post({"name": "Olivia Park", "email": email}, key=client.api_key, headers={"Idempotency-Key": key})
     reused = sender.post({"name": "Olivia Park", "email": email, "message": LEAK}, key=client.api_key,
-                         headers={"Idempotency-Key": "k-2"})
+                         headers={"Idempotency-Key": key})
 
     assert reused.status == 422 and reused.json["error"]["code"] == "idempotency_key_reuse"
-    assert rows_written(database, client.client_id) == (1, 1, 1)
-    [lead] = leads_of(database, client.client_id)
+    assert rows_written(database, client, email, key) == (1, 1, 1)
+    [lead] = leads_of(database, client, email)
     assert lead["message"] is None
 
 
-def test_a_key_is_the_clients_own(sender, client, make_client, database):
-    other = make_client("Plomberie Gagnon")
-    email = new_email()
+def test_a_key_is_the_clients_own(sender, client, other_client, database):
+    email, key = new_email(), new_key()
     mine = sender.post({"name": "Olivia Park", "email": email}, key=client.api_key,
-                       headers={"Idempotency-Key": "shared-key"})
-    theirs = sender.post({"name": "Olivia Park", "email": email, "message": QUOTE}, key=other.api_key,
-                         headers={"Idempotency-Key": "shared-key"})
+                       headers={"Idempotency-Key": key})
+    theirs = sender.post({"name": "Olivia Park", "email": email, "message": QUOTE}, key=other_client.api_key,
+                         headers={"Idempotency-Key": key})
 
     assert (mine.status, theirs.status) == (201, 201) and mine.json["lead_id"] != theirs.json["lead_id"]
 
 
 def test_a_key_older_than_24_hours_is_a_new_delivery(sender, client, database):
-    body = {"name": "Olivia Park", "email": new_email()}
-    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": "old-key"})
-    database.sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE client_id = :c",
-                 c=client.client_id)
+    email, key = new_email(), new_key()
+    body = {"name": "Olivia Park", "email": email}
+    first = sender.post(body, key=client.api_key, headers={"Idempotency-Key": key})
+    database.sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
+                 "WHERE client_id = :c AND idempotency_key = :k", c=client.client_id, k=key)
 
-    later = sender.post({**body, "message": QUOTE}, key=client.api_key, headers={"Idempotency-Key": "old-key"})
+    later = sender.post({**body, "message": QUOTE}, key=client.api_key, headers={"Idempotency-Key": key})
 
     assert (first.status, later.status) == (201, 200) and later.json["action"] == "update"
-    stored = database.one("SELECT response_status, created_at FROM idempotency_keys WHERE client_id = :c",
-                          c=client.client_id)
-    assert stored["response_status"] == 200
+    [stored] = keys_of(database, client, key)
+    assert stored["response_status"] == 200 and stored["response_body"] == later.json
     assert stored["created_at"] > datetime.now(UTC) - timedelta(hours=1)
 
 
 def test_a_keyed_delivery_purges_expired_keys(sender, client, database):
+    stale, recent, fresh = [new_key() for _ in range(5)], new_key(), new_key()
     database.sql("""INSERT INTO idempotency_keys (client_id, route, idempotency_key, request_hash,
                                                   response_status, response_body, created_at)
-                    SELECT :c, 'POST /api/lead', 'stale-' || n, repeat('0', 64), 201, '{}',
+                    SELECT CAST(:c AS uuid), 'POST /api/lead', k, repeat('0', 64), 201, CAST('{}' AS json),
                            now() - interval '24 hours' - n * interval '1 minute'
-                    FROM generate_series(1, 5) AS n""", c=client.client_id)
-    database.sql("""INSERT INTO idempotency_keys (client_id, route, idempotency_key, request_hash,
-                                                  response_status, response_body, created_at)
-                    VALUES (:c, 'POST /api/lead', 'recent', repeat('0', 64), 201, '{}',
-                            now() - interval '23 hours')""", c=client.client_id)
+                    FROM unnest(CAST(:stale AS text[])) WITH ORDINALITY AS s(k, n)
+                    UNION ALL
+                    SELECT CAST(:c AS uuid), 'POST /api/lead', :recent, repeat('0', 64), 201, CAST('{}' AS json),
+                           now() - interval '23 hours'
+                 """, c=client.client_id, stale=stale, recent=recent)
 
     sender.post({"name": "Olivia Park", "email": new_email()}, key=client.api_key,
-                headers={"Idempotency-Key": "fresh"})
+                headers={"Idempotency-Key": fresh})
 
-    keys = {row["idempotency_key"] for row in
-            database.sql("SELECT idempotency_key FROM idempotency_keys WHERE client_id = :c", c=client.client_id)}
-    assert keys == {"recent", "fresh"}
+    assert {row["idempotency_key"] for row in keys_of(database, client, *stale, recent, fresh)} == {recent, fresh}
 
 
 @pytest.mark.parametrize("idempotency_key", ["k" * 201, "x" * 500])
 def test_an_idempotency_key_longer_than_200_characters_is_a_validation_error(sender, client, database,
                                                                              idempotency_key):
+    before = table_sizes(database)
     response = sender.post({"name": "Olivia Park", "email": new_email()}, key=client.api_key,
                            headers={"Idempotency-Key": idempotency_key})
 
     assert response.status == 422 and response.json["error"]["code"] == "validation_error"
     assert [d["field"] for d in response.json["error"]["details"]] == ["Idempotency-Key"]
-    assert rows_written(database, client.client_id) == (0, 0, 0)
+    assert table_sizes(database) == before
 
 
 def test_a_200_character_idempotency_key_is_accepted(sender, client, database):
-    response = sender.post({"name": "Olivia Park", "email": new_email()}, key=client.api_key,
-                           headers={"Idempotency-Key": "k" * 200})
+    email, key = new_email(), new_key().ljust(200, "k")
+    response = sender.post({"name": "Olivia Park", "email": email}, key=client.api_key,
+                           headers={"Idempotency-Key": key})
 
-    assert response.status == 201 and rows_written(database, client.client_id) == (1, 1, 1)
+    assert response.status == 201 and rows_written(database, client, email, key) == (1, 1, 1)
 
 
 def test_an_empty_idempotency_key_is_a_validation_error(function, client, database):
+    before = table_sizes(database)
     event = apigw_event("POST", PATH, {"name": "Olivia Park", "email": new_email()}, key=client.api_key,
                         headers={"Idempotency-Key": ""})
     response = invoke(function, event)
 
     assert response.status == 422 and response.json["error"]["details"][0]["field"] == "Idempotency-Key"
-    assert rows_written(database, client.client_id) == (0, 0, 0)
+    assert table_sizes(database) == before
 
 
 # --- every bad input: its status and code, and nothing written ------------------------------------
@@ -348,13 +400,14 @@ def test_authorization_bearer_is_accepted_like_x_api_key(sender, client):
 
 @pytest.mark.parametrize("headers", [{}, {"x-api-key": "avk_00000000_not-a-key"},
                                      {"Authorization": "Bearer avk_00000000_not-a-key"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"}])
-def test_a_missing_or_unknown_api_key_is_401(sender, client, database, headers):
-    email = new_email()
-    response = sender.post({"name": "Olivia Park", "email": email}, headers=headers)
+                                     {"Authorization": "Basic dXNlcjpwYXNz"},
+                                     {"x-api-key": "internal-api-key-placeholder"}])
+def test_a_missing_or_unknown_api_key_is_401(sender, database, headers):
+    before = table_sizes(database)
+    response = sender.post({"name": "Olivia Park", "email": new_email()}, headers=headers)
 
     assert response.status == 401 and response.json["error"]["code"] == "unauthorized"
-    assert database.scalar("SELECT count(*) FROM lead_memory WHERE email = :e", e=email) == 0
+    assert table_sizes(database) == before
 
 
 @pytest.mark.parametrize("raw, content_type, status, code", [
@@ -368,13 +421,14 @@ def test_a_missing_or_unknown_api_key_is_401(sender, client, database, headers):
     (b'{"name": "Olivia Park", "email": "olivia@gmail.com"}', "text/plain", 415, "unsupported_media_type"),
     (b'{"name": "Olivia Park", "email": "olivia@gmail.com", "message": "' + b"x" * (64 * 1024) + b'"}',
      "application/json", 413, "payload_too_large"),
-])
+], ids=["truncated", "empty", "array", "string", "null", "form", "text-plain", "over-64-kib"])
 def test_a_body_that_is_not_a_json_object_is_refused(sender, client, database, raw, content_type, status, code):
+    before = table_sizes(database)
     response = sender.post(raw=raw, content_type=content_type, key=client.api_key)
 
     assert response.status == status and response.json["error"]["code"] == code
     assert response.json["error"]["message"]
-    assert rows_written(database, client.client_id) == (0, 0, 0)
+    assert table_sizes(database) == before
 
 
 def test_a_body_of_exactly_64_kib_is_read(sender, client):
@@ -399,30 +453,34 @@ def test_a_body_of_exactly_64_kib_is_read(sender, client):
     ({"name": "Olivia Park", "email": "olivia@gmail.com", "message": ["hi"]}, ["message"]),
     ({"name": "Olivia Park", "email": "olivia@gmail.com", "language": "de"}, ["language"]),
     ({"name": "", "email": "nope", "message": "m" * 5001, "language": "EN"}, ["name", "email", "message", "language"]),
-])
+], ids=["empty-object", "blank-name", "long-name", "number-name", "no-at", "no-dot", "null-email",
+        "long-message", "list-message", "language-de", "all-four"])
 def test_a_body_breaking_the_rules_is_422_naming_each_field(sender, client, database, body, fields):
+    before = table_sizes(database)
     response = sender.post(body, key=client.api_key)
 
     assert response.status == 422 and response.json["error"]["code"] == "validation_error"
     assert sorted(d["field"] for d in response.json["error"]["details"]) == sorted(fields)
     assert all(d["message"] for d in response.json["error"]["details"])
-    assert rows_written(database, client.client_id) == (0, 0, 0)
+    assert table_sizes(database) == before
 
 
 def test_the_longest_allowed_fields_are_accepted(sender, client, database):
-    response = sender.post({"name": "N" * 200, "email": new_email(), "message": "m" * 5000, "language": "en"},
+    email = new_email()
+    response = sender.post({"name": "N" * 200, "email": email, "message": "m" * 5000, "language": "en"},
                            key=client.api_key)
 
     assert response.status == 201
-    [lead] = leads_of(database, client.client_id)
+    [lead] = leads_of(database, client, email)
     assert len(lead["name"]) == 200 and len(lead["message"]) == 5000
 
 
 def test_get_on_the_intake_route_is_405(sender, client, database):
+    before = table_sizes(database)
     response = sender.send("GET", PATH, key=client.api_key, content_type=None)
 
     assert response.status == 405 and response.json["error"]["code"] == "method_not_allowed"
-    assert rows_written(database, client.client_id) == (0, 0, 0)
+    assert table_sizes(database) == before
 
 
 def test_the_handler_answers_404_for_a_path_it_does_not_serve(function, client):
@@ -444,12 +502,12 @@ def test_an_unreachable_database_is_503_with_retry_after(sender, client):
 # --- concurrency ----------------------------------------------------------------------------------
 
 def send_at_once(count: int, send) -> list:
-    """`count` threads released together, each calling send(); their results in thread order."""
+    """`count` threads released together, each calling send(i); their results in thread order."""
     barrier, results = threading.Barrier(count), [None] * count
 
     def run(i):
         barrier.wait()
-        results[i] = send()
+        results[i] = send(i)
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
@@ -460,50 +518,54 @@ def send_at_once(count: int, send) -> list:
 
 def test_eight_concurrent_first_deliveries_of_one_email_make_one_lead(api, client, database):
     email = new_email()
-    responses = send_at_once(8, lambda: api.post(PATH, {"name": "Olivia Park", "email": email.upper(),
-                                                        "message": QUOTE}, key=client.api_key))
+    responses = send_at_once(8, lambda i: api.post(PATH, {"name": "Olivia Park", "email": email.upper(),
+                                                          "message": QUOTE}, key=client.api_key))
 
     assert sorted(r.status for r in responses) == [200] * 7 + [201]
     assert len({r.json["lead_id"] for r in responses}) == 1
-    [lead] = leads_of(database, client.client_id)
-    actions = actions_of(database, client.client_id)
-    assert sorted(a["action_type"] for a in actions) == ["insert"] + ["update"] * 7
-    assert actions[0]["action_type"] == "insert"
+    [lead] = leads_of(database, client, email)
+    actions = actions_of(database, client, email)
+    assert [a["action_type"] for a in actions] == ["insert"] + ["update"] * 7
     assert len(lead["tone_history"]) == len(lead["urgency_history"]) == len(lead["confidence_history"]) == 8
     assert_history(lead["urgency_history"], [lead["urgency"]] * 8)
 
 
 def test_eight_concurrent_deliveries_with_one_key_write_once(api, client, database):
-    body = {"name": "Olivia Park", "email": new_email(), "message": LEAK}
-    responses = send_at_once(8, lambda: api.post(PATH, body, key=client.api_key,
-                                                 headers={"Idempotency-Key": "webhook-retry-77"}))
+    email, key = new_email(), new_key()
+    body = {"name": "Olivia Park", "email": email, "message": LEAK}
+    responses = send_at_once(8, lambda i: api.post(PATH, body, key=client.api_key,
+                                                   headers={"Idempotency-Key": key}))
 
     assert {r.status for r in responses} == {201}
     assert all(r.json == responses[0].json for r in responses)
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 7
-    assert rows_written(database, client.client_id) == (1, 1, 1)
+    assert rows_written(database, client, email, key) == (1, 1, 1)
 
 
 def test_concurrent_deliveries_with_one_key_and_different_bodies_write_one(api, client, database):
-    email = new_email()
-    responses = send_at_once(6, lambda: api.post(
-        PATH, {"name": "Olivia Park", "email": email, "message": f"{QUOTE} ({uuid.uuid4().hex[:4]})"},
-        key=client.api_key, headers={"Idempotency-Key": "one-key"}))
+    email, key = new_email(), new_key()
+    responses = send_at_once(6, lambda i: api.post(
+        PATH, {"name": "Olivia Park", "email": email, "message": f"{QUOTE} (try {i})"},
+        key=client.api_key, headers={"Idempotency-Key": key}))
 
     assert sorted(r.status for r in responses) == [201] + [422] * 5
     assert {r.json["error"]["code"] for r in responses if r.status == 422} == {"idempotency_key_reuse"}
-    assert rows_written(database, client.client_id) == (1, 1, 1)
+    assert rows_written(database, client, email, key) == (1, 1, 1)
 
 
 def test_concurrent_deliveries_of_different_emails_each_insert_their_lead(api, client, database):
-    emails = iter([new_email() for _ in range(6)])
-    lock = threading.Lock()
-
-    def post():
-        with lock:
-            email = next(emails)
-        return api.post(PATH, {"name": "Olivia Park", "email": email}, key=client.api_key)
-    responses = send_at_once(6, post)
+    emails = [new_email() for _ in range(6)]
+    responses = send_at_once(6, lambda i: api.post(PATH, {"name": "Olivia Park", "email": emails[i]},
+                                                   key=client.api_key))
 
     assert [r.status for r in responses] == [201] * 6
-    assert len(leads_of(database, client.client_id)) == 6
+    assert [rows_written(database, client, email) for email in emails] == [(1, 1, 0)] * 6
+
+
+def test_concurrent_lambda_invocations_of_one_email_make_one_lead(function, client, database):
+    email = new_email()
+    responses = send_at_once(4, lambda i: invoke(function, apigw_event(
+        "POST", PATH, {"name": "Olivia Park", "email": email, "message": LEAK}, key=client.api_key)))
+
+    assert sorted(r.status for r in responses) == [200, 200, 200, 201]
+    assert rows_written(database, client, email) == (1, 4, 0)
