@@ -41,6 +41,24 @@ def cmd_client_rotate_key(args) -> int:
     return 0
 
 
+def cmd_intelligence_run(args) -> int:
+    import datetime
+
+    from shared import intelligence
+    from shared.exceptions import ValidationFailed
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        run_date = datetime.date.fromisoformat(args.date) if args.date else intelligence.today()
+    except ValueError:
+        raise ValidationFailed(f"--date must be YYYY-MM-DD, got {args.date!r}.") from None
+    summary = intelligence.run_daily(run_date, args.client, progress=progress)
+    print(json.dumps(summary.model_dump(mode="json")))
+    return 1 if summary.failed_clients else 0
+
+
 def cmd_openapi(args) -> int:
     from infra import openapi
 
@@ -76,6 +94,13 @@ def parser() -> argparse.ArgumentParser:
     rotate = client.add_parser("rotate-key", help="issue a new API key for a client; the old one stops working")
     rotate.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
     rotate.set_defaults(run=cmd_client_rotate_key)
+
+    intelligence = sub.add_parser("intelligence", help="the daily intelligence job").add_subparsers(
+        dest="intelligence_command", required=True)
+    run = intelligence.add_parser("run", help="run it now; prints the summary JSON, exit 1 if any client failed")
+    run.add_argument("--date", help="run date YYYY-MM-DD (default: today, UTC)")
+    run.add_argument("--client", type=uuid.UUID, help="only this client_id")
+    run.set_defaults(run=cmd_intelligence_run)
 
     spec = sub.add_parser("openapi", help="write the OpenAPI 3.1 document of the HTTP API")
     spec.add_argument("--output", default="openapi.json", help="file to write, or - for stdout")
