@@ -1,0 +1,280 @@
+"""Weighted lexicons (English + French) used by the rule engine: data only, no logic.
+
+Conventions, so a non-programmer can edit these tables:
+- Terms are written naturally (accents, apostrophes, hyphens allowed). They are normalised the same
+  way as incoming text: lowercased, accents stripped, split on anything that is not a letter or
+  digit. So "rendez-vous" matches "Rendez vous", and "aujourd'hui" matches "aujourdhui" only if
+  listed separately.
+- A trailing "*" makes the last word a prefix: "urgen*" matches urgent, urgently, urgence.
+- Weights are additive evidence. 3 = decisive on its own, 2 = strong, 1 = weak hint.
+  A term counts once per message however often it appears.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- language
+# Accented letters are a French signal; they are read from the raw text before normalisation.
+FRENCH_ACCENTS = "éèêëàâçîïôûùüœ"
+
+# Function words and very common words. Words shared by both languages (on, me, a, son) and the
+# one-letter tokens both produce from apostrophes (s, d, m) are deliberately left out.
+FRENCH_WORDS = frozenset(
+    """le la les de des du un une et est je j vous nous pour pas avec sur dans mon ma mes votre vos
+    notre nos que qui qu ce cette ces ca au aux en l c n bonjour merci svp allo salut il elle mais ou
+    aussi tres etre avez avons suis sont faire aimerais voudrais pourriez besoin combien quand
+    comment quel quelle quelles chez depuis plus pis tu leur peut pouvez fait cest jaimerais""".split()
+)
+ENGLISH_WORDS = frozenset(
+    """the and is are to of for you your we our i my it this that with can could would will do does
+    have has please hi hello hey thanks thank what how need want like looking just there be was at
+    from if any not no so since am get im don t re ve ll about us they he she""".split()
+)
+
+# Common Québec surnames / first names: only used to guess the language when the message is empty.
+FRENCH_NAMES = frozenset(
+    """tremblay gagnon roy cote bouchard gauthier morin lavoie fortin gagne ouellet pelletier belanger
+    levesque bergeron leblanc paquette girard simard boucher caron beaulieu cloutier dube poirier
+    fournier lapointe leclerc lefebvre poulin thibault nadeau dufour boivin hamel vachon cyr
+    jean francois marc luc pierre mathieu sylvain rejean normand gilles andre yves denis alain benoit
+    genevieve nathalie isabelle sophie chantal julie martine karine melanie josee annie helene
+    ginette jacinthe lucie danielle valerie emilie catherine marie eve francine""".split()
+)
+
+# --------------------------------------------------------------------------- intent
+INTENT_TERMS: dict[str, dict[str, float]] = {
+    "quote_request": {
+        "quote": 3, "quotation": 3, "estimate": 3, "how much": 3, "price": 2.5, "pricing": 3,
+        "cost": 2, "charge": 1.5, "rate": 1.5, "rates": 1.5, "ballpark": 3, "proposal": 2,
+        "budget": 1, "bid": 3, "bids": 3, "fee": 2, "fees": 2, "roughly": 1, "run me": 2,
+        "approximate*": 1.5, "numbers": 1.5, "price out": 3,
+        "soumission": 3, "estime": 3, "estimation": 3, "devis": 3, "prix": 2.5, "combien": 3,
+        "tarif*": 3, "cout*": 2, "proposition tarifaire": 3, "montant": 2, "frais": 2,
+        "approximati*": 1.5, "chiffre": 1, "reviendrait": 1.5, "idee du cout": 3, "une idee": 1,
+    },
+    "appointment": {
+        "book": 3, "booking": 3, "appointment": 3, "schedule": 2.5, "reschedule": 3,
+        "available": 2, "availability": 3, "come by": 2.5, "come in": 2, "come": 2,
+        "send someone": 2, "visit": 2, "consultation": 2,
+        "meeting": 2, "need a plumber": 2.5, "need an electrician": 2.5, "showing": 3,
+        "squeeze": 2.5, "fit me in": 3, "fit us in": 3, "arrange": 1.5, "slot": 2, "get in": 1.5,
+        "opening": 2, "openings": 1.5, "meet": 2, "get someone": 2.5, "send a tech*": 2.5,
+        "monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1, "saturday": 1,
+        "sunday": 1,
+        "rendez-vous": 3, "rdv": 3, "disponib*": 3, "visite": 2, "convient": 1.5,
+        "envoyer un technicien": 2.5, "envoyer quelqu'un": 2.5, "lundi": 1, "mardi": 1,
+        "mercredi": 1, "jeudi": 1, "vendredi": 1, "samedi": 1, "dimanche": 1, "passer": 1.5, "venir": 1.5,
+        "visiter": 2.5, "rencontre": 2, "reserver": 3, "une place": 1.5, "envoyez quelqu'un": 3,
+        "me voir": 2, "le voir": 2, "creneau": 2.5, "venir voir": 2, "venir evaluer": 2,
+    },
+    "information": {
+        "question": 2, "quick question": 3, "wondering": 2.5, "curious": 2, "do you": 1.5,
+        "are your": 1.5, "hours": 2, "opening hours": 3, "serve": 2, "info": 2, "information": 2,
+        "advice": 2, "tell me": 1.5, "what documents": 2.5, "accept new patients": 2,
+        "speak english": 2, "does it": 1, "how long": 2, "plan ahead": 1.5, "not sure": 1.5,
+        "do i need": 2, "where to start": 1.5, "typical*": 1, "how far in advance": 3,
+        "in advance": 1, "payment methods": 2, "accept": 1,
+        "est-ce que vous": 1.5, "savoir": 2, "je me demandais": 2.5, "renseign*": 3,
+        "heures d'ouverture": 3, "desservez": 3, "offrez-vous": 2, "difference": 2,
+        "admissible*": 2, "subvention": 1.5, "quelles sont": 1, "travaillez": 1.5,
+        "faites-tu": 2, "documents requis": 2.5, "m'indiquer": 1.5, "licence": 1.5,
+        "c'est quoi": 2.5, "quel est": 1.5, "delai": 1.5, "necessaire": 1.5, "permis": 1,
+    },
+    "support": {
+        "not working": 3, "stopped working": 3, "doesn't work": 3, "broken": 2, "warranty": 2,
+        "invoice": 3, "agreed on": 1.5, "refund": 3, "complaint": 3, "unacceptable": 3, "disappointed": 2,
+        "still waiting": 3, "follow up": 2, "you installed": 3, "you built": 3, "your crew": 2,
+        "you did": 2, "can't log": 3, "password": 2, "reset": 1.5, "fix": 1.5, "issue": 2,
+        "problem": 2, "fell out": 1.5, "down since": 2, "third time": 2, "you put in": 3,
+        "come back": 2, "keeps": 1.5, "every time": 1, "still haven't": 3, "haven't received": 2,
+        "your guys": 2, "your team": 1.5, "since your visit": 2.5, "won't let me": 2, "crash*": 2,
+        "error": 2, "bug": 2, "a bill": 2.5, "the bill": 2.5, "my bill": 2.5, "charged": 2,
+        "correct it": 1.5, "cancelled": 1, "peeling": 1.5, "showed up": 1.5, "no one answers": 2,
+        "unprofessional": 2.5, "what are you going to do": 2.5, "app": 1,
+        "ne fonctionne pas": 3, "ne fonctionne plus": 3, "probleme": 3, "plainte": 3,
+        "garantie": 2, "facture": 3, "remboursement": 3, "inacceptable": 3, "decu": 2,
+        "toujours pas": 2.5, "suivi": 1.5, "n'arrive pas": 2.5, "acceder": 1.5,
+        "que vous avez": 2.5, "que vous m'avez": 3, "votre intervention": 2.5, "installee": 1.5,
+        "se plaignent": 2, "regler": 1.5, "expire": 1.5, "troisieme fois": 2,
+        "retour d'appel": 2, "brise*": 2, "repare*": 1.5, "rappele": 1.5, "vos gars": 2,
+        "votre passage": 2.5, "revenir": 1, "pouvez revenir": 2, "peut revenir": 2,
+        "affiche": 1.5, "application": 1, "chaque fois": 1, "n'ai pas recu": 2, "erreur": 2,
+    },
+    "partnership": {
+        "partner*": 3, "collaborat*": 3, "team up": 3, "referral*": 2.5, "refer": 1.5,
+        "general contractor": 1.5, "my projects": 1.5, "sub": 2, "capacity": 1, "we run a": 1,
+        "sponsor": 3, "exhibitor": 3, "preferred": 1.5, "supplier": 2, "joint marketing": 3,
+        "service agreement": 2.5, "subcontract*": 3, "work with": 1.5,
+        "partenari*": 3, "commanditaire*": 3, "s'associer": 3, "privilegie": 2, "fournisseur": 2,
+        "referencement": 2.5, "entente": 1.5, "reseautage": 2, "sous-trait*": 3,
+        "travailler avec": 1.5,
+    },
+    "job_application": {
+        "hiring": 3, "resume": 3, "cv": 3, "apply": 3, "applying": 3, "position": 2, "job": 2.5,
+        "full-time work": 2.5, "openings": 1.5, "join your team": 3, "interview": 2,
+        "summer help": 3, "years of experience": 1.5, "i can start": 2, "available to start": 2,
+        "can start": 2, "internship": 3, "intern": 2.5, "laborer": 2, "hard worker": 2,
+        "your ad": 2,
+        "emploi": 3, "candidature": 3, "poste": 2, "recrut*": 3, "engagez-vous": 3, "embauch*": 3,
+        "me joindre a votre equipe": 3, "apprenti": 2, "stagiaire": 2, "ans d'experience": 1.5,
+        "je peux commencer": 2, "journalier": 2, "stage": 2, "votre offre": 1.5,
+    },
+    "spam": {
+        "seo": 3, "google": 1.5, "first page": 2.5, "ranking": 2, "bitcoin": 4, "crypto*": 4,
+        "click here": 4, "casino": 4, "viagra": 5, "cialis": 5, "free spins": 4, "earn": 1.5,
+        "per week": 1.5, "limited": 1.5, "guaranteed": 2, "free audit": 4, "leads": 2.5,
+        "unbeatable": 3, "no prescription": 4, "your profile": 3, "know you better": 3,
+        "boost": 2, "traffic": 2, "pay per lead": 4, "no contract": 2, "reply yes": 3,
+        "we build": 2, "stunning": 2, "for sale": 1.5, "free": 1,
+        "premiere page": 2.5, "cliquez": 3, "tours gratuits": 4, "gagnez": 2, "par semaine": 1.5,
+        "offre limitee": 3, "garantis": 2, "audit gratuit": 4, "listes de courriels": 3,
+        "votre profil": 3, "faire votre connaissance": 3, "felicitations": 2, "selectionne": 2.5,
+        "carte-cadeau": 2.5, "reclamer": 2.5, "sans verification de credit": 4,
+        "argent rapide": 3, "avis google": 3, "trafic": 2, "repondez oui": 3, "gratuit*": 1,
+        "plus de clients": 2, "more customers": 2, "prix d'usine": 3, "factory price*": 3,
+        "worldwide": 2, "livraison mondiale": 3, "catalog*": 2, "has been processed": 2.5,
+        "did not authorize": 3, "unauthorized": 2, "verify your account": 3, "voyance": 4,
+        "psychic": 4, "horoscope": 3, "call now": 2.5, "appelez maintenant": 2.5, "gagnant": 3,
+        "tirage": 2.5, "vos coordonnees": 1.5, "perdez": 2, "miracle": 3, "commandez": 2.5,
+        "order now": 3, "sans effort": 2, "we help businesses": 3, "businesses like yours": 3,
+        "reaching out": 1.5, "demo": 2.5, "visitors": 1.5, "winner": 3, "you have won": 3,
+        "you've won": 3, "lose weight": 3,
+    },
+    "other": {
+        "thank you so much": 2, "just wanted to say": 3, "wrong form": 4, "ignore": 2,
+        "remove me": 4, "mailing list": 3, "unsubscribe": 4, "congrats": 3, "congratulations": 3,
+        "recommend": 1.5, "test": 3,
+        "trompe": 3, "retirer": 3, "liste d'envoi": 3, "bonne annee": 3, "souligner": 2,
+        "ravis": 2, "gros merci": 2, "beau travail": 2, "excellent service": 2,
+        "merci beaucoup pour": 2,
+    },
+}
+
+# Structural intent signals (see rules.structural_scores).
+# "you installed", "your crew replaced", "vous avez posé": a complaint about work already done.
+PAST_SERVICE_WEIGHT = 2.5
+NOT_PARTICIPLES = frozenset("need speed indeed proceed succeed exceed feed".split())
+# French inverted questions ("acceptez-vous", "travaillez-vous") ask for information, except
+# request modals that introduce a favour ("pouvez-vous venir", "auriez-vous une place").
+INVERTED_QUESTION_WEIGHT = 2.0
+REQUEST_MODALS = frozenset("pouvez pourriez voulez voudriez auriez avez".split())
+
+# Structural spam signals (read from the raw text): weight added to the spam score.
+SPAM_LINK_WEIGHT = 2.5
+SPAM_EMAIL_WEIGHT = 1.5
+
+# --------------------------------------------------------------------------- urgency
+# Evidence the lead needs help soon. Any of these preceded (within NEGATION_WINDOW words) by a
+# negator is read as calm instead: "not urgent", "rien d'urgent", "it doesn't hurt".
+URGENT_TERMS: dict[str, float] = {
+    "urgen*": 3, "asap": 3, "right away": 3, "right now": 3, "immediately": 2.5, "today": 2.5,
+    "tonight": 2.5, "emergency": 3, "leak": 2.5, "leaking": 2.5, "flood*": 3, "burst": 3,
+    "water everywhere": 3, "burning smell": 3, "no hot water": 2, "toothache": 2, "swelling": 2,
+    "pain": 2, "hurts": 2, "hurt": 2, "now": 1, "this morning": 1, "down since": 1.5,
+    "aujourd'hui": 2.5, "aujourdhui": 2.5, "ce soir": 2.5, "des que possible": 3,
+    "immediatement": 2.5, "au plus vite": 3, "tout de suite": 3, "fuite": 2.5, "inondation": 3,
+    "refoule": 2, "rapidement": 1.5, "j'ai mal": 2, "il pleut": 2.5, "ne chauffe plus": 2,
+    "froid": 1, "pus d'eau chaude": 1.5, "pas d'eau chaude": 1.5, "plus d'eau chaude": 1.5,
+    "coule": 1.5, "ce matin": 1, "as soon as you can": 3, "as soon as possible": 3,
+    "le plus tot possible": 3, "gas smell": 3, "smell of gas": 3, "smell gas": 3,
+    "odeur de gaz": 3, "no heat": 2.5, "plus de chauffage": 2.5, "water damage": 2,
+    "backing up": 2.5, "sewage": 2.5, "ne part plus": 2, "won't start": 2,
+    # Hard-sell pressure: only ever shows in tone, since spam urgency is always Low.
+    "limited": 1.5, "offre limitee": 1.5, "24h": 1, "rapide": 1,
+}
+NEGATORS = frozenset("no not nothing never t isn pas rien aucun aucune sans jamais ni".split())
+NEGATION_WINDOW = 3
+
+# Evidence the lead can wait: explicit "no rush" and distant time frames.
+CALM_TERMS: dict[str, float] = {
+    "no rush": 3, "no hurry": 3, "not in a hurry": 3, "whenever": 2, "when convenient": 2,
+    "flexible": 1.5, "next summer": 2, "in the fall": 2, "in the spring": 2, "next month": 1.5,
+    "next year": 2, "sometime": 1, "take your time": 3,
+    "pas presse": 3, "pas pressee": 3, "pas de presse": 3, "aucune presse": 3, "pas pressant": 3,
+    "no urgency": 3, "not a priority": 2, "n'importe quand": 2,
+    "mois prochain": 1.5, "printemps prochain": 2, "cet automne": 1.5, "fin de l'automne": 2,
+    "l'ete prochain": 2, "annee prochaine": 2, "prenez votre temps": 3,
+}
+
+# Near-term time frames: lift an otherwise Low lead to Medium.
+SOON_TERMS: dict[str, float] = {
+    "this week": 1, "next week": 1, "tomorrow": 1.5, "soon": 1, "this weekend": 1,
+    "cette semaine": 1, "semaine prochaine": 1, "prochaine semaine": 1, "demain": 1.5,
+    "bientot": 1, "deux prochaines semaines": 1,
+}
+
+# ALL-CAPS words that are acronyms, not shouting.
+ACRONYMS = frozenset("RBQ CCQ SEO AMF PME CV OK CEO TPS TVQ HVAC USA GST QST ASAP".split())
+
+# --------------------------------------------------------------------------- tone
+TONE_TERMS: dict[str, dict[str, float]] = {
+    "Frustrated": {
+        "unacceptable": 3, "disappointed": 2.5, "still waiting": 2.5, "third time": 2.5,
+        "frustrat*": 3, "ridiculous": 3, "hasn't returned": 2, "no response": 2, "refund": 1.5,
+        "complaint": 1.5, "still haven't": 2.5, "nobody": 2, "no one has": 2.5,
+        "unprofessional": 2.5, "what are you going to do": 2,
+        "inacceptable": 3, "decu": 2.5, "decue": 2.5, "toujours pas": 2.5, "troisieme fois": 2.5,
+        "remboursement": 1.5, "plainte": 1.5, "encore": 0.5, "personne ne m'a": 2.5,
+    },
+    "Formal": {
+        "madame, monsieur": 3, "dear sir": 3, "to whom it may concern": 3, "sincerely": 2,
+        "salutations distinguees": 3, "veuillez agreer": 3, "je vous prie": 2.5,
+        "je me permets": 2, "je vous remercie a l'avance": 1.5, "veuillez": 1, "afin de": 1,
+    },
+    "Friendly": {
+        "thank you so much": 2, "thanks so much": 2, "merci beaucoup": 1.5, "happy to": 1.5,
+        "love": 1.5, "i'd love": 2, "we'd love": 2, "great": 1, "amazing": 1.5,
+        "wonderful": 1.5, "awesome": 1.5, "salut": 2, "allo": 2, "hey": 1, "ravis": 1.5,
+        "au plaisir": 0.5, "gros merci": 2, "ca vous tente": 1.5, "hi dear": 2,
+        "bonjour cher": 2, "bonne annee": 1.5, "happy new year": 1.5, "felicitations": 1.5,
+        "congrats": 1.5, "excellent service": 1, "would love": 2, "bravo": 1.5, "jaser": 1.5,
+    },
+    "Professional": {
+        "hi": 0.5, "hello": 1, "good morning": 1.5, "could someone": 0.5, "could i": 1,
+        "would you be open": 1, "good afternoon": 1.5, "bonjour": 1, "regards": 2,
+        "cordialement": 2, "could you": 1, "would it be possible": 1.5, "pourriez-vous": 1,
+        "serait-il possible": 1.5, "nous souhaitons": 1.5, "please": 0.5, "i would like": 1,
+        "i'd like": 1, "j'aimerais": 1, "je souhaite": 1, "kindly": 1.5, "thank you for": 1,
+        "i manage": 1, "je represente": 1.5, "nous sommes": 1, "we are": 1, "we're a": 1,
+        "i run": 1, "i'm a": 1, "je suis": 0.5, "thanks in advance": 1, "merci": 0.5,
+    },
+}
+# An exclamation right after a greeting or thanks ("Hi!", "Merci!") reads as warm.
+CHEERFUL_EXCLAMATION = r"\b(?:hi|hello|thanks|thank you|merci|bonjour|allô|allo|salut)\s*!"
+EMOJI_AND_SMILEYS = ("😊", "🙂", "😀", "😃", "👍", "🙏", ":)", ":-)", ":d", ";)")
+
+# --------------------------------------------------------------------------- summary topics
+# (terms, English phrase, French phrase). The first topic with a matching term names the subject
+# of the summary sentence; order goes from specific trades to generic renovation.
+TOPICS: tuple[tuple[dict[str, float], str, str], ...] = (
+    ({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
+      "crown": 1, "dent": 1, "dents": 1, "plombage": 1, "hygieniste": 1, "patients": 1},
+     "dental care", "des soins dentaires"),
+    ({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
+      "sewer": 1, "drain": 1, "water heater": 1, "fuite": 1, "robinet": 1, "toilette": 1,
+      "evier": 1, "chauffe-eau": 1, "refoule": 1, "sink": 1},
+     "plumbing", "de la plomberie"),
+    ({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
+      "couvreur": 1},
+     "roofing work", "des travaux de toiture"),
+    ({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1},
+     "a bathroom renovation", "une rénovation de salle de bain"),
+    ({"kitchen": 1, "cuisine": 1}, "a kitchen renovation", "une rénovation de cuisine"),
+    ({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
+      "chauffage": 1, "refrigeration": 1},
+     "heating", "le chauffage"),
+    ({"electric*": 1, "panel": 1, "electri*": 1}, "electrical work", "des travaux d'électricité"),
+    ({"paint*": 1, "repaint": 1, "peintur*": 1}, "painting", "des travaux de peinture"),
+    ({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
+      "mortgage": 1, "donation": 1},
+     "notarial services", "des services notariaux"),
+    ({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1},
+     "a website project", "un projet de site web"),
+    ({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
+      "propriete": 1, "courtier": 1, "immobili*": 1, "condo": 1, "home buying": 1},
+     "a real estate transaction", "une transaction immobilière"),
+    ({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1},
+     "outdoor work", "des travaux extérieurs"),
+    ({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
+      "renovation*": 1, "travaux": 1, "remodel*": 1},
+     "renovation work", "des travaux de rénovation"),
+)
