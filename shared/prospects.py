@@ -2,6 +2,7 @@
 automation. The scoring formula, prospect identity (website host, else contact email), the
 batch upsert and the high-priority list, with their SQL."""
 import datetime
+import json
 import re
 import string
 import uuid
@@ -19,8 +20,11 @@ MAX_BATCH = 1000
 HIGH_PRIORITY = 70  # automation_need_score from which a prospect is high priority (the partial index's bound)
 SCORING_LOCK = 7_236_501_205  # any constant: "a prospect batch is being written"
 
-Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Address = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+# No NUL character: PostgreSQL text cannot hold one.
+Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=500,
+                                                 pattern=r"^[^\x00]*$")]
+Address = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=2048,
+                                                    pattern=r"^[^\x00]*$")]
 
 
 # --- identity keys (schema/006_prospect_identity.sql computes the same in SQL) ----------------
@@ -139,28 +143,29 @@ def check_batch_size(body: dict) -> None:
 # sees the rows the first inserted and never duplicates them. Batches are rare (admin only).
 LOCK_BATCHES = "SELECT pg_advisory_xact_lock(:key)"
 
-# The stored prospects any incoming key points at, oldest first (the oldest wins a tie).
+# The stored prospects any incoming key points at, oldest first (the oldest wins a tie). The
+# keys arrive as JSON arrays: one parameter each, whatever the batch size.
 MATCH_STORED = """
 SELECT id, prospect_website_host(website) AS host, prospect_email_key(contact_email) AS email
 FROM prospect_candidates
-WHERE prospect_website_host(website) = ANY(:hosts::text[])
-   OR prospect_email_key(contact_email) = ANY(:emails::text[])
+WHERE prospect_website_host(website) = ANY(ARRAY(SELECT json_array_elements_text(:hosts::json)))
+   OR prospect_email_key(contact_email) = ANY(ARRAY(SELECT json_array_elements_text(:emails::json)))
 ORDER BY created_at, id
 """
 
+# The rows arrive as one JSON array of objects (json.dumps is far cheaper than the driver's
+# per-element array escaping, and the statement is the same whatever the batch size).
 INSERT_PROSPECTS = """
 INSERT INTO prospect_candidates (id, business_name, website, contact_email, form_url, industry, region,
                                  language, response_score, automation_need_score, last_tested, created_at)
 SELECT id, business_name, website, contact_email, form_url, industry, region, coalesce(language, 'en'),
        response_score, automation_need_score, statement_timestamp(), statement_timestamp()
-FROM unnest(:ids::uuid[], :business_names::text[], :websites::text[], :contact_emails::text[],
-            :form_urls::text[], :industries::text[], :regions::text[], :languages::text[],
-            :response_scores::numeric[], :automation_need_scores::numeric[])
-  AS t(id, business_name, website, contact_email, form_url, industry, region, language,
-       response_score, automation_need_score)
+FROM json_to_recordset(:prospects::json)
+  AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
+       region text, language text, response_score numeric, automation_need_score numeric)
 """
 
-# A re-score refreshes the scores, last_tested and the descriptive fields the batch gave (NULL:
+# A re-score refreshes the scores, last_tested and the descriptive fields the batch gave (null:
 # not given, kept); contacted and created_at are never touched.
 UPDATE_PROSPECTS = """
 UPDATE prospect_candidates AS p
@@ -174,17 +179,13 @@ SET business_name = t.business_name,
     response_score = t.response_score,
     automation_need_score = t.automation_need_score,
     last_tested = statement_timestamp()
-FROM unnest(:ids::uuid[], :business_names::text[], :websites::text[], :contact_emails::text[],
-            :form_urls::text[], :industries::text[], :regions::text[], :languages::text[],
-            :response_scores::numeric[], :automation_need_scores::numeric[])
-  AS t(id, business_name, website, contact_email, form_url, industry, region, language,
-       response_score, automation_need_score)
+FROM json_to_recordset(:prospects::json)
+  AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
+       region text, language text, response_score numeric, automation_need_score numeric)
 WHERE p.id = t.id
 """
 
 _COLUMNS = ("business_name", "website", "contact_email", "form_url", "industry", "region", "language")
-_ARRAYS = dict(business_name="business_names", website="websites", contact_email="contact_emails",
-               form_url="form_urls", industry="industries", region="regions", language="languages")
 
 
 @dataclass(eq=False)  # rows are compared by identity
@@ -243,8 +244,8 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
              email_key(p.contact_email) if p.contact_email else None) for p in batch]
     with db.transaction() as conn:
         conn.run(LOCK_BATCHES, key=SCORING_LOCK)
-        stored = db.query(conn, MATCH_STORED, hosts=sorted({h for h, _ in keys if h}),
-                          emails=sorted({e for _, e in keys if e}))
+        stored = db.query(conn, MATCH_STORED, hosts=json.dumps(sorted({h for h, _ in keys if h})),
+                          emails=json.dumps(sorted({e for _, e in keys if e})))
         rows = _Rows()
         for age, found in enumerate(stored):
             rows.add(_Row(found["id"], age, False, found["host"], found["email"]))
@@ -265,18 +266,14 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
         for statement, is_new in ((INSERT_PROSPECTS, True), (UPDATE_PROSPECTS, False)):
             chosen = [row for row in written if row.is_new is is_new]
             if chosen:
-                conn.run(statement, **_arrays(chosen))
+                conn.run(statement, prospects=json.dumps([_document(row) for row in chosen]))
     return ScoreResponse(scored=len(results), results=results)
 
 
-def _arrays(rows: list[_Row]) -> dict:
-    """One array per column, for unnest()."""
-    arrays = {"ids": [row.id for row in rows],
-              "response_scores": [row.score.response_score for row in rows],
-              "automation_need_scores": [row.score.automation_need_score for row in rows]}
-    for column in _COLUMNS:
-        arrays[_ARRAYS[column]] = [row.values.get(column) for row in rows]
-    return arrays
+def _document(row: _Row) -> dict:
+    """One row of the batch's JSON, as json_to_recordset reads it."""
+    return {"id": str(row.id), **row.values, "response_score": row.score.response_score,
+            "automation_need_score": row.score.automation_need_score}
 
 
 # --- GET /api/prospects ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """POST /api/prospects/score over real HTTP: scores, the upsert by website host or email,
 duplicates inside a batch, concurrency, authentication and validation."""
 import threading
+import time
 import uuid
 
 import pytest
@@ -107,6 +108,20 @@ def test_duplicates_inside_one_batch_are_one_row_and_the_later_item_wins(api, ad
     assert (row["n"], row["name"], row["need"]) == (1, "Gagnon by email", 0)
 
 
+def test_a_batch_finds_rows_as_single_requests_sent_in_order_would(api, admin, database):
+    old_site, new_site, email = unique_site(), unique_site(), f"info@{unique_site()}"
+    stored = api.post(SCORE, {"prospects": [business(website=old_site, contact_email=email)]}, key=admin)
+    answer = api.post(SCORE, {"prospects": [
+        business("Moved to a new site", website=new_site, contact_email=email),  # found by email
+        business("Now on the old site", website=old_site),                     # the row left it: new
+    ]}, key=admin)
+    results = answer.json["results"]
+    assert results[0]["id"] == stored.json["results"][0]["id"] and results[0]["created"] is False
+    assert results[1]["id"] != results[0]["id"] and results[1]["created"] is True
+    row = database.one("SELECT website FROM prospect_candidates WHERE id = :id", id=uuid.UUID(results[0]["id"]))
+    assert row["website"] == new_site
+
+
 def test_two_batches_at_once_do_not_duplicate_any_prospect(api, admin, database):
     sites = [unique_site() for _ in range(50)]
     batch = {"prospects": [business(f"Business {i}", website=site) for i, site in enumerate(sites)]}
@@ -127,6 +142,31 @@ def test_two_batches_at_once_do_not_duplicate_any_prospect(api, admin, database)
     assert created.count(True) == 50
     assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE prospect_website_host(website) = "
                            "ANY(:hosts::text[])", hosts=sites) == 50
+
+
+def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin, database):
+    site = unique_site()
+    in_flight = database.connect()  # a batch that has found nothing stored and is inserting
+    in_flight.run("BEGIN")
+    in_flight.run(prospects.LOCK_BATCHES, key=prospects.SCORING_LOCK)
+    stored_id = in_flight.run("INSERT INTO prospect_candidates (business_name, website) VALUES ('Gagnon', :w) "
+                              "RETURNING id", w=site)[0][0]
+    answers = []
+    sender = threading.Thread(target=lambda: answers.append(
+        api.post(SCORE, {"prospects": [business(website=f"https://www.{site}/")]}, key=admin)))
+    sender.start()
+    for _ in range(500):  # until the second batch is queued behind the first one's lock
+        if database.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
+            break
+        time.sleep(0.01)
+    in_flight.run("COMMIT")
+    in_flight.close()
+    sender.join()
+
+    assert answers[0].json["results"][0]["id"] == str(stored_id)
+    assert answers[0].json["results"][0]["created"] is False
+    assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE prospect_website_host(website) = :h",
+                           h=site) == 1
 
 
 def test_a_full_batch_of_1000_is_stored_then_rescored_without_duplicates(database):
@@ -168,6 +208,7 @@ def test_validation_errors_name_the_prospect_and_its_field(api, admin, database)
         business(contact_email="nobody"),
         business(test=dict(SLOW_GENERIC, response_time_ms=-1)),
         business(language="de"),
+        business("Gagnon\x00"),
     ]}, key=admin)
 
     assert answer.status == 422
@@ -175,7 +216,7 @@ def test_validation_errors_name_the_prospect_and_its_field(api, admin, database)
     fields = [d["field"] for d in answer.json["error"]["details"]]
     assert fields == ["prospects[0].business_name", "prospects[2].test", "prospects[3].test.has_autoresponder",
                       "prospects[4].website", "prospects[5].contact_email", "prospects[6].test.response_time_ms",
-                      "prospects[7].language"]
+                      "prospects[7].language", "prospects[8].business_name"]
     assert database.scalar("SELECT count(*) FROM prospect_candidates") == count  # nothing written
 
 
