@@ -19,7 +19,11 @@ test: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/pytest -q
 
+# Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
+# the HTTP load, py-spy profiles a target that is missed; both are installed when missing.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@$(BIN)/python -m pip show -q py-spy >/dev/null 2>&1 || $(BIN)/pip install -q py-spy
 	$(BIN)/python -m tests.bench
 
 lint: $(STAMP)

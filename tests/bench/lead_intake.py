@@ -1,0 +1,188 @@
+"""1. Lead intake over HTTP at 1, 8 and 32 concurrent senders, against (a) the do-nothing function
+served the same way (the server's ceiling) and (b) pgbench running the statements the function
+runs per request (the database's ceiling)."""
+import json
+import re
+import time
+
+from tests.bench import load, profile, server_ceiling, stack
+from tests.bench.report import Section, Table, Verdict
+
+CONCURRENCY = server_ceiling.CONCURRENCY
+P99_TARGET_MS = 50.0
+THROUGHPUT_TARGET = 0.5  # of baseline (a)
+
+LITERAL = re.compile(r"'(?:[^']|'')*'")
+PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def fixture_leads() -> list[tuple[str, str]]:
+    """(name, message) of the labelled lead messages of tests/fixtures, JSON-encoded for the wrk script."""
+    rows = []
+    for line in (stack.ROOT / "tests" / "fixtures" / "labelled_leads.jsonl").read_text().splitlines():
+        if line.strip():
+            lead = json.loads(line)
+            rows.append((json.dumps(lead["name"]), json.dumps(lead["message"])))
+    return rows
+
+
+def pgbench_statement(sql: str, parameters: dict[str, str]) -> str:
+    """One of the app's statements as a pgbench command: each pg8000 `:name` becomes the pgbench
+    expression given for it (mostly the pgbench variable `:name`), comments go, and a colon inside a
+    string literal (pgbench would read it as a variable) is spelled chr(58)."""
+    out, last = [], 0
+    for literal in LITERAL.finditer(sql):
+        out.append(_outside(sql[last:literal.start()], parameters))
+        text = literal.group(0)
+        out.append("(" + text.replace(":", "' || chr(58) || '") + ")" if ":" in text else text)
+        last = literal.end()
+    out.append(_outside(sql[last:], parameters))
+    return "".join(out).strip().rstrip(";") + ";\n"
+
+
+def _outside(text: str, parameters: dict[str, str]) -> str:
+    text = re.sub(r"--[^\n]*", "", text)
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) not in parameters:
+            raise KeyError(f"no pgbench value for the parameter :{match.group(1)}")
+        return parameters[match.group(1)]
+    return PARAMETER.sub(replace, text)
+
+
+def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
+    """The statements one POST /api/lead of a new email runs, in order, taken from the app's own
+    modules (shared.db, shared.clients, shared.leads): the key lookup transaction, then the intake
+    transaction (role + client, advisory lock, lookup, insert of the lead, its action and its
+    response). Per transaction a new email (:n) and lock id (:lock); the rest as the app sends it."""
+    from shared import clients, db, enrichment, leads
+
+    name, message = "Olivia Park", "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun."
+    found = enrichment.enrich(name, message)
+    variables = {"client_id": client_id, "digest": clients.key_digest(api_key), "plain": api_key,
+                 "route": leads.ROUTE, "name": name, "message": message, "is_test": "false",
+                 "response_status": "201", **{k: str(v) for k, v in found.as_dict().items()}}
+    variables["response_body"] = json.dumps({"lead_id": "00000000-0000-0000-0000-000000000000",
+                                             "action": "insert", "is_test": False,
+                                             "enrichment": found.as_dict()})
+    parameters = {name: f":{name}" for name in variables}
+    parameters.update({"email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
+                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "idempotency_key": "NULL",
+                       "request_hash": "NULL"})
+    begin = db.begin_statement(client_id) if hasattr(db, "begin_statement") else "BEGIN"
+    script = ["\\set n random(1, 999999999999)\n",
+              "\\set lock random(1, 9000000000000000000)\n",
+              "BEGIN;\n", pgbench_statement(clients.AUTHENTICATE, parameters), "COMMIT;\n",
+              "".join(pgbench_statement(part, parameters) for part in begin.split(";")),
+              pgbench_statement(leads.LOCK, parameters), pgbench_statement(leads.LOOKUP, parameters),
+              pgbench_statement(leads.INSERT_LEAD, parameters), "COMMIT;\n"]
+    return "".join(script), variables
+
+
+def measure(run: stack.Run) -> Section:
+    section = Section(
+        "1. Lead intake over HTTP",
+        f"`wrk` for {run.seconds:g} s per point POSTs `/api/lead` with a new email every request (so each is "
+        "an insert: enrichment, key lookup, advisory lock, dedupe lookup, lead + action rows, one commit), "
+        "messages cycling over tests/fixtures/labelled_leads.jsonl, against `avenir serve` and a real "
+        "PostgreSQL with fsync and synchronous_commit on. Baseline (a): the do-nothing function "
+        "(tests/bench/functions/noop) served by the same `infra.serve.run` (same gunicorn settings, same path "
+        "dispatch to a functions-framework app). Baseline (b): `pgbench -M extended` (pg8000 too sends each "
+        "statement as an unnamed extended-protocol statement) running the very statements one intake "
+        "request runs, generated from shared/clients.py, shared/db.py and shared/leads.py (script below), "
+        "same concurrency. Each system gets its own client, so each starts with no lead.")
+    if not (stack.ROOT / "functions" / "lead_intake" / "main.py").exists():
+        section.skipped = "functions/lead_intake is not built yet"
+        return section
+    ceiling = server_ceiling.noop(run)
+    key = stack.make_client("Bench Roofing Intake", "owner@bench-roofing-intake.ca")
+    leads_data = load.lua_table("leads", fixture_leads())
+    env = {"BENCH_API_KEY": key.api_key}
+    stack.say("lead intake: `avenir serve` over a real PostgreSQL")
+    results = {}
+    with stack.avenir_serve(run.work_dir, "intake-serve") as server:
+        load.wrk("intake warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir, leads_data,
+                 {**env, "BENCH_RUN_TAG": "warm"})
+        for c in CONCURRENCY:
+            results[c] = load.wrk("intake", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
+                                  leads_data, {**env, "BENCH_RUN_TAG": f"c{c}-{int(time.time())}"})
+    stored = run.stack.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c::uuid", c=key.client_id)
+
+    stack.say("baseline (b): pgbench with the statements of one intake request")
+    db_key = stack.make_client("Bench Roofing pgbench", "owner@bench-roofing-pgbench.ca")
+    script, variables = pgbench_script(db_key.client_id, db_key.api_key)
+    script_path = run.work_dir / "lead_intake.pgbench.sql"
+    script_path.write_text(script)
+    ceiling_db = {c: load.pgbench("pgbench intake", run.stack.pgbench(), run.stack.cluster.port,
+                                  run.stack.database, script_path, c, run.seconds, run.work_dir, variables)
+                  for c in CONCURRENCY}
+
+    table = Table(["senders", "intake req/s", "p50 ms", "p90 ms", "p99 ms", "max ms",
+                   "(a) do-nothing req/s", "(a) p99 ms", "(b) pgbench tx/s", "(b) p50 ms", "(b) p99 ms",
+                   "intake / (a)", "intake / (b)", "non-2xx / errors"])
+    for c in CONCURRENCY:
+        r, a, b = results[c], ceiling[c], ceiling_db[c]
+        table.rows.append([str(c), f"{r.rps:,.0f}", f"{r.p50_ms:.1f}", f"{r.p90_ms:.1f}", f"{r.p99_ms:.1f}",
+                           f"{r.max_ms:.1f}", f"{a.rps:,.0f}", f"{a.p99_ms:.1f}", f"{b.rps:,.0f}", f"{b.p50_ms:.1f}",
+                           f"{b.p99_ms:.1f}", f"{r.rps / a.rps:.2f}", f"{r.rps / b.rps:.2f}",
+                           f"{r.errors} {r.statuses}" if r.errors else "0"])
+    section.tables.append(table)
+    top = results[32]
+    errors = sum(r.errors for r in results.values())
+    section.verdicts.append(Verdict(
+        "intake p99 at 32 senders", f"{top.p99_ms:.1f} ms", f"< {P99_TARGET_MS:g} ms",
+        f"(a) {ceiling[32].p99_ms:.1f} ms, (b) {ceiling_db[32].p99_ms:.1f} ms",
+        f"{top.p99_ms / ceiling[32].p99_ms:.1f}× (a), {top.p99_ms / ceiling_db[32].p99_ms:.1f}× (b)",
+        top.p99_ms < P99_TARGET_MS and errors == 0))
+    for c in CONCURRENCY:
+        ratio = results[c].rps / ceiling[c].rps
+        section.verdicts.append(Verdict(
+            f"intake throughput at {c} sender{'s' if c > 1 else ''}", f"{results[c].rps:,.0f} req/s",
+            f"≥ {THROUGHPUT_TARGET:g}× (a)", f"(a) {ceiling[c].rps:,.0f}, (b) {ceiling_db[c].rps:,.0f} tx/s",
+            f"{ratio:.2f}× (a), {results[c].rps / ceiling_db[c].rps:.2f}× (b)",
+            ratio >= THROUGHPUT_TARGET and results[c].errors == 0))
+    answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
+    section.notes.append(f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
+                         f"client holds {stored:,} leads afterwards (warm-up included, and requests still in flight "
+                         "when wrk stopped).")
+    section.notes.append("The do-nothing function answers in about the time of one loopback HTTP exchange through "
+                         "gunicorn + Flask; everything above it is our code, pg8000 and PostgreSQL. pgbench is a C "
+                         "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
+                         "this disk.")
+    section.notes.append(lookup_plan(run, key.client_id))
+    section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
+                         f"transaction):\n\n<details><summary>lead_intake.pgbench.sql</summary>\n\n```sql\n"
+                         f"{script}```\n</details>")
+    if section.missed:
+        section.profile = profiled(run, key.api_key, leads_data)
+    return section
+
+
+def lookup_plan(run: stack.Run, client_id: str) -> str:
+    """How PostgreSQL finds a client's lead by email once the client has many leads."""
+    from shared import leads
+
+    email = run.stack.scalar("SELECT email FROM lead_memory WHERE client_id = :c::uuid LIMIT 1", c=client_id)
+    if email is None:
+        return "No lead was stored: no dedupe lookup plan to show."
+    conn = run.stack.connect()
+    try:
+        rows = conn.run("EXPLAIN (ANALYZE, COSTS OFF) " + leads.LOOKUP, client_id=client_id, email=email,
+                        route=leads.ROUTE, idempotency_key=None)
+    finally:
+        conn.close()
+    plan = "\n".join(row[0] for row in rows)
+    return ("The dedupe lookup of an existing email for this client, after the run (EXPLAIN ANALYZE):"
+            f"\n\n<details><summary>plan</summary>\n\n```\n{plan}\n```\n</details>")
+
+
+def profiled(run: stack.Run, api_key: str, leads_data: str) -> str:
+    """The same load at 32 senders again with every worker under py-spy; where the CPU went."""
+    path = run.work_dir / "lead_intake.pyspy.txt"
+    stack.say("lead intake missed a target: profiling 32 senders under py-spy")
+    with stack.avenir_serve(run.work_dir, "intake-serve-profiled", profile_to=path) as server:
+        load.wrk("intake profiled", server.base_url, "lead_intake", 32, run.seconds, run.work_dir, leads_data,
+                 {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"profile-{int(time.time())}"})
+    text, _, _ = profile.summary(path)
+    run.measured["intake_profile"] = path
+    return "### Profile of lead intake at 32 senders (a target was missed)\n\n" + text

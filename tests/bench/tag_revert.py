@@ -1,0 +1,89 @@
+"""5. Tag/revert under 32 concurrent senders, each request on a lead no other request in flight
+touches: throughput and p99 against the do-nothing function at the same concurrency."""
+from tests.bench import load, profile, server_ceiling, stack
+from tests.bench.report import Section, Table, Verdict
+
+CONCURRENCY = 32
+P99_TARGET_MS = 50.0
+
+CREATE_LEADS = """
+WITH lead AS (
+  INSERT INTO lead_memory (email, name, message, client_id, current_tag, language, intent, tone, urgency,
+                           confidence_score, tone_history, urgency_history, confidence_history, timestamp)
+  SELECT 'tagged-' || :batch::text || '-' || n || '@bench-roofing.ca', 'Lead ' || n,
+         'We need a quote for a new roof before winter.', :client_id::uuid, 'Active', 'en',
+         'quote_request', 'Professional', 'Medium', 0.70,
+         jsonb_build_array(jsonb_build_object('value', 'Professional', 'timestamp', now())),
+         jsonb_build_array(jsonb_build_object('value', 'Medium', 'timestamp', now())),
+         jsonb_build_array(jsonb_build_object('value', 0.70, 'timestamp', now())),
+         now() - (n % 60) * interval '1 day'
+  FROM generate_series(1, :count) AS n
+  RETURNING id, client_id
+)
+INSERT INTO lead_actions (lead_id, client_id, action_type, tag)
+SELECT id, client_id, 'insert', 'Active' FROM lead
+RETURNING lead_id::text
+"""
+
+
+def leads(run: stack.Run, client_id: str, batch: str, count: int) -> str:
+    ids = [row["lead_id"] for row in run.stack.sql(CREATE_LEADS, client_id=client_id, batch=batch, count=count)]
+    return load.lua_table("lead_ids", ids)
+
+
+def measure(run: stack.Run) -> Section:
+    section = Section(
+        "5. Tag / revert under 32 concurrent senders",
+        f"`wrk` with {CONCURRENCY} connections for {run.seconds:g} s against `avenir serve`; request n goes to "
+        "lead n mod N of N pre-created leads (N far above 32, so no two requests in flight share a lead) and "
+        "each lead walks Follow-Up → Converted (with its growth event) → revert → …, so every request is a "
+        "real change: a third tags, a third converts, a third reverts. A separate set of leads takes the "
+        "warm-up. Baseline: the do-nothing function at the same concurrency.")
+    if not all((stack.ROOT / "functions" / f / "main.py").exists() for f in ("tag_lead", "revert_lead")):
+        section.skipped = "functions/tag_lead or functions/revert_lead is not built yet"
+        return section
+    ceiling = server_ceiling.noop(run)[CONCURRENCY]
+    key = stack.make_client("Bench Tagging Renovation", "owner@bench-tagging.ca")
+    count = 600 if stack.QUICK else 3000
+    warm_ids, ids = leads(run, key.client_id, "warm", 300), leads(run, key.client_id, "run", count)
+    env = {"BENCH_API_KEY": key.api_key}
+    stack.say(f"tag/revert: {count} leads created; serving with `avenir serve`")
+    with stack.avenir_serve(run.work_dir, "tag-serve") as server:
+        load.wrk("tag/revert warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
+                 warm_ids, env)
+        result = load.wrk("tag/revert", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
+                          ids, env)
+    if result.requests > 3 * count:
+        section.notes.append(f"{result.requests} requests went over {count} leads: some leads were visited "
+                             "more than three times (still distinct in flight).")
+    ratio = result.rps / ceiling.rps
+    section.tables.append(Table(
+        ["", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx / errors"],
+        [["tag/revert", f"{result.rps:,.0f}", f"{result.p50_ms:.1f}", f"{result.p90_ms:.1f}",
+          f"{result.p99_ms:.1f}", f"{result.max_ms:.1f}", f"{result.errors} {result.statuses}"],
+         ["baseline (a): do-nothing function", f"{ceiling.rps:,.0f}", f"{ceiling.p50_ms:.1f}",
+          f"{ceiling.p90_ms:.1f}", f"{ceiling.p99_ms:.1f}", f"{ceiling.max_ms:.1f}", f"{ceiling.errors}"]]))
+    section.verdicts += [
+        Verdict("tag/revert p99 at 32 senders", f"{result.p99_ms:.1f} ms", f"< {P99_TARGET_MS:g} ms (as intake)",
+                f"{ceiling.p99_ms:.1f} ms (a)", f"{result.p99_ms / ceiling.p99_ms:.1f}× (a)",
+                result.p99_ms < P99_TARGET_MS and result.errors == 0),
+        Verdict("tag/revert throughput at 32 senders", f"{result.rps:,.0f} req/s", "≥ 0.5× (a) (as intake)",
+                f"{ceiling.rps:,.0f} req/s (a)", f"{ratio:.2f}× (a)", ratio >= 0.5 and result.errors == 0)]
+    if result.errors:
+        section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
+    if section.missed:
+        section.profile = profiled(run, key.api_key, key.client_id)
+    return section
+
+
+def profiled(run: stack.Run, api_key: str, client_id: str) -> str:
+    """The same load again with every worker under py-spy; what the CPU did."""
+    path = run.work_dir / "tag_revert.pyspy.txt"
+    ids = leads(run, client_id, "profile", 3000)
+    stack.say("tag/revert missed a target: profiling the same load under py-spy")
+    with stack.avenir_serve(run.work_dir, "tag-serve-profiled", profile_to=path) as server:
+        load.wrk("tag/revert profiled", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
+                 ids, {"BENCH_API_KEY": api_key})
+    text, _, _ = profile.summary(path)
+    run.measured["tag_revert_profile"] = path
+    return "### Profile of tag/revert at 32 senders (a target was missed)\n\n" + text
