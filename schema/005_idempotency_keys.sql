@@ -1,7 +1,7 @@
 -- Idempotency-Key deliveries (POST /api/lead): the first response to a key, replayed for 24 hours
 -- to the same client sending the same body. Not in the schema reference: it is the intake's own
 -- bookkeeping. Rows older than 24 hours are dead (never replayed) and are purged in small batches by
--- later keyed deliveries (shared/idempotency.py).
+-- the same client's later keyed deliveries (shared/idempotency.py).
 CREATE TABLE public.idempotency_keys (
   client_id        UUID NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
   route            TEXT NOT NULL,
@@ -13,7 +13,14 @@ CREATE TABLE public.idempotency_keys (
   PRIMARY KEY (client_id, route, idempotency_key)
 );
 
-CREATE INDEX idx_idempotency_keys_created_at ON idempotency_keys(created_at);
+-- The purge reads one client's oldest rows: WHERE client_id = ? AND created_at <= ? ORDER BY created_at.
+CREATE INDEX idx_idempotency_keys_client_created ON idempotency_keys(client_id, created_at);
+
+-- A client's transaction (role `authenticated`, see shared/db.py) sees and writes only its own keys.
+ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
+CREATE POLICY client_own_idempotency_keys ON idempotency_keys FOR ALL TO authenticated
+  USING (client_id = nullif(current_setting('app.current_client_id', true), '')::uuid)
+  WITH CHECK (client_id = nullif(current_setting('app.current_client_id', true), '')::uuid);
 
 COMMENT ON TABLE public.idempotency_keys IS 'First response to each Idempotency-Key per client and route, replayed for 24 hours';
 COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 (hex) of the canonical JSON body: the same key with another body is refused';

@@ -77,7 +77,8 @@ LEFT JOIN idempotency_keys AS stored
  AND stored.created_at > now() - interval '24 hours'"""
 
 # CTEs recording the response (:response_status, :response_body) once the CTE `lead` wrote a row,
-# and purging a bounded batch of expired keys. A conflicting row can only be an expired one (the
+# and purging a bounded batch of this client's expired keys (row level security keeps a client's
+# transaction to its own rows anyway). A conflicting row can only be an expired one (the
 # key's lock is held and no live response was found), so it is overwritten. SKIP LOCKED: the purge
 # never waits for another delivery.
 RECORD_RESPONSE = f"""
@@ -97,9 +98,9 @@ purged AS (
   DELETE FROM idempotency_keys
   WHERE ctid = ANY (ARRAY(
     SELECT ctid FROM idempotency_keys
-    WHERE CAST(:idempotency_key AS text) IS NOT NULL
+    WHERE CAST(:idempotency_key AS text) IS NOT NULL AND client_id = :client_id
       AND created_at <= now() - interval '24 hours'
-      AND (client_id, route, idempotency_key) <> (:client_id, :route, CAST(:idempotency_key AS text))
+      AND (route, idempotency_key) <> (:route, CAST(:idempotency_key AS text))
     ORDER BY created_at
     LIMIT {PURGE_BATCH}
     FOR UPDATE SKIP LOCKED))

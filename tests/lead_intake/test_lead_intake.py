@@ -11,7 +11,7 @@ import pytest
 from conftest import ClientKey, apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
-from shared import clients
+from shared import clients, db
 from shared.enrichment import Enrichment, relationship_insight
 
 PATH = "/api/lead"
@@ -357,6 +357,30 @@ def test_a_keyed_delivery_purges_expired_keys(sender, client, database):
                 headers={"Idempotency-Key": fresh})
 
     assert {row["idempotency_key"] for row in keys_of(database, client, *stale, recent, fresh)} == {recent, fresh}
+
+
+def test_a_delivery_purges_only_its_own_clients_expired_keys(client, other_client, database, function):
+    theirs = new_key()
+    database.sql("""INSERT INTO idempotency_keys (client_id, route, idempotency_key, request_hash,
+                                                  response_status, response_body, created_at)
+                    VALUES (CAST(:c AS uuid), 'POST /api/lead', :k, repeat('0', 64), 201, CAST('{}' AS json),
+                            now() - interval '30 hours')""", c=other_client.client_id, k=theirs)
+
+    invoke(function, apigw_event("POST", PATH, {"name": "Olivia Park", "email": new_email()}, key=client.api_key,
+                                 headers={"Idempotency-Key": new_key()}))
+
+    assert len(keys_of(database, other_client, theirs)) == 1
+
+
+def test_a_clients_transaction_sees_only_its_own_idempotency_keys(client, other_client, function):
+    mine, theirs = new_key(), new_key()
+    for owner, key in ((client, mine), (other_client, theirs)):
+        invoke(function, apigw_event("POST", PATH, {"name": "Olivia Park", "email": new_email()},
+                                     key=owner.api_key, headers={"Idempotency-Key": key}))
+
+    with db.transaction(client_id=client.client_id) as conn:
+        visible = {row[0] for row in conn.run("SELECT idempotency_key FROM idempotency_keys")}
+    assert mine in visible and theirs not in visible
 
 
 @pytest.mark.parametrize("idempotency_key", ["k" * 201, "x" * 500])
