@@ -253,12 +253,13 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
         for prospect, (host, email) in zip(batch, keys, strict=True):
             row = rows.find(host, email)
             created = row is None
-            if created:
+            if created:  # the id is chosen here, so results never depend on the order of RETURNING rows
                 row = rows.add(_Row(uuid.uuid4(), len(rows.all), True, host, email))
             else:
                 rows.rekey(row, host, email)
-            given = prospect.model_dump(include=set(_COLUMNS))
-            row.values.update({k: v for k, v in given.items() if v is not None or k not in row.values})
+            for column, value in prospect.model_dump(include=set(_COLUMNS)).items():
+                if value is not None or column not in row.values:  # left out: an earlier item's value stays
+                    row.values[column] = value
             row.score = score(prospect.test)
             results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
                                        **vars(row.score)))

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from shared import clients, prospects
+from shared import clients, db, prospects
 
 SCORE = "/api/prospects/score"
 SLOW_GENERIC = {"has_autoresponder": False, "response_time_ms": 1000, "is_personalized": False, "is_generic": True}
@@ -182,6 +182,23 @@ def test_a_full_batch_of_1000_is_stored_then_rescored_without_duplicates(databas
     assert [r.id for r in first.results] == [r.id for r in again.results]
     assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE prospect_website_host(website) = "
                            "ANY(:hosts::text[])", hosts=sites) == 1000
+
+
+@pytest.mark.parametrize("size", [1, 300])
+def test_a_batch_takes_the_same_statements_whatever_its_size(database, monkeypatch, size):
+    statements = []
+    conn = db.shared_connection()
+    run = conn.run
+    monkeypatch.setattr(conn, "run", lambda sql, **params: statements.append(sql.split()[0]) or run(sql, **params))
+    batch = [prospects.Prospect.model_validate(business(f"Business {i}", website=unique_site())) for i in range(size)]
+    extra = prospects.Prospect.model_validate(business("One more", website=unique_site()))
+
+    prospects.score_batch(batch)
+    prospects.score_batch([*batch, extra])
+
+    # lock, match, insert / lock, match, insert the new one, update the stored ones
+    assert statements == ["BEGIN", "SELECT", "SELECT", "INSERT", "COMMIT",
+                          "BEGIN", "SELECT", "SELECT", "INSERT", "UPDATE", "COMMIT"]
 
 
 def test_a_client_that_is_not_the_admin_is_forbidden(api, make_client):
