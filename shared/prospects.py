@@ -242,7 +242,7 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
     inside the batch updates the row an earlier item found or created (later item wins)."""
     keys = [(website_host(p.website) if p.website else None,
              email_key(p.contact_email) if p.contact_email else None) for p in batch]
-    with db.transaction() as conn:
+    with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
         conn.run(LOCK_BATCHES, key=SCORING_LOCK)
         stored = db.query(conn, MATCH_STORED, hosts=json.dumps(sorted({h for h, _ in keys if h})),
                           emails=json.dumps(sorted({e for _, e in keys if e})))
@@ -336,6 +336,6 @@ LIST_ANY_SCORE = _LIST.format(score_bound="true")
 
 def list_prospects(query: ProspectQuery) -> ProspectList:
     sql = LIST_HIGH_PRIORITY if query.min_score >= HIGH_PRIORITY else LIST_ANY_SCORE
-    with db.transaction() as conn:
+    with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
         rows = db.query(conn, sql, **query.model_dump())
     return ProspectList(prospects=[ProspectRow.model_validate(row) for row in rows])
