@@ -2,7 +2,6 @@
 served the same way (the server's ceiling) and (b) pgbench running the statements the function
 runs per request (the database's ceiling)."""
 import json
-import re
 import time
 
 from tests.bench import load, profile, server_ceiling, stack
@@ -12,8 +11,6 @@ CONCURRENCY = server_ceiling.CONCURRENCY
 P99_TARGET_MS = 50.0
 THROUGHPUT_TARGET = 0.5  # of baseline (a)
 
-LITERAL = re.compile(r"'(?:[^']|'')*'")
-PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 def fixture_leads() -> list[tuple[str, str]]:
@@ -24,30 +21,6 @@ def fixture_leads() -> list[tuple[str, str]]:
             lead = json.loads(line)
             rows.append((json.dumps(lead["name"]), json.dumps(lead["message"])))
     return rows
-
-
-def pgbench_statement(sql: str, parameters: dict[str, str]) -> str:
-    """One of the app's statements as a pgbench command: each pg8000 `:name` becomes the pgbench
-    expression given for it (mostly the pgbench variable `:name`), comments go, and a colon inside a
-    string literal (pgbench would read it as a variable) is spelled chr(58)."""
-    out, last = [], 0
-    for literal in LITERAL.finditer(sql):
-        out.append(_outside(sql[last:literal.start()], parameters))
-        text = literal.group(0)
-        out.append("(" + text.replace(":", "' || chr(58) || '") + ")" if ":" in text else text)
-        last = literal.end()
-    out.append(_outside(sql[last:], parameters))
-    return "".join(out).strip().rstrip(";") + ";\n"
-
-
-def _outside(text: str, parameters: dict[str, str]) -> str:
-    text = re.sub(r"--[^\n]*", "", text)
-
-    def replace(match: re.Match) -> str:
-        if match.group(1) not in parameters:
-            raise KeyError(f"no pgbench value for the parameter :{match.group(1)}")
-        return parameters[match.group(1)]
-    return PARAMETER.sub(replace, text)
 
 
 def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
@@ -72,10 +45,10 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     begin = db.begin_statement(client_id) if hasattr(db, "begin_statement") else "BEGIN"
     script = ["\\set n random(1, 999999999999)\n",
               "\\set lock random(1, 9000000000000000000)\n",
-              "BEGIN;\n", pgbench_statement(clients.AUTHENTICATE, parameters), "COMMIT;\n",
-              "".join(pgbench_statement(part, parameters) for part in begin.split(";")),
-              pgbench_statement(leads.LOCK, parameters), pgbench_statement(leads.LOOKUP, parameters),
-              pgbench_statement(leads.INSERT_LEAD, parameters), "COMMIT;\n"]
+              "BEGIN;\n", load.pgbench_statement(clients.AUTHENTICATE, parameters), "COMMIT;\n",
+              "".join(load.pgbench_statement(part, parameters) for part in begin.split(";")),
+              load.pgbench_statement(leads.LOCK, parameters), load.pgbench_statement(leads.LOOKUP, parameters),
+              load.pgbench_statement(leads.INSERT_LEAD, parameters), "COMMIT;\n"]
     return "".join(script), variables
 
 
@@ -117,6 +90,9 @@ def measure(run: stack.Run) -> Section:
                                   run.stack.database, script_path, c, run.seconds, run.work_dir, variables)
                   for c in CONCURRENCY}
 
+    stack.say("lead intake: one request's parts, in process")
+    parts = breakdown(run, db_key.api_key, 50 if stack.QUICK else 200)
+
     table = Table(["senders", "intake req/s", "p50 ms", "p90 ms", "p99 ms", "max ms",
                    "(a) do-nothing req/s", "(a) p99 ms", "(b) pgbench tx/s", "(b) p50 ms", "(b) p99 ms",
                    "intake / (a)", "intake / (b)", "non-2xx / errors"])
@@ -126,7 +102,7 @@ def measure(run: stack.Run) -> Section:
                            f"{r.max_ms:.1f}", f"{a.rps:,.0f}", f"{a.p99_ms:.1f}", f"{b.rps:,.0f}", f"{b.p50_ms:.1f}",
                            f"{b.p99_ms:.1f}", f"{r.rps / a.rps:.2f}", f"{r.rps / b.rps:.2f}",
                            f"{r.errors} {r.statuses}" if r.errors else "0"])
-    section.tables.append(table)
+    section.tables += [table, parts]
     top = results[32]
     errors = sum(r.errors for r in results.values())
     section.verdicts.append(Verdict(
@@ -156,6 +132,56 @@ def measure(run: stack.Run) -> Section:
     if section.missed:
         section.profile = profiled(run, key.api_key, leads_data)
     return section
+
+
+def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
+    """One sender, no HTTP: the parts of an intake request timed in this process, next to the
+    costs of the driver's round trips and of one durable commit on this disk."""
+    import statistics
+    import uuid
+
+    from shared import clients, db, enrichment, leads
+
+    message = "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun. Could someone come next week?"
+    client = clients.authenticate(api_key)
+    conn = db.shared_connection()
+    conn.run("CREATE TABLE IF NOT EXISTS bench_commit (n int)")  # not TEMP: a temp table writes no WAL
+    prepared = conn.prepare("SELECT CAST(:x AS int)")
+
+    def timed(action) -> str:
+        samples = []
+        for i in range(repeats):
+            started = time.perf_counter()
+            action(i)
+            samples.append((time.perf_counter() - started) * 1000)
+        return f"{statistics.median(samples):.2f}"
+
+    def durable_commit(i):
+        conn.run("BEGIN")
+        conn.run(f"INSERT INTO bench_commit VALUES ({i})")
+        conn.run("COMMIT")
+
+    def intake(i):
+        lead = leads.LeadRequest(name="Olivia Park", email=f"breakdown-{uuid.uuid4().hex}@bench-roofing.ca",
+                                 message=message)
+        leads.intake(client, lead, None)
+
+    rows = [
+        ["pydantic parse of the body (LeadRequest)", timed(lambda i: leads.LeadRequest(
+            name="Olivia Park", email=f"p{i}@bench-roofing.ca", message=message))],
+        ["enrichment (shared.enrichment.enrich)", timed(lambda i: enrichment.enrich("Olivia Park", message))],
+        ["key lookup transaction (clients.authenticate)", timed(lambda i: clients.authenticate(api_key))],
+        ["intake transaction, enrichment included (leads.intake, new email)", timed(intake)],
+        ["driver: one simple-protocol statement (`SELECT 1`, no parameter)", timed(lambda i: conn.run("SELECT 1"))],
+        ["driver: one statement with a parameter (`conn.run`, unnamed: 3 round trips)",
+         timed(lambda i: conn.run("SELECT CAST(:x AS int)", x=i))],
+        ["driver: the same, prepared once (`conn.prepare(...).run`: 1 round trip)", timed(lambda i: prepared.run(x=i))],
+        ["PostgreSQL: one durable commit (BEGIN, 1-row INSERT, COMMIT: waits for the WAL flush)",
+         timed(durable_commit)],
+    ]
+    conn.run("DROP TABLE bench_commit")
+    db.discard()
+    return Table([f"one sender, in process, no HTTP (median of {repeats})", "ms"], rows)
 
 
 def lookup_plan(run: stack.Run, client_id: str) -> str:

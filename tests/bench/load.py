@@ -12,6 +12,8 @@ from pathlib import Path
 from tests.bench.stack import say
 
 LUA = Path(__file__).resolve().parent / "lua"
+LITERAL = re.compile(r"'(?:[^']|'')*'")
+PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 @dataclass
@@ -120,3 +122,27 @@ def percentile(values: list[float], p: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=1000, method="inclusive")[int(p * 10) - 1]
+
+
+def pgbench_statement(sql: str, parameters: dict[str, str]) -> str:
+    """One of the app's statements as a pgbench command: each pg8000 `:name` becomes the pgbench
+    expression given for it (mostly the pgbench variable `:name`), comments go, and a colon inside a
+    string literal (pgbench would read it as a variable) is spelled chr(58)."""
+    out, last = [], 0
+    for literal in LITERAL.finditer(sql):
+        out.append(_outside(sql[last:literal.start()], parameters))
+        text = literal.group(0)
+        out.append("(" + text.replace(":", "' || chr(58) || '") + ")" if ":" in text else text)
+        last = literal.end()
+    out.append(_outside(sql[last:], parameters))
+    return "".join(out).strip().rstrip(";") + ";\n"
+
+
+def _outside(text: str, parameters: dict[str, str]) -> str:
+    text = re.sub(r"--[^\n]*", "", text)
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) not in parameters:
+            raise KeyError(f"no pgbench value for the parameter :{match.group(1)}")
+        return parameters[match.group(1)]
+    return PARAMETER.sub(replace, text)

@@ -86,7 +86,7 @@ def summary(path: Path, top: int = 12) -> tuple[str, list[tuple[str, float]], li
         m in _file(f) for m in ("shared/", "functions/", "pg8000/", "pydantic", "functions_framework/", "logging/"))]
     hot_inclusive = [(short(f), n / total) for f, n in interesting[:top]]
     text = "\n\n".join([
-        f"py-spy at 200 Hz on every gunicorn worker, samples of threads handling a request only: "
+        f"py-spy (100 Hz, --nonblocking) on every gunicorn worker, samples of threads handling a request only: "
         f"{everything:,} samples, of which {waiting / everything:.0%} waiting (blocked in a socket read or a "
         f"select; {socket_waits / everything:.0%} in pg8000 waiting for PostgreSQL's answer) and "
         f"{total:,} computing in Python. Shares below are of the computing samples.",

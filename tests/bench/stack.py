@@ -188,7 +188,7 @@ def profiled(command: list[str], profile_to: Path | None) -> list[str]:
     if profile_to is None:
         return command
     py_spy = Path(sys.executable).with_name("py-spy")
-    return [str(py_spy), "record", "--subprocesses", "--format", "raw", "--rate", "200",
+    return [str(py_spy), "record", "--subprocesses", "--nonblocking", "--format", "raw", "--rate", "100",
             "--output", str(profile_to), "--", *command]
 
 
