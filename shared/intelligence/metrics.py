@@ -146,6 +146,22 @@ class ConversionModel:
         return (self.by_urgency.get(urgency, self.client_rate) + self.by_tone.get(tone, self.client_rate)) / 2
 
 
+def candidate_groups(model: ConversionModel, groups: list[ModelGroup], top: int = TOP_LEADS) -> list[ModelGroup]:
+    """The groups the `top` most likely open leads can come from: by probability, until they hold
+    `top` open leads, plus any group tied with the last one taken (leads with probability 0 never
+    count as likely)."""
+    ranked = sorted((g for g in groups if g.open_leads and model.probability(g.urgency, g.tone) > 0),
+                    key=lambda g: -model.probability(g.urgency, g.tone))
+    chosen, leads, last = [], 0, None
+    for group in ranked:
+        probability = model.probability(group.urgency, group.tone)
+        if leads >= top and probability < last:
+            break
+        chosen.append(group)
+        leads, last = leads + group.open_leads, probability
+    return chosen
+
+
 def prediction_confidence(conversions: int) -> Decimal:
     return confidence(Decimal("0.1") + Decimal("0.85") * ratio(conversions, conversions + 10))
 

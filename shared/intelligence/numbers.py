@@ -18,10 +18,14 @@ def rounded(value, places: int = 4) -> float:
 
 
 def rises_by_more_than(now_part: int, now_whole: int, before_part: int, before_whole: int, change: Fraction) -> bool:
-    """now_part/now_whole - before_part/before_whole > change, compared exactly (an empty side is 0)."""
-    now = Fraction(now_part, now_whole) if now_whole else Fraction(0)
-    before = Fraction(before_part, before_whole) if before_whole else Fraction(0)
-    return now - before > change
+    """now_part/now_whole - before_part/before_whole > change, compared exactly in integers (an
+    empty side counts as 0)."""
+    if not now_whole:
+        now_part, now_whole = 0, 1
+    if not before_whole:
+        before_part, before_whole = 0, 1
+    difference = now_part * before_whole - before_part * now_whole  # over now_whole * before_whole
+    return difference * change.denominator > change.numerator * now_whole * before_whole
 
 
 def confidence(value) -> Decimal:

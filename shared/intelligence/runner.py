@@ -12,7 +12,7 @@ from shared.intelligence import metrics, patterns, store
 from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
 
 log = logging.getLogger("avenir.intelligence")
-WRITE_CHUNK = 200  # clients whose rows are replaced together in one transaction
+WRITE_CHUNK = 250  # clients whose rows are replaced together in one transaction
 
 Progress = Callable[[str], None]
 
@@ -67,7 +67,8 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
             except Exception as e:  # one client's bad data must not stop the others
                 fail(client, "model", e)
         probabilities = {(client, group.urgency, group.tone): model.probability(group.urgency, group.tone)
-                         for client, model in models.items() for group in facts[client].model if group.open_leads}
+                         for client, model in models.items()
+                         for group in metrics.candidate_groups(model, facts[client].model)}
         top = {}
         if probabilities:
             top = store.read_top_open_leads(conn, probabilities, client_id, windows, metrics.TOP_LEADS)

@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli
+from infra.pgcluster import free_port
 
 SCHEDULED_RUN_DATE = "2026-11-24"  # the fixtures fire at 2026-11-25T06:00:00Z: the day before
 
@@ -162,3 +163,20 @@ def test_the_cli_exits_1_when_a_client_failed(database, client, capsys):
 def test_the_cli_refuses_a_malformed_date(capsys):
     assert cli.main(["intelligence", "run", "--date", "yesterday"]) == 1
     assert "--date must be YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/avenir")
+
+
+def test_a_scheduled_run_without_a_database_raises_so_eventbridge_retries_it(unreachable_database):
+    module = load_function("daily_intelligence")
+    with pytest.raises(RuntimeError, match="status 503"):
+        module.handler(scheduled_event(), None)
+
+
+def test_a_cloudevent_run_without_a_database_fails_so_cloud_scheduler_retries_it(unreachable_database, cloudevent_app):
+    response = cloudevent_app.post("/", data=json.dumps(scheduler_cloudevent()),
+                                   headers={"Content-Type": "application/cloudevents+json"})
+    assert response.status_code == 500
