@@ -27,7 +27,8 @@ from shared.exceptions import (
 )
 
 log = logging.getLogger("avenir.http")
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # a route's limit unless it names its own (req.json(max_bytes=...))
+MAX_READ_BYTES = 6 * 1024 * 1024  # the most any route may accept: Lambda's own payload limit
 
 
 @dataclass
@@ -42,11 +43,11 @@ class Request:
     scheduled_event: dict | None = None  # set for EventBridge / CloudEvent triggers
     client: clients.Client | None = None
 
-    def json(self) -> dict:
-        """The body as a JSON object: 413 over 64 KiB, 415 for a non-JSON content type,
-        400 when it does not parse or is not an object."""
-        if len(self.body) > MAX_BODY_BYTES:
-            raise PayloadTooLarge(f"Body is {len(self.body)} bytes; the limit is {MAX_BODY_BYTES}.")
+    def json(self, max_bytes: int = MAX_BODY_BYTES) -> dict:
+        """The body as a JSON object: 413 over max_bytes (64 KiB unless the route says otherwise),
+        415 for a non-JSON content type, 400 when it does not parse or is not an object."""
+        if len(self.body) > max_bytes:
+            raise PayloadTooLarge(f"Body is {len(self.body)} bytes; the limit is {max_bytes}.")
         content_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
         if self.body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
             raise UnsupportedMediaType(f"Expected Content-Type application/json, got {content_type!r}.")
@@ -159,7 +160,7 @@ def serve(request: Request, routes: Routes) -> Response:
 def from_flask(flask_request) -> Request:
     headers = {k.lower(): v for k, v in flask_request.headers.items()}
     length = flask_request.content_length or 0
-    body = b"x" * (MAX_BODY_BYTES + 1) if length > MAX_BODY_BYTES else flask_request.get_data(cache=False)
+    body = b"x" * (MAX_READ_BYTES + 1) if length > MAX_READ_BYTES else flask_request.get_data(cache=False)
     return Request(method=flask_request.method, path=flask_request.path, headers=headers,
                    query={k: flask_request.args.get(k) for k in flask_request.args}, body=body,
                    request_id=headers.get("x-request-id") or uuid.uuid4().hex)

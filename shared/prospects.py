@@ -17,6 +17,7 @@ from shared import db
 from shared.exceptions import PayloadTooLarge
 
 MAX_BATCH = 1000
+MAX_BATCH_BYTES = 1024 * 1024  # a full batch at about 1 KB a prospect, past the 64 KiB of other routes
 HIGH_PRIORITY = 70  # automation_need_score from which a prospect is high priority (the partial index's bound)
 SCORING_LOCK = 7_236_501_205  # any constant: "a prospect batch is being written"
 

@@ -5,7 +5,7 @@ from shared import http, prospects
 
 def score(req: http.Request) -> http.Response:
     http.authenticate_internal(req)
-    body = req.json()
+    body = req.json(max_bytes=prospects.MAX_BATCH_BYTES)
     prospects.check_batch_size(body)
     batch = req.parse(prospects.ScoreRequest, body)
     return http.ok(prospects.score_batch(batch.prospects).model_dump(mode="json"))

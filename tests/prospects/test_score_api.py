@@ -243,11 +243,28 @@ def test_a_body_without_a_prospect_list_is_a_validation_error(api, admin):
     assert [d["field"] for d in answer.json["error"]["details"]] == ["prospects"]
 
 
+def test_a_full_batch_of_1000_is_accepted_over_http(api, admin, database):
+    sites = [unique_site() for _ in range(prospects.MAX_BATCH)]
+    batch = {"prospects": [business(f"Plomberie {i}", website=f"https://www.{site}/contact",
+                                    contact_email=f"info@{site}", industry="plumbing", region="Montreal")
+                           for i, site in enumerate(sites)]}
+    answer = api.post(SCORE, batch, key=admin)
+    assert answer.status == 200
+    assert answer.json["scored"] == 1000
+
+
 def test_more_than_1000_prospects_is_payload_too_large(api, admin):
     batch = {"prospects": [{"business_name": "B", "test": SLOW_GENERIC}] * 1001}
     answer = api.post(SCORE, batch, key=admin)
     assert answer.status == 413
     assert answer.json["error"]["code"] == "payload_too_large"
+    assert "at most 1000 prospects" in answer.json["error"]["message"]
+
+
+def test_a_body_over_the_batch_limit_is_payload_too_large(api, admin):
+    answer = api.post(SCORE, {"prospects": [business("x" * 500)] * 999, "padding": "x" * prospects.MAX_BATCH_BYTES},
+                      key=admin)
+    assert (answer.status, answer.json["error"]["code"]) == (413, "payload_too_large")
 
 
 def test_an_empty_batch_scores_nothing(api, admin):
