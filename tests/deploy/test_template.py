@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,29 @@ def _top_level_imports(path: Path) -> set[str]:
 
 def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# --- the README's Deploy section --------------------------------------------------------------
+
+def test_the_readme_deploy_section_matches_the_template_and_samconfig(template):
+    readme = (stack.ROOT / "README.md").read_text()
+    assert "\n## Deploy\n" in readme
+    section = readme.split("\n## Deploy\n", 1)[1].split("\n## ", 1)[0]
+    samconfig = tomllib.loads((stack.ROOT / "infra" / "samconfig.toml").read_text())["default"]
+    assert "sam build && sam deploy --guided --config-file infra/samconfig.toml" in section
+    assert f"stack `{samconfig['global']['parameters']['stack_name']}`" in section
+    assert f"region `{samconfig['global']['parameters']['region']}`" in section
+    assert f"`{stack.NIGHTLY_CRON}`" in section
+    for name in template["Parameters"]:
+        assert f"`{name}`" in section, f"parameter {name} is not documented"
+    for name in template["Outputs"]:
+        if name != "SharedLayerArn":
+            assert f"`{name}`" in section, f"output {name} is not documented"
+    for match in re.finditer(r"--source (functions/(\w+)/main\.py) --target (\w+)", section):
+        source, folder, target = match.groups()
+        assert folder in stack.CONTRACT_ROUTES and callable(getattr(load_function(folder), target))
+    params = stack.parameter_values(template, DatabaseSecretArn="arn")
+    settings = template["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"]
+    burst, rate = (stack.resolve(settings[k], params) for k in ("ThrottlingBurstLimit", "ThrottlingRateLimit"))
+    assert f"`{burst}` / `{rate}` per second" in section
+    assert f"| `LogRetentionDays` | `{params['LogRetentionDays']}` |" in section
