@@ -10,9 +10,6 @@ from decimal import Decimal
 from shared import db
 from shared.intelligence.models import ClientFacts, GrowthEvent, ModelGroup, OpenLead, Period, Week
 
-DAILY_EVENT_TYPES = ("engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
-                     "pattern_detected")
-
 
 @dataclasses.dataclass(frozen=True)
 class Windows:
@@ -37,6 +34,7 @@ class Windows:
 JOB_SETTINGS = "SET LOCAL statement_timeout = '120s'; SET LOCAL work_mem = '64MB'"
 READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
+# The named client is listed even when it is a test client, so that the caller can refuse it.
 CLIENTS = """
 SELECT client_id, coalesce(is_test, false) AS is_test
 FROM clients
@@ -129,10 +127,9 @@ WHERE {_COUNTED} AND l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, fa
 GROUP BY l.client_id
 """
 
-# Each counted lead's standing outcome at the window's end: the last of its conversion and
-# reversion events (lead_actions and growth_brain, which record the same events) decides; a
-# reversion at the same instant as a conversion wins.
-_LEADS_WITH_OUTCOME = f"""
+# Counted leads with their initial urgency and tone (first history entry, else the column) and
+# whether they are open.
+_COUNTED_LEADS = f"""
 {_RUN_CLIENTS},
 counted AS (
   SELECT l.id, l.client_id, l.confidence_score, l.timestamp,
@@ -143,8 +140,11 @@ counted AS (
   WHERE {_COUNTED}
 )"""
 
+# Each counted lead's standing outcome at the window's end: the last of its conversion and
+# reversion events (lead_actions and growth_brain, which record the same events) decides; a
+# reversion at the same instant as a conversion wins.
 MODEL_GROUPS = f"""
-WITH {_LEADS_WITH_OUTCOME},
+WITH {_COUNTED_LEADS},
 outcome_events AS (
   SELECT a.lead_id::text AS lead_id, a.timestamp AS at, coalesce(a.conversion_outcome, false) AS converted
   FROM lead_actions a
@@ -175,7 +175,7 @@ GROUP BY 1, 2, 3
 # (passed in as arrays: only the groups the top leads can come from), then by the lead's own
 # confidence, newest first.
 TOP_OPEN_LEADS = f"""
-WITH {_LEADS_WITH_OUTCOME},
+WITH {_COUNTED_LEADS},
 model AS (
   SELECT * FROM unnest(:model_clients::uuid[], :model_urgencies::text[], :model_tones::text[],
                        :model_probabilities::float8[]) AS m(client_id, urgency, tone, probability)
