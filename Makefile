@@ -26,6 +26,10 @@ bench: $(STAMP)
 	@$(BIN)/python -m pip show -q py-spy >/dev/null 2>&1 || $(BIN)/pip install -q py-spy
 	$(BIN)/python -m tests.bench
 
+# More generated cases per operation than `make test` runs (AVENIR_FUZZ_EXAMPLES=N to choose).
+fuzz: $(STAMP)
+	AVENIR_FUZZ_EXAMPLES=$${AVENIR_FUZZ_EXAMPLES:-150} $(BIN)/pytest -q -p no:cacheprovider tests/hardening/test_fuzz.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests
 

@@ -26,6 +26,21 @@ def _json_app(status: str, code: str, message: str):
     return app
 
 
+def _openapi_app():
+    """GET /openapi.json: the API's OpenAPI 3.1 document (infra/openapi.py), built once."""
+    from infra import openapi
+
+    body = json.dumps(openapi.document()).encode()
+    method_not_allowed = _json_app("405 Method Not Allowed", "method_not_allowed", "Use GET.")
+
+    def app(environ, start_response):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return method_not_allowed(environ, start_response)
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+    return app
+
+
 def build_app():
     """A WSGI app dispatching by path to each function's own functions-framework app."""
     import functions_framework
@@ -40,9 +55,12 @@ def build_app():
         for path in paths:
             routes.append((re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", path) + "/?$"), app))
     not_found = _json_app("404 Not Found", "not_found", "No such route.")
+    spec = _openapi_app()
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "/")
+        if path == "/openapi.json":
+            return spec(environ, start_response)
         for pattern, app in routes:
             if pattern.match(path):
                 return app(environ, start_response)

@@ -1,0 +1,98 @@
+"""The OpenAPI 3.1 document: generated from the pydantic models, valid against the OpenAPI 3.1
+schema, covering every served route with its status codes, the error envelope, the x-api-key
+scheme and the Idempotency-Key header; served at /openapi.json and written by `avenir openapi`."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR  # the official 3.1 schema
+
+from infra import openapi
+from infra.serve import FUNCTIONS
+from shared import clients, leads, tagging
+
+DOCUMENT = openapi.document()
+SERVED_ROUTES = {(method, path) for method, path in [
+    ("post", "/api/lead"), ("post", "/api/leads/{lead_id}/tag"), ("post", "/api/leads/{lead_id}/revert"),
+    ("post", "/api/prospects/score"), ("get", "/api/prospects"), ("post", "/api/intelligence/run"),
+    ("post", "/api/clients/rotate-key")]}
+
+
+def operations():
+    return [(method, path, op) for path, item in DOCUMENT["paths"].items() for method, op in item.items()]
+
+
+def test_the_document_is_valid_openapi_3_1():
+    assert DOCUMENT["openapi"] == "3.1.0"
+    OPENAPI_31_VALIDATOR.validate(DOCUMENT)
+
+
+def test_every_served_path_is_documented_with_its_methods():
+    served_paths = {path for _, _, paths in FUNCTIONS for path in paths}
+    assert set(DOCUMENT["paths"]) == served_paths
+    assert {(method, path) for method, path, _ in operations()} == SERVED_ROUTES
+
+
+@pytest.mark.parametrize("method,path", sorted(SERVED_ROUTES))
+def test_every_route_documents_auth_failure_and_the_503_with_retry_after(method, path):
+    responses = DOCUMENT["paths"][path][method]["responses"]
+    assert {"401", "503"} <= set(responses)
+    unavailable = DOCUMENT["components"]["responses"]["503"]
+    assert unavailable["headers"]["Retry-After"]["required"] is True
+    assert any(status.startswith("2") for status in responses)
+
+
+def test_errors_are_documented_as_the_envelope():
+    error = DOCUMENT["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"]
+    assert error["properties"]["error"]["required"] == ["code", "message"]
+    assert {"validation_error", "unauthorized", "unavailable", "idempotency_key_reuse"} <= set(
+        error["properties"]["error"]["properties"]["code"]["enum"])
+    body_routes = [op for method, path, op in operations() if "requestBody" in op]
+    assert all({"400", "413", "415", "422"} <= set(op["responses"]) for op in body_routes)
+
+
+def test_the_api_key_header_is_the_security_scheme():
+    assert DOCUMENT["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey", "in": "header", "name": "x-api-key", "description": DOCUMENT["components"][
+            "securitySchemes"]["ApiKey"]["description"]}
+    assert {"ApiKey": []} in DOCUMENT["security"]
+
+
+def test_lead_intake_documents_the_idempotency_key_header_and_both_success_statuses():
+    op = DOCUMENT["paths"]["/api/lead"]["post"]
+    [header] = [p for p in op["parameters"] if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key" and header["schema"]["maxLength"] == 200
+    assert {"200", "201", "409", "422"} <= set(op["responses"])
+
+
+@pytest.mark.parametrize("model,mode", [(leads.LeadRequest, "validation"), (tagging.TagRequest, "validation"),
+                                        (tagging.TagResponse, "serialization"),
+                                        (clients.RotatedKey, "serialization")])
+def test_the_schemas_are_the_pydantic_models_own(model, mode):
+    generated = model.model_json_schema(ref_template=openapi.REF, mode=mode)
+    documented = DOCUMENT["components"]["schemas"][model.__name__]
+    assert documented["properties"] == generated["properties"]
+    assert documented.get("required") == generated.get("required")
+
+
+def test_rotate_key_takes_no_body_and_returns_the_key_once():
+    op = DOCUMENT["paths"]["/api/clients/rotate-key"]["post"]
+    assert "requestBody" not in op
+    assert set(DOCUMENT["components"]["schemas"]["RotatedKey"]["required"]) == {"client_id", "api_key", "rotated_at"}
+
+
+def test_the_server_serves_the_document(api):
+    response = api.get("/openapi.json")
+    assert response.status == 200 and response.headers["Content-Type"] == "application/json"
+    assert response.json == json.loads(json.dumps(DOCUMENT))
+
+
+def test_the_command_line_writes_the_same_document(tmp_path):
+    target = tmp_path / "openapi.json"
+    result = subprocess.run([sys.executable, "-m", "infra.cli", "openapi", "--output", str(target)],
+                            capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(target.read_text()) == json.loads(json.dumps(DOCUMENT))
