@@ -32,6 +32,7 @@ fuzz: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests
+	$(BIN)/cfn-lint    # template.yaml for ca-central-1 (.cfnlintrc.yaml); tests/deploy runs it in `make test`
 
 clean:
 	rm -rf $(VENV) .pytest_cache
