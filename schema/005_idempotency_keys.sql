@@ -25,3 +25,15 @@ CREATE POLICY client_own_idempotency_keys ON idempotency_keys FOR ALL TO authent
 COMMENT ON TABLE public.idempotency_keys IS 'First response to each Idempotency-Key per client and route, replayed for 24 hours';
 COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 (hex) of the canonical JSON body: the same key with another body is refused';
 COMMENT ON COLUMN idempotency_keys.response_body IS 'JSON (not JSONB) so a replay is the same text, key order included';
+
+-- The intake's dedupe lookup (shared/leads.py LOOKUP): a client's live lead by case-insensitive
+-- email. `lower(email) = lower(?)` alone cannot use an index on the per-client path: row level
+-- security lets the planner use only leakproof conditions in an index scan, and lower() is not
+-- leakproof, so the lookup would read every lead of the client. Text equality under a
+-- case-insensitive ICU collation is leakproof (texteq), so the lookup matches on
+-- `email COLLATE avenir_case_insensitive = ?` through this index and keeps `lower(email) = lower(?)`
+-- as the exact rule, checked on the few rows the index returns.
+CREATE COLLATION IF NOT EXISTS avenir_case_insensitive
+  (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE INDEX idx_lead_memory_client_email_ci
+  ON lead_memory(client_id, (email COLLATE avenir_case_insensitive));

@@ -28,13 +28,18 @@ def delivery(key: str | None, body: dict) -> Delivery | None:
         raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
                                details=[{"field": HEADER,
                                          "message": f"expected 1 to {MAX_KEY_LENGTH} characters, got {len(key)}"}])
+    if not key.isprintable():
+        raise ValidationFailed(f"{HEADER} must be printable text.",
+                               details=[{"field": HEADER, "message": "expected printable characters, "
+                                                                     "got a control or unpaired surrogate character"}])
     return Delivery(key, request_hash(body))
 
 
 def request_hash(body: dict) -> str:
-    """SHA-256 of the body as canonical JSON (sorted keys, no spaces): the same fields and values
-    hash alike however the sender spaced or ordered them."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the body as canonical JSON (sorted keys, no spaces, non-ASCII escaped, so that even
+    an unpaired surrogate in an ignored field hashes): the same fields and values hash alike however
+    the sender spaced, ordered or escaped them."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints, field_validator
 
 from shared import db, idempotency
 from shared.clients import Client
@@ -24,6 +24,14 @@ class LeadRequest(BaseModel):
     email: EmailStr
     message: Annotated[str, StringConstraints(max_length=5000)] | None = None
     language: Literal["en", "fr"] | None = None
+
+    @field_validator("name", "message")
+    @classmethod
+    def _storable_text(cls, value: str | None) -> str | None:
+        """PostgreSQL text cannot hold U+0000: refuse it here rather than fail at the INSERT."""
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
 
 
 class LeadEnrichment(BaseModel):
@@ -68,7 +76,9 @@ FROM (SELECT unnest(CAST(:lock_ids AS bigint[])) AS lock_id ORDER BY 1) AS order
 """
 
 # The client's live lead with this email (the most recently updated, should older duplicates exist)
-# and, for a keyed delivery, the first response already given to its key.
+# and, for a keyed delivery, the first response already given to its key. The rule is
+# lower(email) = lower(:email); the case-insensitive collation finds the candidates through
+# idx_lead_memory_client_email_ci, which lower() cannot use under row level security (schema/005).
 LOOKUP = """
 SELECT lead.id AS lead_id, lead.tone, lead.urgency, lead.confidence_score,
        stored.request_hash, stored.response_status, stored.response_body
@@ -76,7 +86,8 @@ FROM (SELECT) AS request
 LEFT JOIN LATERAL (
   SELECT id, tone, urgency, confidence_score
   FROM lead_memory
-  WHERE client_id = :client_id AND lower(email) = lower(:email) AND deleted IS NOT TRUE
+  WHERE client_id = :client_id AND (email COLLATE avenir_case_insensitive) = :email
+    AND lower(email) = lower(:email) AND deleted IS NOT TRUE
   ORDER BY last_updated DESC NULLS LAST, id
   LIMIT 1
 ) AS lead ON true""" + idempotency.STORED_RESPONSE

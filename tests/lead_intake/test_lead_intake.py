@@ -11,7 +11,7 @@ import pytest
 from conftest import ClientKey, apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
-from shared import clients, db
+from shared import clients, db, leads
 from shared.enrichment import Enrichment, relationship_insight
 
 PATH = "/api/lead"
@@ -238,6 +238,21 @@ def test_a_french_message_is_detected_as_french(sender, client):
     assert response.status == 201 and response.json["enrichment"]["language"] == "fr"
 
 
+def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client, database):
+    database.sql("""INSERT INTO lead_memory (client_id, email, name)
+                    SELECT CAST(:c AS uuid), 'Bulk.' || n || '@Gmail.com', 'Bulk Lead'
+                    FROM generate_series(1, 3000) AS n""",
+                 c=other_client.client_id)
+    database.sql("ANALYZE lead_memory")
+
+    with db.transaction(client_id=other_client.client_id) as conn:
+        plan = "\n".join(row[0] for row in conn.run(
+            "EXPLAIN " + leads.LOOKUP, client_id=other_client.client_id, email="bulk.1234@gmail.com",
+            route=leads.ROUTE, idempotency_key=None))
+
+    assert "idx_lead_memory_client_email_ci" in plan and "Seq Scan on lead_memory" not in plan
+
+
 # --- is_test --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("by_test_client, lead_email, expected", [
@@ -383,6 +398,16 @@ def test_a_clients_transaction_sees_only_its_own_idempotency_keys(client, other_
     assert mine in visible and theirs not in visible
 
 
+def test_a_keyed_body_with_any_unicode_in_an_ignored_field_is_stored_and_replayed(sender, client, database):
+    email, key = new_email(), new_key()
+    raw = f'{{"name": "Élodie Côté", "email": "{email}", "note": "\\ud800 \\u0000 😀"}}'.encode()
+    first = sender.post(raw=raw, key=client.api_key, headers={"Idempotency-Key": key})
+    again = sender.post(raw=raw, key=client.api_key, headers={"Idempotency-Key": key})
+
+    assert (first.status, again.status) == (201, 201) and again.json == first.json
+    assert rows_written(database, client, email, key) == (1, 1, 1)
+
+
 @pytest.mark.parametrize("idempotency_key", ["k" * 201, "x" * 500])
 def test_an_idempotency_key_longer_than_200_characters_is_a_validation_error(sender, client, database,
                                                                              idempotency_key):
@@ -403,10 +428,13 @@ def test_a_200_character_idempotency_key_is_accepted(sender, client, database):
     assert response.status == 201 and rows_written(database, client, email, key) == (1, 1, 1)
 
 
-def test_an_empty_idempotency_key_is_a_validation_error(function, client, database):
+@pytest.mark.parametrize("idempotency_key", ["", "zap\x00", "zap\n1", "\ud800"],
+                         ids=["empty", "nul", "newline", "lone-surrogate"])
+def test_an_empty_or_unprintable_idempotency_key_is_a_validation_error(function, client, database,
+                                                                       idempotency_key):
     before = table_sizes(database)
     event = apigw_event("POST", PATH, {"name": "Olivia Park", "email": new_email()}, key=client.api_key,
-                        headers={"Idempotency-Key": ""})
+                        headers={"Idempotency-Key": idempotency_key})
     response = invoke(function, event)
 
     assert response.status == 422 and response.json["error"]["details"][0]["field"] == "Idempotency-Key"
@@ -476,9 +504,11 @@ def test_a_body_of_exactly_64_kib_is_read(sender, client):
     ({"name": "Olivia Park", "email": "olivia@gmail.com", "message": "m" * 5001}, ["message"]),
     ({"name": "Olivia Park", "email": "olivia@gmail.com", "message": ["hi"]}, ["message"]),
     ({"name": "Olivia Park", "email": "olivia@gmail.com", "language": "de"}, ["language"]),
+    ({"name": "Olivia\x00Park", "email": "olivia@gmail.com"}, ["name"]),
+    ({"name": "Olivia Park", "email": "olivia@gmail.com", "message": "Hello\x00"}, ["message"]),
     ({"name": "", "email": "nope", "message": "m" * 5001, "language": "EN"}, ["name", "email", "message", "language"]),
 ], ids=["empty-object", "blank-name", "long-name", "number-name", "no-at", "no-dot", "null-email",
-        "long-message", "list-message", "language-de", "all-four"])
+        "long-message", "list-message", "language-de", "nul-in-name", "nul-in-message", "all-four"])
 def test_a_body_breaking_the_rules_is_422_naming_each_field(sender, client, database, body, fields):
     before = table_sizes(database)
     response = sender.post(body, key=client.api_key)
