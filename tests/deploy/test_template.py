@@ -149,6 +149,19 @@ def test_the_handler_the_template_names_imports_and_is_callable(template, folder
     assert callable(getattr(module, attribute))
 
 
+@pytest.mark.parametrize("folder", sorted(stack.CONTRACT_ROUTES))
+def test_the_template_sends_each_function_exactly_the_routes_its_code_answers(template, folder):
+    """Each API Gateway route reaches a function whose own route table answers it, and every
+    HTTP route in that table is on the API (SCHEDULE is the EventBridge trigger, not a route)."""
+    declared = stack.function_for(template, folder).routes()
+    table = [(method, pattern) for method, pattern, _ in load_function(folder).ROUTES.table if method != "SCHEDULE"]
+    sample = {path: re.sub(r"\{\w+\}", "0b6f8a52-6a43-4c3e-9a8e-2f1d5c7b9e10", path) for _, path in declared}
+    for method, path in declared:
+        assert any(m == method and p.match(sample[path]) for m, p in table), (method, path)
+    for method, pattern in table:
+        assert any(m == method and pattern.match(sample[p]) for m, p in declared), (method, pattern.pattern)
+
+
 # --- configuration, permissions, limits -----------------------------------------------------
 
 def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(template):
