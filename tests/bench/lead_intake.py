@@ -117,6 +117,19 @@ def measure(run: stack.Run) -> Section:
             f"≥ {THROUGHPUT_TARGET:g}× (a)", f"(a) {ceiling[c].rps:,.0f}, (b) {ceiling_db[c].rps:,.0f} tx/s",
             f"{ratio:.2f}× (a), {results[c].rps / ceiling_db[c].rps:.2f}× (b)",
             ratio >= THROUGHPUT_TARGET and results[c].errors == 0))
+    needed = 32 / (P99_TARGET_MS / 1000)
+    section.notes.append(
+        f"What the targets ask of this machine. 32 senders each wait for their answer (a closed loop), so by "
+        f"Little's law the mean latency is 32 / throughput: a p99 under {P99_TARGET_MS:g} ms needs a mean under "
+        f"{P99_TARGET_MS:g} ms, i.e. more than {needed:,.0f} req/s. PostgreSQL alone, running the same statements "
+        f"from a C client with no HTTP and no Python, did {ceiling_db[32].rps:,.0f} tx/s at 32 clients here (p99 "
+        f"{ceiling_db[32].p99_ms:.0f} ms)"
+        + (", so no application code can meet the p99 target on this machine with synchronous commit: the "
+           "database's own ceiling is below it." if ceiling_db[32].rps < needed else ".")
+        + f" Likewise 'half of (a)' is {ceiling[32].rps / 2:,.0f} req/s at 32 senders"
+        + (f", above the database's ceiling of {ceiling_db[32].rps:,.0f}: the do-nothing server is not the "
+           "limit here, the durable commit is, so intake / (b) is the ratio the code can still improve."
+           if ceiling_db[32].rps < ceiling[32].rps / 2 else "."))
     answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
     section.notes.append(f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
                          f"client holds {stored:,} leads afterwards (warm-up included, and requests still in flight "
