@@ -14,7 +14,7 @@ from conftest import apigw_event, invoke, load_function
 from moto import mock_aws
 
 from deploy import stack
-from shared import db, settings
+from shared import db, logs, settings
 
 REGION = tomllib.loads((stack.ROOT / "infra" / "samconfig.toml").read_text())["default"]["global"]["parameters"][
     "region"]
@@ -70,6 +70,7 @@ def logged():
         def emit(self, record):
             records.append(record)
     handler = Collect(level=logging.DEBUG)
+    logs.configure()  # first, or it would replace this handler with its own
     logging.getLogger("avenir").addHandler(handler)
     yield records
     logging.getLogger("avenir").removeHandler(handler)
