@@ -238,6 +238,49 @@ def test_a_french_message_is_detected_as_french(sender, client):
     assert response.status == 201 and response.json["enrichment"]["language"] == "fr"
 
 
+def test_a_lead_stored_without_enrichment_is_updated_and_starts_its_history(sender, client, database):
+    email = new_email()
+    [imported] = database.sql("""INSERT INTO lead_memory (client_id, email, name, tone_history, urgency_history,
+                                                         confidence_history)
+                                 VALUES (CAST(:c AS uuid), :e, 'Imported Lead', NULL, NULL, NULL) RETURNING id""",
+                              c=client.client_id, e=email)
+
+    response = sender.post({"name": "Olivia Park", "email": email, "message": LEAK}, key=client.api_key)
+
+    assert response.status == 200 and response.json["lead_id"] == str(imported["id"])
+    [lead] = leads_of(database, client, email)
+    assert_history(lead["urgency_history"], [response.json["enrichment"]["urgency"]])
+    assert len(lead["tone_history"]) == len(lead["confidence_history"]) == 1
+    assert lead["relationship_insight"]
+
+
+def test_a_lead_deleted_while_its_update_waits_gets_a_new_lead_instead(api, client, database):
+    email = new_email()
+    first = api.post(PATH, {"name": "Olivia Park", "email": email}, key=client.api_key)
+    deleting = database.connect()
+    try:
+        deleting.run("BEGIN")
+        deleting.run("UPDATE lead_memory SET deleted = true, current_tag = 'Deleted' WHERE id = :id",
+                     id=uuid.UUID(first.json["lead_id"]))
+        result = {}
+        sender = threading.Thread(target=lambda: result.update(response=api.post(
+            PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
+        sender.start()
+        while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
+            assert sender.is_alive(), "the delivery finished without waiting for the deleted lead's row"
+            threading.Event().wait(0.01)
+        deleting.run("COMMIT")
+        sender.join(30)
+    finally:
+        deleting.close()
+
+    assert result["response"].status == 201 and result["response"].json["action"] == "insert"
+    assert result["response"].json["lead_id"] != first.json["lead_id"]
+    assert [(lead["deleted"], len(lead["urgency_history"])) for lead in leads_of(database, client, email)] == \
+        [(True, 1), (False, 1)]
+
+
 def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client, database):
     database.sql("""INSERT INTO lead_memory (client_id, email, name)
                     SELECT CAST(:c AS uuid), 'Bulk.' || n || '@Gmail.com', 'Bulk Lead'
