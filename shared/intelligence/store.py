@@ -56,77 +56,6 @@ _COUNTED = """
   AND l.timestamp < :end
 """
 
-# Leads created in the last 60 days, counted per 30- and 7-day window.
-WINDOW_COUNTS = f"""
-WITH {_RUN_CLIENTS},
-counted AS (
-  SELECT l.client_id, l.current_tag, l.urgency, l.confidence_score,
-         l.timestamp >= :start_30d AS last_30d, l.timestamp < :start_30d AS previous_30d,
-         l.timestamp >= :start_7d AS last_7d, l.timestamp >= :start_14d AND l.timestamp < :start_7d AS previous_7d
-  FROM lead_memory l JOIN run_clients USING (client_id)
-  WHERE {_COUNTED} AND l.timestamp >= :start_60d
-)
-SELECT client_id,
-  count(*) FILTER (WHERE last_30d) AS leads_30d,
-  count(*) FILTER (WHERE last_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_30d,
-  count(*) FILTER (WHERE last_30d AND current_tag = 'Converted') AS converted_30d,
-  coalesce(sum(confidence_score) FILTER (WHERE last_30d), 0) AS confidence_sum_30d,
-  count(confidence_score) FILTER (WHERE last_30d) AS confidence_count_30d,
-  count(*) FILTER (WHERE last_30d AND urgency = 'High') AS high_30d,
-  count(*) FILTER (WHERE previous_30d) AS leads_prev_30d,
-  count(*) FILTER (WHERE previous_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_prev_30d,
-  count(*) FILTER (WHERE previous_30d AND current_tag = 'Converted') AS converted_prev_30d,
-  coalesce(sum(confidence_score) FILTER (WHERE previous_30d), 0) AS confidence_sum_prev_30d,
-  count(confidence_score) FILTER (WHERE previous_30d) AS confidence_count_prev_30d,
-  count(*) FILTER (WHERE previous_30d AND urgency = 'High') AS high_prev_30d,
-  count(*) FILTER (WHERE last_7d) AS leads_7d,
-  count(*) FILTER (WHERE last_7d AND urgency = 'High') AS high_7d,
-  count(*) FILTER (WHERE last_7d AND urgency = 'Medium') AS medium_7d,
-  count(*) FILTER (WHERE last_7d AND urgency = 'Low') AS low_7d,
-  count(*) FILTER (WHERE previous_7d) AS leads_prev_7d,
-  count(*) FILTER (WHERE previous_7d AND urgency = 'High') AS high_prev_7d,
-  count(*) FILTER (WHERE previous_7d AND urgency = 'Medium') AS medium_prev_7d,
-  count(*) FILTER (WHERE previous_7d AND urgency = 'Low') AS low_prev_7d
-FROM counted
-GROUP BY client_id
-"""
-
-TONE_COUNTS = f"""
-WITH {_RUN_CLIENTS}
-SELECT l.client_id, lower(l.tone) AS tone, count(*) AS leads
-FROM lead_memory l JOIN run_clients USING (client_id)
-WHERE {_COUNTED} AND l.timestamp >= :start_30d AND l.tone IS NOT NULL AND l.tone <> ''
-GROUP BY 1, 2
-"""
-
-# Net conversions (conversion actions minus reverts) of counted leads per 30-day window.
-CONVERSION_COUNTS = f"""
-WITH {_RUN_CLIENTS}
-SELECT l.client_id,
-  count(*) FILTER (WHERE a.conversion_outcome AND a.timestamp >= :start_30d)
-    - count(*) FILTER (WHERE a.action_type = 'revert' AND a.timestamp >= :start_30d) AS conversions_30d,
-  count(*) FILTER (WHERE a.conversion_outcome AND a.timestamp < :start_30d)
-    - count(*) FILTER (WHERE a.action_type = 'revert' AND a.timestamp < :start_30d) AS conversions_prev_30d
-FROM lead_actions a
-JOIN lead_memory l ON l.id = a.lead_id
-JOIN run_clients r ON r.client_id = l.client_id
-WHERE {_COUNTED} AND (a.conversion_outcome OR a.action_type = 'revert')
-  AND a.timestamp >= :start_60d AND a.timestamp < :end
-GROUP BY l.client_id
-"""
-
-# Follow-Up leads created over 7 days ago with no action in the last 7 days.
-STALE_FOLLOW_UPS = f"""
-WITH {_RUN_CLIENTS}
-SELECT l.client_id, count(*) AS stale_follow_ups
-FROM lead_memory l JOIN run_clients USING (client_id)
-WHERE {_COUNTED} AND l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false)
-  AND l.timestamp < :start_7d
-  AND NOT EXISTS (SELECT 1 FROM lead_actions a
-                  WHERE a.lead_id = l.id AND a.timestamp >= :start_7d AND a.timestamp < :end)
-GROUP BY l.client_id
-"""
-
 # Counted leads with their initial urgency and tone (first history entry, else the column) and
 # whether they are open.
 _COUNTED_LEADS = f"""
@@ -140,35 +69,109 @@ counted AS (
   WHERE {_COUNTED}
 )"""
 
-# Each counted lead's standing outcome at the window's end: the last of its conversion and
-# reversion events (lead_actions and growth_brain, which record the same events) decides; a
-# reversion at the same instant as a conversion wins.
-MODEL_GROUPS = f"""
-WITH {_COUNTED_LEADS},
+# Everything about every client in one pass over its counted leads (created before the window's
+# end), so lead_memory is read once:
+#  - the 30- and 7-day window counts (one row per client, plain columns);
+#  - `tones`: {lower(tone): leads of the last 30 days};
+#  - `model`: [initial urgency, initial tone, leads, standing conversions, open leads] per group;
+#  - net conversion actions (conversions - reverts) per 30-day window;
+#  - stale follow-ups: tagged Follow-Up, created over 7 days ago, no action in the last 7 days.
+# A lead's standing outcome at the window's end is the last of its conversion and reversion events
+# (lead_actions and growth_brain, which record the same events); a reversion at the same instant
+# as a conversion wins. growth_brain's lead_id is compared as text, so a malformed one matches nothing.
+CLIENT_FACTS = f"""
+WITH {_RUN_CLIENTS},
 outcome_events AS (
-  SELECT a.lead_id::text AS lead_id, a.timestamp AS at, coalesce(a.conversion_outcome, false) AS converted
+  SELECT a.lead_id::text AS lead_id, a.timestamp AS at, coalesce(a.conversion_outcome, false) AS converted,
+         true AS logged
   FROM lead_actions a
-  WHERE (a.conversion_outcome OR a.action_type = 'revert')
-    AND a.timestamp < :end
+  WHERE (a.conversion_outcome OR a.action_type = 'revert') AND a.timestamp < :end
   UNION ALL
-  SELECT g.learning_snapshot ->> 'lead_id', g.created_at, g.event_type = 'conversion'
+  SELECT g.learning_snapshot ->> 'lead_id', g.created_at, g.event_type = 'conversion', false
   FROM growth_brain g
-  WHERE g.event_type IN ('conversion', 'reversion')
-    AND g.created_at < :end
+  WHERE g.event_type IN ('conversion', 'reversion') AND g.created_at < :end
 ),
-last_outcomes AS (
-  SELECT lead_id, max(at) FILTER (WHERE converted) AS converted_at, max(at) FILTER (WHERE NOT converted) AS reverted_at
+outcomes AS (
+  SELECT lead_id,
+         max(at) FILTER (WHERE converted) AS converted_at,
+         max(at) FILTER (WHERE NOT converted) AS reverted_at,
+         count(*) FILTER (WHERE logged AND at >= :start_30d AND converted)
+           - count(*) FILTER (WHERE logged AND at >= :start_30d AND NOT converted) AS net_30d,
+         count(*) FILTER (WHERE logged AND at >= :start_60d AND at < :start_30d AND converted)
+           - count(*) FILTER (WHERE logged AND at >= :start_60d AND at < :start_30d AND NOT converted) AS net_prev_30d
   FROM outcome_events
   WHERE lead_id IS NOT NULL
   GROUP BY lead_id
+),
+touched_this_week AS (
+  SELECT DISTINCT lead_id FROM lead_actions WHERE timestamp >= :start_7d AND timestamp < :end
+),
+leads AS MATERIALIZED (
+  SELECT l.client_id, l.current_tag, l.urgency, l.confidence_score, lower(nullif(l.tone, '')) AS tone_key,
+         coalesce(nullif(l.urgency_history -> 0 ->> 'value', ''), l.urgency, '') AS initial_urgency,
+         coalesce(nullif(l.tone_history -> 0 ->> 'value', ''), l.tone, '') AS initial_tone,
+         l.current_tag IN ('Active', 'Follow-Up') AND NOT coalesce(l.archived, false) AS open,
+         l.timestamp >= :start_30d AS last_30d,
+         l.timestamp >= :start_60d AND l.timestamp < :start_30d AS previous_30d,
+         l.timestamp >= :start_7d AS last_7d,
+         l.timestamp >= :start_14d AND l.timestamp < :start_7d AS previous_7d,
+         coalesce(o.converted_at > o.reverted_at OR (o.converted_at IS NOT NULL AND o.reverted_at IS NULL), false)
+           AS standing_conversion,
+         coalesce(o.net_30d, 0) AS net_30d, coalesce(o.net_prev_30d, 0) AS net_prev_30d,
+         l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false) AND l.timestamp < :start_7d
+           AND t.lead_id IS NULL AS stale
+  FROM lead_memory l
+  JOIN run_clients USING (client_id)
+  LEFT JOIN outcomes o ON o.lead_id = l.id::text
+  LEFT JOIN touched_this_week t ON t.lead_id = l.id
+  WHERE {_COUNTED}
+),
+windows AS (
+  SELECT client_id,
+    count(*) FILTER (WHERE last_30d) AS leads_30d,
+    count(*) FILTER (WHERE last_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_30d,
+    count(*) FILTER (WHERE last_30d AND current_tag = 'Converted') AS converted_30d,
+    coalesce(sum(confidence_score) FILTER (WHERE last_30d), 0) AS confidence_sum_30d,
+    count(confidence_score) FILTER (WHERE last_30d) AS confidence_count_30d,
+    count(*) FILTER (WHERE last_30d AND urgency = 'High') AS high_30d,
+    count(*) FILTER (WHERE previous_30d) AS leads_prev_30d,
+    count(*) FILTER (WHERE previous_30d AND current_tag IN ('Active', 'Follow-Up')) AS active_prev_30d,
+    count(*) FILTER (WHERE previous_30d AND current_tag = 'Converted') AS converted_prev_30d,
+    coalesce(sum(confidence_score) FILTER (WHERE previous_30d), 0) AS confidence_sum_prev_30d,
+    count(confidence_score) FILTER (WHERE previous_30d) AS confidence_count_prev_30d,
+    count(*) FILTER (WHERE previous_30d AND urgency = 'High') AS high_prev_30d,
+    count(*) FILTER (WHERE last_7d) AS leads_7d,
+    count(*) FILTER (WHERE last_7d AND urgency = 'High') AS high_7d,
+    count(*) FILTER (WHERE last_7d AND urgency = 'Medium') AS medium_7d,
+    count(*) FILTER (WHERE last_7d AND urgency = 'Low') AS low_7d,
+    count(*) FILTER (WHERE previous_7d) AS leads_prev_7d,
+    count(*) FILTER (WHERE previous_7d AND urgency = 'High') AS high_prev_7d,
+    count(*) FILTER (WHERE previous_7d AND urgency = 'Medium') AS medium_prev_7d,
+    count(*) FILTER (WHERE previous_7d AND urgency = 'Low') AS low_prev_7d,
+    coalesce(sum(net_30d), 0)::int AS conversions_30d,
+    coalesce(sum(net_prev_30d), 0)::int AS conversions_prev_30d,
+    count(*) FILTER (WHERE stale) AS stale_follow_ups
+  FROM leads
+  GROUP BY client_id
+),
+tones AS (
+  SELECT client_id, jsonb_object_agg(tone_key, leads) AS tones
+  FROM (SELECT client_id, tone_key, count(*) AS leads FROM leads
+        WHERE last_30d AND tone_key IS NOT NULL GROUP BY 1, 2) t
+  GROUP BY client_id
+),
+model AS (
+  SELECT client_id, jsonb_agg(jsonb_build_array(initial_urgency, initial_tone, leads, conversions, open_leads))
+           AS model
+  FROM (SELECT client_id, initial_urgency, initial_tone, count(*) AS leads,
+               count(*) FILTER (WHERE standing_conversion) AS conversions, count(*) FILTER (WHERE open) AS open_leads
+        FROM leads GROUP BY 1, 2, 3) g
+  GROUP BY client_id
 )
-SELECT c.client_id, c.urgency, c.tone, count(*) AS leads,
-       count(*) FILTER (WHERE s.converted_at > s.reverted_at OR (s.converted_at IS NOT NULL AND s.reverted_at IS NULL))
-         AS conversions,
-       count(*) FILTER (WHERE c.open) AS open_leads
-FROM counted c
-LEFT JOIN last_outcomes s ON s.lead_id = c.id::text
-GROUP BY 1, 2, 3
+SELECT w.*, t.tones, m.model
+FROM windows w
+LEFT JOIN tones t USING (client_id)
+LEFT JOIN model m USING (client_id)
 """
 
 # The top open leads of each client, ranked by the probability the model gave their group
@@ -225,27 +228,22 @@ def begin_job(conn: db.Connection, read_only: bool = False) -> None:
 
 def read_facts(conn: db.Connection, client_ids: list[uuid.UUID], only_client: uuid.UUID | None,
                windows: Windows) -> dict[uuid.UUID, ClientFacts]:
-    """Five set-based statements, whatever the number of clients (`client_ids`, as CLIENTS
-    listed them in this transaction's snapshot for `only_client`)."""
+    """One set-based statement, whatever the number of clients (`client_ids`, as CLIENTS listed
+    them in this transaction's snapshot for `only_client`)."""
     facts = {client_id: ClientFacts(client_id) for client_id in client_ids}
-    params = dict(windows.params(), client_id=only_client)
-    for row in db.query(conn, WINDOW_COUNTS, **params):
+    for row in db.query(conn, CLIENT_FACTS, **windows.params(), client_id=only_client):
         client = facts[row["client_id"]]
         client.last_30d = _period(row, "30d")
         client.previous_30d = _period(row, "prev_30d")
         client.last_7d = _week(row, "7d")
         client.previous_7d = _week(row, "prev_7d")
-    for row in db.query(conn, TONE_COUNTS, **params):
-        facts[row["client_id"]].tones[row["tone"]] = row["leads"]
-    for row in db.query(conn, CONVERSION_COUNTS, **params):
-        facts[row["client_id"]].conversions_30d = row["conversions_30d"]
-        facts[row["client_id"]].conversions_previous_30d = row["conversions_prev_30d"]
-    for row in db.query(conn, STALE_FOLLOW_UPS, **params):
-        facts[row["client_id"]].stale_follow_ups = row["stale_follow_ups"]
-    for row in db.query(conn, MODEL_GROUPS, **params):
-        facts[row["client_id"]].model.append(ModelGroup(
-            urgency=row["urgency"] or None, tone=row["tone"] or None, leads=row["leads"],
-            conversions=row["conversions"], open_leads=row["open_leads"]))
+        client.conversions_30d = row["conversions_30d"]
+        client.conversions_previous_30d = row["conversions_prev_30d"]
+        client.stale_follow_ups = row["stale_follow_ups"]
+        client.tones = dict(row["tones"] or {})
+        client.model = [ModelGroup(urgency=urgency or None, tone=tone or None, leads=leads, conversions=conversions,
+                                   open_leads=open_leads)
+                        for urgency, tone, leads, conversions, open_leads in row["model"] or []]
     return facts
 
 
