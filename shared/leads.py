@@ -81,6 +81,7 @@ def lock_statement(lock_ids: list[int]) -> str:
     statement without parameters travels in one round trip (simple protocol) instead of three."""
     return LOCK.replace(":lock_ids", "'{" + ",".join(str(int(lock_id)) for lock_id in lock_ids) + "}'")
 
+
 # The client's live lead with this email (the most recently updated, should older duplicates exist)
 # and, for a keyed delivery, the first response already given to its key. The rule is
 # lower(email) = lower(:email); the case-insensitive collation finds the candidates through
