@@ -153,6 +153,8 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
     import statistics
     import uuid
 
+    from pg8000.native import to_statement
+
     from shared import clients, db, enrichment, leads
 
     message = "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun. Could someone come next week?"
@@ -189,6 +191,10 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
         ["driver: one statement with a parameter (`conn.run`, unnamed: 3 round trips)",
          timed(lambda i: conn.run("SELECT CAST(:x AS int)", x=i))],
         ["driver: the same, prepared once (`conn.prepare(...).run`: 1 round trip)", timed(lambda i: prepared.run(x=i))],
+        ["driver: rewriting the SQL text of one intake request's 4 parametrised statements to $n "
+         "(`pg8000.native.to_statement`, done again on every `conn.run`, in pure Python)",
+         timed(lambda i: [to_statement(sql) for sql in (clients.AUTHENTICATE, leads.LOCK, leads.LOOKUP,
+                                                        leads.INSERT_LEAD)])],
         ["PostgreSQL: one durable commit (BEGIN, 1-row INSERT, COMMIT: waits for the WAL flush)",
          timed(durable_commit)],
     ]
