@@ -103,8 +103,12 @@ outcomes AS (
   WHERE lead_id IS NOT NULL
   GROUP BY lead_id
 ),
-touched_this_week AS (
-  SELECT DISTINCT lead_id FROM lead_actions WHERE timestamp >= :start_7d AND timestamp < :end
+stale_follow_ups AS (
+  SELECT l.id
+  FROM lead_memory l
+  WHERE l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false) AND l.timestamp < :start_7d AND {_COUNTED}
+    AND NOT EXISTS (SELECT 1 FROM lead_actions a
+                    WHERE a.lead_id = l.id AND a.timestamp >= :start_7d AND a.timestamp < :end)
 ),
 leads AS MATERIALIZED (
   SELECT l.client_id, l.current_tag, l.urgency, l.confidence_score, lower(nullif(l.tone, '')) AS tone_key,
@@ -118,12 +122,11 @@ leads AS MATERIALIZED (
          coalesce(o.converted_at > o.reverted_at OR (o.converted_at IS NOT NULL AND o.reverted_at IS NULL), false)
            AS standing_conversion,
          coalesce(o.net_30d, 0) AS net_30d, coalesce(o.net_prev_30d, 0) AS net_prev_30d,
-         l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false) AND l.timestamp < :start_7d
-           AND t.lead_id IS NULL AS stale
+         s.id IS NOT NULL AS stale
   FROM lead_memory l
   JOIN run_clients USING (client_id)
   LEFT JOIN outcomes o ON o.lead_id = l.id::text
-  LEFT JOIN touched_this_week t ON t.lead_id = l.id
+  LEFT JOIN stale_follow_ups s ON s.id = l.id
   WHERE {_COUNTED}
 ),
 windows AS (
