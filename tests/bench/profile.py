@@ -32,13 +32,19 @@ def read(path: Path) -> list[tuple[list[str], int]]:
     return stacks
 
 
-def short(frame: str) -> str:
+def function(frame: str) -> str:
+    """A frame without its line number: samples add up per function, not per line."""
     match = FRAME.match(frame)
-    name, file = match.group("function"), match.group("file")
+    return f"{match.group('function')} ({match.group('file')})" if match else frame
+
+
+def short(key: str) -> str:
+    name, _, file = key.rpartition(" (")
+    file = file.rstrip(")")
     for marker in ("site-packages/", "/work/main/", "lib/python3"):
         if marker in file:
             file = file.split(marker, 1)[1]
-    return f"`{name}` ({file}:{match.group('line')})"
+    return f"`{name}` ({file})"
 
 
 def _file(frame: str) -> str:
@@ -49,32 +55,49 @@ def _file(frame: str) -> str:
 # Leaf frames where a thread waits rather than computes: py-spy does not always see these
 # threads as idle, so they are counted apart from the CPU.
 WAITS = ("SocketIO.readinto", "socket.recv", "EpollSelector.select", "select (", "Condition.wait",
-         "_worker (concurrent/futures/thread.py", "lock.acquire", "Event.wait")
+         "_worker (concurrent/futures/thread.py", "lock.acquire", "Event.wait", "Handler.acquire")
+SENDS = ("SocketIO.write", "write (gunicorn/util.py", "sendall", "socket.send")
 
 
-def is_wait(frame: str) -> bool:
-    return any(frame.startswith(w) or w in frame for w in WAITS)
+def kind(frames: list[str]) -> str:
+    """What a request thread was doing in one sample."""
+    leaf = frames[-1]
+    if any("connect (shared/db.py" in f for f in frames):
+        return "opening its database connection (once per thread)"
+    if any(w in leaf for w in WAITS):
+        if any("pg8000/" in f for f in frames):
+            return "waiting for PostgreSQL's answer (socket read in pg8000)"
+        return "waiting on something else (select, a lock such as the log handler's)"
+    if any(w in leaf for w in SENDS):
+        return "in a socket send (to PostgreSQL or the caller; a syscall that wakes the other side)"
+    return "computing in Python"
 
 
 def summary(path: Path, top: int = 12) -> tuple[str, list[tuple[str, float]], list[tuple[str, float]]]:
     """Markdown tables, and the hot functions (self, inclusive) as (name, share) pairs. Only the
     samples of threads handling a request count (gunicorn's handle_request on the stack), so the
-    workers' boot and idle loops are left out."""
+    workers' boot and idle loops are left out; each sample is sorted by what the thread was doing,
+    and the functions are ranked over the samples computing in Python."""
     stacks = [(frames, n) for frames, n in read(path) if any("handle_request" in f for f in frames)]
     everything = sum(n for _, n in stacks)
-    waiting = sum(n for frames, n in stacks if is_wait(frames[-1]))
-    socket_waits = sum(n for frames, n in stacks if is_wait(frames[-1]) and any("pg8000/" in f for f in frames))
-    busy = [(frames, n) for frames, n in stacks if not is_wait(frames[-1])]
-    total = sum(n for _, n in busy)
-    if not total:
+    if not everything:
         return "The profile holds no sample of a request being handled.", [], []
+    kinds = collections.Counter()
+    for frames, n in stacks:
+        kinds[kind(frames)] += n
+    busy = [(frames, n) for frames, n in stacks if kind(frames) == "computing in Python"]
+    total = sum(n for _, n in busy)
+    by_kind = Table(["request threads were ...", "share of samples"],
+                    [[k, f"{n / everything:.0%}"] for k, n in kinds.most_common()])
+    if not total:
+        return by_kind.markdown(), [], []
     own = collections.Counter()
     inclusive = collections.Counter()
     layers = collections.Counter()
     for frames, count in busy:
-        own[frames[-1]] += count
-        for frame in set(frames):
-            inclusive[frame] += count
+        own[function(frames[-1])] += count
+        for key in {function(f) for f in frames}:
+            inclusive[key] += count
         for layer, markers in LAYERS:
             markers = markers if isinstance(markers, tuple) else (markers,)
             if any(any(m in _file(f) for m in markers) for f in frames):
@@ -83,13 +106,14 @@ def summary(path: Path, top: int = 12) -> tuple[str, list[tuple[str, float]], li
                      [[layer, f"{layers[layer] / total:.0%}"] for layer, _ in LAYERS])
     hot_self = [(short(f), n / total) for f, n in own.most_common(top)]
     interesting = [(f, n) for f, n in inclusive.most_common() if any(
-        m in _file(f) for m in ("shared/", "functions/", "pg8000/", "pydantic", "functions_framework/", "logging/"))]
+        m in f.rpartition(" (")[2] for m in ("shared/", "functions/", "pg8000/", "pydantic", "functions_framework/",
+                                              "logging/"))]
     hot_inclusive = [(short(f), n / total) for f, n in interesting[:top]]
     text = "\n\n".join([
-        f"py-spy (100 Hz, --nonblocking) on every gunicorn worker, samples of threads handling a request only: "
-        f"{everything:,} samples, of which {waiting / everything:.0%} waiting (blocked in a socket read or a "
-        f"select; {socket_waits / everything:.0%} in pg8000 waiting for PostgreSQL's answer) and "
-        f"{total:,} computing in Python. Shares below are of the computing samples.",
+        f"py-spy (100 Hz, --nonblocking) on every gunicorn worker; {everything:,} samples of threads handling a "
+        "request:",
+        by_kind.markdown(),
+        f"Where the {total:,} samples computing in Python were (shares of those):",
         by_layer.markdown(),
         "Hottest functions by own time (the frame on top of the stack):",
         Table(["function", "own share"], [[n, f"{s:.1%}"] for n, s in hot_self]).markdown(),

@@ -109,4 +109,7 @@ def write(path: Path, sections: list[Section], started: datetime.datetime, finis
             out.append("")
         if section.profile:
             out += [section.profile, ""]
+    findings = Path(__file__).resolve().parent / "findings.md"
+    if findings.exists():
+        out += [findings.read_text().strip(), ""]
     path.write_text("\n".join(out).rstrip() + "\n")
