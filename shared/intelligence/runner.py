@@ -12,7 +12,10 @@ from shared.intelligence import metrics, patterns, store
 from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
 
 log = logging.getLogger("avenir.intelligence")
-WRITE_CHUNK = 250  # clients whose rows are replaced together in one transaction
+# Clients whose rows are replaced together in one transaction (one DELETE, one INSERT). Each
+# client's replacement is atomic either way; when a chunk fails, its clients are replaced again one
+# transaction each, so only the client at fault fails.
+WRITE_CHUNK = 250
 
 Progress = Callable[[str], None]
 
