@@ -28,6 +28,7 @@ def main(argv: list[str]) -> int:
         return 2
     output = Path(os.environ.get("AVENIR_BENCH_OUTPUT", stack.ROOT / "BENCHMARKS.md"))
     started = datetime.datetime.now(datetime.UTC)
+    load_at_start = report.load_average()
     clock = time.monotonic()
     stack.say(f"benchmarks {'(QUICK mode) ' if stack.QUICK else ''}of {', '.join(chosen)}; "
               f"server: gunicorn gthread, {stack.WORKERS} workers x {stack.THREADS} threads")
@@ -50,8 +51,10 @@ def main(argv: list[str]) -> int:
                  ("Server", f"`avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}`: gunicorn "
                             "gthread (infra/serve.py), each path dispatched to its function's "
                             "functions-framework app; logs at INFO (one JSON line per request) to a file"),
-                 ("Load generators", "wrk 4.1 (Debian), one thread; pgbench 15, one thread, -M prepared; "
-                                     "both on the same 2 cores as the server and PostgreSQL")]
+                 ("Load generators", "wrk 4.1 (Debian), one thread; pgbench 15, one thread, -M extended; "
+                                     "both on the same 2 cores as the server and PostgreSQL"),
+                 ("Load average (1, 5, 15 min) at the start and at the end of the run",
+                  f"{load_at_start} / {report.load_average()} (2 cores: above 2, other work shared the machine)")]
     finally:
         bench.stop()
     finished = datetime.datetime.now(datetime.UTC)

@@ -86,11 +86,12 @@ def wrk(label: str, url: str, script: str, concurrency: int, seconds: float, wor
 
 def pgbench(label: str, binary: str, port: int, database: str, script: Path, concurrency: int,
             seconds: float, work_dir: Path, variables: dict) -> LoadResult:
-    """`pgbench -M prepared` (pg8000 also prepares its statements) with one thread; latency
-    percentiles from its per-transaction log (-l)."""
+    """`pgbench -M extended` with one thread (pg8000 too sends each statement with parameters as an
+    unnamed extended-protocol statement, parsed and planned every time); latency percentiles from
+    its per-transaction log (-l)."""
     log_dir = work_dir / f"pgbench-{slug(label)}-{concurrency}"
     log_dir.mkdir(parents=True, exist_ok=True)
-    command = [binary, "-n", "-M", "prepared", "-c", str(concurrency), "-j", "1", "-T", str(int(seconds)),
+    command = [binary, "-n", "-M", "extended", "-c", str(concurrency), "-j", "1", "-T", str(int(seconds)),
                "-f", str(script), "-l", "--log-prefix", str(log_dir / "tx"),
                "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
     for name, value in variables.items():

@@ -60,12 +60,10 @@ def machine() -> list[tuple[str, str]]:
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal:"):
             mem_kb = int(line.split()[1])
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [("CPU", f"{os.cpu_count()} cores (nproc), {cpu}"),
             ("Memory", f"{mem_kb / 1024 / 1024:.1f} GiB"),
             ("OS", f"{platform.system()} {platform.release()}"),
-            ("Python", platform.python_version()),
-            ("Load average when the run started (1, 5, 15 min)", load)]
+            ("Python", platform.python_version())]
 
 
 def git_commit() -> str:
@@ -73,6 +71,10 @@ def git_commit() -> str:
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=stack.ROOT,
                            capture_output=True, text=True).stdout.strip()
     return (result.stdout.strip() or "unknown") + (" (with uncommitted changes in the tree)" if dirty else "")
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def write(path: Path, sections: list[Section], started: datetime.datetime, finished: datetime.datetime,
