@@ -128,7 +128,7 @@ def test_a_statement_that_runs_too_long_is_cancelled_on_both_transaction_paths(c
     for path in (lambda: db.transaction(client_id=client_id), db.admin_transaction):
         with pytest.raises(Unavailable) as cancelled:
             with path() as conn:
-                conn.run("SELECT pg_sleep(30)")
+                conn.run("SELECT pg_sleep(5)")
         assert db.sqlstate(cancelled.value.__cause__) == "57014"  # query_canceled by statement_timeout
     with db.transaction(client_id=client_id) as conn:  # the connection is usable again
         assert conn.run("SHOW statement_timeout")[0][0] == "300ms"

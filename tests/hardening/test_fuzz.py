@@ -6,9 +6,11 @@ The document is built at collection time by the code that serves it (schemathesi
 loader does not run under this pytest), and a test checks the served one is that document."""
 import json
 import os
+import tempfile
 import uuid
 
 import hypothesis
+import hypothesis.configuration
 import pytest
 import schemathesis
 from schemathesis import checks
@@ -16,6 +18,8 @@ from schemathesis import checks
 from infra import openapi
 from shared import clients
 
+# Hypothesis' caches go to a temporary directory, not .hypothesis/ in the work tree.
+hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "avenir-hypothesis"))
 EXAMPLES = int(os.environ.get("AVENIR_FUZZ_EXAMPLES", "8"))
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance]
