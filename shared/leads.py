@@ -106,6 +106,17 @@ stamp AS (
   FROM (SELECT clock_timestamp() AS at) AS clock
 )"""
 
+# For an update the clock is read only once the lead's row is locked: a tag change holding that
+# row commits first, and our action must be stamped after its action (shared/tagging.py does the same).
+_STAMP_AFTER_ROW_LOCK = """
+locked AS (
+  SELECT id FROM lead_memory WHERE id = :lead_id AND deleted IS NOT TRUE FOR UPDATE
+),
+stamp AS (
+  SELECT at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso
+  FROM (SELECT clock_timestamp() AS at FROM locked) AS clock
+)"""
+
 
 def _history_entry(value: str) -> str:
     return f"jsonb_build_array(jsonb_build_object('value', {value}, 'timestamp', stamp.iso))"
@@ -137,7 +148,7 @@ SELECT id FROM lead
 # Only a lead still not deleted is updated: the tag route may delete it without taking our lock,
 # and then nothing is written here and the caller inserts a new lead instead.
 UPDATE_LEAD = f"""
-WITH {_STAMP},
+WITH {_STAMP_AFTER_ROW_LOCK},
 lead AS (
   UPDATE lead_memory
   SET message = :message, language = :language, ai_summary = :ai_summary, intent = :intent,
@@ -150,11 +161,12 @@ lead AS (
       last_updated = stamp.at
   FROM stamp
   WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
-  RETURNING lead_memory.id, lead_memory.client_id, stamp.at
+  RETURNING lead_memory.id, lead_memory.client_id, lead_memory.current_tag, stamp.at
 ),
 action AS (
-  INSERT INTO lead_actions (lead_id, client_id, action_type, is_test, timestamp)
-  SELECT id, client_id, 'update', :is_test, at FROM lead
+  -- tagged with the lead's stage, so "the latest action's tag" always reads as the lead's tag
+  INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
+  SELECT id, client_id, 'update', current_tag, :is_test, at FROM lead
 ),
 {idempotency.RECORD_RESPONSE}
 SELECT id FROM lead

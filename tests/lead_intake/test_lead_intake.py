@@ -170,7 +170,7 @@ def test_the_same_email_again_updates_the_lead_and_appends_to_its_history(sender
     assert lead["last_updated"] > lead["timestamp"]
     assert lead["last_updated"] == datetime.fromisoformat(lead["urgency_history"][-1]["timestamp"])
     actions = actions_of(database, client, email)
-    assert [(a["action_type"], a["tag"]) for a in actions] == [("insert", "Active"), ("update", None)]
+    assert [(a["action_type"], a["tag"]) for a in actions] == [("insert", "Active"), ("update", "Active")]
     assert all(a["lead_id"] == lead["id"] for a in actions)
     assert actions[-1]["timestamp"] == lead["last_updated"]
 
@@ -279,6 +279,43 @@ def test_a_lead_deleted_while_its_update_waits_gets_a_new_lead_instead(api, clie
     assert result["response"].json["lead_id"] != first.json["lead_id"]
     assert [(lead["deleted"], len(lead["urgency_history"])) for lead in leads_of(database, client, email)] == \
         [(True, 1), (False, 1)]
+
+
+def test_an_update_waiting_behind_a_tag_change_is_stamped_after_it(api, client, database):
+    """The seed's dashboard reads "the latest action by timestamp": an update that committed after a
+    tag change must carry a later timestamp, and its action the lead's tag."""
+    email = new_email()
+    first = api.post(PATH, {"name": "Olivia Park", "email": email}, key=client.api_key)
+    lead_id = uuid.UUID(first.json["lead_id"])
+    tagging = database.connect()
+    try:
+        tagging.run("BEGIN")
+        tagging.run("SELECT id FROM lead_memory WHERE id = :id FOR UPDATE", id=lead_id)
+        result = {}
+        sender = threading.Thread(target=lambda: result.update(response=api.post(
+            PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
+        sender.start()
+        while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
+            assert sender.is_alive(), "the delivery finished without waiting for the locked lead's row"
+            threading.Event().wait(0.01)
+        tagging.run("UPDATE lead_memory SET current_tag = 'Follow-Up' WHERE id = :id", id=lead_id)
+        tagging.run("INSERT INTO lead_actions (lead_id, client_id, action_type, tag, timestamp) "
+                    "VALUES (:id, :c, 'tag', 'Follow-Up', clock_timestamp())", id=lead_id, c=client.client_id)
+        tagging.run("COMMIT")
+        sender.join(30)
+    finally:
+        tagging.close()
+
+    assert result["response"].status == 200
+    actions = actions_of(database, client, email)
+    assert [(a["action_type"], a["tag"]) for a in actions] == \
+        [("insert", "Active"), ("tag", "Follow-Up"), ("update", "Follow-Up")]
+    latest = database.one("""SELECT lm.current_tag, la.tag FROM lead_memory lm
+                             LEFT JOIN LATERAL (SELECT tag FROM lead_actions WHERE lead_id = lm.id
+                                                ORDER BY timestamp DESC LIMIT 1) la ON true
+                             WHERE lm.id = :id""", id=lead_id)
+    assert latest == {"current_tag": "Follow-Up", "tag": "Follow-Up"}
 
 
 def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client, database):
