@@ -138,6 +138,7 @@ def measure(run: stack.Run) -> Section:
                          "gunicorn + Flask; everything above it is our code, pg8000 and PostgreSQL. pgbench is a C "
                          "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
                          "this disk.")
+    section.tables.append(whatif(run, key.api_key, leads_data, results))
     section.notes.append(lookup_plan(run, key.client_id))
     section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
                          f"transaction):\n\n<details><summary>lead_intake.pgbench.sql</summary>\n\n```sql\n"
@@ -203,6 +204,29 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
     conn.run("DROP TABLE bench_commit")
     db.discard()
     return Table([f"one sender, in process, no HTTP (median of {repeats})", "ms"], rows)
+
+
+def whatif(run: stack.Run, api_key: str, leads_data: str, before: dict) -> Table:
+    """The fix the profile points at first (prepared statements in shared/db.py), applied in the
+    server process only, under the same load: before and after."""
+    stack.say("lead intake, what-if: the same load with prepared statements (tests/bench/whatif_server.py)")
+    after = {}
+    with stack.whatif_serve(run.work_dir, "prepared") as server:
+        load.wrk("intake what-if warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir,
+                 leads_data, {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"whatif-warm-{int(time.time())}"})
+        for c in (1, 32):
+            env = {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"whatif-{c}-{int(time.time())}"}
+            after[c] = load.wrk("intake what-if", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
+                                leads_data, env)
+    table = Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
+                   "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
+                   "errors after"])
+    for c in (1, 32):
+        b, a = before[c], after[c]
+        table.rows.append([f"{c} sender{'s' if c > 1 else ''}", f"{b.rps:,.0f}", f"{a.rps:,.0f}", f"{b.p50_ms:.1f}",
+                           f"{a.p50_ms:.1f}", f"{b.p99_ms:.1f}", f"{a.p99_ms:.1f}",
+                           f"{a.errors} {a.statuses}" if a.errors else "0"])
+    return table
 
 
 def lookup_plan(run: stack.Run, client_id: str) -> str:

@@ -218,3 +218,9 @@ class Run:
 
     def __post_init__(self):
         self.measured = {}
+
+
+def whatif_serve(log_dir: Path, change: str) -> Server:
+    """`avenir serve` with a proposed change applied in the server process (tests/bench/whatif_server.py)."""
+    return Server(f"whatif-{change}", [sys.executable, "-m", "tests.bench.whatif_server", "--change", change,
+                                       *server_args()], log_dir)

@@ -147,9 +147,29 @@ def measure(run: stack.Run) -> Section:
                          f"</summary>\n\n```sql\n{script}```\n</details>")
     if result.errors:
         section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
+    section.tables.append(whatif(run, key.api_key, key.client_id, result))
     if section.missed:
         section.profile = profiled(run, key.api_key, key.client_id)
     return section
+
+
+def whatif(run: stack.Run, api_key: str, client_id: str, before) -> Table:
+    """The same load against a server with prepared statements (tests/bench/whatif_server.py)."""
+    stack.say("tag/revert, what-if: the same load with prepared statements (tests/bench/whatif_server.py)")
+    ids = leads(run, client_id, "whatif", 600 if stack.QUICK else 3000)
+    warm_ids = leads(run, client_id, "whatif-warm", 300)
+    env = {"BENCH_API_KEY": api_key}
+    with stack.whatif_serve(run.work_dir, "prepared") as server:
+        load.wrk("tag/revert what-if warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
+                 warm_ids, env)
+        after = load.wrk("tag/revert what-if", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
+                         ids, env)
+    return Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
+                  "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
+                  "errors after"],
+                 [[f"{CONCURRENCY} senders", f"{before.rps:,.0f}", f"{after.rps:,.0f}", f"{before.p50_ms:.1f}",
+                   f"{after.p50_ms:.1f}", f"{before.p99_ms:.1f}", f"{after.p99_ms:.1f}",
+                   f"{after.errors} {after.statuses}" if after.errors else "0"]])
 
 
 def profiled(run: stack.Run, api_key: str, client_id: str) -> str:
