@@ -43,6 +43,18 @@ def client_events(facts: ClientFacts, model: metrics.ConversionModel, run_date: 
             *patterns.detect(facts, run_date)]
 
 
+class Failures:
+    """The clients that failed in this run, each logged once as a JSON line."""
+
+    def __init__(self, run_date: datetime.date):
+        self.run_date, self.clients = run_date, {}
+
+    def record(self, client: uuid.UUID, stage: str, error: Exception) -> None:
+        self.clients[client] = None
+        logs.event(log, "daily intelligence: client failed", level=logging.ERROR, run_date=self.run_date.isoformat(),
+                   client_id=str(client), stage=stage, error=type(error).__name__, sqlstate=db.sqlstate(error))
+
+
 def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
               progress: Progress | None = None) -> RunSummary:
     """Run the daily intelligence for every non-test client (or the one named) for `run_date`."""
@@ -51,14 +63,38 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
     if run_date > today():
         raise ValidationFailed("The run date is in the future.", details=[
             {"field": "date", "message": f"expected a date up to {today().isoformat()}, got {run_date.isoformat()}"}])
+    failures = Failures(run_date)
+    client_ids, facts, models = _read(run_date, client_id, failures)
+    say(f"daily intelligence {run_date}: read {len(client_ids)} clients in {time.perf_counter() - started:.2f} s")
+
+    events: dict[uuid.UUID, list[GrowthEvent]] = {}
+    for client, model in models.items():
+        try:
+            events[client] = client_events(facts[client], model, run_date)
+        except Exception as e:  # one client's bad data must not stop the others
+            failures.record(client, "compute", e)
+
+    written, processed = 0, 0
+    clients = list(events)
+    for start in range(0, len(clients), WRITE_CHUNK):
+        chunk = {client: events[client] for client in clients[start:start + WRITE_CHUNK]}
+        chunk_written, chunk_processed = _write(run_date, chunk, failures)
+        written, processed = written + chunk_written, processed + chunk_processed
+        say(f"daily intelligence {run_date}: written {start + len(chunk)}/{len(clients)} clients")
+
+    summary = RunSummary(run_date=run_date, clients_processed=processed, events_written=written,
+                         failed_clients=sorted(failures.clients, key=str))
+    logs.event(log, "daily intelligence: run finished", run_date=run_date.isoformat(), clients=len(client_ids),
+               clients_processed=processed, events_written=written, failed_clients=len(failures.clients),
+               duration_ms=round((time.perf_counter() - started) * 1000, 1))
+    return summary
+
+
+def _read(run_date: datetime.date, client_id: uuid.UUID | None, failures: Failures
+          ) -> tuple[list[uuid.UUID], dict[uuid.UUID, ClientFacts], dict[uuid.UUID, metrics.ConversionModel]]:
+    """Every client's facts and conversion model, in one read-only snapshot: two set-based
+    statements (CLIENT_FACTS, then TOP_OPEN_LEADS for the groups the model ranks first)."""
     windows = store.Windows.for_run_date(run_date)
-    failed: dict[uuid.UUID, None] = {}
-
-    def fail(client: uuid.UUID, stage: str, error: Exception) -> None:
-        failed[client] = None
-        logs.event(log, "daily intelligence: client failed", level=logging.ERROR, run_date=run_date.isoformat(),
-                   client_id=str(client), stage=stage, error=type(error).__name__, sqlstate=db.sqlstate(error))
-
     with db.admin_transaction() as conn:
         store.begin_job(conn, read_only=True)
         client_ids = _clients(conn, client_id)
@@ -67,49 +103,36 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
         for client in client_ids:
             try:
                 models[client] = metrics.ConversionModel(facts[client].model)
-            except Exception as e:  # one client's bad data must not stop the others
-                fail(client, "model", e)
+            except Exception as e:
+                failures.record(client, "model", e)
         probabilities = {(client, group.urgency, group.tone): model.probability(group.urgency, group.tone)
                          for client, model in models.items()
                          for group in metrics.candidate_groups(model, facts[client].model)}
-        top = {}
         if probabilities:
             top = store.read_top_open_leads(conn, probabilities, client_id, windows, metrics.TOP_LEADS)
-    say(f"daily intelligence {run_date}: read {len(client_ids)} clients in {time.perf_counter() - started:.2f} s")
+            for client, leads in top.items():
+                facts[client].top_open_leads = leads
+    return client_ids, facts, models
 
-    events: dict[uuid.UUID, list[GrowthEvent]] = {}
-    for client, model in models.items():
-        try:
-            facts[client].top_open_leads = top.get(client, [])
-            events[client] = client_events(facts[client], model, run_date)
-        except Exception as e:
-            fail(client, "compute", e)
 
-    written, processed = 0, 0
-    chunks = [dict(list(events.items())[i:i + WRITE_CHUNK]) for i in range(0, len(events), WRITE_CHUNK)]
-    for chunk in chunks:
-        try:
-            written += _replace(run_date, chunk)
-            processed += len(chunk)
-        except AvenirError:
-            raise
-        except Exception:  # some client's rows broke the chunk: replace each on its own to find it
-            for client, client_rows in chunk.items():
-                try:
-                    written += _replace(run_date, {client: client_rows})
-                    processed += 1
-                except AvenirError:
-                    raise
-                except Exception as e:
-                    fail(client, "write", e)
-        say(f"daily intelligence {run_date}: written {processed + len(failed)}/{len(client_ids)} clients")
-
-    summary = RunSummary(run_date=run_date, clients_processed=processed, events_written=written,
-                         failed_clients=sorted(failed, key=str))
-    logs.event(log, "daily intelligence: run finished", run_date=run_date.isoformat(), clients=len(client_ids),
-               clients_processed=processed, events_written=written, failed_clients=len(failed),
-               duration_ms=round((time.perf_counter() - started) * 1000, 1))
-    return summary
+def _write(run_date: datetime.date, chunk: dict[uuid.UUID, list[GrowthEvent]], failures: Failures) -> tuple[int, int]:
+    """Replace the chunk's rows in one transaction; when that fails, replace each client's rows
+    in its own transaction, so that only the client at fault fails. Returns (rows, clients) written."""
+    try:
+        return _replace(run_date, chunk), len(chunk)
+    except AvenirError:  # the database itself is unavailable: the whole run fails
+        raise
+    except Exception:
+        written, processed = 0, 0
+        for client, rows in chunk.items():
+            try:
+                written += _replace(run_date, {client: rows})
+                processed += 1
+            except AvenirError:
+                raise
+            except Exception as e:
+                failures.record(client, "write", e)
+        return written, processed
 
 
 def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[uuid.UUID]:
