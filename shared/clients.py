@@ -159,15 +159,16 @@ def rotate_key(client_id: uuid.UUID, presented_key: str | None = None, rotated_b
     set and api_key_rotation_log gets one row of fingerprints. With `presented_key` (the route) the
     rotation happens only while that key is still the client's once its row is locked, so of two
     rotations racing with one key exactly one wins and the other is a 401. Without it (an
-    operator) whatever key the client has is replaced; an unknown client is a 404."""
+    operator) whatever key the client has is replaced; an unknown client is a 404 (for the
+    route, whose key then names nobody, a 401)."""
     new_key = new_api_key()
     with db.admin_transaction() as conn:
         row = db.query_one(conn, LOCK_CLIENT_KEY, client_id=client_id)
-        if row is None:
+        if row is None and presented_key is None:
             raise NotFound(f"No client with id {client_id}.")
-        stored = row["api_key"]
-        if presented_key is not None and not _is_current_key(stored, presented_key):
+        if presented_key is not None and (row is None or not _is_current_key(row["api_key"], presented_key)):
             raise Unauthorized("Unknown or rotated API key.")
+        stored = row["api_key"]
         rotated_at = conn.run(ROTATE_KEY, client_id=client_id, new_digest=key_digest(new_key),
                               old_fingerprint=stored_key_fingerprint(stored),
                               new_fingerprint=key_fingerprint(new_key), rotated_by=rotated_by)[0][0]

@@ -9,9 +9,11 @@ import threading
 import time
 import uuid
 
+import pytest
 from conftest import apigw_event, invoke, load_function
 
 from shared import clients
+from shared.exceptions import NotFound, Unauthorized
 
 ROUTE = "/api/clients/rotate-key"
 
@@ -155,3 +157,10 @@ def test_an_operator_rotates_a_clients_key_from_the_command_line(database, make_
 def test_rotating_an_unknown_client_from_the_command_line_fails_and_says_so():
     result = avenir("client", "rotate-key", "--client", str(uuid.uuid4()))
     assert result.returncode == 1 and "No client with id" in result.stderr and result.stdout == ""
+
+
+def test_a_key_whose_client_is_gone_cannot_rotate_anything(database):
+    with pytest.raises(Unauthorized):
+        clients.rotate_key(uuid.uuid4(), presented_key=clients.new_api_key())
+    with pytest.raises(NotFound):
+        clients.rotate_key(uuid.uuid4())
