@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from shared import intelligence
 from shared.intelligence import metrics, patterns
 from shared.intelligence.models import ClientFacts, ModelGroup, OpenLead, Period, Week
 from shared.intelligence.numbers import confidence, rounded, sample_confidence, shares
@@ -217,3 +218,26 @@ def test_conversion_rate_falling_reports_the_active_leads_to_work_on():
 
 def test_a_quiet_client_has_no_pattern():
     assert pattern_types(facts()) == []
+
+
+# --- run dates and candidate groups -----------------------------------------------------------
+
+@pytest.mark.parametrize("event_time, run_date", [
+    ("2026-11-25T06:00:00Z", datetime.date(2026, 11, 24)),
+    ("2026-11-25T00:30:00+02:00", datetime.date(2026, 11, 23)),  # 22:30 UTC on the 24th
+    ("2026-03-01T06:00:00Z", datetime.date(2026, 2, 28)),
+])
+def test_the_schedule_analyses_the_utc_day_before_its_event(event_time, run_date):
+    assert intelligence.scheduled_run_date(event_time) == run_date
+
+
+def test_top_leads_are_looked_for_in_the_best_groups_and_every_group_tied_with_the_last():
+    groups = [ModelGroup("High", "Urgent", leads=4, conversions=4, open_leads=3),  # best
+              ModelGroup("Low", "Urgent", leads=4, conversions=0, open_leads=1),
+              ModelGroup("High", "Neutral", leads=4, conversions=0, open_leads=1),
+              ModelGroup("Low", "Neutral", leads=4, conversions=0, open_leads=9),  # worst
+              ModelGroup("Medium", "Calm", leads=2, conversions=0, open_leads=0)]  # no open lead
+    model = metrics.ConversionModel(groups)
+    chosen = metrics.candidate_groups(model, groups, top=4)
+    # 3 open leads in the best group, then two groups tied for second: both are needed.
+    assert [(g.urgency, g.tone) for g in chosen] == [("High", "Urgent"), ("Low", "Urgent"), ("High", "Neutral")]
