@@ -20,7 +20,7 @@ from shared import clients
 
 # Hypothesis' caches go to a temporary directory, not .hypothesis/ in the work tree.
 hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "avenir-hypothesis"))
-EXAMPLES = int(os.environ.get("AVENIR_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("AVENIR_FUZZ_EXAMPLES", "20"))
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance]
 
