@@ -95,6 +95,19 @@ OPERATIONS = [
 ]
 
 
+# What a success answer leads to: the lead it names can then be tagged or reverted (OpenAPI links;
+# schemathesis' stateful tests follow them).
+LEAD_LINKS = {"leadIntake": ["tagLead", "revertLead"], "tagLead": ["tagLead", "revertLead"],
+              "revertLead": ["tagLead"]}
+
+
+def _links(operation_id: str) -> dict:
+    return {f"{target[0].upper()}{target[1:]}": {
+        "operationId": target, "parameters": {"lead_id": "$response.body#/lead_id"},
+        "description": f"The lead this answer names, to {target.removesuffix('Lead')}."}
+        for target in LEAD_LINKS.get(operation_id, [])}
+
+
 def _model(reference: str) -> type[pydantic.BaseModel] | None:
     """The model named "module:Model", or None while its module is not there yet (the document then
     says only `object` for it rather than failing to build)."""
@@ -198,6 +211,8 @@ def document() -> dict:
         for status, (reference, description) in sorted(op.responses.items()):
             response = {"description": description,
                         "content": {"application/json": {"schema": schema_of(reference, "serialization")}}}
+            if _links(op.operation_id):
+                response["links"] = _links(op.operation_id)
             if op.operation_id == "rotateKey":
                 response["headers"] = {"Cache-Control": {"description": "The body holds a secret.",
                                                          "schema": {"type": "string", "const": "no-store"}}}

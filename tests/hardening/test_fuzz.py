@@ -11,6 +11,7 @@ import uuid
 
 import hypothesis
 import hypothesis.configuration
+import hypothesis.stateful
 import pytest
 import schemathesis
 from schemathesis import checks
@@ -65,3 +66,20 @@ def test_no_input_gets_a_server_error_or_an_undocumented_answer(case, caller, se
     response = case.call_and_validate(base_url=server, headers={"x-api-key": caller.api_key}, checks=CHECKS)
     if case.path == "/api/clients/rotate-key" and response.status_code == 200:
         caller.api_key = response.json()["api_key"]
+
+
+def test_sequences_that_follow_the_documents_links_stay_within_the_document(server, caller):
+    """Stateful: leads taken in, then tagged and reverted through the links the document gives,
+    in generated orders; every answer on the way is checked like the single calls above."""
+    workflow_schema = schemathesis.openapi.from_dict(openapi.document())
+
+    class Workflow(workflow_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"base_url": server, "headers": {"x-api-key": caller.api_key}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    hypothesis.stateful.run_state_machine_as_test(Workflow, settings=hypothesis.settings(
+        max_examples=max(3, EXAMPLES // 2), stateful_step_count=6, deadline=None, derandomize=True,
+        database=None, suppress_health_check=list(hypothesis.HealthCheck)))

@@ -96,3 +96,9 @@ def test_the_command_line_writes_the_same_document(tmp_path):
                             capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert result.returncode == 0, result.stderr
     assert json.loads(target.read_text()) == json.loads(json.dumps(DOCUMENT))
+
+
+def test_a_new_lead_links_to_tagging_and_reverting_it():
+    links = DOCUMENT["paths"]["/api/lead"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {"tagLead", "revertLead"}
+    assert all(link["parameters"] == {"lead_id": "$response.body#/lead_id"} for link in links.values())
