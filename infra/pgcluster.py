@@ -31,7 +31,7 @@ class LocalPostgres:
         return self.url_for("postgres")
 
     def url_for(self, database: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}?sslmode=disable"
 
     def _run(self, cmd: list[str]) -> None:
         result = subprocess.run(_as_postgres(cmd), capture_output=True, text=True)

@@ -29,7 +29,12 @@ def connection_params() -> dict:
     raise ConfigError("No database configured: set DATABASE_URL or DATABASE_SECRET_ARN.")
 
 
+@functools.lru_cache(maxsize=8)
 def params_from_url(url: str) -> dict:
+    """pg8000 keyword arguments for a postgresql:// URL, computed once per URL (an SSL context costs
+    tens of milliseconds to build). sslmode as libpq reads it: absent means pg8000's own default
+    (TLS when the server offers it), `disable` never tries TLS, `require`/`verify-*` insist on it.
+    The dict is shared: copy it before changing it."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
         raise ConfigError("DATABASE_URL must look like postgresql://user:pass@host:port/db "
@@ -41,8 +46,10 @@ def params_from_url(url: str) -> dict:
     params = {"host": parts.hostname, "port": port, "user": unquote(parts.username or "postgres"),
               "password": unquote(parts.password) if parts.password else None,
               "database": unquote(parts.path.lstrip("/")) or None}
-    sslmode = parse_qs(parts.query).get("sslmode", ["disable"])[0]
-    if sslmode in ("require", "verify-ca", "verify-full"):
+    sslmode = parse_qs(parts.query).get("sslmode", ["prefer"])[0]
+    if sslmode == "disable":
+        params["ssl_context"] = False
+    elif sslmode in ("require", "verify-ca", "verify-full"):
         context = ssl.create_default_context()
         if sslmode == "require":
             context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
