@@ -194,3 +194,11 @@ def test_the_policies_cover_every_command_on_the_tenant_tables(database):
         assert {(table, c) for c in ("SELECT", "INSERT", "UPDATE", "DELETE")} <= commands
     assert all(database.scalar("SELECT relrowsecurity FROM pg_class WHERE oid = :t::regclass", t=t)
                for t in TENANT_TABLES)
+
+
+def test_a_transaction_without_a_client_is_the_admin_path_as_before(two_clients):
+    a, b = two_clients
+    with db.transaction() as conn:
+        user = conn.run("SELECT current_user = session_user")[0][0]
+        owners = {row[0] for row in conn.run("SELECT DISTINCT client_id FROM growth_brain")}
+    assert user is True and {a.client_id, b.client_id} <= owners
