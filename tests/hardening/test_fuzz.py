@@ -22,8 +22,10 @@ from shared import clients
 # Hypothesis' caches go to a temporary directory, not .hypothesis/ in the work tree.
 hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "avenir-hypothesis"))
 EXAMPLES = int(os.environ.get("AVENIR_FUZZ_EXAMPLES", "20"))
+# Plus ignored_auth: a request that succeeded is sent again without the key and with a wrong one,
+# and must then be refused.
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_headers_conformance, checks.response_schema_conformance]
+          checks.response_headers_conformance, checks.response_schema_conformance, checks.ignored_auth]
 
 
 class Caller:
