@@ -1,12 +1,14 @@
 """Tenant isolation enforced by PostgreSQL: a client's transaction runs as the `authenticated`
 role with app.current_client_id set, and the policies, not the WHERE clauses, keep clients apart."""
+import os
 import uuid
 from dataclasses import dataclass
 
+import pg8000.native
 import pytest
 from pg8000.exceptions import DatabaseError
 
-from shared import db
+from shared import db, migrate
 
 TENANT_TABLES = ("lead_memory", "lead_actions", "growth_brain")
 
@@ -202,3 +204,37 @@ def test_a_transaction_without_a_client_is_the_admin_path_as_before(two_clients)
         user = conn.run("SELECT current_user = session_user")[0][0]
         owners = {row[0] for row in conn.run("SELECT DISTINCT client_id FROM growth_brain")}
     assert user is True and {a.client_id, b.client_id} <= owners
+
+
+def test_on_a_managed_database_the_admin_user_is_granted_the_app_role_and_isolation_holds(pg):
+    """RDS and Supabase connect as an admin user that is no superuser (here: CREATEROLE, owner of its
+    database). The migrations run as it and make it a member of the app role, so the per-client path
+    can switch roles, and the policies bind."""
+    admin = "managed_admin_" + uuid.uuid4().hex[:8]
+    name = "managed_" + uuid.uuid4().hex[:8]
+    conn = pg8000.native.Connection(user="postgres", host="127.0.0.1", port=pg.port, database="postgres")
+    try:
+        conn.run(f'CREATE ROLE "{admin}" LOGIN CREATEROLE NOSUPERUSER')
+        conn.run(f'CREATE DATABASE "{name}" OWNER "{admin}"')
+    finally:
+        conn.close()
+    os.environ["DATABASE_URL"] = f"postgresql://{admin}@127.0.0.1:{pg.port}/{name}"
+    db.discard()
+    try:
+        migrate.migrate()
+        a, b = uuid.uuid4(), uuid.uuid4()
+        with db.admin_transaction() as conn:
+            assert conn.run("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0] is False
+            assert conn.run("SELECT pg_has_role(current_user, 'authenticated', 'MEMBER')")[0][0] is True
+            for client_id in (a, b):
+                conn.run("INSERT INTO clients (client_id, business_name, email, password_hash, api_key) "
+                         "VALUES (:c, 'Managed', :e, 'x', :k)", c=client_id, e=f"{client_id}@rds.ca", k=str(client_id))
+                conn.run("INSERT INTO lead_memory (email, name, client_id) VALUES ('l@rds.ca', 'L', :c)", c=client_id)
+        with db.transaction(client_id=a) as conn:
+            assert [row[0] for row in conn.run("SELECT client_id FROM lead_memory")] == [a]
+        with pytest.raises(DatabaseError) as refused:
+            with db.transaction(client_id=a) as conn:
+                conn.run("INSERT INTO lead_memory (email, name, client_id) VALUES ('x@rds.ca', 'X', :b)", b=b)
+        assert db.sqlstate(refused.value) == "42501"
+    finally:
+        db.discard()
