@@ -156,7 +156,14 @@ def measure(run: stack.Run) -> Section:
                          "(`python -X importtime`, one run, each module's own time added up by package): "
                          + ", ".join(f"`{n}` {ms:.0f}" for n, ms in rows) + ".")
     section.notes.append(f"The first invocation's cost beyond the query, one run: {first_call_profile(run)}")
-    if "lead_intake" in imports:
+    from shared import settings
+
+    tries_tls = settings.params_from_url(os.environ["DATABASE_URL"]).get("ssl_context") is not False
+    if "lead_intake" in imports and not tries_tls:
+        section.notes.append("The database URL says `sslmode=disable` and the settings pass `ssl_context=False`, so "
+                             "the first connection does not build a TLS context (a URL without sslmode lets pg8000 "
+                             "try TLS, which costs a default SSL context, tens of ms, on every new connection).")
+    if "lead_intake" in imports and tries_tls:
         plain = measure_one(NO_TLS + IMPORT_ONE, repeats, str(stack.ROOT / "functions" / "lead_intake" / "main.py"),
                             str(first_request("lead_intake", run.work_dir)))
         section.notes.append(
