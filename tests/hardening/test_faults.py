@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import Api
+from conftest import Api, apigw_event, invoke, load_function
 from werkzeug.serving import make_server
 
 from infra.pgcluster import LocalPostgres, free_port
@@ -150,3 +150,23 @@ def test_a_request_stuck_behind_a_lock_past_the_statement_timeout_gets_a_503_and
     assert response.json["error"]["code"] == "unavailable"
     assert sql(cluster, "SELECT count(*) AS n FROM api_key_rotation_log WHERE client_id = :c", c=client_id)[0]["n"] == 0
     assert clients.authenticate(key).client_id == client_id
+
+
+def test_a_warm_lambda_answers_503_while_the_database_is_down_and_recovers_by_itself(cluster):
+    client_id, key = clients.create_client("Excavation Rimouski", f"owner-{uuid.uuid4().hex[:8]}@excavation.ca")
+    handler = load_function("rotate_key")
+    first = invoke(handler, apigw_event("POST", "/api/clients/rotate-key", key=key, content_type=None))
+    assert first.status == 200  # warm: this runtime now holds a connection
+    key = first.json["api_key"]
+
+    cluster.stop("immediate")
+    try:
+        down = invoke(handler, apigw_event("POST", "/api/clients/rotate-key", key=key, content_type=None))
+    finally:
+        cluster.start()
+    back = invoke(handler, apigw_event("POST", "/api/clients/rotate-key", key=key, content_type=None))
+
+    assert down.status == 503 and down.headers["Retry-After"].isdigit() and down.json["error"]["code"] == "unavailable"
+    assert back.status == 200 and back.json["client_id"] == str(client_id)
+    assert sql(cluster, "SELECT count(*) AS n FROM api_key_rotation_log WHERE client_id = :c",
+               c=client_id)[0]["n"] == 2
