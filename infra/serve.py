@@ -35,7 +35,8 @@ def _openapi_app():
 
     def app(environ, start_response):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return method_not_allowed(environ, start_response)
+            return method_not_allowed(environ, lambda status, headers: start_response(
+                status, [*headers, ("Allow", "GET, HEAD")]))
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
     return app

@@ -102,3 +102,9 @@ def test_a_new_lead_links_to_tagging_and_reverting_it():
     links = DOCUMENT["paths"]["/api/lead"]["post"]["responses"]["201"]["links"]
     assert {link["operationId"] for link in links.values()} == {"tagLead", "revertLead"}
     assert all(link["parameters"] == {"lead_id": "$response.body#/lead_id"} for link in links.values())
+
+
+def test_the_document_route_takes_only_get(api):
+    response = api.post("/openapi.json", {})
+    assert response.status == 405 and response.json["error"]["code"] == "method_not_allowed"
+    assert response.headers["Allow"] == "GET, HEAD"
