@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document of the HTTP API, generated from the pydantic request and response models
 in shared/<domain>.py: served at GET /openapi.json by `avenir serve`, written by `avenir openapi`."""
+import copy
 import functools
 import importlib
 import logging
@@ -175,10 +176,16 @@ def _query_value(spec: dict) -> dict:
     return spec
 
 
-@functools.lru_cache(maxsize=1)
 def document() -> dict:
-    """The whole document. Request models in validation mode, response models in serialization mode,
-    all under components/schemas (pydantic names a model that differs between the modes
+    """The whole document, as a fresh copy: a caller may change it (schemathesis does) without
+    changing what the next caller gets."""
+    return copy.deepcopy(_document())
+
+
+@functools.lru_cache(maxsize=1)
+def _document() -> dict:
+    """Built once. Request models in validation mode, response models in serialization mode, all
+    under components/schemas (pydantic names a model that differs between the modes
     `Model-Input` / `Model-Output`)."""
     wanted = {}
     for op in OPERATIONS:
