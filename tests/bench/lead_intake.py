@@ -78,7 +78,8 @@ def measure(run: stack.Run) -> Section:
                  {**env, "BENCH_RUN_TAG": "warm"})
         for c in CONCURRENCY:
             results[c] = load.wrk("intake", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
-                                  leads_data, {**env, "BENCH_RUN_TAG": f"c{c}-{int(time.time())}"})
+                                  leads_data, {**env, "BENCH_RUN_TAG": f"c{c}-{int(time.time())}"},
+                                  cpu=stack.cpu_roots(run.stack, server))
     stored = run.stack.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c::uuid", c=key.client_id)
 
     stack.say("baseline (b): pgbench with the statements of one intake request")
@@ -87,7 +88,8 @@ def measure(run: stack.Run) -> Section:
     script_path = run.work_dir / "lead_intake.pgbench.sql"
     script_path.write_text(script)
     ceiling_db = {c: load.pgbench("pgbench intake", run.stack.pgbench(), run.stack.cluster.port,
-                                  run.stack.database, script_path, c, run.seconds, run.work_dir, variables)
+                                  run.stack.database, script_path, c, run.seconds, run.work_dir, variables,
+                                  cpu=stack.cpu_roots(run.stack))
                   for c in CONCURRENCY}
 
     stack.say("lead intake: one request's parts, in process")
@@ -127,9 +129,11 @@ def measure(run: stack.Run) -> Section:
         + (", so no application code can meet the p99 target on this machine with synchronous commit: the "
            "database's own ceiling is below it." if ceiling_db[32].rps < needed else ".")
         + f" Likewise 'half of (a)' is {ceiling[32].rps / 2:,.0f} req/s at 32 senders"
-        + (f", above the database's ceiling of {ceiling_db[32].rps:,.0f}: the do-nothing server is not the "
-           "limit here, the durable commit is, so intake / (b) is the ratio the code can still improve."
-           if ceiling_db[32].rps < ceiling[32].rps / 2 else "."))
+        + (f", above what PostgreSQL alone reaches with these statements ({ceiling_db[32].rps:,.0f} tx/s)"
+           if ceiling_db[32].rps < ceiling[32].rps / 2 else "")
+        + ". The CPU table shows why: every system keeps the 2 cores about busy, so its throughput is about "
+          "2 cores / CPU time per request; the server's and PostgreSQL's CPU per request is what the code can "
+          "still cut (intake / (b) is the ratio to watch).")
     answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
     section.notes.append(f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
                          f"client holds {stored:,} leads afterwards (warm-up included, and requests still in flight "
@@ -139,6 +143,9 @@ def measure(run: stack.Run) -> Section:
                          "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
                          "this disk.")
     section.tables.append(whatif(run, key.api_key, leads_data, results))
+    section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake", results[32]),
+                                     ("lead intake, what-if prepared statements", run.measured["intake_whatif"][32]),
+                                     ("(b) pgbench, the intake's statements", ceiling_db[32])]))
     section.notes.append(lookup_plan(run, key.client_id))
     section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
                          f"transaction):\n\n<details><summary>lead_intake.pgbench.sql</summary>\n\n```sql\n"
@@ -206,6 +213,23 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
     return Table([f"one sender, in process, no HTTP (median of {repeats})", "ms"], rows)
 
 
+def cpu_table(rows: list) -> Table:
+    """Where the 2 cores went, per request, at 32 senders: CPU time of each process group divided by
+    the requests answered (from /proc during each run)."""
+    groups = ["server (gunicorn workers)", "PostgreSQL", "load generator (wrk)", "load generator (pgbench)"]
+    table = Table(["CPU time per request at 32 senders, ms (all cores)", "server (gunicorn workers)", "PostgreSQL",
+                   "load generator", "total", "cores busy (total × req/s)"])
+    for name, result in rows:
+        cpu = result.cpu_ms
+        if not cpu:
+            continue
+        total = sum(cpu.values())
+        generator = cpu.get(groups[2], cpu.get(groups[3], 0.0))
+        table.rows.append([name, f"{cpu[groups[0]]:.2f}" if groups[0] in cpu else "—", f"{cpu.get(groups[1], 0):.2f}",
+                           f"{generator:.2f}", f"{total:.2f}", f"{total * result.rps / 1000:.2f}"])
+    return table
+
+
 def whatif(run: stack.Run, api_key: str, leads_data: str, before: dict) -> Table:
     """The fix the profile points at first (prepared statements in shared/db.py), applied in the
     server process only, under the same load: before and after."""
@@ -217,7 +241,7 @@ def whatif(run: stack.Run, api_key: str, leads_data: str, before: dict) -> Table
         for c in (1, 32):
             env = {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"whatif-{c}-{int(time.time())}"}
             after[c] = load.wrk("intake what-if", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
-                                leads_data, env)
+                                leads_data, env, cpu=stack.cpu_roots(run.stack, server))
     table = Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
                    "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
                    "errors after"])
@@ -226,6 +250,7 @@ def whatif(run: stack.Run, api_key: str, leads_data: str, before: dict) -> Table
         table.rows.append([f"{c} sender{'s' if c > 1 else ''}", f"{b.rps:,.0f}", f"{a.rps:,.0f}", f"{b.p50_ms:.1f}",
                            f"{a.p50_ms:.1f}", f"{b.p99_ms:.1f}", f"{a.p99_ms:.1f}",
                            f"{a.errors} {a.statuses}" if a.errors else "0"])
+    run.measured["intake_whatif"] = after
     return table
 
 

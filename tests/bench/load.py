@@ -3,6 +3,7 @@ run one generator thread, for a fixed time, against loopback only; each run yiel
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ class LoadResult:
     max_ms: float
     errors: int = 0
     statuses: dict = field(default_factory=dict)
+    cpu_ms: dict = field(default_factory=dict)  # CPU time per request by process group (all cores)
 
     @property
     def rps(self) -> float:
@@ -61,14 +63,57 @@ def lua_table(name: str, rows: list) -> str:
     return f"{name} = {{\n" + ",\n".join(value(row) for row in rows) + "\n}\n"
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and its live descendants, plus what its reaped children used
+    (cutime/cstime: PostgreSQL backends that already exited), from /proc."""
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            processes[int(entry.name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        if pid in processes:
+            total += processes[pid][1]
+            pending.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time used during a run: by each named process tree, and by this process's children that
+    ended meanwhile (the load generator)."""
+
+    def __init__(self, roots: dict[str, int] | None):
+        self.roots = roots or {}
+        self.before = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.generator_before = usage.ru_utime + usage.ru_stime
+
+    def per_request_ms(self, requests: int, generator: str) -> dict[str, float]:
+        if not self.roots or not requests:
+            return {}
+        used = {name: tree_cpu_seconds(pid) - self.before[name] for name, pid in self.roots.items()}
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used[generator] = usage.ru_utime + usage.ru_stime - self.generator_before
+        return {name: seconds * 1000 / requests for name, seconds in used.items()}
+
+
 def wrk(label: str, url: str, script: str, concurrency: int, seconds: float, work_dir: Path,
-        data: str = "", env: dict | None = None) -> LoadResult:
+        data: str = "", env: dict | None = None, cpu: dict[str, int] | None = None) -> LoadResult:
     """`wrk --latency` with lua/common.lua + `data` + lua/<script>.lua; figures from its BENCH-JSON line."""
     script_path = work_dir / f"{script}-{slug(label)}-{concurrency}.lua"
     script_path.write_text((LUA / "common.lua").read_text() + data + (LUA / f"{script}.lua").read_text())
     command = [wrk_binary(), "-t", "1", "-c", str(concurrency), "-d", f"{seconds:g}s", "--timeout", "10s",
                "--latency", "-s", str(script_path), url]
     say(f"  wrk {label}: {concurrency} concurrent sender(s) for {seconds:g} s ...")
+    meter = CpuMeter(cpu)
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})},
                             timeout=seconds + 60)
     (work_dir / f"wrk-{slug(label)}-{concurrency}.out").write_text(result.stdout + result.stderr)
@@ -79,13 +124,14 @@ def wrk(label: str, url: str, script: str, concurrency: int, seconds: float, wor
     errors = sum(figures["errors"].values())
     load = LoadResult(label, concurrency, figures["requests"], figures["duration_us"] / 1e6,
                       figures["p50_us"] / 1000, figures["p90_us"] / 1000, figures["p99_us"] / 1000,
-                      figures["max_us"] / 1000, errors, figures["statuses"])
+                      figures["max_us"] / 1000, errors, figures["statuses"],
+                      meter.per_request_ms(figures["requests"], "load generator (wrk)"))
     say("  " + load.line())
     return load
 
 
 def pgbench(label: str, binary: str, port: int, database: str, script: Path, concurrency: int,
-            seconds: float, work_dir: Path, variables: dict) -> LoadResult:
+            seconds: float, work_dir: Path, variables: dict, cpu: dict[str, int] | None = None) -> LoadResult:
     """`pgbench -M extended` with one thread (pg8000 too sends each statement with parameters as an
     unnamed extended-protocol statement, parsed and planned every time); latency percentiles from
     its per-transaction log (-l)."""
@@ -98,6 +144,7 @@ def pgbench(label: str, binary: str, port: int, database: str, script: Path, con
         command += ["-D", f"{name}={value}"]
     command.append(database)
     say(f"  pgbench {label}: {concurrency} concurrent client(s) for {int(seconds)} s ...")
+    meter = CpuMeter(cpu)
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     (work_dir / f"pgbench-{slug(label)}-{concurrency}.out").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
@@ -114,7 +161,8 @@ def pgbench(label: str, binary: str, port: int, database: str, script: Path, con
         raise RuntimeError(f"pgbench logged no transaction: {result.stdout[-800:]} {result.stderr[-800:]}")
     load = LoadResult(label, concurrency, len(latencies_ms), float(duration.group(1)) if duration else seconds,
                       percentile(latencies_ms, 50), percentile(latencies_ms, 90), percentile(latencies_ms, 99),
-                      max(latencies_ms), int(failed.group(1)) if failed else 0)
+                      max(latencies_ms), int(failed.group(1)) if failed else 0,
+                      cpu_ms=meter.per_request_ms(len(latencies_ms), "load generator (pgbench)"))
     say("  " + load.line())
     return load
 

@@ -77,6 +77,9 @@ class Stack:
     def pg_version(self) -> str:
         return self.scalar("SHOW server_version")
 
+    def postmaster_pid(self) -> int:
+        return int((self.cluster.data / "postmaster.pid").read_text().split()[0])
+
     def pgbench(self) -> str:
         for candidate in (PG_BIN / "pgbench", Path("/usr/bin/pgbench")):
             if candidate.exists():
@@ -165,6 +168,15 @@ def _children(pid: int) -> list[int]:
         return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def cpu_roots(bench: "Stack", server: "Server | None" = None) -> dict[str, int]:
+    """The process trees whose CPU a load run accounts for: the server (gunicorn master and
+    workers) and PostgreSQL (postmaster and backends)."""
+    roots = {"PostgreSQL": bench.postmaster_pid()}
+    if server is not None and server.process is not None:
+        roots = {"server (gunicorn workers)": server.process.pid, **roots}
+    return roots
 
 
 def server_args(workers: int = WORKERS, threads: int = THREADS) -> list[str]:

@@ -2,7 +2,7 @@
 touches: throughput and p99 against the do-nothing function at the same concurrency."""
 import json
 
-from tests.bench import load, profile, server_ceiling, stack
+from tests.bench import lead_intake, load, profile, server_ceiling, stack
 from tests.bench.report import Section, Table, Verdict
 
 CONCURRENCY = 32
@@ -107,7 +107,7 @@ def measure(run: stack.Run) -> Section:
         load.wrk("tag/revert warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
                  warm_ids, env)
         result = load.wrk("tag/revert", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
-                          ids, env)
+                          ids, env, cpu=stack.cpu_roots(run.stack, server))
     if result.requests > 3 * count:
         section.notes.append(f"{result.requests} requests went over {count} leads: some leads were visited "
                              "more than three times (still distinct in flight).")
@@ -122,7 +122,8 @@ def measure(run: stack.Run) -> Section:
     script_path = run.work_dir / "tag_revert.pgbench.sql"
     script_path.write_text(script)
     database = load.pgbench("pgbench tag/revert", run.stack.pgbench(), run.stack.cluster.port, run.stack.database,
-                            script_path, CONCURRENCY, run.seconds, run.work_dir, variables)
+                            script_path, CONCURRENCY, run.seconds, run.work_dir, variables,
+                            cpu=stack.cpu_roots(run.stack))
     run.stack.sql("DROP TABLE bench_tag_lead")
 
     ratio = result.rps / ceiling.rps
@@ -148,6 +149,10 @@ def measure(run: stack.Run) -> Section:
     if result.errors:
         section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
     section.tables.append(whatif(run, key.api_key, key.client_id, result))
+    section.tables.append(lead_intake.cpu_table([
+        ("(a) do-nothing function", ceiling), ("tag/revert", result),
+        ("tag/revert, what-if prepared statements", run.measured["tag_whatif"]),
+        ("(b) pgbench, the same statements", database)]))
     if section.missed:
         section.profile = profiled(run, key.api_key, key.client_id)
     return section
@@ -163,7 +168,8 @@ def whatif(run: stack.Run, api_key: str, client_id: str, before) -> Table:
         load.wrk("tag/revert what-if warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
                  warm_ids, env)
         after = load.wrk("tag/revert what-if", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
-                         ids, env)
+                         ids, env, cpu=stack.cpu_roots(run.stack, server))
+    run.measured["tag_whatif"] = after
     return Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
                   "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
                   "errors after"],
