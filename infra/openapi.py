@@ -21,7 +21,8 @@ ERRORS = {
     404: (["not_found"], "Not found: a lead that does not exist or belongs to another client; for the "
           "intelligence run, an unknown client_id."),
     409: (["conflict"], "The current state does not allow the action."),
-    413: (["payload_too_large"], "The body is over 64 KiB (or the batch over 1000 prospects)."),
+    413: (["payload_too_large"], "The body is over 64 KiB (a prospect batch: over 1 MiB, or over 1000 "
+          "prospects)."),
     415: (["unsupported_media_type"], "A body was sent with a content type other than JSON."),
     422: (["validation_error", "idempotency_key_reuse"],
           "Well-formed JSON that breaks the rules; `details` lists each field. `idempotency_key_reuse`: the "
