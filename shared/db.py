@@ -17,7 +17,36 @@ _local = threading.local()
 # SQLSTATEs meaning "the server is not there or not taking work now": retry later (503).
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01")
 
-Connection = pg8000.native.Connection
+
+
+class Connection(pg8000.native.Connection):
+    """pg8000's connection, preparing each statement that has parameters once per connection: its
+    SQL is rewritten to $n placeholders and parsed once, and every later run is one round trip
+    (Bind, Execute, Sync) instead of three, with no per-call rewriting in Python (tests/bench
+    measured the difference). A statement without parameters keeps the simple protocol (one round
+    trip, several statements allowed). AVENIR_PREPARED_STATEMENTS=0 turns this off for a pooler in
+    transaction mode that cannot keep named statements across transactions."""
+
+    MAX_PREPARED = 256  # SQL texts are module constants; the bound only guards against a leak
+
+    def __init__(self, *args, prepare: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepared: dict[str, pg8000.native.PreparedStatement] = {}
+        self._prepare = prepare
+
+    def run(self, sql, stream=None, types=None, **params):
+        if not params or stream is not None or types is not None or not self._prepare:
+            return super().run(sql, stream=stream, types=types, **params)
+        statement = self._prepared.get(sql)
+        if statement is None:
+            if len(self._prepared) >= self.MAX_PREPARED:
+                for old in self._prepared.values():
+                    old.close()
+                self._prepared.clear()
+            statement = self._prepared[sql] = self.prepare(sql)
+        rows = statement.run(**params)
+        self._context = statement._context  # so conn.columns and conn.row_count describe this run
+        return rows
 
 # The role a client's transaction runs as: the reference's `authenticated` (Supabase's role for
 # signed-in callers), NOLOGIN, neither owner nor superuser, so its policies (schema/004, 008) apply.
@@ -42,7 +71,7 @@ def connect(**overrides) -> Connection:
     """A new connection with the configured settings; Unavailable when it cannot be opened."""
     params = dict(settings.connection_params(), **overrides)
     try:
-        conn = pg8000.native.Connection(timeout=30, application_name="avenir", **params)
+        conn = Connection(timeout=30, application_name="avenir", prepare=settings.prepared_statements(), **params)
         conn.run(f"SET statement_timeout = {int(settings.statement_timeout_ms())}")
         return conn
     except ConfigError:

@@ -18,6 +18,11 @@ def statement_timeout_ms() -> int:
     return int(os.environ.get("AVENIR_STATEMENT_TIMEOUT_MS", "5000"))
 
 
+def prepared_statements() -> bool:
+    """Whether connections prepare their parametrised statements (see shared/db.Connection)."""
+    return os.environ.get("AVENIR_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def connection_params() -> dict:
     """pg8000 keyword arguments from DATABASE_URL, else from the DATABASE_SECRET_ARN secret."""
     url = os.environ.get("DATABASE_URL")

@@ -34,3 +34,31 @@ def test_a_client_transaction_carries_the_client_for_row_level_security(database
         assert conn.run("SELECT current_setting('app.current_client_id')")[0][0] == str(client.client_id)
     with db.transaction() as conn:
         assert conn.run("SELECT current_setting('app.current_client_id', true)")[0][0] in (None, "")
+
+
+COUNT_PROSPECTS = "SELECT count(*) FROM prospect_candidates WHERE business_name = :name"
+
+
+def _prepared_here(conn) -> int:
+    return conn.run("SELECT count(*) FROM pg_prepared_statements "
+                    "WHERE statement LIKE '%FROM prospect_candidates%'")[0][0]
+
+
+def test_a_parametrised_statement_is_prepared_once_per_connection(database):
+    db.discard()
+    with db.admin_transaction() as conn:
+        for name in ("Toitures Laval", "Plomberie Brossard", "Notaires Lumen"):
+            assert conn.run(COUNT_PROSPECTS, name=name) == [[0]]
+        assert _prepared_here(conn) == 1
+        assert conn.columns[0]["name"] == "count"
+
+
+def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database, monkeypatch):
+    monkeypatch.setenv("AVENIR_PREPARED_STATEMENTS", "0")
+    db.discard()
+    try:
+        with db.admin_transaction() as conn:
+            assert conn.run(COUNT_PROSPECTS, name="Toitures Laval") == [[0]]
+            assert _prepared_here(conn) == 0
+    finally:
+        db.discard()
