@@ -51,8 +51,9 @@ def main(argv: list[str]) -> int:
                  ("Server", f"`avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}`: gunicorn "
                             "gthread (infra/serve.py), each path dispatched to its function's "
                             "functions-framework app; logs at INFO (one JSON line per request) to a file"),
-                 ("Load generators", "wrk 4.1 (Debian), one thread; pgbench 15, one thread, -M extended; "
-                                     "both on the same 2 cores as the server and PostgreSQL"),
+                 ("Load generators", f"wrk 4.1 (Debian), one thread; pgbench 15, one thread, "
+                                     f"-M {stack.pgbench_mode()}; both on the same 2 cores as the server and "
+                                     "PostgreSQL"),
                  ("Load average (1, 5, 15 min) at the start and at the end of the run",
                   f"{load_at_start} / {report.load_average()} (2 cores: above 2, other work shared the machine)")]
     finally:

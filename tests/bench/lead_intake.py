@@ -60,10 +60,11 @@ def measure(run: stack.Run) -> Section:
         "messages cycling over tests/fixtures/labelled_leads.jsonl, against `avenir serve` and a real "
         "PostgreSQL with fsync and synchronous_commit on. Baseline (a): the do-nothing function "
         "(tests/bench/functions/noop) served by the same `infra.serve.run` (same gunicorn settings, same path "
-        "dispatch to a functions-framework app). Baseline (b): `pgbench -M extended` (pg8000 too sends each "
-        "statement as an unnamed extended-protocol statement) running the very statements one intake "
-        "request runs, generated from shared/clients.py, shared/db.py and shared/leads.py (script below), "
-        "same concurrency. Each system gets its own client, so each starts with no lead.")
+        "dispatch to a functions-framework app). Baseline (b): pgbench running the very statements one intake "
+        f"request runs, generated from shared/clients.py, shared/db.py and shared/leads.py (script below), "
+        f"same concurrency, `-M {stack.pgbench_mode()}` as the app sends them (prepared once per connection, "
+        "or unnamed and parsed every time when AVENIR_PREPARED_STATEMENTS=0). Each system gets its own "
+        "client, so each starts with no lead.")
     if not (stack.ROOT / "functions" / "lead_intake" / "main.py").exists():
         section.skipped = "functions/lead_intake is not built yet"
         return section
@@ -89,7 +90,7 @@ def measure(run: stack.Run) -> Section:
     script_path.write_text(script)
     ceiling_db = {c: load.pgbench("pgbench intake", run.stack.pgbench(), run.stack.cluster.port,
                                   run.stack.database, script_path, c, run.seconds, run.work_dir, variables,
-                                  cpu=stack.cpu_roots(run.stack))
+                                  cpu=stack.cpu_roots(run.stack), mode=stack.pgbench_mode())
                   for c in CONCURRENCY}
 
     stack.say("lead intake: one request's parts, in process")
@@ -143,8 +144,9 @@ def measure(run: stack.Run) -> Section:
                          "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
                          "this disk.")
     section.tables.append(whatif(run, key.api_key, leads_data, results))
-    section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake", results[32]),
-                                     ("lead intake, what-if prepared statements", run.measured["intake_whatif"][32]),
+    mine, theirs, other = run.measured["intake_compare"]
+    section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake, " + mine, results[32]),
+                                     ("lead intake, " + theirs, other),
                                      ("(b) pgbench, the intake's statements", ceiling_db[32])]))
     section.notes.append(lookup_plan(run, key.client_id))
     section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
@@ -167,7 +169,7 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
 
     message = "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun. Could someone come next week?"
     client = clients.authenticate(api_key)
-    conn = db.shared_connection()
+    conn = run.stack.connect()  # plain pg8000 (the app's connection prepares its statements itself)
     conn.run("CREATE TABLE IF NOT EXISTS bench_commit (n int)")  # not TEMP: a temp table writes no WAL
     prepared = conn.prepare("SELECT CAST(:x AS int)")
     parametrised = [clients.AUTHENTICATE, leads.LOOKUP, leads.INSERT_LEAD]
@@ -199,16 +201,17 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
         ["key lookup transaction (clients.authenticate)", timed(lambda i: clients.authenticate(api_key))],
         ["intake transaction, enrichment included (leads.intake, new email)", timed(intake)],
         ["driver: one simple-protocol statement (`SELECT 1`, no parameter)", timed(lambda i: conn.run("SELECT 1"))],
-        ["driver: one statement with a parameter (`conn.run`, unnamed: 3 round trips)",
+        ["driver: one statement with a parameter (pg8000's `conn.run`, unnamed: 3 round trips)",
          timed(lambda i: conn.run("SELECT CAST(:x AS int)", x=i))],
         ["driver: the same, prepared once (`conn.prepare(...).run`: 1 round trip)", timed(lambda i: prepared.run(x=i))],
         [f"driver: rewriting the SQL text of one intake request's {len(parametrised)} parametrised statements to "
-         "$n (`pg8000.native.to_statement`, done again on every `conn.run`, in pure Python)",
+         "$n (`pg8000.native.to_statement`, in pure Python: on every call unless the statement is prepared)",
          timed(lambda i: [to_statement(sql) for sql in parametrised])],
         ["PostgreSQL: one durable commit (BEGIN, 1-row INSERT, COMMIT: waits for the WAL flush)",
          timed(durable_commit)],
     ]
     conn.run("DROP TABLE bench_commit")
+    conn.close()
     db.discard()
     return Table([f"one sender, in process, no HTTP (median of {repeats})", "ms"], rows)
 
@@ -230,27 +233,43 @@ def cpu_table(rows: list) -> Table:
     return table
 
 
-def whatif(run: stack.Run, api_key: str, leads_data: str, before: dict) -> Table:
-    """The fix the profile points at first (prepared statements in shared/db.py), applied in the
-    server process only, under the same load: before and after."""
-    stack.say("lead intake, what-if: the same load with prepared statements (tests/bench/whatif_server.py)")
-    after = {}
-    with stack.whatif_serve(run.work_dir, "prepared") as server:
-        load.wrk("intake what-if warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir,
-                 leads_data, {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"whatif-warm-{int(time.time())}"})
+PREPARED = "statements prepared once per connection"
+UNPREPARED = "statements parsed and rewritten on every call"
+
+
+def comparison_labels(other_prepares: bool) -> tuple[str, str]:
+    """(label of the main runs, label of the comparison runs)."""
+    if other_prepares:
+        return f"{UNPREPARED} (as this tree does)", f"{PREPARED} (tests/bench/whatif_server.py)"
+    return f"{PREPARED} (as shipped)", f"{UNPREPARED} (AVENIR_PREPARED_STATEMENTS=0, as before the fix)"
+
+
+def whatif(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
+    """Before and after the fix the profile pointed at first (prepared statements in shared/db.py):
+    the same load against a server that differs only in that."""
+    server, other_prepares = stack.comparison_serve(run.work_dir, "intake-compare")
+    mine, theirs = comparison_labels(other_prepares)
+    stack.say(f"lead intake, before/after: the same load with {theirs}")
+    other = {}
+    with server:
+        load.wrk("intake compare warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir,
+                 leads_data, {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"compare-warm-{int(time.time())}"})
         for c in (1, 32):
-            env = {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"whatif-{c}-{int(time.time())}"}
-            after[c] = load.wrk("intake what-if", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
+            env = {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"compare-{c}-{int(time.time())}"}
+            other[c] = load.wrk("intake compare", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
                                 leads_data, env, cpu=stack.cpu_roots(run.stack, server))
-    table = Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
-                   "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
-                   "errors after"])
-    for c in (1, 32):
+    before, after = (main, other) if other_prepares else (other, main)
+    run.measured["intake_compare"] = (mine, theirs, other[32])
+    return before_after_table((1, 32), before, after)
+
+
+def before_after_table(concurrencies, before: dict, after: dict) -> Table:
+    table = Table([f"before: {UNPREPARED}; after: {PREPARED}", "req/s before", "req/s after", "p50 ms before",
+                   "p50 ms after", "p99 ms before", "p99 ms after", "errors before / after"])
+    for c in concurrencies:
         b, a = before[c], after[c]
         table.rows.append([f"{c} sender{'s' if c > 1 else ''}", f"{b.rps:,.0f}", f"{a.rps:,.0f}", f"{b.p50_ms:.1f}",
-                           f"{a.p50_ms:.1f}", f"{b.p99_ms:.1f}", f"{a.p99_ms:.1f}",
-                           f"{a.errors} {a.statuses}" if a.errors else "0"])
-    run.measured["intake_whatif"] = after
+                           f"{a.p50_ms:.1f}", f"{b.p99_ms:.1f}", f"{a.p99_ms:.1f}", f"{b.errors} / {a.errors}"])
     return table
 
 

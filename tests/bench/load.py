@@ -131,13 +131,14 @@ def wrk(label: str, url: str, script: str, concurrency: int, seconds: float, wor
 
 
 def pgbench(label: str, binary: str, port: int, database: str, script: Path, concurrency: int,
-            seconds: float, work_dir: Path, variables: dict, cpu: dict[str, int] | None = None) -> LoadResult:
-    """`pgbench -M extended` with one thread (pg8000 too sends each statement with parameters as an
-    unnamed extended-protocol statement, parsed and planned every time); latency percentiles from
-    its per-transaction log (-l)."""
+            seconds: float, work_dir: Path, variables: dict, cpu: dict[str, int] | None = None,
+            mode: str = "extended") -> LoadResult:
+    """pgbench with one thread, in the protocol mode the app uses: `prepared` when shared/db.py
+    prepares its statements once per connection, `extended` when each statement is sent unnamed
+    (parsed and planned every time); latency percentiles from its per-transaction log (-l)."""
     log_dir = work_dir / f"pgbench-{slug(label)}-{concurrency}"
     log_dir.mkdir(parents=True, exist_ok=True)
-    command = [binary, "-n", "-M", "extended", "-c", str(concurrency), "-j", "1", "-T", str(int(seconds)),
+    command = [binary, "-n", "-M", mode, "-c", str(concurrency), "-j", "1", "-T", str(int(seconds)),
                "-f", str(script), "-l", "--log-prefix", str(log_dir / "tx"),
                "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
     for name, value in variables.items():

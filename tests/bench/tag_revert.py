@@ -123,7 +123,7 @@ def measure(run: stack.Run) -> Section:
     script_path.write_text(script)
     database = load.pgbench("pgbench tag/revert", run.stack.pgbench(), run.stack.cluster.port, run.stack.database,
                             script_path, CONCURRENCY, run.seconds, run.work_dir, variables,
-                            cpu=stack.cpu_roots(run.stack))
+                            cpu=stack.cpu_roots(run.stack), mode=stack.pgbench_mode())
     run.stack.sql("DROP TABLE bench_tag_lead")
 
     ratio = result.rps / ceiling.rps
@@ -149,33 +149,31 @@ def measure(run: stack.Run) -> Section:
     if result.errors:
         section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
     section.tables.append(whatif(run, key.api_key, key.client_id, result))
+    mine, theirs, other = run.measured["tag_compare"]
     section.tables.append(lead_intake.cpu_table([
-        ("(a) do-nothing function", ceiling), ("tag/revert", result),
-        ("tag/revert, what-if prepared statements", run.measured["tag_whatif"]),
+        ("(a) do-nothing function", ceiling), ("tag/revert, " + mine, result), ("tag/revert, " + theirs, other),
         ("(b) pgbench, the same statements", database)]))
     if section.missed:
         section.profile = profiled(run, key.api_key, key.client_id)
     return section
 
 
-def whatif(run: stack.Run, api_key: str, client_id: str, before) -> Table:
-    """The same load against a server with prepared statements (tests/bench/whatif_server.py)."""
-    stack.say("tag/revert, what-if: the same load with prepared statements (tests/bench/whatif_server.py)")
-    ids = leads(run, client_id, "whatif", 600 if stack.QUICK else 3000)
-    warm_ids = leads(run, client_id, "whatif-warm", 300)
+def whatif(run: stack.Run, api_key: str, client_id: str, main) -> Table:
+    """The same load against a server differing only in whether statements are prepared."""
+    server, other_prepares = stack.comparison_serve(run.work_dir, "tag-compare")
+    mine, theirs = lead_intake.comparison_labels(other_prepares)
+    stack.say(f"tag/revert, before/after: the same load with {theirs}")
+    ids = leads(run, client_id, "compare", 600 if stack.QUICK else 3000)
+    warm_ids = leads(run, client_id, "compare-warm", 300)
     env = {"BENCH_API_KEY": api_key}
-    with stack.whatif_serve(run.work_dir, "prepared") as server:
-        load.wrk("tag/revert what-if warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
+    with server:
+        load.wrk("tag/revert compare warm-up", server.base_url, "tag_revert", 8, run.warmup_seconds, run.work_dir,
                  warm_ids, env)
-        after = load.wrk("tag/revert what-if", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
+        other = load.wrk("tag/revert compare", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
                          ids, env, cpu=stack.cpu_roots(run.stack, server))
-    run.measured["tag_whatif"] = after
-    return Table(["what-if: prepared statements in the server process only (tests/bench/whatif_server.py)",
-                  "req/s before", "req/s after", "p50 ms before", "p50 ms after", "p99 ms before", "p99 ms after",
-                  "errors after"],
-                 [[f"{CONCURRENCY} senders", f"{before.rps:,.0f}", f"{after.rps:,.0f}", f"{before.p50_ms:.1f}",
-                   f"{after.p50_ms:.1f}", f"{before.p99_ms:.1f}", f"{after.p99_ms:.1f}",
-                   f"{after.errors} {after.statuses}" if after.errors else "0"]])
+    run.measured["tag_compare"] = (mine, theirs, other)
+    before, after = (main, other) if other_prepares else (other, main)
+    return lead_intake.before_after_table((CONCURRENCY,), {CONCURRENCY: before}, {CONCURRENCY: after})
 
 
 def profiled(run: stack.Run, api_key: str, client_id: str) -> str:
