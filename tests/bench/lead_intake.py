@@ -120,6 +120,11 @@ def measure(run: stack.Run) -> Section:
             f"≥ {THROUGHPUT_TARGET:g}× (a)", f"(a) {ceiling[c].rps:,.0f}, (b) {ceiling_db[c].rps:,.0f} tx/s",
             f"{ratio:.2f}× (a), {results[c].rps / ceiling_db[c].rps:.2f}× (b)",
             ratio >= THROUGHPUT_TARGET and results[c].errors == 0))
+    commit_ms = float(parts.rows[-1][1])
+    section.notes.append(
+        f"At 1 sender throughput is 1 / latency: half of (a) there is {ceiling[1].rps / 2:,.0f} req/s, i.e. under "
+        f"{2000 / ceiling[1].rps:.2f} ms per request, while one durable commit alone took {commit_ms:.2f} ms "
+        f"(median, breakdown table) and pgbench's whole transaction {ceiling_db[1].p50_ms:.2f} ms (p50).")
     needed = 32 / (P99_TARGET_MS / 1000)
     section.notes.append(
         f"What the targets ask of this machine. 32 senders each wait for their answer (a closed loop), so by "
