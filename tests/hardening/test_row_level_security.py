@@ -238,3 +238,16 @@ def test_on_a_managed_database_the_admin_user_is_granted_the_app_role_and_isolat
         assert db.sqlstate(refused.value) == "42501"
     finally:
         db.discard()
+
+
+def test_one_prepared_statement_reused_for_two_clients_and_the_admin_sees_each_time_the_right_rows(two_clients):
+    """db prepares a statement once per connection; PostgreSQL must re-check the role and the client
+    at every run, also once it has moved to a generic plan (after five runs)."""
+    a, b = two_clients
+    statement = "SELECT DISTINCT client_id FROM lead_memory WHERE name LIKE :prefix"
+    for _ in range(7):
+        for client in (a, b):
+            with db.transaction(client_id=client.client_id) as conn:
+                assert {row[0] for row in conn.run(statement, prefix="Lead%")} == {client.client_id}
+        with db.admin_transaction() as conn:
+            assert {a.client_id, b.client_id} <= {row[0] for row in conn.run(statement, prefix="Lead%")}
