@@ -2,9 +2,6 @@
 the client, stored with its history in one transaction, and answered once per Idempotency-Key."""
 from shared import http, idempotency, leads
 
-ROUTES = http.Routes({("POST", "/api/lead"): lambda req: intake(req)})
-
-
 def intake(req: http.Request) -> http.Response:
     client = http.authenticate(req)
     body = req.json()
@@ -15,6 +12,9 @@ def intake(req: http.Request) -> http.Response:
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+ROUTES = http.Routes({("POST", "/api/lead"): intake})
 
 
 def lead_intake(request):         # functions-framework target (a Flask request)
