@@ -2,6 +2,7 @@
 the client, stored with its history in one transaction, and answered once per Idempotency-Key."""
 from shared import http, idempotency, leads
 
+
 def intake(req: http.Request) -> http.Response:
     client = http.authenticate(req)
     body = req.json()
