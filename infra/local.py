@@ -20,7 +20,7 @@ def demo_key() -> str:
         key = json.loads(saved.read_text())["api_key"]
         if clients.authenticate(key):
             return key
-    with db.transaction() as conn:
+    with db.admin_transaction() as conn:
         conn.run("DELETE FROM clients WHERE email = :email", email=DEMO_EMAIL)
     client_id, key = clients.create_client("Demo Roofing Québec", DEMO_EMAIL)
     saved.write_text(json.dumps({"client_id": str(client_id), "api_key": key}))

@@ -27,6 +27,7 @@ def migrate(schema_dir: Path = SCHEMA_DIR) -> list[str]:
     """Apply what is not applied yet; returns the versions applied by this run."""
     conn = db.connect()
     try:
+        conn.run("SET statement_timeout = 0")  # an index on a big table may take minutes; waiting is fine here
         conn.run("SELECT pg_advisory_lock(:key)", key=LOCK_KEY)
         conn.run(CREATE_LEDGER)
         done = {row[0]: row[1] for row in conn.run("SELECT version, checksum FROM schema_migrations")}

@@ -117,3 +117,12 @@ def test_internal_key_is_issued_for_the_reference_internal_client(database):
 
 def test_the_placeholder_key_never_authenticates(database):
     assert clients.authenticate("internal-api-key-placeholder") is None
+
+
+def test_a_migration_may_run_longer_than_the_request_statement_timeout(empty_database, tmp_path, monkeypatch):
+    (tmp_path / "001_slow_index.sql").write_text("SELECT pg_sleep(0.3); CREATE TABLE slow_built (id int);")
+    monkeypatch.setenv("DATABASE_URL", empty_database)
+    monkeypatch.setenv("AVENIR_STATEMENT_TIMEOUT_MS", "100")
+    from shared import migrate
+
+    assert migrate.migrate(schema_dir=tmp_path) == ["001_slow_index.sql"]
