@@ -137,8 +137,8 @@ def measure(run: stack.Run) -> Section:
         + f" Likewise 'half of (a)' is {ceiling[32].rps / 2:,.0f} req/s at 32 senders"
         + (f", above what PostgreSQL alone reaches with these statements ({ceiling_db[32].rps:,.0f} tx/s)"
            if ceiling_db[32].rps < ceiling[32].rps / 2 else "")
-        + ". The CPU table shows why: every system keeps the 2 cores about busy, so its throughput is about "
-          "2 cores / CPU time per request; the server's and PostgreSQL's CPU per request is what the code can "
+        + ". The CPU table shows why: the systems doing work keep the 2 cores about busy, so their throughput "
+          "is about 2 cores / CPU time per request; the server's and PostgreSQL's CPU per request is what the code can "
           "still cut (intake / (b) is the ratio to watch).")
     answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
     section.notes.append(f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
