@@ -82,11 +82,12 @@ def authenticate(key: str) -> Client | None:
     """The client owning `key`, or None. The reference's placeholder key never authenticates."""
     if key == PLACEHOLDER_KEY or len(key) > 500:
         return None
-    with db.admin_transaction() as conn:
-        row = db.query_one(conn, AUTHENTICATE, digest=key_digest(key), plain=key)
-        if row is None:
-            return None
-        if not row["hashed"]:
+    rows = db.admin_read(AUTHENTICATE, digest=key_digest(key), plain=key)
+    if not rows:
+        return None
+    row = rows[0]
+    if not row["hashed"]:
+        with db.admin_transaction() as conn:
             conn.run(UPGRADE_PLAINTEXT_KEY, digest=key_digest(key), client_id=row["client_id"], plain=key)
     return Client(row["client_id"], row["business_name"], row["is_internal"], row["is_test"], key_prefix(key))
 

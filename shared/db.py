@@ -113,15 +113,14 @@ def begin_statement(client_id=None) -> str:
     return f"BEGIN; SET LOCAL ROLE {APP_ROLE}; SET LOCAL app.current_client_id = '{client}'"
 
 
-def _begin(client_id) -> Connection:
-    """BEGIN on the shared connection; a connection that went stale while the runtime slept
-    (database restarted) is re-opened once, which is safe because nothing ran yet."""
-    statement = begin_statement(client_id)
+def _first_statement(run):
+    """run(conn) on the shared connection, as the first statement of a unit of work; a connection
+    that went stale while the runtime slept (database restarted) is re-opened once, which is safe
+    because nothing of this unit ran yet. Returns (conn, what run returned)."""
     for attempt in (1, 2):
         conn = shared_connection()
         try:
-            conn.run(statement)
-            return conn
+            return conn, run(conn)
         except Exception as e:
             discard()
             if not is_unavailable(e):
@@ -129,6 +128,17 @@ def _begin(client_id) -> Connection:
             if attempt == 2:
                 raise Unavailable() from e
     raise AssertionError("unreachable")
+
+
+def _begin(client_id) -> Connection:
+    statement = begin_statement(client_id)
+    return _first_statement(lambda conn: conn.run(statement))[0]
+
+
+def admin_read(sql: str, **params) -> list[dict]:
+    """One read-only statement on the admin path, outside any transaction (autocommit): one round
+    trip where BEGIN, the statement and COMMIT take three. For the API key lookup every request makes."""
+    return _first_statement(lambda conn: query(conn, sql, **params))[1]
 
 
 @contextlib.contextmanager

@@ -62,3 +62,13 @@ def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database,
             assert _prepared_here(conn) == 0
     finally:
         db.discard()
+
+
+def test_a_key_lookup_on_a_connection_killed_under_the_runtime_reopens_it(database, make_client):
+    from shared import clients
+
+    client = make_client()
+    with db.admin_transaction() as conn:
+        pid = conn.run("SELECT pg_backend_pid()")[0][0]
+    database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
+    assert clients.authenticate(client.api_key).client_id == client.client_id
