@@ -254,6 +254,23 @@ def test_a_lead_stored_without_enrichment_is_updated_and_starts_its_history(send
     assert lead["relationship_insight"]
 
 
+def update_while_the_row_is_held(api, client, database, email, holder, then):
+    """Send an update of `email`'s lead while `holder` (an open transaction) holds its row; once
+    the update is seen waiting for that lock, run `then(holder)`, commit, and return the answer."""
+    result = {}
+    sender = threading.Thread(target=lambda: result.update(response=api.post(
+        PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
+    sender.start()
+    while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                              "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
+        assert sender.is_alive(), "the delivery finished without waiting for the held lead's row"
+        threading.Event().wait(0.01)
+    then(holder)
+    holder.run("COMMIT")
+    sender.join(30)
+    return result["response"]
+
+
 def test_a_lead_deleted_while_its_update_waits_gets_a_new_lead_instead(api, client, database):
     email = new_email()
     first = api.post(PATH, {"name": "Olivia Park", "email": email}, key=client.api_key)
@@ -262,21 +279,12 @@ def test_a_lead_deleted_while_its_update_waits_gets_a_new_lead_instead(api, clie
         deleting.run("BEGIN")
         deleting.run("UPDATE lead_memory SET deleted = true, current_tag = 'Deleted' WHERE id = :id",
                      id=uuid.UUID(first.json["lead_id"]))
-        result = {}
-        sender = threading.Thread(target=lambda: result.update(response=api.post(
-            PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
-        sender.start()
-        while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                  "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
-            assert sender.is_alive(), "the delivery finished without waiting for the deleted lead's row"
-            threading.Event().wait(0.01)
-        deleting.run("COMMIT")
-        sender.join(30)
+        response = update_while_the_row_is_held(api, client, database, email, deleting, then=lambda conn: None)
     finally:
         deleting.close()
 
-    assert result["response"].status == 201 and result["response"].json["action"] == "insert"
-    assert result["response"].json["lead_id"] != first.json["lead_id"]
+    assert response.status == 201 and response.json["action"] == "insert"
+    assert response.json["lead_id"] != first.json["lead_id"]
     assert [(lead["deleted"], len(lead["urgency_history"])) for lead in leads_of(database, client, email)] == \
         [(True, 1), (False, 1)]
 
@@ -287,27 +295,21 @@ def test_an_update_waiting_behind_a_tag_change_is_stamped_after_it(api, client, 
     email = new_email()
     first = api.post(PATH, {"name": "Olivia Park", "email": email}, key=client.api_key)
     lead_id = uuid.UUID(first.json["lead_id"])
+
+    def tag_follow_up(conn):
+        conn.run("UPDATE lead_memory SET current_tag = 'Follow-Up' WHERE id = :id", id=lead_id)
+        conn.run("INSERT INTO lead_actions (lead_id, client_id, action_type, tag, timestamp) "
+                 "VALUES (:id, :c, 'tag', 'Follow-Up', clock_timestamp())", id=lead_id, c=client.client_id)
+
     tagging = database.connect()
     try:
         tagging.run("BEGIN")
         tagging.run("SELECT id FROM lead_memory WHERE id = :id FOR UPDATE", id=lead_id)
-        result = {}
-        sender = threading.Thread(target=lambda: result.update(response=api.post(
-            PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
-        sender.start()
-        while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                  "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
-            assert sender.is_alive(), "the delivery finished without waiting for the locked lead's row"
-            threading.Event().wait(0.01)
-        tagging.run("UPDATE lead_memory SET current_tag = 'Follow-Up' WHERE id = :id", id=lead_id)
-        tagging.run("INSERT INTO lead_actions (lead_id, client_id, action_type, tag, timestamp) "
-                    "VALUES (:id, :c, 'tag', 'Follow-Up', clock_timestamp())", id=lead_id, c=client.client_id)
-        tagging.run("COMMIT")
-        sender.join(30)
+        response = update_while_the_row_is_held(api, client, database, email, tagging, then=tag_follow_up)
     finally:
         tagging.close()
 
-    assert result["response"].status == 200
+    assert response.status == 200
     actions = actions_of(database, client, email)
     assert [(a["action_type"], a["tag"]) for a in actions] == \
         [("insert", "Active"), ("tag", "Follow-Up"), ("update", "Follow-Up")]
