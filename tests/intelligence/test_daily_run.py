@@ -347,21 +347,11 @@ def test_a_run_date_in_the_future_is_refused():
 
 
 @pytest.fixture
-def refused_client(database, new_client):
-    """A client whose growth_brain rows the database refuses (a trigger raising on insert): a
-    real write failure, as a constraint or a dropped client would cause."""
+def refused_client(new_client, refuse_growth_rows):
+    """A client whose growth_brain rows the database refuses."""
     refused = new_client(name="Refused Roofing").client_id
-    database.sql(f"""
-        CREATE FUNCTION refuse_growth_rows() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.client_id = '{refused}' THEN RAISE EXCEPTION 'refused for this client'; END IF;
-          RETURN NEW;
-        END $$""")
-    database.sql("CREATE TRIGGER refuse_growth_rows BEFORE INSERT ON growth_brain"
-                 " FOR EACH ROW EXECUTE FUNCTION refuse_growth_rows()")
-    yield refused
-    database.sql("DROP TRIGGER refuse_growth_rows ON growth_brain")
-    database.sql("DROP FUNCTION refuse_growth_rows()")
+    refuse_growth_rows(refused)
+    return refused
 
 
 @pytest.fixture

@@ -141,20 +141,9 @@ def test_the_cli_prints_the_summary_and_exits_0(database, client, capsys):
     assert "daily intelligence 2026-11-24" in err  # progress goes to stderr
 
 
-def test_the_cli_exits_1_when_a_client_failed(database, client, capsys):
-    database.sql(f"""
-        CREATE FUNCTION refuse_growth_rows() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.client_id = '{client}' THEN RAISE EXCEPTION 'refused for this client'; END IF;
-          RETURN NEW;
-        END $$""")
-    database.sql("CREATE TRIGGER refuse_growth_rows BEFORE INSERT ON growth_brain"
-                 " FOR EACH ROW EXECUTE FUNCTION refuse_growth_rows()")
-    try:
-        status = cli.main(["intelligence", "run", "--date", "2026-11-24"])
-    finally:
-        database.sql("DROP TRIGGER refuse_growth_rows ON growth_brain")
-        database.sql("DROP FUNCTION refuse_growth_rows()")
+def test_the_cli_exits_1_when_a_client_failed(database, client, refuse_growth_rows, capsys):
+    refuse_growth_rows(client)
+    status = cli.main(["intelligence", "run", "--date", "2026-11-24"])
     summary = json.loads(capsys.readouterr().out)
     assert status == 1
     assert summary["failed_clients"] == [str(client)] and summary["clients_processed"] >= 1
