@@ -35,17 +35,31 @@ def _restore_environ():
     settings.clear_cache()
 
 
-@pytest.fixture(scope="session")
-def pg():
-    """One PostgreSQL 15 cluster for the session, with a migrated template database."""
-    root = Path(tempfile.mkdtemp(prefix="avenir-test-pg-"))
+def throwaway_cluster(prefix: str) -> LocalPostgres:
+    """A started PostgreSQL cluster in a new temporary directory the postgres OS user can reach."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(root, 0o777)
     cluster = LocalPostgres(root, fsync=False)
     cluster.start()
+    return cluster
+
+
+def migrated_database(cluster: LocalPostgres, name: str) -> str:
+    """A database of `cluster` built by the production migrations; returns its URL."""
     saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = cluster.create_database(TEMPLATE_DB)
-    migrate.migrate()
-    _restore("DATABASE_URL", saved)
+    os.environ["DATABASE_URL"] = url = cluster.create_database(name)
+    try:
+        migrate.migrate()
+    finally:
+        _restore("DATABASE_URL", saved)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """One PostgreSQL 15 cluster for the session, with a migrated template database."""
+    cluster = throwaway_cluster("avenir-test-pg-")
+    migrated_database(cluster, TEMPLATE_DB)
     yield cluster
     db.discard()
     cluster.stop("immediate")

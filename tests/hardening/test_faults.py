@@ -3,31 +3,25 @@ between get 503 with Retry-After and the JSON envelope, nothing is half-written,
 server serves again once the database is back. Runs on a PostgreSQL cluster of its own, so that
 stopping it disturbs no other test."""
 import os
-import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from conftest import Api, apigw_event, invoke, load_function
+from conftest import Api, apigw_event, invoke, load_function, migrated_database, throwaway_cluster
 from werkzeug.serving import make_server
 
-from infra.pgcluster import LocalPostgres, free_port
+from infra.pgcluster import free_port
 from infra.serve import build_app
-from shared import clients, db, migrate
+from shared import clients, db
 from shared.exceptions import Unavailable
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    root = Path(tempfile.mkdtemp(prefix="avenir-faults-pg-"))
-    os.chmod(root, 0o777)
-    cluster = LocalPostgres(root, fsync=False)
-    cluster.start()
+    cluster = throwaway_cluster("avenir-faults-pg-")
     saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = cluster.create_database("faults")
-    migrate.migrate()
+    os.environ["DATABASE_URL"] = migrated_database(cluster, "faults")
     yield cluster
     db.discard()
     cluster.stop("immediate")
