@@ -84,7 +84,7 @@ def connect(**overrides) -> Connection:
 
 def shared_connection() -> Connection:
     """This thread's connection, opened on first use and kept while the runtime stays warm."""
-    key = repr(sorted((k, v) for k, v in settings.connection_params().items() if k != "ssl_context"))
+    key = settings.database_source()  # a new URL or secret (tests, re-configuration) means a new connection
     conn = getattr(_local, "conn", None)
     if conn is None or getattr(_local, "key", None) != key:
         discard()

@@ -23,6 +23,11 @@ def prepared_statements() -> bool:
     return os.environ.get("AVENIR_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+def database_source() -> tuple[str | None, str | None]:
+    """Where the connection settings come from: (DATABASE_URL, DATABASE_SECRET_ARN)."""
+    return os.environ.get("DATABASE_URL"), os.environ.get("DATABASE_SECRET_ARN")
+
+
 def connection_params() -> dict:
     """pg8000 keyword arguments from DATABASE_URL, else from the DATABASE_SECRET_ARN secret."""
     url = os.environ.get("DATABASE_URL")
