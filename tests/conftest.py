@@ -2,15 +2,18 @@
 migrated database per test module, clients with keys, the full local server on a real port,
 and Lambda invocations with realistic API Gateway v2 events."""
 import base64
+import contextlib
 import copy
 import importlib.util
 import json
 import os
+import shutil
 import tempfile
 import threading
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +38,19 @@ def _restore_environ():
     settings.clear_cache()
 
 
-def throwaway_cluster(prefix: str) -> LocalPostgres:
-    """A started PostgreSQL cluster in a new temporary directory the postgres OS user can reach."""
+@contextlib.contextmanager
+def throwaway_cluster(prefix: str) -> Iterator[LocalPostgres]:
+    """A started PostgreSQL cluster in a new temporary directory the postgres OS user can reach;
+    stopped and its directory (some 40 MB) removed when the block ends."""
     root = Path(tempfile.mkdtemp(prefix=prefix))
-    os.chmod(root, 0o777)
     cluster = LocalPostgres(root, fsync=False)
-    cluster.start()
-    return cluster
+    try:
+        os.chmod(root, 0o777)
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop("immediate")
+        shutil.rmtree(root)
 
 
 def migrated_database(cluster: LocalPostgres, name: str) -> str:
@@ -58,11 +67,10 @@ def migrated_database(cluster: LocalPostgres, name: str) -> str:
 @pytest.fixture(scope="session")
 def pg():
     """One PostgreSQL 15 cluster for the session, with a migrated template database."""
-    cluster = throwaway_cluster("avenir-test-pg-")
-    migrated_database(cluster, TEMPLATE_DB)
-    yield cluster
-    db.discard()
-    cluster.stop("immediate")
+    with throwaway_cluster("avenir-test-pg-") as cluster:
+        migrated_database(cluster, TEMPLATE_DB)
+        yield cluster
+        db.discard()
 
 
 def _restore(name, value):

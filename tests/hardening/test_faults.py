@@ -19,12 +19,11 @@ from shared.exceptions import Unavailable
 
 @pytest.fixture(scope="module")
 def cluster():
-    cluster = throwaway_cluster("avenir-faults-pg-")
     saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = migrated_database(cluster, "faults")
-    yield cluster
-    db.discard()
-    cluster.stop("immediate")
+    with throwaway_cluster("avenir-faults-pg-") as cluster:
+        os.environ["DATABASE_URL"] = migrated_database(cluster, "faults")
+        yield cluster
+        db.discard()
     if saved is None:
         os.environ.pop("DATABASE_URL", None)
     else:
