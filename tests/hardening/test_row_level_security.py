@@ -141,6 +141,32 @@ def test_a_client_sees_only_its_own_account_and_key_rotations(two_clients, datab
     assert db.sqlstate(denied.value) == "42501"  # the internal client's prospects are not a client's data
 
 
+@pytest.mark.parametrize("assignment", ["is_internal = true", "api_key = 'sha256:chosen-by-the-client'",
+                                        "is_test = true", "client_id = gen_random_uuid()", "created_at = now()",
+                                        "email = 'someone-else@tenant.ca'", "last_rotated = now()"])
+def test_a_client_may_not_change_the_columns_that_say_who_it_is_or_what_it_may_do(two_clients, database,
+                                                                                    assignment):
+    a, _ = two_clients
+    before = database.one("SELECT * FROM clients WHERE client_id = :c", c=a.client_id)
+    with pytest.raises(DatabaseError) as denied:
+        with db.transaction(client_id=a.client_id) as conn:
+            conn.run(f"UPDATE clients SET {assignment} WHERE client_id = :c", c=a.client_id)
+    assert db.sqlstate(denied.value) == "42501"
+    assert database.one("SELECT * FROM clients WHERE client_id = :c", c=a.client_id) == before
+
+
+def test_a_client_may_change_its_own_settings_and_only_its_own(two_clients, database):
+    a, b = two_clients
+    with db.transaction(client_id=a.client_id) as conn:
+        changed = conn.run("UPDATE clients SET business_name = 'Toitures Laval inc.', language = 'fr', "
+                           "email_tone = 'Formal', smtp_port = 587, last_connection = now() RETURNING client_id")
+    assert [row[0] for row in changed] == [a.client_id]
+    assert database.scalar("SELECT business_name FROM clients WHERE client_id = :c", c=a.client_id) \
+        == "Toitures Laval inc."
+    assert database.scalar("SELECT business_name FROM clients WHERE client_id = :c", c=b.client_id) \
+        == "Plomberie Brossard"
+
+
 def test_a_clients_path_runs_as_a_role_that_row_level_security_applies_to(two_clients, database):
     a, _ = two_clients
     with db.transaction(client_id=a.client_id) as conn:
