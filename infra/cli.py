@@ -3,6 +3,9 @@ import argparse
 import json
 import sys
 import uuid
+from typing import Annotated
+
+import pydantic
 
 from shared.exceptions import AvenirError, Unavailable
 
@@ -22,13 +25,59 @@ def cmd_serve(args) -> int:
     return 0
 
 
+# The internal client as schema/003 creates it: what `--internal` uses when no flag names it.
+INTERNAL_BUSINESS_NAME = "Avenir AI Solutions"
+INTERNAL_EMAIL = "internal@aveniraisolutions.ca"
+
+
+class ClientIdentity(pydantic.BaseModel):
+    """A new client's name and email, held to the rules the API holds a lead's name and email to."""
+
+    business_name: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    email: pydantic.EmailStr
+
+    @pydantic.field_validator("business_name")
+    @classmethod
+    def _storable_text(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
+
+
+class BadArgument(Exception):
+    """A command-line value that breaks the rules: one line on stderr, exit status 2 (argparse's)."""
+
+
+def client_identity(business_name: str, email: str) -> ClientIdentity:
+    try:
+        return ClientIdentity(business_name=business_name, email=email)
+    except pydantic.ValidationError as e:
+        error = e.errors()[0]
+        flag = "--" + str(error["loc"][0]).replace("_", "-")
+        message = error["msg"].removeprefix("Value error, ")
+        raise BadArgument(f"{flag}: {message} (got {error['input']!r})") from None
+
+
+def issue_internal_key(business_name: str | None = None, email: str | None = None,
+                       password: str | None = None) -> tuple[uuid.UUID, str]:
+    """A fresh key for the internal client; the name and email are used only if its row is absent."""
+    from shared import clients
+
+    identity = client_identity(INTERNAL_BUSINESS_NAME if business_name is None else business_name,
+                               INTERNAL_EMAIL if email is None else email)
+    return clients.issue_internal_key(identity.business_name, identity.email, password)
+
+
 def cmd_client_create(args) -> int:
     from shared import clients
 
     if args.internal:
-        client_id, key = clients.issue_internal_key(args.business_name, args.email, args.password)
+        client_id, key = issue_internal_key(args.business_name, args.email, args.password)
     else:
-        client_id, key = clients.create_client(args.business_name, args.email, args.password)
+        if args.business_name is None or args.email is None:
+            raise BadArgument("--business-name and --email are required (unless --internal).")
+        identity = client_identity(args.business_name, args.email)
+        client_id, key = clients.create_client(identity.business_name, identity.email, args.password)
     print(json.dumps({"client_id": str(client_id), "api_key": key}))
     return 0
 
@@ -63,7 +112,7 @@ def cmd_openapi(args) -> int:
     from infra import openapi
 
     text = json.dumps(openapi.document(), indent=2) + "\n"
-    if args.output == "-":
+    if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
         with open(args.output, "w") as out:
@@ -86,10 +135,12 @@ def parser() -> argparse.ArgumentParser:
 
     client = sub.add_parser("client", help="manage clients").add_subparsers(dest="client_command", required=True)
     create = client.add_parser("create", help="create a client and print its API key once")
-    create.add_argument("--business-name", required=True)
-    create.add_argument("--email", required=True)
+    create.add_argument("--business-name", help="1 to 200 characters (required unless --internal)")
+    create.add_argument("--email", help="the owner's email (required unless --internal)")
     create.add_argument("--password")
-    create.add_argument("--internal", action="store_true", help="issue a fresh key for the internal client")
+    create.add_argument("--internal", action="store_true",
+                        help="issue a fresh key for the internal (admin) client; --business-name and --email "
+                             "are then optional and used only if its row is absent")
     create.set_defaults(run=cmd_client_create)
     rotate = client.add_parser("rotate-key", help="issue a new API key for a client; the old one stops working")
     rotate.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
@@ -102,8 +153,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--client", type=uuid.UUID, help="only this client_id")
     run.set_defaults(run=cmd_intelligence_run)
 
-    spec = sub.add_parser("openapi", help="write the OpenAPI 3.1 document of the HTTP API")
-    spec.add_argument("--output", default="openapi.json", help="file to write, or - for stdout")
+    spec = sub.add_parser("openapi", help="print (or write) the OpenAPI 3.1 document of the HTTP API")
+    spec.add_argument("--output", help="file to write (default: standard output)")
     spec.set_defaults(run=cmd_openapi)
     return top
 
@@ -112,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except BadArgument as e:
+        print(f"avenir: error: {e}", file=sys.stderr)
+        return 2
     except Unavailable as e:
         reason = str(e.__cause__) if e.__cause__ else e.message
         print(f"avenir: error: database unavailable: {reason}", file=sys.stderr)

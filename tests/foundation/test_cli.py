@@ -5,12 +5,15 @@ import subprocess
 import sys
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 
 from infra.pgcluster import free_port
 from shared import clients
+from shared.leads import LeadRequest
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 AVENIR = [sys.executable, "-m", "infra.cli"]
 
 
@@ -113,6 +116,50 @@ def test_internal_key_is_issued_for_the_reference_internal_client(database):
     client = clients.authenticate(out["api_key"])
     assert client.is_internal and client.client_id == clients.INTERNAL_CLIENT_ID
     assert database.scalar("SELECT count(*) FROM clients WHERE is_internal") == 1
+
+
+@pytest.mark.parametrize("business_name,email,field", [
+    ("Toitures Laval", "bad", "--email"),
+    ("Toitures Laval", "owner@", "--email"),
+    ("Toitures Laval", "owner@toitures laval.ca", "--email"),
+    ("Toitures Laval", "", "--email"),
+    ("", "owner@toitures-laval.ca", "--business-name"),
+    ("   ", "owner@toitures-laval.ca", "--business-name"),
+    ("T" * 201, "owner@toitures-laval.ca", "--business-name"),
+])
+def test_client_create_refuses_what_the_api_would_refuse_in_one_line_and_writes_nothing(database, business_name,
+                                                                                        email, field):
+    before = database.scalar("SELECT count(*) FROM clients")
+    result = avenir("client", "create", "--business-name", business_name, "--email", email)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"avenir: error: {field}: "), result.stderr
+    assert database.scalar("SELECT count(*) FROM clients") == before
+
+
+def test_client_create_stores_the_email_as_the_lead_intake_would(database):
+    out = json.loads(avenir("client", "create", "--business-name", "  Plomberie Brossard ",
+                            "--email", "Info@Plomberie-BROSSARD.ca").stdout)
+    row = database.one("SELECT business_name, email FROM clients WHERE client_id = :c", c=uuid.UUID(out["client_id"]))
+    as_a_lead = LeadRequest(name="Plomberie Brossard", email="Info@Plomberie-BROSSARD.ca").email
+    assert row == {"business_name": "Plomberie Brossard", "email": as_a_lead}
+
+
+def test_an_internal_key_needs_no_business_name_or_email(database):
+    result = avenir("client", "create", "--internal")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["client_id"] == str(clients.INTERNAL_CLIENT_ID) and clients.authenticate(out["api_key"]).is_internal
+    assert database.scalar("SELECT business_name FROM clients WHERE is_internal") == "Avenir AI Solutions"
+
+
+def test_openapi_without_output_prints_the_document_and_writes_no_file(tmp_path):
+    result = subprocess.run([*AVENIR, "openapi"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["openapi"].startswith("3.1") and "/api/lead" in document["paths"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_placeholder_key_never_authenticates(database):
