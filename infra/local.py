@@ -8,23 +8,42 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("AVENIR_STATE_DIR", ROOT / ".avenir"))
+DEMO_BUSINESS_NAME = "Demo Roofing Québec"
 DEMO_EMAIL = "owner@demo-roofing.ca"
+
+DEMO_CLIENT = "SELECT client_id FROM clients WHERE email = :email"
+
+
+def saved_key(name: str) -> str | None:
+    """A key saved in .avenir/<name>.json by an earlier run (keys are stored hashed in the database)."""
+    try:
+        return json.loads((STATE / f"{name}.json").read_text())["api_key"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_key(name: str, client_id, key: str) -> None:
+    saved = STATE / f"{name}.json"
+    saved.write_text(json.dumps({"client_id": str(client_id), "api_key": key}))
+    saved.chmod(0o600)
 
 
 def demo_key() -> str:
-    """The demo client's key, kept in .avenir/demo.json (keys are stored hashed in the database)."""
+    """The demo client's key: the saved one while it authenticates. Once it no longer does (rotated
+    through the API, say) the demo client, kept with all its leads, is issued a fresh key by
+    rotation; it is created only when absent. Nothing is ever deleted."""
     from shared import clients, db
 
-    saved = STATE / "demo.json"
-    if saved.exists():
-        key = json.loads(saved.read_text())["api_key"]
-        if clients.authenticate(key):
-            return key
-    with db.admin_transaction() as conn:
-        conn.run("DELETE FROM clients WHERE email = :email", email=DEMO_EMAIL)
-    client_id, key = clients.create_client("Demo Roofing Québec", DEMO_EMAIL)
-    saved.write_text(json.dumps({"client_id": str(client_id), "api_key": key}))
-    saved.chmod(0o600)
+    key = saved_key("demo")
+    if key and clients.authenticate(key):
+        return key
+    existing = db.admin_read(DEMO_CLIENT, email=DEMO_EMAIL)
+    if existing:
+        client_id = existing[0]["client_id"]
+        key = clients.rotate_key(client_id, rotated_by="make run").api_key
+    else:
+        client_id, key = clients.create_client(DEMO_BUSINESS_NAME, DEMO_EMAIL)
+    save_key("demo", client_id, key)
     return key
 
 

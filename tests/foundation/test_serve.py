@@ -1,17 +1,23 @@
 """`avenir serve` and the `make run` entrypoint, as separate processes on real ports."""
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
+from pathlib import Path
 
 import pytest
 
-from infra.pgcluster import free_port
+from infra.pgcluster import LocalPostgres, free_port
+from shared import clients
 
 
 def wait_for_port(port, process, timeout=30):
@@ -84,3 +90,97 @@ def test_make_run_entrypoint_migrates_makes_a_demo_client_and_serves(database, t
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=20)[0]
     assert "Demo client API key: " + key in output and f"http://127.0.0.1:{port}/api/lead" in output
+
+
+# --- make run (python -m infra.local) -----------------------------------------------------------
+
+def api_call(port, method, path, key, body=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "x-api-key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+class MakeRun:
+    """`make run` in its own process group, with its state in `state` and its own ports."""
+
+    def __init__(self, state: Path, port: int, pg_port: int | None = None, database_url: str | None = None):
+        self.state, self.port = state, port
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_SECRET_ARN")}
+        self.env.update(PORT=str(port), AVENIR_STATE_DIR=str(state), AVENIR_PG_PORT=str(pg_port or free_port()))
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        self.process, self.output = None, ""
+
+    def start(self) -> "MakeRun":
+        self.process = subprocess.Popen([sys.executable, "-m", "infra.local"], env=self.env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        wait_for_port(self.port, self.process, timeout=60)
+        return self
+
+    def run_to_the_end(self, timeout=60) -> int:
+        """Start it and let it end by itself (a refusal); the exit status."""
+        self.process = subprocess.Popen([sys.executable, "-m", "infra.local"], env=self.env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.output = self.process.communicate(timeout=timeout)[0]
+        return self.process.returncode
+
+    def stop(self) -> str:
+        """Ctrl-C, as in the terminal; the whole output."""
+        if self.process.returncode is None:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGINT)
+            self.output = self.process.communicate(timeout=30)[0]
+        return self.output
+
+    def crash(self) -> None:
+        """Everything killed at once, as a power cut would: no clean stop, postmaster.pid left behind."""
+        postmaster = int((self.state / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+        os.killpg(self.process.pid, signal.SIGKILL)
+        os.kill(postmaster, signal.SIGKILL)
+        self.process.wait()
+        deadline = time.time() + 30
+        while time.time() < deadline and subprocess.run(["pgrep", "-f", f"{self.state}/pg/data"],
+                                                        capture_output=True).returncode == 0:
+            time.sleep(0.1)
+
+
+def printed(output, pattern):
+    match = re.search(pattern, output, re.MULTILINE)
+    assert match, f"{pattern!r} not in the output:\n{output}"
+    return match.group(1)
+
+
+@pytest.fixture
+def state_dir():
+    """A fresh .avenir/ for one test; its embedded PostgreSQL stopped and everything removed after."""
+    root = Path(tempfile.mkdtemp(prefix="avenir-make-run-"))
+    root.chmod(0o755)  # the postgres OS user reaches .avenir/pg through it
+    yield root
+    if (root / "pg" / "data").exists():
+        LocalPostgres(root / "pg").stop("immediate")
+    shutil.rmtree(root)
+
+
+def test_rerunning_make_run_after_rotating_the_demo_key_keeps_the_demo_client_and_its_leads(database, state_dir):
+    first = MakeRun(state_dir, free_port(), database_url=database.url).start()
+    try:
+        old_key = json.loads((state_dir / "demo.json").read_text())["api_key"]
+        lead = {"name": "Olivia Park", "email": "olivia@parkhomes.ca", "message": "Can you quote a new roof?"}
+        assert api_call(first.port, "POST", "/api/lead", old_key, lead)[0] in (200, 201)
+        status, rotated = api_call(first.port, "POST", "/api/clients/rotate-key", old_key)  # the README's step
+        assert status == 200
+    finally:
+        first.stop()
+    demo = clients.authenticate(rotated["api_key"])
+    second = MakeRun(state_dir, free_port(), database_url=database.url).start()
+    new_key = printed(second.stop(), r"^Demo client API key: (\S+)$")
+    assert new_key not in (old_key, rotated["api_key"])
+    assert clients.authenticate(new_key).client_id == demo.client_id == uuid.UUID(rotated["client_id"])
+    assert database.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c AND email = 'olivia@parkhomes.ca'",
+                           c=demo.client_id) == 1
+    assert json.loads((state_dir / "demo.json").read_text())["api_key"] == new_key
