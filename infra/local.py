@@ -1,8 +1,10 @@
 """`make run`: with DATABASE_URL unset, an embedded PostgreSQL 15 whose data lives in .avenir/
 (kept between runs); then migrate, make sure a demo client exists, print its key and a curl,
-and serve every route on port 8080 until Ctrl-C, then stop the database cleanly."""
+and serve every route on port 8080 until Ctrl-C, then stop the database cleanly. A second
+`make run` on the same .avenir/ (or with its port taken) refuses and touches nothing."""
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -47,21 +49,50 @@ def demo_key() -> str:
     return key
 
 
+def refusal(cluster, port: int) -> str | None:
+    """Why this run must not start, found without touching anything: another `make run` already
+    runs on this .avenir/ (pg_ctl status: a postmaster.pid left by a crash whose server is gone
+    does not count), or a port it needs is taken."""
+    from infra.pgcluster import port_is_free
+
+    if cluster is not None:
+        pid = cluster.running_pid()
+        if pid is not None:
+            return (f"another `make run` is already running on {STATE} (its PostgreSQL, pid {pid}, on "
+                    f"{cluster.data}); stop it first with Ctrl-C where it runs. If no `make run` is running, "
+                    f"stop the leftover server: {shlex.join(cluster.stop_command())}")
+        if not port_is_free(cluster.port):
+            return (f"port {cluster.port} for the embedded PostgreSQL is already in use; "
+                    f"choose another with AVENIR_PG_PORT=...")
+    if not port_is_free(port):
+        return (f"port {port} is already in use (another `make run` or server?); stop it or choose another "
+                f"with PORT=...")
+    return None
+
+
 def main(port: int = 8080) -> int:
     from infra import serve
     from infra.pgcluster import LocalPostgres
     from shared import migrate
 
-    cluster, owner_pid = None, os.getpid()
+    cluster, started, owner_pid = None, False, os.getpid()
     if not os.environ.get("DATABASE_URL"):
-        STATE.mkdir(exist_ok=True)
         cluster = LocalPostgres(STATE / "pg", port=int(os.environ.get("AVENIR_PG_PORT", "54329")))
-        if cluster.is_running():
-            cluster.stop()
-        print(f"Starting the embedded PostgreSQL in {cluster.root} (port {cluster.port})...", flush=True)
-        cluster.start()
-        os.environ["DATABASE_URL"] = cluster.create_database("avenir")
+    reason = refusal(cluster, port)
+    if reason:
+        print(f"make run: error: {reason}", file=sys.stderr)
+        return 1
     try:
+        if cluster is not None:
+            STATE.mkdir(parents=True, exist_ok=True)
+            print(f"Starting the embedded PostgreSQL in {cluster.root} (port {cluster.port})...", flush=True)
+            try:
+                cluster.start()
+            except RuntimeError as e:
+                print(f"make run: error: {e}", file=sys.stderr)
+                return 1
+            started = True
+            os.environ["DATABASE_URL"] = cluster.create_database("avenir")
         applied = migrate.migrate()
         print(f"Migrations applied: {applied or 'none (up to date)'}")
         key = demo_key()
@@ -74,7 +105,8 @@ def main(port: int = 8080) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if cluster is not None and os.getpid() == owner_pid:  # not in gunicorn's forked workers
+        # Only the server this run started, and not from gunicorn's forked workers.
+        if started and os.getpid() == owner_pid:
             print("Stopping the embedded PostgreSQL...", flush=True)
             cluster.stop()
     return 0

@@ -1,6 +1,7 @@
 """An embedded PostgreSQL 15 cluster for `make run`, the tests and the benchmarks: initdb once,
 start on a loopback port, stop cleanly. As root the server runs as the `postgres` OS user."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on host:port now (SO_REUSEADDR, as servers bind)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
@@ -57,14 +69,24 @@ class LocalPostgres:
                    "-l", str(self.root / "postgres.log"),
                    "-o", options, "start"])
 
+    def stop_command(self, mode: str = "fast") -> list[str]:
+        return _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode, "stop"])
+
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode, "stop"]),
-                       capture_output=True)
+        subprocess.run(self.stop_command(mode), capture_output=True)
+
+    def running_pid(self) -> int | None:
+        """The postmaster's pid if a server really runs on this data directory. pg_ctl status checks
+        that the pid in postmaster.pid is alive, so a stale file left by a crash reads as not running."""
+        result = subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "status"]),
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            return None
+        match = re.search(r"PID: (\d+)", result.stdout)
+        return int(match.group(1)) if match else -1
 
     def is_running(self) -> bool:
-        result = subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "status"]),
-                                capture_output=True)
-        return result.returncode == 0
+        return self.running_pid() is not None
 
     def create_database(self, name: str, template: str | None = None) -> str:
         import pg8000.native

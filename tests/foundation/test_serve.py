@@ -143,9 +143,9 @@ class MakeRun:
         os.killpg(self.process.pid, signal.SIGKILL)
         os.kill(postmaster, signal.SIGKILL)
         self.process.wait()
-        deadline = time.time() + 30
-        while time.time() < deadline and subprocess.run(["pgrep", "-f", f"{self.state}/pg/data"],
-                                                        capture_output=True).returncode == 0:
+        deadline = time.time() + 30  # until the server and its children are gone (and reaped)
+        while time.time() < deadline and (Path(f"/proc/{postmaster}").exists() or subprocess.run(
+                ["pgrep", "-f", f"{self.state}/pg/data"], capture_output=True).returncode == 0):
             time.sleep(0.1)
 
 
@@ -184,3 +184,64 @@ def test_rerunning_make_run_after_rotating_the_demo_key_keeps_the_demo_client_an
     assert database.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c AND email = 'olivia@parkhomes.ca'",
                            c=demo.client_id) == 1
     assert json.loads((state_dir / "demo.json").read_text())["api_key"] == new_key
+
+
+def embedded_postgres_pid(state: Path) -> int | None:
+    return LocalPostgres(state / "pg").running_pid()
+
+
+def test_a_second_make_run_refuses_and_leaves_the_first_one_serving(state_dir):
+    port, pg_port = free_port(), free_port()
+    first = MakeRun(state_dir, port, pg_port).start()
+    try:
+        key = json.loads((state_dir / "demo.json").read_text())["api_key"]
+        postgres = embedded_postgres_pid(state_dir)
+        second = MakeRun(state_dir, port, pg_port)
+        assert second.run_to_the_end() == 1
+        assert "already running" in second.output and str(state_dir) in second.output, second.output
+        assert "Traceback" not in second.output and "Stopping" not in second.output
+        assert embedded_postgres_pid(state_dir) == postgres
+        assert api_call(port, "POST", "/api/lead", key, {"name": "Olivia Park", "email": "olivia@parkhomes.ca"})[0] \
+            in (200, 201)
+    finally:
+        first.stop()
+    assert first.process.returncode == 0 and embedded_postgres_pid(state_dir) is None
+
+
+def test_make_run_refuses_a_serving_port_that_is_taken_and_starts_nothing(state_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = MakeRun(state_dir, taken.getsockname()[1])
+        assert run.run_to_the_end() == 1
+    assert f"port {run.port} is already in use" in run.output and "PORT" in run.output, run.output
+    assert not (state_dir / "pg").exists()
+
+
+def test_make_run_after_a_crash_starts_again_on_the_same_data(state_dir):
+    port, pg_port = free_port(), free_port()
+    first = MakeRun(state_dir, port, pg_port).start()
+    key = json.loads((state_dir / "demo.json").read_text())["api_key"]
+    assert api_call(port, "POST", "/api/lead", key, {"name": "Olivia Park", "email": "olivia@parkhomes.ca"})[0] \
+        in (200, 201)
+    first.crash()
+    assert (state_dir / "pg" / "data" / "postmaster.pid").exists()  # stale: its server is gone
+    second = MakeRun(state_dir, port, pg_port).start()
+    try:
+        status, _ = api_call(port, "POST", "/api/lead", key, {"name": "Olivia Park", "email": "olivia@parkhomes.ca"})
+    finally:
+        output = second.stop()
+    assert status == 200, output  # the same lead again: the first run's data survived the crash
+    assert f"Demo client API key: {key}" in output
+
+
+def test_make_run_refuses_an_embedded_postgres_port_that_is_taken_and_starts_nothing(state_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        pg_port = taken.getsockname()[1]
+        run = MakeRun(state_dir, free_port(), pg_port=pg_port)
+        assert run.run_to_the_end() == 1
+    assert f"port {pg_port} for the embedded PostgreSQL is already in use" in run.output, run.output
+    assert "AVENIR_PG_PORT" in run.output
+    assert not (state_dir / "pg").exists()
