@@ -1,7 +1,8 @@
 """`make run`: with DATABASE_URL unset, an embedded PostgreSQL 15 whose data lives in .avenir/
-(kept between runs); then migrate, make sure a demo client exists, print its key and a curl,
-and serve every route on port 8080 until Ctrl-C, then stop the database cleanly. A second
-`make run` on the same .avenir/ (or with its port taken) refuses and touches nothing."""
+(kept between runs); then migrate, make sure a demo client exists, print its key and a curl, the
+internal (admin) key and the embedded DATABASE_URL, and serve every route on port 8080 until
+Ctrl-C, then stop the database cleanly. A second `make run` on the same .avenir/ (or with a port
+it needs taken) refuses and touches nothing."""
 import json
 import os
 import shlex
@@ -46,6 +47,23 @@ def demo_key() -> str:
     else:
         client_id, key = clients.create_client(DEMO_BUSINESS_NAME, DEMO_EMAIL)
     save_key("demo", client_id, key)
+    return key
+
+
+def internal_key(may_issue: bool) -> str | None:
+    """The internal (admin) client's key, kept in .avenir/internal.json like the demo key and reused
+    while it authenticates; else a fresh one, issued as `avenir client create --internal` issues it
+    (which retires the previous one) when `may_issue`, i.e. on the embedded database only."""
+    from infra import cli
+    from shared import clients
+
+    key = saved_key("internal")
+    if key and (client := clients.authenticate(key)) and client.is_internal:
+        return key
+    if not may_issue:
+        return None
+    client_id, key = cli.issue_internal_key()
+    save_key("internal", client_id, key)
     return key
 
 
@@ -100,6 +118,16 @@ def main(port: int = 8080) -> int:
               f"curl -s -X POST http://127.0.0.1:{port}/api/lead -H 'Content-Type: application/json' "
               f"-H 'x-api-key: {key}' -d '{{\"name\": \"Olivia Park\", \"email\": \"olivia@parkhomes.ca\", "
               f"\"message\": \"Our roof is leaking since this morning, can someone come today?\"}}'\n", flush=True)
+        admin_key = internal_key(may_issue=cluster is not None)
+        if admin_key:
+            print(f"Internal (admin) client API key: {admin_key}\n(the prospect and intelligence routes), e.g.:\n"
+                  f"curl -s http://127.0.0.1:{port}/api/prospects -H 'x-api-key: {admin_key}'\n", flush=True)
+        else:  # a database you gave may have an admin key in use: replacing it is your decision
+            print("Internal (admin) client API key: not issued for the DATABASE_URL you gave (a new one retires "
+                  "the current one); `avenir client create --internal` issues one.\n", flush=True)
+        if cluster is not None:
+            print(f"For `avenir` commands in another terminal (.venv/bin/avenir ...):\n"
+                  f"export DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])}\n", flush=True)
         print(f"Serving every route on http://127.0.0.1:{port} (Ctrl-C to stop)", flush=True)
         serve.run(port)
     except KeyboardInterrupt:

@@ -114,11 +114,19 @@ class MakeRun:
         self.env.update(PORT=str(port), AVENIR_STATE_DIR=str(state), AVENIR_PG_PORT=str(pg_port or free_port()))
         if database_url:
             self.env["DATABASE_URL"] = database_url
-        self.process, self.output = None, ""
+        self.process, self.banner, self.output = None, "", ""
 
     def start(self) -> "MakeRun":
+        """Start it and wait until it serves; what it printed until then is `banner`."""
         self.process = subprocess.Popen([sys.executable, "-m", "infra.local"], env=self.env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        lines = []
+        for line in self.process.stdout:
+            lines.append(line)
+            if line.startswith("Serving every route on"):
+                break
+        self.banner = "".join(lines)
+        assert self.process.poll() is None, self.banner
         wait_for_port(self.port, self.process, timeout=60)
         return self
 
@@ -134,7 +142,7 @@ class MakeRun:
         if self.process.returncode is None:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGINT)
-            self.output = self.process.communicate(timeout=30)[0]
+            self.output = self.banner + self.process.communicate(timeout=30)[0]
         return self.output
 
     def crash(self) -> None:
@@ -245,3 +253,33 @@ def test_make_run_refuses_an_embedded_postgres_port_that_is_taken_and_starts_not
     assert f"port {pg_port} for the embedded PostgreSQL is already in use" in run.output, run.output
     assert "AVENIR_PG_PORT" in run.output
     assert not (state_dir / "pg").exists()
+
+
+def test_make_run_prints_a_database_url_and_an_internal_key_that_work_and_keeps_them(state_dir):
+    port, pg_port = free_port(), free_port()
+    first = MakeRun(state_dir, port, pg_port).start()
+    try:
+        database_url = printed(first.banner, r"^export DATABASE_URL='(postgresql://[^']+)'$")
+        internal_key = printed(first.banner, r"^Internal \(admin\) client API key: (\S+)$")
+        created = subprocess.run([sys.executable, "-m", "infra.cli", "client", "create", "--business-name",
+                                  "Toitures Laval", "--email", "info@toitures-laval.ca"],
+                                 env=dict(first.env, DATABASE_URL=database_url), capture_output=True, text=True,
+                                 timeout=60)
+        assert created.returncode == 0, created.stderr
+        assert api_call(port, "GET", "/api/prospects", internal_key)[0] == 200
+        assert api_call(port, "POST", "/api/prospects/score", json.loads(created.stdout)["api_key"],
+                        {"prospects": []})[0] == 403
+    finally:
+        first.stop()
+    second = MakeRun(state_dir, port, pg_port).start()
+    output = second.stop()
+    assert f"Internal (admin) client API key: {internal_key}" in output  # reused while it works
+    assert f"export DATABASE_URL='{database_url}'" in output
+
+
+def test_make_run_on_a_given_database_never_replaces_its_internal_key(database, state_dir):
+    operators_key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")[1]
+    output = MakeRun(state_dir, free_port(), database_url=database.url).start().stop()
+    assert clients.authenticate(operators_key).is_internal
+    assert "avenir client create --internal" in output and "export DATABASE_URL" not in output
+    assert database.url not in output  # the URL it was given (maybe with a password) is not echoed
