@@ -7,6 +7,7 @@ import importlib.metadata
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -332,3 +333,32 @@ def test_the_readme_deploy_section_matches_the_template_and_samconfig(template):
     burst, rate = (stack.resolve(settings[k], params) for k in ("ThrottlingBurstLimit", "ThrottlingRateLimit"))
     assert f"`{burst}` / `{rate}` per second" in section
     assert f"| `LogRetentionDays` | `{params['LogRetentionDays']}` |" in section
+
+
+# --- the database secret parameter ----------------------------------------------------------------
+
+def samconfig_parameter(name: str) -> str:
+    samconfig = tomllib.loads((stack.ROOT / "infra" / "samconfig.toml").read_text())["default"]
+    overrides = shlex.split(samconfig["deploy"]["parameters"]["parameter_overrides"])
+    return dict(override.split("=", 1) for override in overrides)[name]
+
+
+def test_the_placeholder_secret_arn_in_samconfig_is_refused_when_the_stack_is_deployed(template):
+    """CloudFormation checks AllowedPattern (anchored, whole value) before it creates anything: the
+    placeholder fails there with the ConstraintDescription, not in a function at run time."""
+    parameter = template["Parameters"]["DatabaseSecretArn"]
+    placeholder = samconfig_parameter("DatabaseSecretArn")
+    assert re.fullmatch(parameter["AllowedPattern"], placeholder) is None, placeholder
+    assert "samconfig" in parameter["ConstraintDescription"]
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:secretsmanager:ca-central-1:123456789012:secret:avenir/database-a1B2c3",
+                                 "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-Xy12Zz"])
+def test_a_real_secret_arn_passes_the_parameter_pattern(template, arn):
+    assert re.fullmatch(template["Parameters"]["DatabaseSecretArn"]["AllowedPattern"], arn)
+
+
+@pytest.mark.parametrize("arn", ["", "avenir/database", "arn:aws:secretsmanager:ca-central-1:1234:secret:db-a1B2c3",
+                                 "arn:aws:ssm:ca-central-1:123456789012:parameter/db"])
+def test_what_is_not_a_secret_arn_fails_the_parameter_pattern(template, arn):
+    assert re.fullmatch(template["Parameters"]["DatabaseSecretArn"]["AllowedPattern"], arn) is None
