@@ -16,6 +16,7 @@ _local = threading.local()
 
 # SQLSTATEs meaning "the server is not there or not taking work now": retry later (503).
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01")
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out
 
 
 
@@ -67,11 +68,22 @@ def is_unavailable(error: BaseException) -> bool:
     return state is not None and state.startswith(_UNAVAILABLE_STATES)
 
 
+def is_broken_connection(error: BaseException) -> bool:
+    """The connection itself is gone (the server restarted, or ended the backend): a new one may
+    work at once. A timeout is not that: the server is there but slow or frozen, and retrying
+    would only double the wait."""
+    if isinstance(error, (InterfaceError, OSError)):
+        return not any(isinstance(e, TimeoutError) for e in (error, error.__cause__, error.__context__))
+    state = sqlstate(error)
+    return state is not None and state.startswith(("08", "57P01", "57P02"))
+
+
 def connect(**overrides) -> Connection:
     """A new connection with the configured settings; Unavailable when it cannot be opened."""
     params = dict(settings.connection_params(), **overrides)
     try:
-        conn = Connection(timeout=30, application_name="avenir", prepare=settings.prepared_statements(), **params)
+        conn = Connection(timeout=settings.socket_timeout_s(), application_name="avenir",
+                          prepare=settings.prepared_statements(), **params)
         conn.run(f"SET statement_timeout = {int(settings.statement_timeout_ms())}")
         return conn
     except ConfigError:
@@ -125,7 +137,7 @@ def _first_statement(run):
             discard()
             if not is_unavailable(e):
                 raise
-            if attempt == 2:
+            if attempt == 2 or not is_broken_connection(e):
                 raise Unavailable() from e
     raise AssertionError("unreachable")
 

@@ -20,6 +20,10 @@ class InvalidJson(AvenirError):
 class Unauthorized(AvenirError):
     status, code = 401, "unauthorized"
 
+    def __init__(self, message: str, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")
+
 
 class Forbidden(AvenirError):
     status, code = 403, "forbidden"
@@ -53,8 +57,14 @@ class IdempotencyKeyReuse(AvenirError):
     status, code = 422, "idempotency_key_reuse"
 
 
-class NotImplementedYet(AvenirError):
-    status, code = 501, "not_implemented"
+class IdempotencyKeyInFlight(Conflict):
+    """A first delivery with this key is still being processed: retry shortly to get its response."""
+
+    code = "idempotency_key_in_flight"
+
+    def __init__(self, message: str, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", "1")
 
 
 class Unavailable(AvenirError):

@@ -28,7 +28,8 @@ from shared.exceptions import (
 
 log = logging.getLogger("avenir.http")
 MAX_BODY_BYTES = 64 * 1024  # a route's limit unless it names its own (req.json(max_bytes=...))
-MAX_READ_BYTES = 6 * 1024 * 1024  # the most any route may accept: Lambda's own payload limit
+MAX_JSON_DEPTH = 64  # objects and arrays nested deeper than this are refused (400)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")  # a caller's X-Request-Id we repeat in logs
 
 
 @dataclass
@@ -42,32 +43,80 @@ class Request:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     scheduled_event: dict | None = None  # set for EventBridge / CloudEvent triggers
     client: clients.Client | None = None
+    # Reads at most n bytes of a body not read yet (a served request's stream); None once read.
+    reader: Callable[[int], bytes] | None = None
+    body_left_unread: bool = False  # the body was refused at its limit, or before it was read
+
+    def refused_body_unread(self) -> bool:
+        """Whether part of a sent body was never read: refused before reading, or at its limit."""
+        sent = _declared_length(self.headers) > 0 or "chunked" in self.headers.get("transfer-encoding", "")
+        return self.body_left_unread or (self.reader is not None and sent)
+
+    def read_body(self, max_bytes: int = MAX_BODY_BYTES) -> bytes:
+        """The body, read only up to max_bytes + 1 bytes, so that a huge or endless (chunked) body
+        costs no memory: 413 when it is longer, whether or not it declared its length."""
+        if self.reader is not None:
+            if _declared_length(self.headers) > max_bytes:
+                raise PayloadTooLarge(f"Body is {_declared_length(self.headers)} bytes; the limit is {max_bytes}.")
+            reader, self.reader = self.reader, None
+            try:
+                self.body = reader(max_bytes + 1)
+                self.body_left_unread = len(self.body) > max_bytes
+            except Exception as e:  # a malformed chunked encoding, a client gone mid-body
+                raise InvalidJson(f"The request body could not be read ({type(e).__name__}).") from None
+        if len(self.body) > max_bytes:
+            raise PayloadTooLarge(f"Body is over {max_bytes} bytes, the limit of this route.")
+        return self.body
 
     def json(self, max_bytes: int = MAX_BODY_BYTES) -> dict:
         """The body as a JSON object: 413 over max_bytes (64 KiB unless the route says otherwise),
-        415 for a non-JSON content type, 400 when it does not parse or is not an object."""
-        if len(self.body) > max_bytes:
-            raise PayloadTooLarge(f"Body is {len(self.body)} bytes; the limit is {max_bytes}.")
+        415 for a non-JSON content type, 400 when it does not parse, is nested deeper than
+        MAX_JSON_DEPTH or is not an object."""
+        body = self.read_body(max_bytes)
         content_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
-        if self.body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
             raise UnsupportedMediaType(f"Expected Content-Type application/json, got {content_type!r}.")
-        if not self.body.strip():
+        if not body.strip():
             raise InvalidJson("Expected a JSON object body, got an empty body.")
         try:
-            data = json.loads(self.body)
+            data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as e:
             raise InvalidJson(f"Body is not valid JSON: {e}.") from None
+        except RecursionError:
+            data = None
+        if data is None or json_depth(data) > MAX_JSON_DEPTH:
+            raise InvalidJson(f"Body is nested deeper than {MAX_JSON_DEPTH} levels.")
         if not isinstance(data, dict):
             raise InvalidJson(f"Expected a JSON object, got {type(data).__name__}.")
         return data
 
     def parse(self, model: type[pydantic.BaseModel], data: Any = None):
-        """Validate the JSON body (or `data`) into a pydantic model; 422 listing each bad field."""
+        """Validate the JSON body (or `data`, such as the query) into a pydantic model; 422 listing
+        each bad field."""
         try:
             return model.model_validate(self.json() if data is None else data)
         except pydantic.ValidationError as e:
             raise ValidationFailed("The request does not match the expected fields.",
                                    details=validation_details(e)) from None
+
+
+def _declared_length(headers: dict[str, str]) -> int:
+    try:
+        return int(headers.get("content-length") or 0)
+    except ValueError:
+        return 0
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a decoded JSON value (a scalar is 0), without recursion."""
+    depth, level = 0, [(value, 1)]
+    while level:
+        item, at = level.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            depth = max(depth, at)
+            level.extend((child, at + 1) for child in children)
+    return depth
 
 
 def validation_details(error: pydantic.ValidationError) -> list[dict]:
@@ -85,6 +134,7 @@ class Response:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    log_fields: dict[str, Any] = field(default_factory=dict)  # what the request's log line adds
 
     def text(self) -> str:
         return json.dumps(self.body, default=str)
@@ -104,14 +154,33 @@ def error_response(error: AvenirError) -> Response:
 # --- routing --------------------------------------------------------------------------------
 
 Handle = Callable[[Request], Response]
+SCHEDULE = ("SCHEDULE", "/schedule")  # the route a scheduled event (EventBridge, CloudEvent) takes
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of a function, declared once: what it answers (method, path), who answers
+    (handle), and what the OpenAPI document says of it. The handle's docstring is the operation's
+    summary (first line) and description; the models and statuses are its request and answers."""
+
+    method: str
+    path: str
+    handle: Handle
+    request: type[pydantic.BaseModel] | None = None  # the JSON body
+    body_required: bool = True
+    query: type[pydantic.BaseModel] | None = None  # its fields are the query parameters
+    responses: dict[int, tuple[type[pydantic.BaseModel] | None, str]] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()  # statuses of the error envelope it may answer
+    parameters: tuple[dict, ...] = ()  # OpenAPI parameters beyond path and query (headers)
+    response_headers: dict[str, dict] = field(default_factory=dict)
 
 
 class Routes:
-    """(method, "/api/leads/{lead_id}/tag") -> handle. A known path with another method is a 405,
-    an unknown path a 404."""
+    """A function's routes. A known path with another method is a 405, an unknown path a 404."""
 
-    def __init__(self, table: dict[tuple[str, str], Handle]):
-        self.table = [(method, _pattern(path), handle) for (method, path), handle in table.items()]
+    def __init__(self, *routes: Route):
+        self.routes = routes
+        self.table = [(route.method, _pattern(route.path), route.handle) for route in routes]
 
     def dispatch(self, request: Request) -> Response:
         allowed = []
@@ -129,23 +198,33 @@ class Routes:
 
 
 def _pattern(path: str) -> re.Pattern:
-    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?$")
+    """"/api/leads/{lead_id}/tag" -> a regex naming lead_id; a trailing slash is tolerated."""
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?\\Z")
+
+
+def path_matches(path: str, request_path: str) -> bool:
+    """Whether a route's path answers a request's path, as Routes.dispatch decides it."""
+    return _pattern(path).match(request_path) is not None
 
 
 # --- the two runtimes -----------------------------------------------------------------------
 
 def serve(request: Request, routes: Routes) -> Response:
-    """Run one request through its routes; every failure becomes the JSON envelope here."""
-    started, cause = time.perf_counter(), None
+    """Run one request through its routes; every failure becomes the JSON envelope here, and every
+    request one log line (4xx with its error code, 5xx with its cause, a crash with its traceback)."""
+    logs.configure()
+    started, fields = time.perf_counter(), {}
     try:
         response = routes.dispatch(request)
     except AvenirError as e:
         response = error_response(e)
+        fields["error"] = e.code
         if e.status >= 500:
-            cause = f"{type(e.__cause__ or e).__name__}: {e.__cause__ or e.message}"
-    except Exception:
+            fields["cause"] = f"{type(e.__cause__ or e).__name__}: {e.__cause__ or e.message}"
+    except Exception as e:
         log.exception("unhandled error", extra={"fields": {"request_id": request.request_id}})
         response = error_response(AvenirError("Internal error; it has been logged."))
+        fields.update(error="internal_error", cause=type(e).__name__)
     response.headers.setdefault("Content-Type", "application/json")
     response.headers["X-Request-Id"] = request.request_id
     logs.event(log, "request", level=logging.WARNING if response.status >= 500 else logging.INFO,
@@ -153,30 +232,51 @@ def serve(request: Request, routes: Routes) -> Response:
                client_id=str(request.client.client_id) if request.client else None,
                key_prefix=request.client.key_prefix if request.client else None,
                status=response.status, latency_ms=round((time.perf_counter() - started) * 1000, 2),
-               **({"cause": cause} if cause else {}))
+               **response.log_fields, **fields)
     return response
+
+
+def request_id(caller_id: str | None) -> str:
+    """The caller's X-Request-Id when it is short and printable (it is repeated in logs and headers),
+    else a new one."""
+    return caller_id if caller_id and _REQUEST_ID.match(caller_id) else uuid.uuid4().hex
 
 
 def from_flask(flask_request) -> Request:
     headers = {k.lower(): v for k, v in flask_request.headers.items()}
-    length = flask_request.content_length or 0
-    body = b"x" * (MAX_READ_BYTES + 1) if length > MAX_READ_BYTES else flask_request.get_data(cache=False)
     return Request(method=flask_request.method, path=flask_request.path, headers=headers,
-                   query={k: flask_request.args.get(k) for k in flask_request.args}, body=body,
-                   request_id=headers.get("x-request-id") or uuid.uuid4().hex)
+                   query={k: flask_request.args.get(k) for k in flask_request.args},
+                   reader=lambda limit: _read_at_most(flask_request.stream, limit),
+                   request_id=request_id(headers.get("x-request-id")))
+
+
+def _read_at_most(stream, limit: int) -> bytes:
+    chunks, size = [], 0
+    while size < limit:
+        chunk = stream.read(min(limit - size, 65536))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def serve_flask(flask_request, routes: Routes):
-    """functions-framework entrypoint body: a (body, status, headers) tuple Flask understands."""
-    response = serve(from_flask(flask_request), routes)
-    return response.text(), response.status, response.headers
+    """functions-framework entrypoint body: a (body, status, headers) tuple Flask understands.
+    functions-framework reads whatever is left of a request's body into memory once the response is
+    made, unless the response is streamed: a body refused unread (a missing key, over its limit,
+    perhaps endless) is answered as a stream, so it never is."""
+    request = from_flask(flask_request)
+    response = serve(request, routes)
+    body = response.text()
+    return (iter([body]) if request.refused_body_unread() else body), response.status, response.headers
 
 
 def from_lambda(event: dict) -> Request:
     """An API Gateway HTTP API (payload 2.0) event, or an EventBridge scheduled event."""
     if "rawPath" not in event and event.get("source") and "detail-type" in event:
-        return Request(method="SCHEDULE", path="/schedule", headers={}, scheduled_event=event,
-                       request_id=event.get("id") or uuid.uuid4().hex)
+        return Request(method=SCHEDULE[0], path=SCHEDULE[1], headers={}, scheduled_event=event,
+                       request_id=request_id(event.get("id")))
     context = event.get("requestContext") or {}
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     body = event.get("body") or ""
@@ -188,7 +288,7 @@ def from_lambda(event: dict) -> Request:
     return Request(method=context.get("http", {}).get("method", "GET").upper(), path=path, headers=headers,
                    query=dict(event.get("queryStringParameters") or {}), body=body,
                    path_params=dict(event.get("pathParameters") or {}),
-                   request_id=context.get("requestId") or uuid.uuid4().hex)
+                   request_id=request_id(context.get("requestId")))
 
 
 def serve_lambda(event: dict, routes: Routes) -> dict:

@@ -3,12 +3,22 @@ makes two deliveries with one key take turns, and the SQL that stores, replays a
 responses (table idempotency_keys, schema/005)."""
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from shared.exceptions import IdempotencyKeyReuse, ValidationFailed
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# The header as the OpenAPI document describes it.
+HEADER_PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "A repeat within 24 hours by the same client returns the first response again (same status "
+                   "and body, header `Idempotent-Replayed: true`) and writes nothing; the same key with another "
+                   "body is a 422 `idempotency_key_reuse`; while the first request with the key is in flight a "
+                   "repeat waits for it and replays it, or after a few seconds gets a 409 "
+                   "`idempotency_key_in_flight` with `Retry-After`. Bare (`abc`) or quoted (`\"abc\"`).",
+    "schema": {"type": "string", "pattern": r'^[\x21\x23-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$'}}
 PURGE_BATCH = 100  # expired rows deleted per keyed delivery: bounded work, and enough to keep up
 
 
@@ -21,9 +31,12 @@ class Delivery:
 
 
 def delivery(key: str | None, body: dict) -> Delivery | None:
-    """The delivery a request makes, or None without the header; 422 for a key outside 1..200 chars."""
+    """The delivery a request makes, or None without the header; 422 for a key outside 1..200 chars.
+    The key is taken bare (`abc`) or as the IETF draft writes it, a structured-field string
+    (`"abc"`, with `\\"` and `\\\\` escapes): both spell the same key."""
     if key is None:
         return None
+    key = unquote(key)
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
                                details=[{"field": HEADER,
@@ -33,6 +46,13 @@ def delivery(key: str | None, body: dict) -> Delivery | None:
                                details=[{"field": HEADER, "message": "expected printable characters, "
                                                                      "got a control or unpaired surrogate character"}])
     return Delivery(key, request_hash(body))
+
+
+def unquote(key: str) -> str:
+    """`"abc"` -> `abc` (RFC 8941 sf-string); a key not in quotes is returned as it came."""
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        return re.sub(r'\\(["\\])', r"\1", key[1:-1])
+    return key
 
 
 def request_hash(body: dict) -> str:

@@ -6,32 +6,26 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints, field_validator
+from pg8000.exceptions import DatabaseError
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from shared import db, idempotency
+from shared import db, fields, idempotency, settings
 from shared.clients import Client
 from shared.enrichment import Enrichment, enrich, relationship_insight
+from shared.exceptions import IdempotencyKeyInFlight
 
 ROUTE = "POST /api/lead"
 
 
-class LeadRequest(BaseModel):
+class LeadRequest(fields.RequestModel):
     """The webhook body; unknown fields are ignored."""
 
     model_config = ConfigDict(extra="ignore")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    email: EmailStr
+    name: fields.text(200)
+    email: fields.Email
     message: Annotated[str, StringConstraints(max_length=5000)] | None = None
     language: Literal["en", "fr"] | None = None
-
-    @field_validator("name", "message")
-    @classmethod
-    def _storable_text(cls, value: str | None) -> str | None:
-        """PostgreSQL text cannot hold U+0000: refuse it here rather than fail at the INSERT."""
-        if value is not None and "\x00" in value:
-            raise ValueError("must not contain the NUL character (U+0000)")
-        return value
 
 
 class LeadEnrichment(BaseModel):
@@ -69,17 +63,21 @@ def is_test_lead(client: Client, email: str) -> bool:
 
 # Both locks in one statement, in ascending id order, so two requests never wait on each other in
 # a cycle. The lookup that follows is a separate statement: its snapshot must be taken after the
-# locks are held, to see what the request we waited for committed.
+# locks are held, to see what the request we waited for committed. A keyed delivery waits for its
+# key at most :wait_ms (then 409 idempotency_key_in_flight), and the wait bound ends with the locks.
 LOCK = """
+SET LOCAL lock_timeout = :wait_ms;
 SELECT pg_advisory_xact_lock(lock_id)
-FROM (SELECT unnest(CAST(:lock_ids AS bigint[])) AS lock_id ORDER BY 1) AS ordered
+FROM (SELECT unnest(CAST(:lock_ids AS bigint[])) AS lock_id ORDER BY 1) AS ordered;
+SET LOCAL lock_timeout = 0
 """
 
 
-def lock_statement(lock_ids: list[int]) -> str:
-    """LOCK with its ids written in. They are integers computed here (never caller text), and a
-    statement without parameters travels in one round trip (simple protocol) instead of three."""
-    return LOCK.replace(":lock_ids", "'{" + ",".join(str(int(lock_id)) for lock_id in lock_ids) + "}'")
+def lock_statement(lock_ids: list[int], wait_ms: int = 0) -> str:
+    """LOCK with its ids and wait written in. They are integers computed here (never caller text),
+    and a statement without parameters travels in one round trip (simple protocol) instead of three."""
+    ids = "'{" + ",".join(str(int(lock_id)) for lock_id in lock_ids) + "}'"
+    return LOCK.replace(":lock_ids", ids).replace(":wait_ms", str(int(wait_ms)))
 
 
 # The client's live lead with this email (the most recently updated, should older duplicates exist)
@@ -181,7 +179,7 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
     delivery also takes its key's lock: a repeat waits for the first and replays its response."""
     enrichment = enrich(lead.name, lead.message, language=lead.language)
     is_test = is_test_lead(client, lead.email)
-    lock_ids = [idempotency.advisory_lock_id("lead", str(client.client_id), lead.email.lower())]
+    lock_ids = [email_lock_id(client.client_id, lead.email)]
     if delivery is not None:
         lock_ids.append(idempotency.lock_id(client.client_id, ROUTE, delivery.key))
     params = {"client_id": client.client_id, "route": ROUTE, "email": lead.email, "name": lead.name,
@@ -191,7 +189,7 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
               **enrichment.as_dict()}
 
     with db.transaction(client_id=client.client_id) as conn:
-        conn.run(lock_statement(lock_ids))
+        _lock(conn, lock_ids, settings.key_wait_ms() if delivery is not None else 0)
         found = db.query_one(conn, LOOKUP, **params)
         first = idempotency.replay(delivery, found)
         if first is not None:
@@ -210,6 +208,21 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
         body = _response(lead_id, "insert", is_test, enrichment)
         conn.run(INSERT_LEAD, **params, lead_id=lead_id, response_status=201, response_body=json.dumps(body))
         return IntakeResult(201, body)
+
+
+def email_lock_id(client_id: uuid.UUID, email: str) -> int:
+    """The advisory lock every change to which live lead holds an email takes (intake, un-delete)."""
+    return idempotency.advisory_lock_id("lead", str(client_id), email.lower())
+
+
+def _lock(conn: db.Connection, lock_ids: list[int], wait_ms: int) -> None:
+    try:
+        conn.run(lock_statement(lock_ids, wait_ms))
+    except DatabaseError as e:
+        if db.sqlstate(e) != db.LOCK_NOT_AVAILABLE:
+            raise
+        raise IdempotencyKeyInFlight(f"A request with this {idempotency.HEADER} is still being processed; "
+                                     "retry shortly to receive its response.") from None
 
 
 def _response(lead_id: uuid.UUID, action: str, is_test: bool, enrichment: Enrichment) -> dict:

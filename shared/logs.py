@@ -15,6 +15,9 @@ class JsonFormatter(logging.Formatter):
         entry = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
+            entry["traceback"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
 

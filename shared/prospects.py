@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 import pydantic
 
-from shared import db
+from shared import db, fields
 from shared.exceptions import PayloadTooLarge
 
 MAX_BATCH = 1000
@@ -21,11 +21,9 @@ MAX_BATCH_BYTES = 1024 * 1024  # a full batch at about 1 KB a prospect, past the
 HIGH_PRIORITY = 70  # automation_need_score from which a prospect is high priority (the partial index's bound)
 SCORING_LOCK = 7_236_501_205  # any constant: "a prospect batch is being written"
 
-# No NUL character: PostgreSQL text cannot hold one.
-Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=500,
-                                                 pattern=r"^[^\x00]*$")]
-Address = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=2048,
-                                                    pattern=r"^[^\x00]*$")]
+Text = fields.text(500)
+Address = fields.text(2048)
+Website = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=2048, pattern=fields.WEBSITE)]
 
 
 # --- identity keys (schema/006_prospect_identity.sql computes the same in SQL) ----------------
@@ -60,11 +58,11 @@ def email_key(contact_email: str) -> str | None:
 
 # --- the scoring formula ---------------------------------------------------------------------
 
-class ResponseTest(pydantic.BaseModel):
+class ResponseTest(fields.RequestModel):
     """How the business answered our test inquiry."""
     has_autoresponder: pydantic.StrictBool
     # None: no answer at all (scores like a slow one).
-    response_time_ms: int | None = pydantic.Field(None, ge=0, strict=True)
+    response_time_ms: int | None = pydantic.Field(None, ge=0)  # 1500.0 is 1500, as JSON Schema reads it
     is_personalized: pydantic.StrictBool
     is_generic: pydantic.StrictBool
 
@@ -95,25 +93,19 @@ def score(test: ResponseTest) -> Score:
 
 # --- POST /api/prospects/score ---------------------------------------------------------------
 
-class Prospect(pydantic.BaseModel):
+class Prospect(fields.RequestModel):
     business_name: Text
-    website: Address | None = None
-    contact_email: pydantic.EmailStr | None = None
+    website: Website | None = None
+    contact_email: fields.Email | None = None
     form_url: Address | None = None
     industry: Text | None = None
     region: Text | None = None
     language: Literal["en", "fr"] | None = None
     test: ResponseTest
 
-    @pydantic.field_validator("website")
-    @classmethod
-    def _website_has_a_host(cls, website: str | None) -> str | None:
-        if website is not None and (any(c.isspace() for c in website) or "." not in (website_host(website) or "")):
-            raise ValueError(f"expected a website such as https://example.ca, got {website!r}")
-        return website
 
 
-class ScoreRequest(pydantic.BaseModel):
+class ScoreRequest(fields.RequestModel):
     prospects: list[Prospect]
 
 
@@ -280,9 +272,9 @@ def _document(row: _Row) -> dict:
 
 # --- GET /api/prospects ----------------------------------------------------------------------
 
-class ProspectQuery(pydantic.BaseModel):
+class ProspectQuery(fields.RequestModel):
     """The list's query string; an unknown parameter is ignored."""
-    min_score: Decimal = pydantic.Field(Decimal(HIGH_PRIORITY), ge=0, le=100, allow_inf_nan=False)
+    min_score: float = pydantic.Field(HIGH_PRIORITY, ge=0, le=100, allow_inf_nan=False)
     contacted: bool = False
     industry: Text | None = None
     region: Text | None = None

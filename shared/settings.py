@@ -15,7 +15,22 @@ def log_level() -> str:
 
 
 def statement_timeout_ms() -> int:
+    """AVENIR_STATEMENT_TIMEOUT_MS, the one setting every database time bound derives from: a
+    statement running longer is cancelled by the server (503)."""
     return int(os.environ.get("AVENIR_STATEMENT_TIMEOUT_MS", "5000"))
+
+
+def socket_timeout_s() -> float:
+    """How long the driver waits for the database to answer before giving the request up as a 503:
+    one statement timeout plus a second for the server to report the cancellation. A frozen
+    database thus ends a request after this long (6 s by default), well inside the functions' 15 s."""
+    return statement_timeout_ms() / 1000 + 1
+
+
+def key_wait_ms() -> int:
+    """How long a delivery waits for the first delivery with its Idempotency-Key to finish before
+    answering 409 idempotency_key_in_flight: half a statement timeout."""
+    return statement_timeout_ms() // 2
 
 
 def prepared_statements() -> bool:

@@ -3,11 +3,11 @@ reverting, each change logged once in lead_actions, serialised on the lead's row
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Literal
 
 import pydantic
 
-from shared import db, growth
+from shared import db, fields, growth, leads
 from shared.clients import Client
 from shared.exceptions import Conflict, NotFound
 
@@ -17,7 +17,7 @@ Tag = Literal["Active", "Follow-Up", "Converted", "Archived", "Deleted"]
 ACTION_TYPES = {"Archived": "archive", "Deleted": "delete"}
 
 
-class TagRequest(pydantic.BaseModel):
+class TagRequest(fields.RequestModel):
     tag: Tag
     # Ignored unless the tag is Converted (it then goes into the conversion's learning snapshot).
     conversion_value: float | None = pydantic.Field(None, ge=0, allow_inf_nan=False, strict=True)
@@ -31,8 +31,8 @@ class TagResponse(pydantic.BaseModel):
     action_id: uuid.UUID | None
 
 
-class RevertRequest(pydantic.BaseModel):
-    reason: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+class RevertRequest(fields.RequestModel):
+    reason: fields.text(500)
 
 
 class RevertResponse(pydantic.BaseModel):
@@ -44,7 +44,7 @@ class RevertResponse(pydantic.BaseModel):
 
 # The lead, locked for the change, scoped to the caller: another client's lead is not found.
 LOCK_LEAD = """
-SELECT id, name, timestamp, coalesce(current_tag, 'Active') AS current_tag,
+SELECT id, name, email, timestamp, coalesce(current_tag, 'Active') AS current_tag,
        coalesce(urgency_history -> 0 ->> 'value', urgency) AS initial_urgency,
        coalesce(tone_history -> 0 ->> 'value', tone) AS initial_tone
 FROM lead_memory
@@ -75,10 +75,22 @@ RETURNING id, timestamp, (SELECT count(*) FROM lead_actions WHERE lead_id = :lea
 """
 
 
+# Another live lead of the client with this email (case-insensitive, as intake dedupes), read
+# once the email's intake lock is held, so no intake can create one while we look.
+LIVE_LEAD_WITH_EMAIL = """
+SELECT id
+FROM lead_memory
+WHERE client_id = :client_id AND (email COLLATE avenir_case_insensitive) = :email
+  AND lower(email) = lower(:email) AND deleted IS NOT TRUE AND id <> :lead_id
+LIMIT 1
+"""
+
+
 @dataclass(frozen=True)
 class Lead:
     id: uuid.UUID
     name: str
+    email: str
     since: datetime.datetime | None
     current_tag: str
     initial_urgency: str | None
@@ -104,6 +116,8 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
         if lead.current_tag == "Converted":
             raise Conflict(f"Lead {lead.id} is Converted; it can leave Converted only through "
                            f"POST /api/leads/{lead.id}/revert with a reason, not by tagging it {tag}.")
+        if lead.current_tag == "Deleted":
+            _refuse_a_second_live_lead(conn, client, lead)
         change = _record(conn, lead, tag, ACTION_TYPES.get(tag, "tag"))
         if tag == "Converted":
             growth.record_conversion(
@@ -147,8 +161,19 @@ def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID) -> Lead:
     row = db.query_one(conn, LOCK_LEAD, lead_id=lead_id, client_id=client.client_id)
     if row is None:
         raise NotFound(_NOT_FOUND)
-    return Lead(id=row["id"], name=row["name"], since=row["timestamp"], current_tag=row["current_tag"],
-                initial_urgency=row["initial_urgency"], initial_tone=row["initial_tone"])
+    return Lead(id=row["id"], name=row["name"], email=row["email"], since=row["timestamp"],
+                current_tag=row["current_tag"], initial_urgency=row["initial_urgency"],
+                initial_tone=row["initial_tone"])
+
+
+def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) -> None:
+    """Un-deleting a lead whose email came back since as a new lead would leave two live leads
+    with one email, which intake's dedupe cannot tell apart: 409 naming the live one."""
+    conn.run(leads.lock_statement([leads.email_lock_id(client.client_id, lead.email)]))
+    other = db.query_one(conn, LIVE_LEAD_WITH_EMAIL, client_id=client.client_id, email=lead.email, lead_id=lead.id)
+    if other is not None:
+        raise Conflict(f"Lead {lead.id} cannot come back: its email now belongs to the live lead {other['id']}. "
+                       f"Work with that lead instead.", details=[{"field": "lead_id", "message": str(other["id"])}])
 
 
 def _record(conn: db.Connection, lead: Lead, tag: str, action_type: str, reason: str | None = None) -> Change:

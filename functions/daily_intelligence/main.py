@@ -2,12 +2,14 @@
 same run on demand with POST /api/intelligence/run (internal client only)."""
 from shared import http, intelligence
 
-SCHEDULE_PATH = "/schedule"
-
 
 def run(req: http.Request) -> http.Response:
+    """Run the daily intelligence now
+
+    Internal client only. Without a body: today (UTC), every non-test client. Running again for a
+    date replaces that date's rows; a date after today has not ended yet (409)."""
     http.authenticate_internal(req)
-    body = req.parse(intelligence.RunRequest, data={} if not req.body.strip() else None)
+    body = req.parse(intelligence.RunRequest, data={} if not req.read_body().strip() else None)
     summary = intelligence.run_daily(body.date or intelligence.today(), body.client_id)
     return http.ok(summary.model_dump(mode="json"))
 
@@ -18,7 +20,12 @@ def scheduled(req: http.Request) -> http.Response:
     return http.ok(summary.model_dump(mode="json"))
 
 
-ROUTES = http.Routes({("POST", "/api/intelligence/run"): run, ("SCHEDULE", SCHEDULE_PATH): scheduled})
+ROUTES = http.Routes(
+    http.Route("POST", "/api/intelligence/run", run, request=intelligence.RunRequest, body_required=False,
+               responses={200: (intelligence.RunSummary, "What was written; failed clients are listed.")},
+               errors=(400, 401, 403, 404, 409, 413, 415, 422, 503)),
+    http.Route(*http.SCHEDULE, scheduled),
+)
 
 
 def daily_intelligence(request):  # functions-framework target (a Flask request)
@@ -27,7 +34,7 @@ def daily_intelligence(request):  # functions-framework target (a Flask request)
 
 def daily_intelligence_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
     event = {"id": cloud_event["id"], "source": cloud_event["source"], "time": cloud_event.get("time")}
-    request = http.Request(method="SCHEDULE", path=SCHEDULE_PATH, headers={}, scheduled_event=event,
+    request = http.Request(method=http.SCHEDULE[0], path=http.SCHEDULE[1], headers={}, scheduled_event=event,
                            request_id=str(cloud_event["id"]))
     _raise_when_failed(http.serve(request, ROUTES).status)
 

@@ -4,18 +4,29 @@ from shared import http, idempotency, leads
 
 
 def intake(req: http.Request) -> http.Response:
+    """Submit a lead (web form webhook)
+
+    Enriches the lead offline, deduplicates it by email within the client, and stores it with its
+    history and one lead_actions row, in one transaction."""
     client = http.authenticate(req)
     body = req.json()
     lead = req.parse(leads.LeadRequest, body)
     delivery = idempotency.delivery(req.headers.get("idempotency-key"), body)
     result = leads.intake(client, lead, delivery)
     response = http.ok(result.body, status=result.status)
+    response.log_fields = {"lead_id": result.body["lead_id"],
+                           "outcome": "replayed" if result.replayed else result.body["action"]}
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
-ROUTES = http.Routes({("POST", "/api/lead"): intake})
+ROUTES = http.Routes(
+    http.Route("POST", "/api/lead", intake, request=leads.LeadRequest, parameters=(idempotency.HEADER_PARAMETER,),
+               responses={201: (leads.LeadResponse, "A new lead was stored."),
+                          200: (leads.LeadResponse, "The client's lead with this email (any case) was updated.")},
+               errors=(400, 401, 409, 413, 415, 422, 503)),
+)
 
 
 def lead_intake(request):         # functions-framework target (a Flask request)

@@ -4,6 +4,10 @@ from shared import http, prospects
 
 
 def score(req: http.Request) -> http.Response:
+    """Score a batch of tested businesses
+
+    Internal client only. Up to 1000 prospects; a stored prospect (same website host, else same
+    contact email) is updated in place."""
     http.authenticate_internal(req)
     body = req.json(max_bytes=prospects.MAX_BATCH_BYTES)
     prospects.check_batch_size(body)
@@ -12,15 +16,22 @@ def score(req: http.Request) -> http.Response:
 
 
 def list_prospects(req: http.Request) -> http.Response:
+    """List the prospects that most need automation
+
+    Internal client only."""
     http.authenticate_internal(req)
     query = req.parse(prospects.ProspectQuery, req.query)
     return http.ok(prospects.list_prospects(query).model_dump(mode="json"))
 
 
-ROUTES = http.Routes({
-    ("POST", "/api/prospects/score"): score,
-    ("GET", "/api/prospects"): list_prospects,
-})
+ROUTES = http.Routes(
+    http.Route("POST", "/api/prospects/score", score, request=prospects.ScoreRequest,
+               responses={200: (prospects.ScoreResponse, "One result per prospect, in request order.")},
+               errors=(400, 401, 403, 413, 415, 422, 503)),
+    http.Route("GET", "/api/prospects", list_prospects, query=prospects.ProspectQuery,
+               responses={200: (prospects.ProspectList, "Ordered by automation_need_score, highest first.")},
+               errors=(401, 403, 422, 503)),
+)
 
 
 def prospect_scoring(request):  # functions-framework target (a Flask request)

@@ -3,13 +3,20 @@ from shared import http, tagging
 
 
 def revert(req: http.Request) -> http.Response:
+    """Undo a lead's conversion
+
+    Only a Converted lead can be reverted (else 409); it becomes Active, with the reason logged."""
     client = http.authenticate(req)
     body = req.parse(tagging.RevertRequest)
     result = tagging.revert_lead(client, req.path_params["lead_id"], body.reason)
     return http.ok(result.model_dump(mode="json"))
 
 
-ROUTES = http.Routes({("POST", "/api/leads/{lead_id}/revert"): revert})
+ROUTES = http.Routes(
+    http.Route("POST", "/api/leads/{lead_id}/revert", revert, request=tagging.RevertRequest,
+               responses={200: (tagging.RevertResponse, "The lead is Active again.")},
+               errors=(400, 401, 404, 409, 413, 415, 422, 503)),
+)
 
 
 def revert_lead(request):  # functions-framework target (a Flask request)

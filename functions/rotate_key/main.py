@@ -3,6 +3,11 @@ from shared import clients, http
 
 
 def rotate(req: http.Request) -> http.Response:
+    """Replace the caller's API key
+
+    Authenticated with the current key; no body. The old key stops working at once,
+    `clients.last_rotated` is set and the rotation is audited by key fingerprints only. Of two
+    rotations racing with one key, one wins and the other gets a 401."""
     client = http.authenticate(req)
     rotated = clients.rotate_key(client.client_id, presented_key=http.api_key(req), rotated_by="api")
     response = http.ok(rotated.model_dump(mode="json"))
@@ -10,7 +15,12 @@ def rotate(req: http.Request) -> http.Response:
     return response
 
 
-ROUTES = http.Routes({("POST", "/api/clients/rotate-key"): rotate})
+ROUTES = http.Routes(
+    http.Route("POST", "/api/clients/rotate-key", rotate, errors=(401, 503),
+               responses={200: (clients.RotatedKey, "The new key, shown this once; the old key no longer works.")},
+               response_headers={"Cache-Control": {"description": "The body holds a secret.",
+                                                   "schema": {"type": "string", "const": "no-store"}}}),
+)
 
 
 def rotate_key(request):  # functions-framework target (a Flask request)

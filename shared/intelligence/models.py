@@ -9,23 +9,29 @@ from typing import Literal
 
 import pydantic
 
+from shared import fields
+
 Trend = Literal["increasing", "decreasing", "stable"]
 PatternType = Literal["urgency_increasing", "volume_spike", "volume_drop", "stale_follow_ups",
                       "conversion_rate_falling"]
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The run dates the job can compute (its windows reach 60 days back): years 1900 to 2099.
+RUN_DATE_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
-class RunRequest(pydantic.BaseModel):
+class RunRequest(fields.RequestModel):
     """POST /api/intelligence/run: both fields optional; unknown fields are ignored."""
 
-    date: datetime.date | None = None
+    date: datetime.date | None = pydantic.Field(
+        None, json_schema_extra={"pattern": RUN_DATE_PATTERN},
+        description="The run date, YYYY-MM-DD between 1900 and 2099 (default: today, UTC). A date after "
+                    "today has not ended yet: 409.")
     client_id: uuid.UUID | None = None
 
     @pydantic.field_validator("date", mode="before")
     @classmethod
     def _plain_date(cls, value):
-        if value is not None and not (isinstance(value, str) and _ISO_DATE.match(value)):
-            raise ValueError("expected a date as YYYY-MM-DD")
+        if value is not None and not (isinstance(value, str) and re.match(RUN_DATE_PATTERN, value)):
+            raise ValueError("expected a date as YYYY-MM-DD between 1900-01-01 and 2099-12-31")
         return value
 
 

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from shared import db, logs
-from shared.exceptions import AvenirError, NotFound, ValidationFailed
+from shared.exceptions import AvenirError, Conflict, NotFound, ValidationFailed
 from shared.intelligence import metrics, patterns, store
 from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
 
@@ -60,9 +60,12 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
     """Run the daily intelligence for every non-test client (or the one named) for `run_date`."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
+    if not 1900 <= run_date.year <= 2099:
+        raise ValidationFailed("The job computes run dates from 1900 to 2099.", details=[
+            {"field": "date", "message": f"expected a date between 1900-01-01 and 2099-12-31, got {run_date}"}])
     if run_date > today():
-        raise ValidationFailed("The run date is in the future.", details=[
-            {"field": "date", "message": f"expected a date up to {today().isoformat()}, got {run_date.isoformat()}"}])
+        raise Conflict(f"The run date {run_date.isoformat()} has not ended yet; the latest date to run is "
+                       f"{today().isoformat()} (UTC).")
     failures = Failures(run_date)
     client_ids, facts, models = _read(run_date, client_id, failures)
     say(f"daily intelligence {run_date}: read {len(client_ids)} clients in {time.perf_counter() - started:.2f} s")

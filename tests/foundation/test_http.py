@@ -17,7 +17,7 @@ def whoami(req: http.Request) -> http.Response:
     return http.ok({"client_id": str(http.authenticate(req).client_id)})
 
 
-ROUTES = http.Routes({("POST", "/api/things/{thing_id}"): echo, ("GET", "/api/me"): whoami})
+ROUTES = http.Routes(http.Route("POST", "/api/things/{thing_id}", echo), http.Route("GET", "/api/me", whoami))
 
 
 def serve(event) -> tuple[int, dict, dict]:
@@ -61,7 +61,7 @@ def test_unknown_route_is_a_json_404_and_wrong_method_a_405_with_allow():
 def test_an_unexpected_error_is_a_500_envelope_without_a_stack_trace():
     def boom(req):
         raise RuntimeError("secret internals at line 12")
-    result = http.serve_lambda(apigw_event("GET", "/x"), http.Routes({("GET", "/x"): boom}))
+    result = http.serve_lambda(apigw_event("GET", "/x"), http.Routes(http.Route("GET", "/x", boom)))
     body = json.loads(result["body"])
     assert result["statusCode"] == 500 and body["error"]["code"] == "internal_error"
     assert "secret internals" not in result["body"] and "Traceback" not in result["body"]

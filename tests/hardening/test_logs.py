@@ -23,7 +23,7 @@ def avenir(*args, **kwargs):
                           timeout=120, env=dict(os.environ), **kwargs)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def served_log(database, tmp_path_factory):
     """`avenir serve` as a process of its own, its stderr kept in a file; stopped (SIGTERM) before
     the log is read."""
@@ -83,3 +83,49 @@ def test_the_log_of_real_requests_is_json_lines_with_the_request_fields_and_no_s
     assert by_status[401]["client_id"] is None
     for secret in (key, new_key, wrong_key, key[12:], new_key[12:], PASSWORD, MESSAGE, "basement floods"):
         assert secret not in text
+
+
+def test_request_lines_carry_the_error_code_and_the_intake_outcome(served_log):
+    api, process, log_path = served_log
+    created = json.loads(avenir("client", "create", "--business-name", "Drainage Matane",
+                                "--email", f"owner-{uuid.uuid4().hex[:8]}@matane.ca").stdout)
+    key, email = created["api_key"], f"marc.{uuid.uuid4().hex[:6]}@matane.ca"
+    inserted = api.post("/api/lead", {"name": "Marc", "email": email}, key=key, headers={"Idempotency-Key": "k-1"})
+    replayed = api.post("/api/lead", {"name": "Marc", "email": email}, key=key, headers={"Idempotency-Key": "k-1"})
+    updated = api.post("/api/lead", {"name": "Marc", "email": email}, key=key,
+                       headers={"X-Request-Id": "form-42.retry:1"})
+    invalid = api.post("/api/lead", {"name": "Marc", "email": "nope"}, key=key, headers={"X-Request-Id": "x" * 500})
+    assert (inserted.status, replayed.status, updated.status, invalid.status) == (201, 201, 200, 422)
+    process.terminate()
+    process.wait(30)
+
+    requests = [e for e in map(json.loads, log_path.read_text().splitlines()) if e.get("message") == "request"]
+    lead_id = inserted.json["lead_id"]
+    outcomes = [(e.get("lead_id"), e.get("outcome")) for e in requests if e.get("client_id") == created["client_id"]]
+    assert outcomes[:3] == [(lead_id, "insert"), (lead_id, "replayed"), (lead_id, "update")]
+    by_status = {e["status"]: e for e in requests if e.get("client_id") == created["client_id"]}
+    assert by_status[422]["error"] == "validation_error"
+    assert by_status[200]["request_id"] == "form-42.retry:1" == updated.headers["X-Request-Id"]
+    assert len(by_status[422]["request_id"]) == 32 and invalid.headers["X-Request-Id"] == by_status[422]["request_id"]
+
+
+CRASH = """
+from shared import http
+
+def boom(req):
+    raise KeyError("the cause")
+
+routes = http.Routes(http.Route("GET", "/boom", boom))
+for _ in range(2):
+    http.serve(http.Request("GET", "/boom", {}), routes)
+"""
+
+
+def test_a_crash_is_a_json_line_with_its_traceback_from_the_first_one_on():
+    """Before the fix the first error in a fresh process was plain text, and later ones lost their cause."""
+    result = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, timeout=60)
+    entries = [json.loads(line) for line in result.stderr.splitlines()]
+    crashes = [e for e in entries if e["message"] == "unhandled error"]
+    assert len(crashes) == 2
+    assert all(e["error"] == "KeyError: 'the cause'" and "in boom" in e["traceback"] for e in crashes)
+    assert [e["status"] for e in entries if e["message"] == "request"] == [500, 500]

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from shared import intelligence, logs
-from shared.exceptions import NotFound, ValidationFailed
+from shared.exceptions import Conflict, NotFound, ValidationFailed
 from shared.intelligence import metrics
 
 RUN_DATE = datetime.date(2026, 11, 20)
@@ -341,8 +341,8 @@ def test_naming_a_test_client_or_an_unknown_one_is_refused(new_client):
         intelligence.run_daily(RUN_DATE, uuid.uuid4())
 
 
-def test_a_run_date_in_the_future_is_refused():
-    with pytest.raises(ValidationFailed):
+def test_a_run_date_in_the_future_has_not_ended_yet():
+    with pytest.raises(Conflict):
         intelligence.run_daily(intelligence.today() + datetime.timedelta(days=1))
 
 
