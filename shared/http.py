@@ -7,7 +7,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,7 @@ class Request:
                 self.body = reader(max_bytes + 1)
                 self.body_left_unread = len(self.body) > max_bytes
             except Exception as e:  # a malformed chunked encoding, a client gone mid-body
+                self.body_left_unread = True
                 raise InvalidJson(f"The request body could not be read ({type(e).__name__}).") from None
         if len(self.body) > max_bytes:
             raise PayloadTooLarge(f"Body is over {max_bytes} bytes, the limit of this route.")
@@ -139,9 +140,23 @@ class Response:
     def text(self) -> str:
         return json.dumps(self.body, default=str)
 
+    def chunks(self) -> Iterable[bytes]:
+        """The body as bytes: JSON, or a file's bytes (see `raw`), or a stream of them."""
+        if isinstance(self.body, bytes):
+            return [self.body]
+        if self.headers.get("Content-Type", "application/json").startswith("application/json"):
+            return [self.text().encode()]
+        return self.body
+
 
 def ok(body: Any, status: int = 200) -> Response:
     return Response(status, body)
+
+
+def raw(body: bytes | Iterable[bytes], content_type: str, status: int = 200, **headers: str) -> Response:
+    """A response that is not JSON: a page, an asset, a CSV file (bytes, or an iterable of bytes
+    that is streamed out as it is produced)."""
+    return Response(status, body, {"Content-Type": content_type, **headers})
 
 
 def error_response(error: AvenirError) -> Response:
@@ -268,8 +283,10 @@ def serve_flask(flask_request, routes: Routes):
     perhaps endless) is answered as a stream, so it never is."""
     request = from_flask(flask_request)
     response = serve(request, routes)
-    body = response.text()
-    return (iter([body]) if request.refused_body_unread() else body), response.status, response.headers
+    body = response.chunks()
+    if isinstance(body, list):  # a whole body; streamed when a refused body was left unread
+        body = iter(body) if request.refused_body_unread() else b"".join(body)
+    return body, response.status, response.headers
 
 
 def from_lambda(event: dict) -> Request:
@@ -292,9 +309,15 @@ def from_lambda(event: dict) -> Request:
 
 
 def serve_lambda(event: dict, routes: Routes) -> dict:
+    """A Lambda answer: JSON and text as they are, other bytes base64-encoded (API Gateway decodes them)."""
     response = serve(from_lambda(event), routes)
-    return {"statusCode": response.status, "headers": response.headers, "body": response.text(),
-            "isBase64Encoded": False}
+    body = b"".join(response.chunks())
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.startswith(("application/json", "text/")) or "javascript" in content_type:
+        return {"statusCode": response.status, "headers": response.headers, "body": body.decode(),
+                "isBase64Encoded": False}
+    return {"statusCode": response.status, "headers": response.headers,
+            "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
 
 
 # --- authentication -------------------------------------------------------------------------
