@@ -1,0 +1,74 @@
+"""GET / and GET /assets/{name}: the owner's web dashboard, plain static files shipped in static/,
+served from a list made once at import (nothing else is reachable) under a strict CSP."""
+import hashlib
+from pathlib import Path
+
+from shared import http
+from shared.exceptions import NotFound
+
+STATIC = Path(__file__).resolve().parent / "static"
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
+                 ".svg": "image/svg+xml"}
+# Scripts and styles only from files of this origin (no inline script or style), API calls to it only.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _assets() -> dict[str, bytes]:
+    """Every asset by its public name (its file name: unique across static/ and its folders)."""
+    files = [p for p in sorted(STATIC.rglob("*")) if p.is_file() and p.suffix in CONTENT_TYPES]
+    return {p.name: p.read_bytes() for p in files if p.name != "index.html"}
+
+
+ASSETS = _assets()
+# Assets are asked for as /assets/<name>?v=<VERSION>: a new deploy changes the URL, so a browser may keep
+# a versioned asset for a year and still never runs an old app.js with a new page.
+VERSION = hashlib.sha256(b"".join(ASSETS[name] for name in sorted(ASSETS))).hexdigest()[:12]
+PAGE = (STATIC / "index.html").read_bytes().replace(b"__VERSION__", VERSION.encode())
+
+
+def page(req: http.Request) -> http.Response:
+    """The dashboard page
+
+    HTML; its scripts and styles are the assets under /assets/. Revalidated on every visit."""
+    return _file(req, PAGE, CONTENT_TYPES[".html"], "no-cache")
+
+
+def asset(req: http.Request) -> http.Response:
+    """One of the dashboard's assets
+
+    A script, style sheet or translation file, by name; any other name is a 404."""
+    name = req.path_params["name"]
+    if name not in ASSETS:
+        raise NotFound(f"No dashboard asset named {name!r}.", headers=dict(SECURITY_HEADERS))
+    versioned = req.query.get("v") == VERSION
+    cache = "public, max-age=31536000, immutable" if versioned else "no-cache"
+    return _file(req, ASSETS[name], CONTENT_TYPES[Path(name).suffix], cache)
+
+
+def _file(req: http.Request, body: bytes, content_type: str, cache: str) -> http.Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache, "ETag": etag}
+    if etag in req.headers.get("if-none-match", ""):
+        return http.raw(b"", content_type, status=304, **headers)
+    return http.raw(body, content_type, **headers)
+
+
+ROUTES = http.Routes(
+    http.Route("GET", "/", page, responses={200: (None, "The dashboard's HTML page.")}),
+    http.Route("GET", "/assets/{name}", asset, errors=(404,),
+               responses={200: (None, "The asset: JavaScript, CSS or JSON (translations).")}),
+)
+
+
+def dashboard(request):  # functions-framework target (a Flask request)
+    return http.serve_flask(request, ROUTES)
+
+
+def handler(event, context):  # AWS Lambda (API Gateway HTTP API v2)
+    return http.serve_lambda(event, ROUTES)
