@@ -38,6 +38,26 @@ def prepared_statements() -> bool:
     return os.environ.get("AVENIR_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+def public_url() -> str:
+    """AVENIR_PUBLIC_URL: the base of links in emails (the unsubscribe page), without a trailing slash."""
+    return os.environ.get("AVENIR_PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/")
+
+
+def smtp_url() -> str | None:
+    """AVENIR_SMTP_URL (smtp://host:port, smtps://...): the platform's SMTP server for replies, locally."""
+    return os.environ.get("AVENIR_SMTP_URL") or None
+
+
+def ses_from() -> str | None:
+    """AVENIR_SES_FROM: the platform sender's address (an SES verified identity in AWS)."""
+    return os.environ.get("AVENIR_SES_FROM") or None
+
+
+def smtp_timeout_s() -> float:
+    """AVENIR_SMTP_TIMEOUT_S: how long a mail server may take to answer one command."""
+    return float(os.environ.get("AVENIR_SMTP_TIMEOUT_S", "10"))
+
+
 def database_source() -> tuple[str | None, str | None]:
     """Where the connection settings come from: (DATABASE_URL, DATABASE_SECRET_ARN)."""
     return os.environ.get("DATABASE_URL"), os.environ.get("DATABASE_SECRET_ARN")

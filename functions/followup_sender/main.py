@@ -1,0 +1,39 @@
+"""The follow-up sender, every minute (EventBridge, or Cloud Scheduler's CloudEvent): sends the
+replies that are due, through each client's SMTP server or the platform's sender, and records each
+outcome. `avenir followups send` runs the same once."""
+from shared import http
+from shared.mail import sender
+
+BUDGET_S = 40  # no new batch is claimed after this, inside the function's 60 s timeout
+
+
+def run(req: http.Request) -> http.Response:
+    """Send the due follow-up replies now (the schedule's call)."""
+    return http.ok(sender.send_due(budget_s=BUDGET_S).as_dict())
+
+
+ROUTES = http.Routes(http.Route(*http.SCHEDULE, run))
+
+
+def followup_sender(request):  # functions-framework HTTP target: it answers no HTTP route (404 / 405)
+    return http.serve_flask(request, ROUTES)
+
+
+def followup_sender_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
+    request = http.Request(method=http.SCHEDULE[0], path=http.SCHEDULE[1], headers={},
+                           scheduled_event={"id": cloud_event["id"], "source": cloud_event["source"]},
+                           request_id=str(cloud_event["id"]))
+    _raise_when_failed(http.serve(request, ROUTES).status)
+
+
+def handler(event, context):  # AWS Lambda: the EventBridge schedule
+    result = http.serve_lambda(event, ROUTES)
+    _raise_when_failed(result["statusCode"])
+    return result
+
+
+def _raise_when_failed(status: int) -> None:
+    """A run that could not work (the database unavailable) shows as the function's error; it is not
+    retried (MaximumRetryAttempts 0): the next minute's run is the retry."""
+    if status >= 500:
+        raise RuntimeError(f"follow-up sender run failed with status {status}; see the log")

@@ -1,0 +1,51 @@
+"""GET and POST /u/{token}: the unsubscribe link every follow-up reply carries. No key: the token is
+the credential. GET shows one button; POST (that button, or a mail client's RFC 8058
+`List-Unsubscribe=One-Click`) unsubscribes at once; an unknown token is a 404 page."""
+from shared import http
+from shared.mail import unsubscribe
+
+# The page has no script, loads nothing, posts only to itself, and its address (a credential) is
+# neither sent on as a referrer nor kept in a cache.
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                           "frame-ancestors 'none'; base-uri 'none'",
+                "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def confirm(req: http.Request) -> http.Response:
+    """Unsubscribe page (the link in a reply)
+
+    No key. A page with one button that unsubscribes the email the reply went to from that client's
+    replies; a 404 page for an unknown or expired link."""
+    return _html(unsubscribe.confirm_page(req.path_params["token"]))
+
+
+def unsubscribe_now(req: http.Request) -> http.Response:
+    """Unsubscribe at once (the page's button, or one-click)
+
+    No key. The body (the button's empty form, or RFC 8058's `List-Unsubscribe=One-Click`,
+    form-encoded) is not needed: any POST to a valid link unsubscribes; repeating it changes nothing."""
+    req.read_body()
+    return _html(unsubscribe.unsubscribe(req.path_params["token"]))
+
+
+def _html(page: unsubscribe.Page) -> http.Response:
+    return http.raw(page.html.encode(), "text/html; charset=utf-8", page.status, **PAGE_HEADERS)
+
+
+ROUTES = http.Routes(
+    http.Route("GET", "/u/{token}", confirm, responses={200: (None, "The page with its button (HTML)."),
+                                                        404: (None, "Unknown or expired link (HTML page).")},
+               errors=(503,)),
+    http.Route("POST", "/u/{token}", unsubscribe_now, body_required=False,
+               responses={200: (None, "Unsubscribed (HTML page)."),
+                          404: (None, "Unknown or expired link (HTML page).")},
+               errors=(413, 503)),
+)
+
+
+def unsubscribe(request):         # functions-framework target (a Flask request)
+    return http.serve_flask(request, ROUTES)
+
+
+def handler(event, context):      # AWS Lambda (API Gateway HTTP API v2)
+    return http.serve_lambda(event, ROUTES)

@@ -1,0 +1,202 @@
+"""A follow-up reply's words and form: the templates of shared/mail/templates/ filled in for one lead
+(language, intent, the client's tone and settings), as plain text and as HTML in which everything
+that came from a lead or a client is escaped; then the email itself (headers, both parts)."""
+import configparser
+import datetime
+import functools
+import html
+import re
+import string
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGES = ("en", "fr")
+TONES = ("Friendly", "Professional", "Formal", "Energetic")
+INTENTS = ("quote_request", "appointment", "information", "support", "partnership", "job_application", "other")
+SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
+_PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+UNSUBSCRIBE_MARK = "{{unsubscribe_url}}"  # where the link goes in a stored reply
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """Everything a reply says: the lead's side (language, intent, name) and the client's settings."""
+
+    language: str
+    intent: str | None
+    tone: str | None
+    lead_name: str
+    business_name: str
+    primary_service: str | None = None
+    booking_link: str | None = None
+    custom_tagline: str | None = None
+    mailing_address: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Rendered:
+    """The reply in the lead's language (English unless French), the client's tone (Friendly unless
+    one of the four) and for the lead's intent (`other` for an intent without its own words). Left
+    with UNSUBSCRIBE_MARK, the unsubscribe link is put in by with_unsubscribe_url at sending time."""
+    language = context.language if context.language in LANGUAGES else "en"
+    tone = tones(language)[context.tone if context.tone in TONES else "Friendly"]
+    intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
+    values = _values(context, language, unsubscribe_url)
+    blocks = {name: fill(tone[name], values) for name in ("greeting", "opening", "closing", "sign_off")}
+    blocks["intent_body"] = fill(_paragraphs(intent["body"]), values)
+    blocks["booking"] = (fill(tone["booking"], values) if context.booking_link
+                         else fill(intent.get("without_booking", ""), values))
+    blocks["footer"] = fill(_read(f"{language}/footer.txt"), values)
+    text = fill(_read("reply.txt"), {**values, **blocks})
+    subject = one_line(fill(intent["subject"], values))
+    links = [unsubscribe_url] + ([values["booking_link"]] if _is_web_link(values["booking_link"]) else [])
+    return Rendered(subject, text, as_html(text, subject, language, links))
+
+
+def with_unsubscribe_url(rendered: Rendered, url: str) -> Rendered:
+    """A reply rendered with UNSUBSCRIBE_MARK, with its real link (the stored copy keeps the mark: the
+    link's token exists only as a digest)."""
+    return Rendered(rendered.subject, rendered.text.replace(UNSUBSCRIBE_MARK, url),
+                    rendered.html.replace(html.escape(UNSUBSCRIBE_MARK), html.escape(url)))
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """string.Template substitution; a line whose placeholders are all empty disappears, and empty
+    lines never pile up (an unset tagline, booking link or mailing address leaves no gap)."""
+    kept = []
+    for line in template.splitlines():
+        names = [a or b for a, b in _PLACEHOLDER.findall(line)]
+        if names and not _PLACEHOLDER.sub("", line).strip() and not any(values.get(n) for n in names):
+            continue
+        kept.append(string.Template(line).substitute(values))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+
+
+def as_html(text: str, subject: str, language: str, links: list[str]) -> str:
+    """The text part as HTML: every character escaped, paragraphs as <p>, "- " lines as a list, and
+    only the given links (the client's booking link, the unsubscribe link) made clickable."""
+    body, footer = (*SIGNATURE_SEPARATOR.split(text, maxsplit=1), "")[:2]
+    return string.Template(_read("reply.html")).substitute(
+        language=language, subject=html.escape(subject),
+        content=_html_blocks(body, links), footer=_html_blocks(footer, links))
+
+
+def _html_blocks(text: str, links: list[str]) -> str:
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = [_linked(html.escape(line), links) for line in paragraph.splitlines() if line.strip()]
+        if not lines:
+            continue
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        if items and len(items) == len(lines) - 1 and not lines[0].startswith("- "):
+            lead_in = lines[0]
+            blocks.append(f"<p>{lead_in}</p>\n<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>")
+        elif items and len(items) == len(lines):
+            blocks.append(f"<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>")
+        else:
+            blocks.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return "\n".join(blocks)
+
+
+def _linked(escaped_line: str, links: list[str]) -> str:
+    """One pass, longest link first, so a link inside another is never linked twice."""
+    if not links:
+        return escaped_line
+    known = "|".join(re.escape(html.escape(url)) for url in sorted(links, key=len, reverse=True))
+    return re.sub(known, lambda m: f'<a href="{m.group()}">{m.group()}</a>', escaped_line)
+
+
+def _is_web_link(url: str) -> bool:
+    return re.match(r"^https?://[^\s<>\"']+$", url, re.I) is not None
+
+
+def _values(context: ReplyContext, language: str, unsubscribe_url: str) -> dict[str, str]:
+    name = one_line(context.lead_name)
+    return {"name": name, "first_name": name.split(" ")[0] if name else "",
+            "business_name": one_line(context.business_name),
+            "service": one_line(context.primary_service or "") or tones(language)["words"]["service"],
+            "booking_link": one_line(context.booking_link or ""), "tagline": one_line(context.custom_tagline or ""),
+            "mailing_address": "\n".join(filter(None, map(one_line, (context.mailing_address or "").splitlines()))),
+            "contact_email": one_line(context.contact_email or ""), "unsubscribe_url": unsubscribe_url}
+
+
+def _paragraphs(body: str) -> str:
+    """An intents.ini body: a "." line separates paragraphs (configparser drops empty lines)."""
+    return "\n".join("" if line.strip() == "." else line for line in body.strip().splitlines())
+
+
+def one_line(value: str) -> str:
+    """A header value: control characters (a line break could add a header) become one space."""
+    return " ".join(_HEADER_UNSAFE.sub(" ", value).split())
+
+
+@functools.cache
+def _read(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def tones(language: str) -> configparser.ConfigParser:
+    return _ini(f"{language}/tones.ini")
+
+
+@functools.cache
+def intents(language: str) -> configparser.ConfigParser:
+    return _ini(f"{language}/intents.ini")
+
+
+def _ini(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(_read(name), source=name)
+    return parser
+
+
+# --- the email ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who sends to whom: From (the platform's address or the client's own), Reply-To the client."""
+
+    from_name: str
+    from_address: str
+    to_name: str
+    to_address: str
+    reply_to: str | None
+
+
+def new_message_id(from_address: str) -> str:
+    """A Message-ID in the sender's domain, fixed once per reply: a resend carries the same one."""
+    return make_msgid(domain=from_address.rpartition("@")[2] or "avenir.localhost")
+
+
+def email_message(rendered: Rendered, envelope: Envelope, message_id: str, language: str,
+                  unsubscribe_url: str, date: datetime.datetime | None = None) -> EmailMessage:
+    """The reply as an email: text and HTML alternatives, and the headers of a one-click unsubscribe
+    (RFC 8058) and of an automatic answer (RFC 3834: an out-of-office reply must not answer it)."""
+    message = EmailMessage()
+    message["From"] = Address(one_line(envelope.from_name), addr_spec=envelope.from_address)
+    message["To"] = Address(one_line(envelope.to_name), addr_spec=envelope.to_address)
+    if envelope.reply_to:
+        message["Reply-To"] = envelope.reply_to
+    message["Subject"] = one_line(rendered.subject)
+    message["Date"] = format_datetime(date or datetime.datetime.now(datetime.UTC))
+    message["Message-ID"] = message_id
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-replied"
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    message["Content-Language"] = language  # after the parts: set_content drops Content-* headers
+    return message

@@ -1,0 +1,211 @@
+"""The follow-up sender: claim the due replies, render each once, send it through the client's own
+SMTP server or the platform's sender, and record what happened (sent, retried later, failed, or
+stopped because the lead was tagged away or unsubscribed)."""
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+
+from shared import logs, settings
+from shared.mail import outbox, render, transports
+
+log = logging.getLogger("avenir.mail")
+BATCH_SIZE = 100
+LEASE_S = 300  # a claim outlives any run (the function's timeout is 60 s); then another sender takes over
+LEASE_MARGIN_S = 60  # a reply not started this long before the lease ends is handed back, unsent
+UNSUBSCRIBE_VALID_DAYS = 180  # the contract asks at least 60
+PLATFORM_FROM = "replies@avenir.localhost"  # the local sink's From when AVENIR_SES_FROM is not set
+STOPPING_TAGS = ("Converted", "Deleted", "Archived")
+
+
+@dataclass
+class Summary:
+    """What one run did, reply by reply."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+    released: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def send_due(budget_s: float | None = None, batch_size: int = BATCH_SIZE, ses_client=None) -> Summary:
+    """Send every due reply, batch after batch, until none is due (or, with budget_s, until that many
+    seconds have passed: no batch is claimed after that). Safe to run on several machines at once."""
+    summary, started = Summary(), time.monotonic()
+    routes = Routes(ses_client)
+    try:
+        while budget_s is None or time.monotonic() - started < budget_s:
+            claimed = outbox.claim(batch_size, LEASE_S)
+            if not claimed:
+                break
+            _send_batch(claimed, routes, summary)
+    finally:
+        routes.close()
+    if any(asdict(summary).values()):
+        logs.event(log, "follow-up replies", **summary.as_dict())
+    return summary
+
+
+def _send_batch(claimed: list[dict], routes: "Routes", summary: Summary) -> None:
+    lease_ends = time.monotonic() + LEASE_S - LEASE_MARGIN_S
+    going = [reply for reply in claimed if not _stopped(reply, summary)]
+    tokens = {reply["reply_id"]: secrets.token_urlsafe(24) for reply in going}
+    outbox.save_rendered([_prepared(reply, routes, tokens[reply["reply_id"]]) for reply in going],
+                         UNSUBSCRIBE_VALID_DAYS)
+    for reply in going:
+        if time.monotonic() > lease_ends:
+            outbox.record(reply, "queued", reply.get("last_error"), released=True)
+            summary.released += 1
+            continue
+        _count(summary, _attempt(reply, routes, tokens[reply["reply_id"]]))
+
+
+def _stopped(reply: dict, summary: Summary) -> bool:
+    """A reply that must not go any more: recorded as cancelled or skipped (or failed, when a sender
+    died during its last attempt), and not sent."""
+    if reply["unsubscribed"]:
+        outcome = ("skipped", "unsubscribed")
+    elif reply["current_tag"] in STOPPING_TAGS:
+        outcome = ("cancelled", f"lead tagged {reply['current_tag']}")
+    elif not reply["replies_on"]:
+        outcome = ("cancelled", "the client turned replies off")
+    elif reply["attempts"] > outbox.MAX_ATTEMPTS:
+        outcome = ("failed", "the sender stopped during the last attempt")
+    else:
+        return False
+    outbox.record(reply, *outcome)
+    _count(summary, outcome[0])
+    return True
+
+
+def _prepared(reply: dict, routes: "Routes", token: str) -> outbox.Prepared:
+    """The reply's words and Message-ID: rendered now on its first attempt, else as first rendered."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    if reply["provider_message_id"]:
+        return outbox.Prepared(reply["reply_id"], reply["provider_message_id"], reply["subject"],
+                               reply["body_text"], reply["body_html"], digest)
+    rendered = render.reply(reply_context(reply))
+    message_id = render.new_message_id(routes.sender_address(reply))
+    reply.update(provider_message_id=message_id, subject=rendered.subject, body_text=rendered.text,
+                 body_html=rendered.html)
+    return outbox.Prepared(reply["reply_id"], message_id, rendered.subject, rendered.text, rendered.html, digest)
+
+
+def reply_context(reply: dict) -> render.ReplyContext:
+    return render.ReplyContext(
+        language=reply["language"], intent=reply["intent"], tone=reply["email_tone"],
+        lead_name=reply["lead_name"] or "", business_name=reply["business_name"],
+        primary_service=reply["primary_service"], booking_link=reply["booking_link"],
+        custom_tagline=reply["custom_tagline"], mailing_address=reply["mailing_address"],
+        contact_email=reply["client_email"])
+
+
+def _attempt(reply: dict, routes: "Routes", token: str) -> str:
+    """Send one reply and record the outcome; returns the status it now has."""
+    try:
+        transport, sender = routes.transport(reply), routes.sender_address(reply)
+        transport.send(email_message(reply, sender, token), sender, reply["to_email"])
+        status, error, retry_in_s = "sent", None, 0
+    except transports.PermanentFailure as e:
+        status, error, retry_in_s = "failed", str(e), 0
+    except transports.TemporaryFailure as e:
+        status, error, retry_in_s = _retry_or_fail(reply, str(e))
+    except Exception as e:  # a bug here must not stop the other replies: retried, then failed
+        log.exception("reply not sent", extra={"fields": {"reply_id": str(reply["reply_id"])}})
+        status, error, retry_in_s = _retry_or_fail(reply, f"internal error: {type(e).__name__}")
+    outbox.record(reply, status, error, retry_in_s)
+    logs.event(log, "reply attempt", level=logging.INFO if status == "sent" else logging.WARNING,
+               reply_id=str(reply["reply_id"]), client_id=str(reply["client_id"]), status=status,
+               attempt=reply["attempts"], error=error)
+    return status
+
+
+def _retry_or_fail(reply: dict, error: str) -> tuple[str, str, int]:
+    if reply["attempts"] >= outbox.MAX_ATTEMPTS:
+        return "failed", f"{error} (after {reply['attempts']} attempts)", 0
+    return "queued", error, outbox.RETRY_DELAYS_S[reply["attempts"] - 1]
+
+
+def email_message(reply: dict, sender: str, token: str) -> EmailMessage:
+    url = unsubscribe_url(token)
+    rendered = render.with_unsubscribe_url(
+        render.Rendered(reply["subject"], reply["body_text"], reply["body_html"]), url)
+    envelope = render.Envelope(from_name=reply["business_name"], from_address=sender,
+                               to_name=reply["lead_name"] or "", to_address=reply["to_email"],
+                               reply_to=reply["client_email"])
+    return render.email_message(rendered, envelope, reply["provider_message_id"], reply["language"], url)
+
+
+def unsubscribe_url(token: str) -> str:
+    return f"{settings.public_url()}/u/{token}"
+
+
+def _count(summary: Summary, status: str) -> None:
+    field = {"sent": "sent", "queued": "retrying", "failed": "failed", "cancelled": "cancelled",
+             "skipped": "skipped"}[status]
+    setattr(summary, field, getattr(summary, field) + 1)
+
+
+def client_smtp_password(reply: dict) -> str | None:
+    """The client's SMTP password in clear: clients.smtp_password is stored encrypted by
+    shared/cipher.py (PATCH /api/client). The one place that reads it; until shared/cipher.py is
+    there, the stored value is the password itself."""
+    stored = reply["smtp_password"]
+    if stored is None:
+        return None
+    try:
+        from shared import cipher
+    except ImportError:
+        return stored
+    return cipher.decrypt(stored)
+
+
+class Routes:
+    """Which transport and From address each reply takes, for one run: the client's own SMTP server
+    when smtp_host is set (From: outbound_email, else the client's email), else the platform's sender
+    (AVENIR_SMTP_URL, else SES with AVENIR_SES_FROM). Each transport is opened once and reused."""
+
+    def __init__(self, ses_client=None):
+        self.ses_client = ses_client
+        self._open: dict[tuple, transports.Transport] = {}
+
+    def transport(self, reply: dict) -> transports.Transport:
+        key = self._key(reply)
+        if key not in self._open:
+            self._open[key] = self._new(key, reply)
+        return self._open[key]
+
+    def sender_address(self, reply: dict) -> str:
+        if reply["smtp_host"]:
+            return reply["outbound_email"] or reply["client_email"]
+        return settings.ses_from() or PLATFORM_FROM
+
+    @staticmethod
+    def _key(reply: dict) -> tuple:
+        if reply["smtp_host"]:
+            return ("client", reply["smtp_host"], reply["smtp_port"], reply["smtp_username"])
+        return ("platform",)
+
+    def _new(self, key: tuple, reply: dict) -> transports.Transport:
+        timeout_s = settings.smtp_timeout_s()
+        if key[0] == "client":
+            port = reply["smtp_port"] or transports.DEFAULT_SUBMISSION_PORT
+            return transports.SmtpTransport(reply["smtp_host"], port, reply["smtp_username"],
+                                            client_smtp_password(reply), timeout_s)
+        if settings.smtp_url():
+            return transports.SmtpTransport.from_url(settings.smtp_url(), timeout_s)
+        if settings.ses_from():
+            return transports.SesTransport(self.ses_client)
+        return transports.Unconfigured()
+
+    def close(self) -> None:
+        for transport in self._open.values():
+            transport.close()
+        self._open.clear()

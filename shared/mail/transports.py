@@ -1,0 +1,197 @@
+"""How a reply leaves: a client's own SMTP server, the platform's SMTP server (AVENIR_SMTP_URL) or
+Amazon SES (AVENIR_SES_FROM); every failure sorted into temporary (retried later) or permanent."""
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+IMPLICIT_TLS_PORT = 465  # SMTPS; any other port speaks plain SMTP upgraded with STARTTLS
+DEFAULT_SUBMISSION_PORT = 587
+IDLE_CHECK_S = 5  # a connection idle this long is checked (NOOP) before the next message
+# SES error codes worth another try; any other client error (rejected, not verified, paused) is not.
+SES_TEMPORARY_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "ServiceUnavailable",
+                       "InternalFailure", "RequestTimeout", "RequestTimeoutException"}
+
+
+class TemporaryFailure(Exception):
+    """Worth another try later: connection refused or lost, a timeout, SMTP 4xx, SES throttling."""
+
+
+class PermanentFailure(Exception):
+    """Another try would fail the same way: SMTP 5xx, SES rejecting the message, a bad certificate."""
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SmtpTransport:
+    """One SMTP server, its connection opened on first use and kept for the next messages. Port 465
+    is implicit TLS; any other port uses STARTTLS when the server offers it, and a password is never
+    sent without TLS. A server that failed to connect is not tried again by this transport: the
+    replies after it are retried later instead of each waiting out the timeout."""
+
+    def __init__(self, host: str, port: int, username: str | None = None, password: str | None = None,
+                 timeout_s: float = 10, ssl_context: ssl.SSLContext | None = None, implicit_tls: bool | None = None):
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.timeout_s = timeout_s
+        self.implicit_tls = port == IMPLICIT_TLS_PORT if implicit_tls is None else implicit_tls
+        self.ssl_context = ssl_context
+        self._conn: smtplib.SMTP | None = None
+        self._last_used = 0.0
+        self._unreachable: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str, timeout_s: float = 10) -> "SmtpTransport":
+        """smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(f"AVENIR_SMTP_URL must look like smtp://host:port, got scheme {parts.scheme!r}")
+        implicit = parts.scheme == "smtps"
+        return cls(parts.hostname, parts.port or (IMPLICIT_TLS_PORT if implicit else 25),
+                   unquote(parts.username) if parts.username else None,
+                   unquote(parts.password) if parts.password else None, timeout_s, implicit_tls=implicit)
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        """Never sent twice by this call: a connection lost mid-message is a temporary failure (the
+        server may have taken the message; the retry carries the same Message-ID)."""
+        if self._unreachable:
+            raise TemporaryFailure(self._unreachable)
+        try:
+            self._connection().send_message(message, from_addr=sender, to_addrs=[recipient])
+            self._last_used = time.monotonic()
+        except (smtplib.SMTPException, OSError) as e:
+            self.close()  # after an error the session's state is unknown: the next message starts anew
+            raise smtp_failure(e) from e
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None and time.monotonic() - self._last_used > IDLE_CHECK_S and not self._alive():
+            self.close()  # a server drops an idle connection: find out before a message is on the way
+        if self._conn is None:
+            try:
+                self._conn = self._open()
+            except (smtplib.SMTPException, OSError) as e:
+                failure = smtp_failure(e)
+                if isinstance(failure, TemporaryFailure):
+                    self._unreachable = f"{self.host}:{self.port} unreachable earlier in this run: {failure}"
+                raise failure from e
+        return self._conn
+
+    def _alive(self) -> bool:
+        try:
+            return self._conn.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def _open(self) -> smtplib.SMTP:
+        context = self.ssl_context or ssl.create_default_context()
+        if self.implicit_tls:
+            conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout_s, context=context)
+        else:
+            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
+        try:
+            conn.ehlo()
+            if not self.implicit_tls and conn.has_extn("starttls"):
+                conn.starttls(context=context)
+                conn.ehlo()
+            elif not self.implicit_tls and self.username:
+                raise PermanentFailure(f"{self.host}:{self.port} offers no STARTTLS; the password is not sent "
+                                       "in clear (use port 465 or a server with STARTTLS)")
+            if self.username:
+                conn.login(self.username, self.password or "")
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
+
+
+def smtp_failure(error: Exception) -> TemporaryFailure | PermanentFailure:
+    """An SMTP reply code decides (4xx temporary, 5xx permanent); a connection refused, lost or
+    timed out is temporary; a certificate that does not verify is permanent."""
+    if isinstance(error, (TemporaryFailure, PermanentFailure)):
+        return error
+    code, text = _smtp_reply(error)
+    if code is not None:
+        failure = PermanentFailure if 500 <= code <= 599 else TemporaryFailure
+        return failure(f"SMTP {code} {text}".strip())
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return PermanentFailure(f"TLS certificate not trusted: {error.verify_message}")
+    if isinstance(error, TimeoutError) or "timed out" in str(error):  # smtplib reports some as a disconnect
+        return TemporaryFailure(f"SMTP server did not answer in time (timeout): {error}")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return TemporaryFailure(f"SMTP connection lost: {error}")
+    return TemporaryFailure(f"{type(error).__name__}: {error}")
+
+
+def _smtp_reply(error: Exception) -> tuple[int | None, str]:
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, text = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, text = error.smtp_code, error.smtp_error
+    else:
+        return None, ""
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return (code if isinstance(code, int) and 200 <= code <= 599 else None), " ".join(text.split())
+
+
+class SesTransport:
+    """Amazon SES (SendRawEmail: both parts and every header as built); the boto3 client is created
+    on first use, or handed in (tests: moto)."""
+
+    def __init__(self, client=None):
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3  # here: only the SES path pays for boto3's import
+
+            self._client = boto3.client("ses")
+        return self._client
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        try:
+            self.client.send_raw_email(Source=sender, Destinations=[recipient],
+                                       RawMessage={"Data": message.as_bytes()})
+        except Exception as e:
+            raise ses_failure(e) from e
+
+    def close(self) -> None:
+        pass
+
+
+def ses_failure(error: Exception) -> TemporaryFailure | PermanentFailure:
+    """Throttling and SES's own 5xx are temporary, as is not reaching SES at all; any other refusal
+    (message rejected, address not verified, sending paused) is permanent."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        message = f"SES {code}: {error.response.get('Error', {}).get('Message', '')}".strip()
+        return TemporaryFailure(message) if code in SES_TEMPORARY_CODES or status >= 500 else PermanentFailure(message)
+    if isinstance(error, BotoCoreError):
+        return TemporaryFailure(f"SES unreachable: {type(error).__name__}: {error}")
+    raise error
+
+
+class Unconfigured:
+    """No platform sender is configured: every reply that needs one waits (a temporary failure)."""
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        raise TemporaryFailure("no platform sender configured: set AVENIR_SMTP_URL or AVENIR_SES_FROM")
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,159 @@
+"""Fixtures of the follow-up reply tests: a real SMTP server in this process (aiosmtpd) whose answers
+a test scripts, clients with reply settings, leads with a reply queued the way intake queues it."""
+import asyncio
+import email
+import email.policy
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from infra.pgcluster import free_port
+from shared import db
+from shared.mail import outbox
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> email.message.EmailMessage:
+        return email.message_from_bytes(self.data, policy=email.policy.default)
+
+
+@dataclass
+class ScriptedHandler:
+    """Answers DATA with the next scripted reply ("250", "421 ...", "550 ...", or ("sleep", seconds));
+    "250 OK" once the script is used up. RCPT answers come from rcpt_script likewise."""
+
+    script: list = field(default_factory=list)
+    rcpt_script: list = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = self.rcpt_script.pop(0) if self.rcpt_script else "250 OK"
+        if answer.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return answer
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = self.script.pop(0) if self.script else "250 Message accepted"
+        if isinstance(answer, tuple):
+            await asyncio.sleep(answer[1])
+            answer = "250 Message accepted (late)"
+        if answer.startswith("250"):
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                          envelope.original_content or envelope.content))
+        return answer
+
+
+@dataclass
+class SmtpServer:
+    handler: ScriptedHandler
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a loopback port, in this process; its answers scripted per test."""
+    handler = ScriptedHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield SmtpServer(handler, controller.port)
+    controller.stop()
+
+
+@pytest.fixture
+def platform_smtp(smtp_server, monkeypatch):
+    """The platform sender pointed at the test SMTP server (AVENIR_SMTP_URL), with a short timeout."""
+    monkeypatch.setenv("AVENIR_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("AVENIR_SES_FROM", "replies@avenir-mail.ca")
+    monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "2")
+    monkeypatch.setenv("AVENIR_PUBLIC_URL", "https://avenir.example.ca")
+    return smtp_server
+
+
+@pytest.fixture
+def fresh_outbox(database):
+    """The module's database with no reply left by an earlier test: the sender claims every client's."""
+    database.sql("DELETE FROM lead_replies")
+    database.sql("DELETE FROM unsubscribes")
+    return database
+
+
+REPLY_SETTINGS = """
+UPDATE clients
+SET ai_personalized_reply = :replies_on, followup_speed = :speed, timezone = :timezone, email_tone = :tone,
+    primary_service = :service, booking_link = :booking_link, custom_tagline = :tagline,
+    mailing_address = :mailing_address, language = :language
+WHERE client_id = :client_id
+"""
+
+
+@pytest.fixture
+def mail_client(database, make_client):
+    """mail_client(**settings) -> client_id: a client whose reply settings are given (realistic defaults)."""
+    def make(business_name="Toitures Laval", replies_on=True, speed="Instant", timezone="America/Toronto",
+             tone="Friendly", service="roof replacement", booking_link="https://cal.toitures-laval.ca/book",
+             tagline="Roofs that outlast winter", mailing_address="123 rue Principale, Laval QC H7N 1A1",
+             language="en", email=None):
+        client = make_client(business_name, email=email)
+        database.sql(REPLY_SETTINGS, client_id=client.client_id, replies_on=replies_on, speed=speed,
+                     timezone=timezone, tone=tone, service=service, booking_link=booking_link, tagline=tagline,
+                     mailing_address=mailing_address, language=language)
+        return client.client_id
+    return make
+
+
+INSERT_LEAD = """
+INSERT INTO lead_memory (client_id, email, name, message, language, intent, is_test)
+VALUES (:client_id, :email, :name, 'Can you quote a new roof?', :language, :intent, :is_test)
+RETURNING id
+"""
+
+
+@pytest.fixture
+def lead_with_reply(database):
+    """lead_with_reply(client_id, ...) -> (lead_id, outcome): a lead stored, and its reply queued as the
+    intake queues it (outbox.queue_reply in the client's own transaction, under row level security)."""
+    def make(client_id, email=None, name="Olivia Park", language="en", intent="quote_request", is_test=False,
+             received_at=None, lead_id=None):
+        email = email or f"olivia-{uuid.uuid4().hex[:8]}@parkhomes.ca"
+        if lead_id is None:
+            lead_id = database.one(INSERT_LEAD, client_id=client_id, email=email, name=name, language=language,
+                                   intent=intent, is_test=is_test)["id"]
+        with db.transaction(client_id=client_id) as conn:
+            outcome = outbox.queue_reply(conn, client_id=client_id, lead_id=lead_id, message_id=None,
+                                         to_email=email, language=language, intent=intent, is_test=is_test,
+                                         received_at=received_at)
+        return lead_id, outcome
+    return make
+
+
+@pytest.fixture
+def replies_of(database):
+    """replies_of(lead_id) -> the lead's lead_replies rows, oldest first."""
+    def rows(lead_id) -> list[dict]:
+        return database.sql("SELECT * FROM lead_replies WHERE lead_id = :lead_id ORDER BY created_at",
+                            lead_id=lead_id)
+    return rows
+
+
+@pytest.fixture
+def time_passes(database):
+    """time_passes(): every queued reply is due now (its due time or retry delay has passed)."""
+    def make_all_due() -> None:
+        database.sql("UPDATE lead_replies SET due_at = now() - interval '1 second' WHERE status = 'queued'")
+    return make_all_due
