@@ -1,4 +1,4 @@
-"""The `avenir` command: migrate, serve, clients, the nightly intelligence run."""
+"""The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies."""
 import argparse
 import json
 import sys
@@ -108,6 +108,20 @@ def cmd_intelligence_run(args) -> int:
     return 1 if summary.failed_clients else 0
 
 
+def cmd_followups_send(args) -> int:
+    from shared.mail import sender
+
+    print(json.dumps(sender.send_due().as_dict()))
+    return 0
+
+
+def cmd_followups_retry(args) -> int:
+    from shared.mail import outbox
+
+    print(json.dumps({"requeued": outbox.retry_failed(args.client)}))
+    return 0
+
+
 def cmd_openapi(args) -> int:
     from infra import openapi
 
@@ -152,6 +166,17 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--date", help="run date YYYY-MM-DD (default: today, UTC)")
     run.add_argument("--client", type=uuid.UUID, help="only this client_id")
     run.set_defaults(run=cmd_intelligence_run)
+
+    followups = sub.add_parser("followups", help="follow-up replies to leads").add_subparsers(
+        dest="followups_command", required=True)
+    send = followups.add_parser("send", help="send the replies that are due now, once (what the every-minute "
+                                             "schedule runs); prints the summary JSON")
+    send.set_defaults(run=cmd_followups_send)
+    retry = followups.add_parser("retry", help="queue failed replies again, due now with fresh attempts; "
+                                               "prints {\"requeued\": n}")
+    retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
+    retry.add_argument("--client", type=uuid.UUID, help="only this client_id's")
+    retry.set_defaults(run=cmd_followups_retry)
 
     spec = sub.add_parser("openapi", help="print (or write) the OpenAPI 3.1 document of the HTTP API")
     spec.add_argument("--output", help="file to write (default: standard output)")
