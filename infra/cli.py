@@ -90,6 +90,37 @@ def cmd_client_rotate_key(args) -> int:
     return 0
 
 
+def cmd_client_list(args) -> int:
+    from shared import clients
+
+    print(json.dumps({"clients": [row.model_dump(mode="json") for row in clients.list_clients()]}))
+    return 0
+
+
+def cmd_client_set_password(args) -> int:
+    """The new password from standard input (first line), never from the command line."""
+    from shared import sessions
+
+    password = sys.stdin.readline().rstrip("\n")
+    if not 10 <= len(password.encode()) <= 72:
+        raise BadArgument("the new password must be 10 to 72 bytes (read from standard input).")
+    if not sessions.set_password(args.client, password):
+        raise BadArgument(f"no client with id {args.client}.")
+    print(json.dumps({"client_id": str(args.client), "password_set": True, "sessions_ended": True}))
+    return 0
+
+
+def cmd_leads_list(args) -> int:
+    from shared import clients, inbox
+
+    client = clients.by_id(args.client)
+    if client is None:
+        raise BadArgument(f"no client with id {args.client}.")
+    page = inbox.page(client, inbox.InboxQuery(tag=args.tag, limit=args.limit))
+    print(json.dumps(page.model_dump(mode="json")))
+    return 0
+
+
 def cmd_intelligence_run(args) -> int:
     import datetime
 
@@ -159,6 +190,20 @@ def parser() -> argparse.ArgumentParser:
     rotate = client.add_parser("rotate-key", help="issue a new API key for a client; the old one stops working")
     rotate.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
     rotate.set_defaults(run=cmd_client_rotate_key)
+
+    listing = client.add_parser("list", help="every client (id, name, email, flags, dates) as JSON")
+    listing.set_defaults(run=cmd_client_list)
+    password = client.add_parser("set-password", help="set an owner's password, read from standard input; "
+                                                      "ends the client's sessions")
+    password.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    password.set_defaults(run=cmd_client_set_password)
+
+    leads = sub.add_parser("leads", help="a client's leads").add_subparsers(dest="leads_command", required=True)
+    leads_list = leads.add_parser("list", help="the client's newest leads as JSON, like GET /api/leads")
+    leads_list.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    leads_list.add_argument("--tag", choices=["Active", "Follow-Up", "Converted", "Archived", "Deleted"])
+    leads_list.add_argument("--limit", type=int, default=25, help="1 to 100 (default 25)")
+    leads_list.set_defaults(run=cmd_leads_list)
 
     intelligence = sub.add_parser("intelligence", help="the daily intelligence job").add_subparsers(
         dest="intelligence_command", required=True)

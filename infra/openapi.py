@@ -29,6 +29,7 @@ ERRORS = {
     422: (["validation_error", "idempotency_key_reuse"],
           "Well-formed JSON that breaks the rules (text holding U+0000 included); `details` lists each field. "
           "`idempotency_key_reuse`: the Idempotency-Key was already used with another body."),
+    429: (["too_many_attempts"], "Too many failed sign-ins for this email: wait `Retry-After` seconds."),
     503: (["unavailable"], "The database cannot be reached; retry after `Retry-After` seconds. Nothing was "
           "half-written."),
 }
@@ -37,6 +38,7 @@ ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"required": True, "description": "`Bearer`: the key or session token to send.",
                                "schema": {"type": "string"}}},
     409: {"Retry-After": {"required": False, **RETRY_AFTER}},
+    429: {"Retry-After": {"required": True, **RETRY_AFTER}},
     503: {"Retry-After": {"required": True, **RETRY_AFTER}},
 }
 
@@ -91,6 +93,8 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
                  "responses": {}}
     if description.strip():
         operation["description"] = " ".join(description.split())
+    if route.public:
+        operation["security"] = []
     parameters = [*_path_parameters(route.path), *route.parameters, *_query_parameters(route.query, schemas)]
     if parameters:
         operation["parameters"] = parameters
@@ -98,8 +102,11 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
         operation["requestBody"] = {"required": route.body_required, "content": {
             "application/json": {"schema": refs[(route.request, "validation")]}}}
     for status, (model, description) in sorted((route.responses or {200: (None, "OK")}).items()):
-        response = {"description": description, "content": {"application/json": {
-            "schema": refs[(model, "serialization")] if model else {"type": "object"}}}}
+        response = {"description": description}
+        if status != 204:
+            response["content"] = {route.content_type: {
+                "schema": refs[(model, "serialization")] if model else {"type": "string" if route.content_type
+                                                                       != "application/json" else "object"}}}
         if _links(operation["operationId"]):
             response["links"] = _links(operation["operationId"])
         if route.response_headers:
@@ -111,8 +118,9 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
 
 
 def _path_parameters(path: str) -> list[dict]:
-    return [{"name": name, "in": "path", "required": True, "description": "The lead's id (lead_memory.id)."
-             if name == "lead_id" else name, "schema": {"type": "string", "format": "uuid"}}
+    """Each {name} of the path; an `..._id` is a uuid (the lead's id, lead_memory.id, ...)."""
+    return [{"name": name, "in": "path", "required": True, "description": name.replace("_", " "),
+             "schema": {"type": "string", "format": "uuid"} if name.endswith("_id") else {"type": "string"}}
             for name in re.findall(r"\{(\w+)\}", path)]
 
 
@@ -193,7 +201,9 @@ def _document() -> dict:
             "securitySchemes": {
                 "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key",
                            "description": "The client's API key (`avk_<8 hex>_<secret>`)."},
-                "Bearer": {"type": "http", "scheme": "bearer", "description": "The same key as a bearer token."},
+                "Bearer": {"type": "http", "scheme": "bearer",
+                           "description": "The same key as a bearer token, or an owner's session token "
+                                          "(POST /api/auth/login); the lead webhook takes keys only."},
             },
         },
     }

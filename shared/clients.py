@@ -26,7 +26,8 @@ class Client:
     business_name: str
     is_internal: bool
     is_test: bool
-    key_prefix: str
+    key_prefix: str  # what logs show of the credential: the key's public prefix, or "session"
+    session_digest: str | None = None  # set when a session token, not an API key, authenticated
 
 
 def new_api_key() -> str:
@@ -65,12 +66,30 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
+def password_matches(password: str, stored_hash: bytes) -> bool:
+    """bcrypt's check, one full check whatever is given: a password over bcrypt's 72 bytes can never
+    have been set (hash_password refuses it), so it is compared as a wrong one, not refused early."""
+    candidate = password.encode()
+    fits = len(candidate) <= 72
+    return bcrypt.checkpw(candidate if fits else b"-", stored_hash) and fits
+
+
+# The key's client, and last_connection set at most once a minute, in one autocommit round trip.
 AUTHENTICATE = """
-SELECT client_id, business_name, coalesce(is_internal, false) AS is_internal,
-       coalesce(is_test, false) AS is_test, api_key LIKE 'sha256:%' AS hashed
-FROM clients
-WHERE (api_key = :digest OR (api_key = :plain AND api_key NOT LIKE 'sha256:%'))
-  AND api_key <> 'internal-api-key-placeholder'
+WITH client AS (
+  SELECT client_id, business_name, coalesce(is_internal, false) AS is_internal,
+         coalesce(is_test, false) AS is_test, api_key LIKE 'sha256:%' AS hashed
+  FROM clients
+  WHERE (api_key = :digest OR (api_key = :plain AND api_key NOT LIKE 'sha256:%'))
+    AND api_key <> 'internal-api-key-placeholder'
+),
+touched AS (
+  UPDATE clients SET last_connection = now()
+  FROM client
+  WHERE clients.client_id = client.client_id
+    AND (last_connection IS NULL OR last_connection < now() - interval '1 minute')
+)
+SELECT * FROM client
 """
 
 UPGRADE_PLAINTEXT_KEY = """
@@ -181,3 +200,37 @@ def _is_current_key(stored: str, presented: str) -> bool:
         return False
     expected = key_digest(presented) if stored.startswith("sha256:") else presented
     return secrets.compare_digest(stored.encode(), expected.encode())
+
+
+class ClientSummary(pydantic.BaseModel):
+    client_id: uuid.UUID
+    business_name: str
+    email: str
+    is_internal: bool
+    is_test: bool
+    created_at: datetime.datetime | None
+    last_login: datetime.datetime | None
+
+
+LIST_CLIENTS = """
+SELECT client_id, business_name, email, coalesce(is_internal, false) AS is_internal,
+       coalesce(is_test, false) AS is_test, created_at, last_login
+FROM clients
+ORDER BY created_at, client_id
+"""
+
+CLIENT_BY_ID = """
+SELECT client_id, business_name, coalesce(is_internal, false) AS is_internal, coalesce(is_test, false) AS is_test
+FROM clients WHERE client_id = :client_id
+"""
+
+
+def list_clients() -> list[ClientSummary]:
+    """Every client, for an operator (`avenir client list`)."""
+    return [ClientSummary(**row) for row in db.admin_read(LIST_CLIENTS)]
+
+
+def by_id(client_id: uuid.UUID) -> Client | None:
+    """A client as an operator's command acts for it."""
+    rows = db.admin_read(CLIENT_BY_ID, client_id=client_id)
+    return Client(**rows[0], key_prefix="operator") if rows else None

@@ -113,16 +113,19 @@ def discard() -> None:
             conn.close()
 
 
-def begin_statement(client_id=None) -> str:
+def begin_statement(client_id=None, custom_plans: bool = False) -> str:
     """What opens a transaction. For a client: in the same round trip, switch to APP_ROLE for this
     transaction only and name the client the row level security policies compare with. The id is
     normalised by uuid.UUID, so only hex digits and dashes reach the SQL text; it is inlined
     because a parameter would force the extended protocol and a second round trip (SET LOCAL
-    costs ~15 us over a bare BEGIN; SELECT set_config(...) ~40 us, a second round trip more)."""
-    if client_id is None:
-        return "BEGIN"
-    client = uuid.UUID(str(client_id))
-    return f"BEGIN; SET LOCAL ROLE {APP_ROLE}; SET LOCAL app.current_client_id = '{client}'"
+    costs ~15 us over a bare BEGIN; SELECT set_config(...) ~40 us, a second round trip more).
+    custom_plans: statements whose optional filters are NULL when unused (the inbox) are planned
+    for the values given, so each filter can use its own index."""
+    statement = "BEGIN"
+    if client_id is not None:
+        client = uuid.UUID(str(client_id))
+        statement += f"; SET LOCAL ROLE {APP_ROLE}; SET LOCAL app.current_client_id = '{client}'"
+    return statement + ("; SET LOCAL plan_cache_mode = force_custom_plan" if custom_plans else "")
 
 
 def _first_statement(run):
@@ -142,8 +145,8 @@ def _first_statement(run):
     raise AssertionError("unreachable")
 
 
-def _begin(client_id) -> Connection:
-    statement = begin_statement(client_id)
+def _begin(client_id, custom_plans: bool = False) -> Connection:
+    statement = begin_statement(client_id, custom_plans)
     return _first_statement(lambda conn: conn.run(statement))[0]
 
 
@@ -154,8 +157,8 @@ def admin_read(sql: str, **params) -> list[dict]:
 
 
 @contextlib.contextmanager
-def _transaction(client_id) -> Iterator[Connection]:
-    conn = _begin(client_id)
+def _transaction(client_id, custom_plans: bool = False) -> Iterator[Connection]:
+    conn = _begin(client_id, custom_plans)
     try:
         yield conn
         conn.run("COMMIT")
@@ -168,15 +171,15 @@ def _transaction(client_id) -> Iterator[Connection]:
         raise
 
 
-def transaction(client_id=None) -> contextlib.AbstractContextManager[Connection]:
+def transaction(client_id=None, custom_plans: bool = False) -> contextlib.AbstractContextManager[Connection]:
     """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
     becomes Unavailable (503) and the connection is re-opened on next use.
 
     With a client_id (the application path) the transaction runs as APP_ROLE with
     `app.current_client_id` set: PostgreSQL's row level security then shows and accepts only that
     client's leads, actions and growth events, whatever the WHERE clause says. Without one it is
-    the admin path: prefer the explicit `admin_transaction()`."""
-    return _transaction(client_id)
+    the admin path: prefer the explicit `admin_transaction()`. custom_plans: see begin_statement."""
+    return _transaction(client_id, custom_plans)
 
 
 def admin_transaction() -> contextlib.AbstractContextManager[Connection]:

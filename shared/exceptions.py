@@ -67,6 +67,16 @@ class IdempotencyKeyInFlight(Conflict):
         self.headers.setdefault("Retry-After", "1")
 
 
+class TooManyAttempts(AvenirError):
+    """Too many failed sign-ins for one email: wait Retry-After seconds."""
+
+    status, code = 429, "too_many_attempts"
+
+    def __init__(self, message: str, retry_after_seconds: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(max(1, retry_after_seconds)))
+
+
 class Unavailable(AvenirError):
     """The database cannot be reached (or answered that it is busy): retry later."""
 

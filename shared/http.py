@@ -13,7 +13,7 @@ from typing import Any
 
 import pydantic
 
-from shared import clients, logs
+from shared import clients, logs, sessions
 from shared.exceptions import (
     AvenirError,
     Forbidden,
@@ -153,6 +153,10 @@ def ok(body: Any, status: int = 200) -> Response:
     return Response(status, body)
 
 
+def no_content() -> Response:
+    return Response(204, b"")
+
+
 def raw(body: bytes | Iterable[bytes], content_type: str, status: int = 200, **headers: str) -> Response:
     """A response that is not JSON: a page, an asset, a CSV file (bytes, or an iterable of bytes
     that is streamed out as it is produced)."""
@@ -186,6 +190,8 @@ class Route:
     query: type[pydantic.BaseModel] | None = None  # its fields are the query parameters
     responses: dict[int, tuple[type[pydantic.BaseModel] | None, str]] = field(default_factory=dict)
     errors: tuple[int, ...] = ()  # statuses of the error envelope it may answer
+    public: bool = False  # no credentials (sign-in, unsubscribe links, the dashboard's page)
+    content_type: str = "application/json"  # of its success answers
     parameters: tuple[dict, ...] = ()  # OpenAPI parameters beyond path and query (headers)
     response_headers: dict[str, dict] = field(default_factory=dict)
 
@@ -240,7 +246,8 @@ def serve(request: Request, routes: Routes) -> Response:
         log.exception("unhandled error", extra={"fields": {"request_id": request.request_id}})
         response = error_response(AvenirError("Internal error; it has been logged."))
         fields.update(error="internal_error", cause=type(e).__name__)
-    response.headers.setdefault("Content-Type", "application/json")
+    if response.status != 204:
+        response.headers.setdefault("Content-Type", "application/json")
     response.headers["X-Request-Id"] = request.request_id
     logs.event(log, "request", level=logging.WARNING if response.status >= 500 else logging.INFO,
                request_id=request.request_id, route=f"{request.method} {request.path}",
@@ -330,14 +337,23 @@ def api_key(request: Request) -> str | None:
     return key or None
 
 
-def authenticate(request: Request) -> clients.Client:
-    """The client whose key the request carries; 401 when missing, unknown or rotated away."""
-    key = api_key(request)
-    if not key:
-        raise Unauthorized("Missing API key: send it in x-api-key or Authorization: Bearer.")
-    client = clients.authenticate(key)
-    if client is None:
-        raise Unauthorized("Unknown or rotated API key.")
+def authenticate(request: Request, sessions_allowed: bool = True) -> clients.Client:
+    """The client whose API key, or owner session token (`Authorization: Bearer avs_...`), the request
+    carries; 401 when missing, unknown, expired or rotated away. The lead webhook takes keys only."""
+    credential = api_key(request)
+    if not credential:
+        raise Unauthorized("Missing credentials: send the API key in x-api-key or Authorization: Bearer, "
+                           "or a session token as Bearer.")
+    if not credential.startswith(sessions.TOKEN_PREFIX):
+        client = clients.authenticate(credential)
+        if client is None:
+            raise Unauthorized("Unknown or rotated API key.")
+    elif not sessions_allowed:
+        raise Unauthorized("This route takes the client's API key, not a session token.")
+    else:
+        client = sessions.authenticate(credential)
+        if client is None:
+            raise Unauthorized("Unknown or expired session; sign in again.")
     request.client = client
     return client
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared import db, fields, idempotency, settings
 from shared.clients import Client
-from shared.enrichment import Enrichment, enrich, relationship_insight
+from shared.enrichment import ENGINE_VERSION, Enrichment, enrich, relationship_insight
 from shared.exceptions import IdempotencyKeyInFlight
 
 ROUTE = "POST /api/lead"
@@ -116,6 +116,19 @@ stamp AS (
 )"""
 
 
+HISTORY_KEPT = 100  # latest entries kept in each history; every message stays whole in lead_messages
+
+# Every delivery's message, whole, with its own enrichment, in the message log (schema/011).
+_LOG_MESSAGE = """
+message AS (
+  INSERT INTO lead_messages (lead_id, client_id, received_at, message, language, intent, tone, urgency,
+                             confidence_score, ai_summary, enrichment_version)
+  SELECT id, client_id, at, :message, :language, :intent, :tone, :urgency, :confidence_score, :ai_summary,
+         :enrichment_version
+  FROM lead
+)"""
+
+
 def _history_entry(value: str) -> str:
     return f"jsonb_build_array(jsonb_build_object('value', {value}, 'timestamp', stamp.iso))"
 
@@ -139,6 +152,7 @@ action AS (
   INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
   SELECT id, client_id, 'insert', 'Active', :is_test, at FROM lead
 ),
+{_LOG_MESSAGE},
 {idempotency.RECORD_RESPONSE}
 SELECT id FROM lead
 """
@@ -151,10 +165,13 @@ lead AS (
   UPDATE lead_memory
   SET message = :message, language = :language, ai_summary = :ai_summary, intent = :intent,
       tone = :tone, urgency = :urgency, confidence_score = :confidence_score, is_test = :is_test,
-      tone_history = coalesce(tone_history, '[]'::jsonb) || {_history_entry("CAST(:tone AS text)")},
-      urgency_history = coalesce(urgency_history, '[]'::jsonb) || {_history_entry("CAST(:urgency AS text)")},
-      confidence_history = coalesce(confidence_history, '[]'::jsonb)
-                           || {_history_entry("CAST(:confidence_score AS numeric)")},
+      tone_history = avenir_latest_entries(
+        coalesce(tone_history, '[]'::jsonb) || {_history_entry("CAST(:tone AS text)")}, {HISTORY_KEPT}),
+      urgency_history = avenir_latest_entries(
+        coalesce(urgency_history, '[]'::jsonb) || {_history_entry("CAST(:urgency AS text)")}, {HISTORY_KEPT}),
+      confidence_history = avenir_latest_entries(
+        coalesce(confidence_history, '[]'::jsonb) || {_history_entry("CAST(:confidence_score AS numeric)")},
+        {HISTORY_KEPT}),
       relationship_insight = :relationship_insight,
       last_updated = stamp.at
   FROM stamp
@@ -166,6 +183,7 @@ action AS (
   INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
   SELECT id, client_id, 'update', current_tag, :is_test, at FROM lead
 ),
+{_LOG_MESSAGE},
 {idempotency.RECORD_RESPONSE}
 SELECT id FROM lead
 """
@@ -186,7 +204,7 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
               "message": lead.message, "is_test": is_test,
               "idempotency_key": delivery.key if delivery else None,
               "request_hash": delivery.request_hash if delivery else None,
-              **enrichment.as_dict()}
+              "enrichment_version": ENGINE_VERSION, **enrichment.as_dict()}
 
     with db.transaction(client_id=client.client_id) as conn:
         _lock(conn, lock_ids, settings.key_wait_ms() if delivery is not None else 0)

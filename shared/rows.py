@@ -41,6 +41,8 @@ class ClientRow(Row):
     last_login: datetime.datetime | None = None
     last_connection: datetime.datetime | None = None
     last_rotated: datetime.datetime | None = None
+    timezone: str = "America/Toronto"  # schema/011: the client's own days
+    mailing_address: str | None = None  # schema/011: what a commercial email must carry
 
 
 class HistoryEntry(BaseModel):

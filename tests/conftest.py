@@ -26,6 +26,8 @@ from shared import clients, db, migrate, settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEMPLATE_DB = "avenir_template"
+# The key SMTP passwords are encrypted with (shared/cipher.py), one for the whole test session.
+os.environ.setdefault("AVENIR_SECRET_KEY", "m6H2k0ehS1Yq4BqX9dM7Jf3bVq0tWm0c8aQh5nXr2Kk=")
 
 
 @pytest.fixture(autouse=True)

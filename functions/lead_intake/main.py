@@ -8,7 +8,7 @@ def intake(req: http.Request) -> http.Response:
 
     Enriches the lead offline, deduplicates it by email within the client, and stores it with its
     history and one lead_actions row, in one transaction."""
-    client = http.authenticate(req)
+    client = http.authenticate(req, sessions_allowed=False)  # the webhook: API keys only
     body = req.json()
     lead = req.parse(leads.LeadRequest, body)
     delivery = idempotency.delivery(req.headers.get("idempotency-key"), body)

@@ -9,7 +9,8 @@ def rotate(req: http.Request) -> http.Response:
     `clients.last_rotated` is set and the rotation is audited by key fingerprints only. Of two
     rotations racing with one key, one wins and the other gets a 401."""
     client = http.authenticate(req)
-    rotated = clients.rotate_key(client.client_id, presented_key=http.api_key(req), rotated_by="api")
+    presented_key = None if client.session_digest else http.api_key(req)  # signed in: whatever key it has
+    rotated = clients.rotate_key(client.client_id, presented_key=presented_key, rotated_by="api")
     response = http.ok(rotated.model_dump(mode="json"))
     response.headers["Cache-Control"] = "no-store"  # the body holds a secret
     return response

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import yaml
 
+from infra import functions
+from shared import http
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 
-# The contract's "Layout and runtime" table: folder -> the HTTP routes it answers.
-CONTRACT_ROUTES = {
-    "lead_intake": {("POST", "/api/lead")},
-    "tag_lead": {("POST", "/api/leads/{lead_id}/tag")},
-    "revert_lead": {("POST", "/api/leads/{lead_id}/revert")},
-    "prospect_scoring": {("POST", "/api/prospects/score"), ("GET", "/api/prospects")},
-    "daily_intelligence": {("POST", "/api/intelligence/run")},
-    "rotate_key": {("POST", "/api/clients/rotate-key")},
-}
+# Every function folder -> the HTTP routes its ROUTES declare (infra/functions.py): the one route
+# table the template is held to.
+CONTRACT_ROUTES = {name: {(route.method, route.path) for route in functions.module(name).ROUTES.routes
+                          if (route.method, route.path) != http.SCHEDULE}
+                   for name in functions.names()}
 NIGHTLY_CRON = "cron(0 6 * * ? *)"
 
 _TAGS = ["Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join",

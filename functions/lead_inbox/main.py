@@ -1,0 +1,43 @@
+"""GET /api/leads and GET /api/leads/{lead_id}: the owner's inbox, newest first, filtered and
+paged (or one CSV file), and a lead's whole story: every message, action and growth event."""
+from shared import http, inbox
+
+
+def list_leads(req: http.Request) -> http.Response:
+    """List the client's leads, newest first
+
+    Filters combine; `next_cursor` pages without repeating or skipping a lead while leads arrive.
+    With `Accept: text/csv`, every matching lead (at most 100,000) as one CSV file, UTF-8 with a
+    byte-order mark."""
+    client = http.authenticate(req)
+    query = req.parse(inbox.InboxQuery, req.query)
+    if "text/csv" in req.headers.get("accept", ""):
+        return http.raw(inbox.csv_file(client, query), "text/csv; charset=utf-8",
+                        **{"Content-Disposition": 'attachment; filename="leads.csv"'})
+    return http.ok(inbox.page(client, query).model_dump(mode="json"))
+
+
+def lead_story(req: http.Request) -> http.Response:
+    """Read a lead's whole story
+
+    The lead, every message it sent with its enrichment, its actions and its growth events, each
+    list oldest first."""
+    client = http.authenticate(req)
+    return http.ok(inbox.story(client, req.path_params["lead_id"]).model_dump(mode="json"))
+
+
+ROUTES = http.Routes(
+    http.Route("GET", "/api/leads", list_leads, query=inbox.InboxQuery,
+               responses={200: (inbox.InboxPage, "A page of leads (or, with Accept: text/csv, a CSV file).")},
+               errors=(401, 422, 503)),
+    http.Route("GET", "/api/leads/{lead_id}", lead_story,
+               responses={200: (inbox.LeadStory, "The lead and its story.")}, errors=(401, 404, 503)),
+)
+
+
+def lead_inbox(request):  # functions-framework target (a Flask request)
+    return http.serve_flask(request, ROUTES)
+
+
+def handler(event, context):  # AWS Lambda (API Gateway HTTP API v2)
+    return http.serve_lambda(event, ROUTES)

@@ -1,0 +1,251 @@
+"""The owner's inbox (GET /api/leads): the client's leads newest first with their latest action,
+filtered, keyset-paged on (timestamp, id) so paging never repeats or skips a lead while leads
+arrive, or streamed whole as CSV; and a lead's whole story (GET /api/leads/{lead_id})."""
+import csv
+import datetime
+import io
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+import pydantic
+
+from shared import db, fields
+from shared.clients import Client
+from shared.exceptions import NotFound
+
+CSV_MAX_ROWS = 100_000
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+CURSOR_PATTERN = r"^[0-9]{1,17}\.[0-9a-f]{32}$"  # microseconds up to year 5138, then the lead's id
+CSV_BATCH = 1000
+Tag = Literal["Active", "Follow-Up", "Converted", "Archived", "Deleted"]
+
+
+class InboxQuery(fields.RequestModel):
+    """The inbox's query string; an unknown parameter is ignored."""
+
+    tag: Tag | None = pydantic.Field(None, description="Default: every tag but Deleted.")
+    urgency: Literal["High", "Medium", "Low"] | None = None
+    intent: Literal["quote_request", "appointment", "information", "support", "partnership",
+                    "job_application", "spam", "other"] | None = None
+    language: Literal["en", "fr"] | None = None
+    q: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)] | None = pydantic.Field(
+        None, description="Text found in the name, the email or the latest message (any case).")
+    since: datetime.datetime | datetime.date | None = pydantic.Field(None, description="On the lead's timestamp.")
+    until: datetime.datetime | datetime.date | None = None
+    include_test: bool = False
+    limit: int = pydantic.Field(25, ge=1, le=100)
+    cursor: Annotated[str, pydantic.StringConstraints(pattern=CURSOR_PATTERN)] | None = pydantic.Field(
+        None, description="next_cursor of the previous page: the last lead's timestamp (microseconds since "
+                          "1970 UTC) and id, `<micros>.<id hex>`.")
+
+    @pydantic.field_validator("since", "until", mode="before")
+    @classmethod
+    def _a_date_is_its_whole_day(cls, value):
+        """`2026-01-15` is that date (its whole day), not its midnight."""
+        if isinstance(value, str) and len(value) == 10:
+            return datetime.date.fromisoformat(value)
+        return value
+
+
+class LastAction(pydantic.BaseModel):
+    action_type: str | None
+    tag: str | None
+    timestamp: datetime.datetime | None
+
+
+class InboxLead(pydantic.BaseModel):
+    lead_id: uuid.UUID
+    name: str
+    email: str
+    language: str | None
+    intent: str | None
+    tone: str | None
+    urgency: str | None
+    confidence_score: float | None
+    ai_summary: str | None
+    current_tag: str
+    is_test: bool
+    timestamp: datetime.datetime | None
+    last_updated: datetime.datetime | None
+    message_count: int
+    last_action: LastAction | None
+
+
+class InboxPage(pydantic.BaseModel):
+    leads: list[InboxLead]
+    next_cursor: str | None
+
+
+# The reference's "Dashboard: Fetch Active Leads" (each lead with its latest action) done right:
+# keyset-paged, each optional filter a parameter that is NULL when not asked for. The plan is made
+# for the values given (db.transaction(custom_plans=True)), so
+# each filter uses its own index (schema/011) and a page reads only its rows.
+PAGE = """
+SELECT l.id AS lead_id, l.name, l.email, l.language, l.intent, l.tone, l.urgency, l.confidence_score,
+       l.ai_summary, coalesce(l.current_tag, 'Active') AS current_tag, coalesce(l.is_test, false) AS is_test,
+       l.timestamp, l.last_updated,
+       (SELECT count(*) FROM lead_messages AS m WHERE m.lead_id = l.id) AS message_count,
+       a.action_type AS last_action_type, a.tag AS last_action_tag, a.timestamp AS last_action_at
+FROM lead_memory AS l
+LEFT JOIN LATERAL (
+  SELECT action_type, tag, timestamp FROM lead_actions
+  WHERE lead_id = l.id ORDER BY timestamp DESC, id DESC LIMIT 1
+) AS a ON true
+WHERE l.client_id = :client_id
+  AND (CASE WHEN CAST(:tag AS text) IS NULL THEN l.current_tag IS DISTINCT FROM 'Deleted'
+            ELSE l.current_tag = CAST(:tag AS text) END)
+  AND (CAST(:urgency AS text) IS NULL OR l.urgency = CAST(:urgency AS text))
+  AND (CAST(:intent AS text) IS NULL OR l.intent = CAST(:intent AS text))
+  AND (CAST(:language AS text) IS NULL OR l.language = CAST(:language AS text))
+  AND (CAST(:include_test AS boolean) OR l.is_test IS NOT TRUE)
+  AND (CAST(:pattern AS text) IS NULL
+       OR lower(l.name || ' ' || l.email || ' ' || coalesce(l.message, '')) LIKE CAST(:pattern AS text))
+  AND (CAST(:since AS timestamptz) IS NULL OR l.timestamp >= CAST(:since AS timestamptz))
+  AND (CAST(:until AS timestamptz) IS NULL OR l.timestamp <= CAST(:until AS timestamptz))
+  AND (CAST(:after_at AS timestamptz) IS NULL
+       OR (l.timestamp, l.id) < (CAST(:after_at AS timestamptz), CAST(:after_id AS uuid)))
+ORDER BY l.timestamp DESC, l.id DESC
+LIMIT :limit
+"""
+
+
+def page(client: Client, query: InboxQuery) -> InboxPage:
+    """One page; next_cursor names its last lead when more may follow."""
+    rows = _rows(client, query, _after(query.cursor), query.limit + 1)
+    more = len(rows) > query.limit
+    leads = [_lead(row) for row in rows[:query.limit]]
+    return InboxPage(leads=leads, next_cursor=_cursor(rows[query.limit - 1]) if more else None)
+
+
+def _rows(client: Client, query: InboxQuery, after: tuple | None, limit: int) -> list[dict]:
+    with db.transaction(client_id=client.client_id, custom_plans=True) as conn:
+        return db.query(conn, PAGE, client_id=client.client_id, tag=query.tag, urgency=query.urgency,
+                        intent=query.intent, language=query.language, include_test=query.include_test,
+                        pattern=_like_pattern(query.q), since=_moment(query.since), until=_moment(query.until, True),
+                        after_at=after[0] if after else None, after_id=after[1] if after else None, limit=limit)
+
+
+def _like_pattern(q: str | None) -> str | None:
+    """`50%` is looked for as written: LIKE's wildcards and escape character are escaped."""
+    if q is None:
+        return None
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _moment(value, end_of_day: bool = False) -> datetime.datetime | None:
+    """A date means its whole day (UTC): `since` from its start, `until` to its end."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    start = datetime.datetime.combine(value, datetime.time(), datetime.UTC)
+    return start + datetime.timedelta(days=1, microseconds=-1) if end_of_day else start
+
+
+def _cursor(row: dict) -> str:
+    """Where the next page starts: after this lead, in (timestamp, id) order. Every value the
+    pattern allows is a position (the document says which), so no cursor is refused as invalid."""
+    micros = (row["timestamp"] - EPOCH) // datetime.timedelta(microseconds=1)
+    return f"{micros}.{row['lead_id'].hex}"
+
+
+def _after(cursor: str | None) -> tuple[datetime.datetime, uuid.UUID] | None:
+    if cursor is None:
+        return None
+    micros, lead_hex = cursor.split(".")
+    return EPOCH + datetime.timedelta(microseconds=int(micros)), uuid.UUID(lead_hex)
+
+
+def _lead(row: dict) -> InboxLead:
+    last = None
+    if row["last_action_type"] is not None:
+        last = LastAction(action_type=row["last_action_type"], tag=row["last_action_tag"],
+                          timestamp=row["last_action_at"])
+    return InboxLead(last_action=last, **{k: v for k, v in row.items() if not k.startswith("last_action")})
+
+
+CSV_COLUMNS = ["lead_id", "name", "email", "language", "intent", "tone", "urgency", "confidence_score",
+               "ai_summary", "current_tag", "is_test", "timestamp", "last_updated", "message_count",
+               "last_action_type", "last_action_tag", "last_action_at"]
+
+
+def csv_file(client: Client, query: InboxQuery) -> Iterator[bytes]:
+    """Every matching lead (at most CSV_MAX_ROWS) as CSV, UTF-8 with a byte-order mark so that
+    spreadsheets show accents, header first; read and written a batch at a time, never whole."""
+    yield "\ufeff".encode() + _csv_line(CSV_COLUMNS)
+    after, sent = _after(query.cursor), 0
+    while sent < CSV_MAX_ROWS:
+        rows = _rows(client, query, after, min(CSV_BATCH, CSV_MAX_ROWS - sent))
+        if not rows:
+            return
+        yield b"".join(_csv_line([row[column] for column in CSV_COLUMNS]) for row in rows)
+        sent, after = sent + len(rows), (rows[-1]["timestamp"], rows[-1]["lead_id"])
+
+
+def _csv_line(values: list) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow([_cell(value) for value in values])
+    return out.getvalue().encode()
+
+
+def _cell(value) -> str:
+    """A value as a spreadsheet cell; text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+    first: a lead may type anything) is quoted with a leading apostrophe."""
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class LeadStory(pydantic.BaseModel):
+    """GET /api/leads/{lead_id}: the lead, and each list oldest first."""
+
+    lead: dict = pydantic.Field(description="Every lead_memory column but client_id.")
+    messages: list[dict] = pydantic.Field(description="Every delivery ever received, one entry each: message_id, "
+                                          "received_at, message, language, intent, tone, urgency, "
+                                          "confidence_score, ai_summary.")
+    actions: list[dict] = pydantic.Field(description="action_id, action_type, tag, conversion_outcome, "
+                                         "reversion_reason, timestamp.")
+    growth_events: list[dict] = pydantic.Field(description="The conversion and reversion events that name the "
+                                               "lead: event_type, insight_text, confidence, learning_snapshot, "
+                                               "created_at.")
+
+
+# The whole story in one statement: the lead and its lists, each as JSON built by PostgreSQL.
+STORY = """
+SELECT to_jsonb(l) - 'client_id' AS lead,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'message_id', m.id, 'received_at', m.received_at, 'message', m.message, 'language', m.language,
+                 'intent', m.intent, 'tone', m.tone, 'urgency', m.urgency, 'confidence_score', m.confidence_score,
+                 'ai_summary', m.ai_summary, 'enrichment_version', m.enrichment_version)
+               ORDER BY m.received_at, m.id), '[]'::jsonb)
+        FROM lead_messages AS m WHERE m.lead_id = l.id) AS messages,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'action_id', a.id, 'action_type', a.action_type, 'tag', a.tag,
+                 'conversion_outcome', a.conversion_outcome, 'reversion_reason', a.reversion_reason,
+                 'timestamp', a.timestamp)
+               ORDER BY a.timestamp, a.id), '[]'::jsonb)
+        FROM lead_actions AS a WHERE a.lead_id = l.id) AS actions,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'event_type', g.event_type, 'insight_text', g.insight_text, 'confidence', g.confidence,
+                 'learning_snapshot', g.learning_snapshot, 'created_at', g.created_at)
+               ORDER BY g.created_at, g.id), '[]'::jsonb)
+        FROM growth_brain AS g
+        WHERE g.client_id = l.client_id AND g.learning_snapshot @> jsonb_build_object('lead_id', l.id::text))
+         AS growth_events
+FROM lead_memory AS l
+WHERE l.id = :lead_id AND l.client_id = :client_id
+"""
+
+
+def story(client: Client, lead_id: str) -> LeadStory:
+    """The client's lead with its messages, actions and growth events; 404 as for tagging."""
+    try:
+        lead_uuid = uuid.UUID(lead_id)
+    except ValueError:
+        raise NotFound("No lead with this id for this client.") from None
+    with db.transaction(client_id=client.client_id) as conn:
+        row = db.query_one(conn, STORY, lead_id=lead_uuid, client_id=client.client_id)
+    if row is None:
+        raise NotFound("No lead with this id for this client.")
+    return LeadStory(**row)

@@ -1,0 +1,192 @@
+"""Owner sessions: sign-in by email and password, opaque tokens kept only as digests for 12 hours,
+the lockout after 10 failed sign-ins for one email in 15 minutes, sign-out and password changes."""
+import datetime
+import functools
+import hashlib
+import secrets
+import uuid
+from typing import Annotated
+
+import bcrypt
+import pydantic
+
+from shared import clients, db, fields, idempotency
+from shared.clients import Client
+from shared.exceptions import Forbidden, TooManyAttempts, Unauthorized
+
+TOKEN_PREFIX = "avs_"
+SESSION_HOURS = 12
+MAX_FAILURES, FAILURE_WINDOW_MINUTES = 10, 15
+WRONG_CREDENTIALS = "Wrong email or password."
+
+
+class LoginRequest(fields.RequestModel):
+    email: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=320)]
+    password: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)]
+
+
+class LoginResponse(pydantic.BaseModel):
+    token: str = pydantic.Field(description="Send it as `Authorization: Bearer <token>`; valid 12 hours.")
+    expires_at: datetime.datetime
+    client_id: uuid.UUID
+    business_name: str
+    language: str
+
+
+class PasswordChange(fields.RequestModel):
+    current_password: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)]
+    new_password: Annotated[str, pydantic.StringConstraints(min_length=10)]
+
+    @pydantic.field_validator("new_password")
+    @classmethod
+    def _bcrypt_length(cls, value: str) -> str:
+        if len(value.encode()) > 72:
+            raise ValueError("at most 72 bytes (bcrypt's limit)")
+        return value
+
+
+def token_digest(token: str) -> str:
+    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> bytes:
+    """What an unknown email's password is compared with, so both answers take a bcrypt check."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+
+
+# The email's recent failures (the sign-in lock is held: concurrent attempts take turns) and the
+# client it names, if any. seconds_left: until the oldest of the last MAX_FAILURES leaves the window.
+READ_ATTEMPT = """
+SELECT recent.failures, recent.seconds_left, client.client_id, client.business_name, client.language,
+       client.password_hash, client.is_internal, client.is_test
+FROM (
+  SELECT count(*) AS failures,
+         ceil(extract(epoch FROM min(failed_at) + make_interval(mins => :window) - clock_timestamp()))::int
+           AS seconds_left
+  FROM (SELECT failed_at FROM login_failures
+        WHERE email_digest = :email_digest AND failed_at > clock_timestamp() - make_interval(mins => :window)
+        ORDER BY failed_at DESC LIMIT :max_failures) AS last_ones
+) AS recent
+LEFT JOIN LATERAL (
+  SELECT client_id, business_name, coalesce(language, 'en') AS language, password_hash,
+         coalesce(is_internal, false) AS is_internal, coalesce(is_test, false) AS is_test
+  FROM clients WHERE lower(email) = lower(:email) LIMIT 1
+) AS client ON true
+"""
+
+# Counted before the password is checked (and taken back if it is right), so that concurrent
+# attempts cannot all check a password while the count still says 9.
+RECORD_ATTEMPT = "INSERT INTO login_failures (email_digest) VALUES (:email_digest) RETURNING attempt_id"
+FORGET_ATTEMPT = "DELETE FROM login_failures WHERE attempt_id = :attempt_id"
+
+START_SESSION = """
+WITH signed_in AS (
+  UPDATE clients SET last_login = clock_timestamp(), last_connection = clock_timestamp()
+  WHERE client_id = :client_id
+  RETURNING client_id
+)
+INSERT INTO owner_sessions (token_digest, client_id, created_at, expires_at)
+SELECT :token_digest, client_id, at, at + make_interval(hours => :hours)
+FROM signed_in, (SELECT clock_timestamp() AS at) AS clock
+RETURNING expires_at
+"""
+
+
+def login(email: str, password: str) -> LoginResponse:
+    """A new session for the client with this email and password. An unknown email and a wrong
+    password get the same 401 after the same bcrypt work; once 10 attempts for one email failed
+    within 15 minutes, every attempt (right password or not) is a 429 until the window has passed."""
+    row, attempt_id = _count_attempt(email_digest(email), email.strip())
+    stored = row["password_hash"].encode() if row["client_id"] else _dummy_hash()
+    if not (clients.password_matches(password, stored) and row["client_id"]):
+        raise Unauthorized(WRONG_CREDENTIALS)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.admin_transaction() as conn:
+        conn.run(FORGET_ATTEMPT, attempt_id=attempt_id)
+        expires_at = conn.run(START_SESSION, client_id=row["client_id"], token_digest=token_digest(token),
+                              hours=SESSION_HOURS)[0][0]
+    return LoginResponse(token=token, expires_at=expires_at, client_id=row["client_id"],
+                         business_name=row["business_name"], language=row["language"])
+
+
+def _count_attempt(digest: str, email: str) -> tuple[dict, uuid.UUID]:
+    """Under the email's lock (attempts take turns for milliseconds, not for a bcrypt check): 429
+    when locked, else the attempt is recorded as failed until it succeeds."""
+    with db.admin_transaction() as conn:
+        conn.run("SELECT pg_advisory_xact_lock(:id)", id=idempotency.advisory_lock_id("login", digest))
+        row = db.query_one(conn, READ_ATTEMPT, email=email, email_digest=digest, window=FAILURE_WINDOW_MINUTES,
+                           max_failures=MAX_FAILURES)
+        if row["failures"] >= MAX_FAILURES:
+            raise TooManyAttempts("Too many failed sign-ins for this email; try again later.",
+                                  retry_after_seconds=row["seconds_left"])
+        return row, conn.run(RECORD_ATTEMPT, email_digest=digest)[0][0]
+
+
+# The session's client, and last_connection set at most once a minute, in one autocommit round trip.
+AUTHENTICATE = """
+WITH session AS (
+  SELECT client_id FROM owner_sessions WHERE token_digest = :token_digest AND expires_at > now()
+),
+touched AS (
+  UPDATE clients SET last_connection = now()
+  FROM session
+  WHERE clients.client_id = session.client_id
+    AND (last_connection IS NULL OR last_connection < now() - interval '1 minute')
+)
+SELECT c.client_id, c.business_name, coalesce(c.is_internal, false) AS is_internal,
+       coalesce(c.is_test, false) AS is_test
+FROM clients AS c JOIN session USING (client_id)
+"""
+
+
+def authenticate(token: str) -> Client | None:
+    """The client a live session token belongs to, or None."""
+    rows = db.admin_read(AUTHENTICATE, token_digest=token_digest(token))
+    if not rows:
+        return None
+    row = rows[0]
+    return Client(row["client_id"], row["business_name"], row["is_internal"], row["is_test"], "session",
+                  session_digest=token_digest(token))
+
+
+def logout(client: Client) -> None:
+    with db.admin_transaction() as conn:
+        conn.run("DELETE FROM owner_sessions WHERE token_digest = :digest", digest=client.session_digest)
+
+
+# A new password, and every session of the client ended but the one that changed it (if any).
+SET_PASSWORD = """
+WITH changed AS (
+  UPDATE clients SET password_hash = :password_hash WHERE client_id = :client_id RETURNING client_id
+)
+DELETE FROM owner_sessions
+WHERE client_id IN (SELECT client_id FROM changed)
+  AND token_digest IS DISTINCT FROM CAST(:keep_digest AS text)
+"""
+
+
+def change_password(client: Client, current_password: str, new_password: str) -> None:
+    """403 when current_password is not the client's; the client's other sessions end."""
+    with db.admin_transaction() as conn:
+        stored = conn.run("SELECT password_hash FROM clients WHERE client_id = :client_id FOR UPDATE",
+                          client_id=client.client_id)[0][0]
+        if not clients.password_matches(current_password, stored.encode()):
+            raise Forbidden("The current password is not right; the password was not changed.")
+        conn.run(SET_PASSWORD, client_id=client.client_id, password_hash=clients.hash_password(new_password),
+                 keep_digest=client.session_digest)
+
+
+def set_password(client_id: uuid.UUID, new_password: str) -> bool:
+    """An operator's reset (`avenir client set-password`): every session of the client ends.
+    False when there is no such client."""
+    with db.admin_transaction() as conn:
+        known = conn.run("SELECT 1 FROM clients WHERE client_id = :client_id", client_id=client_id)
+        if known:
+            conn.run(SET_PASSWORD, client_id=client_id, password_hash=clients.hash_password(new_password),
+                     keep_digest=None)
+    return bool(known)
