@@ -2,7 +2,7 @@
 the credential. GET shows one button; POST (that button, or a mail client's RFC 8058
 `List-Unsubscribe=One-Click`) unsubscribes at once; an unknown token is a 404 page."""
 from shared import http
-from shared.mail import unsubscribe
+from shared.mail import unsubscribe as links  # `unsubscribe` is the functions-framework target below
 
 # The page has no script, loads nothing, posts only to itself, and its address (a credential) is
 # neither sent on as a referrer nor kept in a cache.
@@ -16,7 +16,7 @@ def confirm(req: http.Request) -> http.Response:
 
     No key. A page with one button that unsubscribes the email the reply went to from that client's
     replies; a 404 page for an unknown or expired link."""
-    return _html(unsubscribe.confirm_page(req.path_params["token"]))
+    return _html(links.confirm_page(req.path_params["token"]))
 
 
 def unsubscribe_now(req: http.Request) -> http.Response:
@@ -25,10 +25,10 @@ def unsubscribe_now(req: http.Request) -> http.Response:
     No key. The body (the button's empty form, or RFC 8058's `List-Unsubscribe=One-Click`,
     form-encoded) is not needed: any POST to a valid link unsubscribes; repeating it changes nothing."""
     req.read_body()
-    return _html(unsubscribe.unsubscribe(req.path_params["token"]))
+    return _html(links.unsubscribe(req.path_params["token"]))
 
 
-def _html(page: unsubscribe.Page) -> http.Response:
+def _html(page: links.Page) -> http.Response:
     return http.raw(page.html.encode(), "text/html; charset=utf-8", page.status, **PAGE_HEADERS)
 
 
