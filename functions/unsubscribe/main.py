@@ -11,7 +11,7 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
                 "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def confirm(req: http.Request) -> http.Response:
+def unsubscribe_page(req: http.Request) -> http.Response:
     """Unsubscribe page (the link in a reply)
 
     No key. A page with one button that unsubscribes the email the reply went to from that client's
@@ -33,12 +33,11 @@ def _html(page: links.Page) -> http.Response:
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/u/{token}", confirm, responses={200: (None, "The page with its button (HTML)."),
-                                                        404: (None, "Unknown or expired link (HTML page).")},
+    http.Route("GET", "/u/{token}", unsubscribe_page, public=True, content_type="text/html",
+               responses={200: (None, "The page with its button."), 404: (None, "Unknown or expired link.")},
                errors=(503,)),
-    http.Route("POST", "/u/{token}", unsubscribe_now, body_required=False,
-               responses={200: (None, "Unsubscribed (HTML page)."),
-                          404: (None, "Unknown or expired link (HTML page).")},
+    http.Route("POST", "/u/{token}", unsubscribe_now, public=True, content_type="text/html", body_required=False,
+               responses={200: (None, "Unsubscribed."), 404: (None, "Unknown or expired link.")},
                errors=(413, 503)),
 )
 
