@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 
-from shared import logs, settings
+from shared import cipher, logs, settings
 from shared.mail import outbox, render, transports
 
 log = logging.getLogger("avenir.mail")
@@ -154,17 +154,9 @@ def _count(summary: Summary, status: str) -> None:
 
 
 def client_smtp_password(reply: dict) -> str | None:
-    """The client's SMTP password in clear: clients.smtp_password is stored encrypted by
-    shared/cipher.py (PATCH /api/client). The one place that reads it; until shared/cipher.py is
-    there, the stored value is the password itself."""
-    stored = reply["smtp_password"]
-    if stored is None:
-        return None
-    try:
-        from shared import cipher
-    except ImportError:
-        return stored
-    return cipher.decrypt(stored)
+    """The client's SMTP password in clear: clients.smtp_password is stored encrypted (shared/cipher.py,
+    written by PATCH /api/client); the one place the sender reads it."""
+    return None if reply["smtp_password"] is None else cipher.decrypt(reply["smtp_password"])
 
 
 class Routes:

@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from infra.pgcluster import free_port
+from shared import cipher
 from shared.mail import outbox, render, sender, transports
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
@@ -370,12 +371,14 @@ def tls_server(certificate, implicit: bool, logins: list):
 def test_starttls_then_login_with_the_clients_decrypted_password(certificate, monkeypatch, mail_client,
                                                                   lead_with_reply, database):
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setenv("AVENIR_SECRET_KEY", cipher.new_key())
     logins = []
     controller, handler = tls_server(certificate, implicit=False, logins=logins)
     try:
         client_id = mail_client()
+        stored = cipher.encrypt("S3cret-smtp")  # as PATCH /api/client stores it
         database.sql("UPDATE clients SET smtp_host = '127.0.0.1', smtp_port = :p, smtp_username = 'owner', "
-                     "smtp_password = 'S3cret-smtp' WHERE client_id = :c", p=controller.port, c=client_id)
+                     "smtp_password = :pw WHERE client_id = :c", p=controller.port, pw=stored, c=client_id)
         lead_with_reply(client_id)
         assert sender.send_due().sent == 1
         assert logins == [("owner", "S3cret-smtp")] and len(handler.received) == 1
