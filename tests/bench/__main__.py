@@ -8,7 +8,7 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import coldstart, intelligence, lead_intake, prospect_scoring, report, stack, tag_revert
+from tests.bench import coldstart, inbox, intelligence, lead_intake, prospect_scoring, report, stack, tag_revert
 
 SECTIONS = {
     "intake": lead_intake.measure,
@@ -16,6 +16,7 @@ SECTIONS = {
     "scoring": prospect_scoring.measure,
     "coldstart": coldstart.measure,
     "tag": tag_revert.measure,
+    "inbox": inbox.measure,
 }
 
 
