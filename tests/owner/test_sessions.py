@@ -144,3 +144,14 @@ def test_last_connection_is_written_at_most_once_a_minute(api, owner, database):
     api.post("/api/lead", {"name": "Zoé", "email": "zoe@b.ca"}, key=owner["key"])
     after = database.scalar("SELECT last_connection FROM clients WHERE client_id = :c", c=owner["client_id"])
     assert after > before
+
+
+def test_the_reference_internal_clients_placeholder_hash_matches_no_password(api, database):
+    """schema/003 seeds the internal client with '$2a$10$placeholder', which is no bcrypt hash: found
+    by the fuzzer as a 500 ("Invalid salt") on sign-in and on password change."""
+    _, key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    database.sql("UPDATE clients SET password_hash = '$2a$10$placeholder' WHERE is_internal")
+    assert login(api, "internal@aveniraisolutions.ca", "anything-at-all").status == 401
+    change = api.post("/api/client/password", {"current_password": "anything", "new_password": "Nouveau-mot-2026"},
+                      key=key)
+    assert change.status == 403
