@@ -39,10 +39,12 @@ def start_sink(directory: Path, port: int = DEFAULT_PORT, host: str = "127.0.0.1
     return controller
 
 
-def start_local_mail(directory: Path, port: int = DEFAULT_PORT) -> Callable[[], None]:
-    """For `make run`: the sink, AVENIR_SMTP_URL pointing at it, and the sender every minute in a
-    background thread. Returns the function that stops both."""
-    controller = start_sink(directory, port)
+def start_local_mail(directory: Path, port: int | None = None) -> Callable[[], None]:
+    """For `make run`: the sink (on a free loopback port unless given), AVENIR_SMTP_URL pointing at
+    it, and the sender every minute in a background thread. Returns the function that stops both."""
+    from infra.pgcluster import free_port
+
+    controller = start_sink(directory, port or free_port())
     os.environ["AVENIR_SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
     stop = threading.Event()
     thread = threading.Thread(target=_send_every_minute, args=(stop,), name="followup-sender", daemon=True)

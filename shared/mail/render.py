@@ -59,15 +59,23 @@ def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Ren
     tone = tones(language)[context.tone if context.tone in TONES else "Friendly"]
     intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
     values = _values(context, language, unsubscribe_url)
+    said = _words_for(intent, has_service=bool(one_line(context.primary_service or "")))
     blocks = {name: fill(tone[name], values) for name in ("greeting", "opening", "closing", "sign_off")}
-    blocks["intent_body"] = fill(_paragraphs(intent["body"]), values)
+    blocks["intent_body"] = fill(_paragraphs(said("body")), values)
     blocks["booking"] = (fill(tone["booking"], values) if context.booking_link
                          else fill(intent.get("without_booking", ""), values))
     blocks["footer"] = fill(_read(f"{language}/footer.txt"), values)
     text = fill(_read("reply.txt"), {**values, **blocks})
-    subject = one_line(fill(intent["subject"], values))
+    subject = one_line(fill(said("subject"), values))
     links = [unsubscribe_url] + ([values["booking_link"]] if _is_web_link(values["booking_link"]) else [])
     return Rendered(subject, text, as_html(text, subject, language, links))
+
+
+def _words_for(intent: configparser.SectionProxy, has_service: bool):
+    """An intent's `subject` and `body`, or their `.general` wording when the client named no service."""
+    def said(key: str) -> str:
+        return intent[key] if has_service else intent.get(f"{key}.general", intent[key])
+    return said
 
 
 def with_unsubscribe_url(rendered: Rendered, url: str) -> Rendered:

@@ -120,9 +120,15 @@ def test_a_french_lead_is_answered_in_french_and_an_english_one_in_english():
 def test_missing_settings_leave_no_gap_and_no_placeholder():
     rendered = render.reply(context("en", "other", primary_service=None, custom_tagline=None, booking_link=None,
                                     mailing_address=None), UNSUBSCRIBE)
-    assert "our services" in rendered.text
     assert "\n\n\n" not in rendered.text and "$" not in rendered.text
     assert "Cheers,\nToitures Laval\n\n-- \n" in rendered.text
+
+
+@pytest.mark.parametrize("language, tone, intent", ALL)
+def test_a_client_without_a_primary_service_gets_its_general_wording(language, tone, intent):
+    rendered = render.reply(context(language, intent, tone, primary_service=None), UNSUBSCRIBE)
+    assert render.tones(language)["words"]["service"] not in rendered.subject + rendered.text
+    assert "$" not in rendered.subject + rendered.text
 
 
 @pytest.mark.parametrize("unknown", [{"intent": "spam"}, {"intent": None}, {"tone": "Urgent"}, {"language": "de"}])
