@@ -23,11 +23,13 @@
   const SESSION_KEY = 'avenir.session';
 
   const state = {
-    session: null, lang: 'en', strings: {}, redraw: null,
+    session: null, lang: 'en', strings: {}, redraw: null, ticket: 0,
     inbox: {cursors: [null], page: 0, leads: [], newCount: null},
     lead: null, insights: null, client: null, prospects: [],
   };
   const $ = (id) => document.getElementById(id);
+  /* Every view load takes a ticket; an answer that arrives after a newer load (or after signing out) is dropped. */
+  const stale = (ticket) => ticket !== state.ticket || !state.session;
 
   // --- text, numbers and dates in the chosen language ----------------------------------------
 
@@ -70,6 +72,7 @@
       element.setAttribute('aria-label', t(element.dataset.i18nAria));
     }
     for (const select of document.querySelectorAll('select[data-options]')) fillOptions(select);
+    summarizeFilters();
     const other = $('language-switch');
     other.textContent = t('switchTo');
     other.lang = t('switchToLang');
@@ -224,6 +227,7 @@
 
   function leaveApp(message) {
     state.session = null;
+    state.ticket += 1;
     sessionStorage.removeItem(SESSION_KEY);
     state.inbox = {cursors: [null], page: 0, leads: [], newCount: null};
     $('business-name').textContent = 'Avenir';
@@ -249,7 +253,12 @@
 
   // --- views ---------------------------------------------------------------------------------------
 
-  function show(view, focus = false) {
+  /* Shows one view, drawn by `render` (and drawn again by it when the language changes). A view is shown
+     once its data has arrived, so what the owner types into it is never overwritten by a late answer. */
+  function show(view, focus = false, render = null) {
+    if ($('status').textContent === t('loading')) setStatus('');
+    state.redraw = render;
+    if (render) render();
     for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${view}`;
     for (const link of document.querySelectorAll('#main-nav a')) {
       if (link.dataset.view === view || (view === 'lead' && link.dataset.view === 'inbox')) {
@@ -258,7 +267,6 @@
         link.removeAttribute('aria-current');
       }
     }
-    state.redraw = null;
     const heading = document.querySelector(`#view-${view} h1`);
     if (focus && heading) {
       heading.tabIndex = -1;
@@ -272,7 +280,7 @@
       return;
     }
     const [, view, id] = location.hash.split('/');
-    setStatus('');
+    setStatus(t('loading'));
     try {
       if (view === 'lead' && id) await showLead(decodeURIComponent(id), focus);
       else if (view === 'insights') await showInsights(focus);
@@ -298,15 +306,15 @@
   }
 
   async function showInbox(focus) {
-    show('inbox', focus);
-    state.redraw = renderInbox;
+    const ticket = ++state.ticket;
     const {cursors, page} = state.inbox;
     const params = inboxParams(cursors[page]);
     params.set('limit', String(PAGE_SIZE));
     const [answer] = await Promise.all([apiJson('GET', `/api/leads?${params}`), countNewLeads()]);
+    if (stale(ticket)) return;
     state.inbox.leads = answer.leads;
     state.inbox.cursors[page + 1] = answer.next_cursor;
-    renderInbox();
+    show('inbox', focus, renderInbox);
   }
 
   async function countNewLeads() {
@@ -350,8 +358,16 @@
     ]);
   }
 
+  /* "Filters (2)": how many filters beyond the search are in use, visible while they are folded away. */
+  function summarizeFilters() {
+    const used = ['tag', 'urgency', 'intent', 'language'].filter((name) => $('filters').elements[name].value).length
+      + ($('filter-test').checked ? 1 : 0);
+    $('filter-summary').textContent = used ? t('inbox.filtersUsed', {count: used}) : t('inbox.filters');
+  }
+
   function applyFilters(event) {
     event.preventDefault();
+    summarizeFilters();
     state.inbox.cursors = [null];
     state.inbox.page = 0;
     showInbox(false).catch((e) => setStatus(errorText(e), 'error'));
@@ -382,23 +398,27 @@
   // --- a lead --------------------------------------------------------------------------------------
 
   async function showLead(id, focus) {
-    show('lead', focus);
+    const ticket = ++state.ticket;
+    let answer = null;
     try {
-      state.lead = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+      answer = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
     } catch (e) {
       if (e.status !== 404) throw e;
-      state.lead = null;
-      $('lead-name').textContent = t('lead.notFound');
-      for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
-        'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
-      return;
     }
-    state.redraw = renderLead;
-    renderLead();
+    if (stale(ticket)) return;
+    state.lead = answer;
+    show('lead', focus, answer ? renderLead : renderMissingLead);
+  }
+
+  function renderMissingLead() {
+    $('lead-name').textContent = t('lead.notFound');
+    for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
+      'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
+    $('revert-open').hidden = true;
   }
 
   function renderLead() {
-    const {lead, messages, actions, growth_events: events, replies} = state.lead;
+    const {lead, messages = [], actions = [], growth_events: events = [], replies = []} = state.lead;
     document.title = `${lead.name} · Avenir`;
     $('lead-name').textContent = lead.name;
     $('lead-contact').textContent = lead.email;
@@ -452,11 +472,18 @@
     const entries = [
       ...actions.map((a) => ({at: a.timestamp, text: actionText(a), kind: a.action_type})),
       ...events.filter((e) => e.event_type === 'conversion' || e.event_type === 'reversion').map((e) => ({
-        at: e.created_at, kind: e.event_type, text: e.insight_text || t(`event.${e.event_type}`)})),
+        at: e.created_at, kind: e.event_type, text: eventText(e)})),
       ...replies.map((r) => ({at: r.sent_at || r.due_at, text: replyText(r), kind: `reply ${r.status}`})),
     ].sort((a, b) => new Date(a.at) - new Date(b.at));
     return entries.map((entry) => el('li', {className: `timeline-item ${entry.kind}`}, [
       el('time', {datetime: entry.at, text: formatDateTime(entry.at)}), el('span', {text: entry.text})]));
+  }
+
+  /* A conversion says what it was worth, when the owner gave a value. */
+  function eventText(event) {
+    const text = event.insight_text || t(`event.${event.event_type}`);
+    const value = event.learning_snapshot?.conversion_value;
+    return value == null ? text : `${text} · ${formatMoney(value)}`;
   }
 
   function actionText(action) {
@@ -480,6 +507,7 @@
     try {
       const answer = await apiJson('POST', `/api/leads/${encodeURIComponent(id)}/tag`, {body});
       await refreshLead(id);
+      $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
       setStatus(t(answer.changed ? 'lead.tagged' : 'lead.unchanged', {tag: t(`tag.${tag}`)}));
       $('conversion-value').value = '';
     } catch (e) {
@@ -523,16 +551,16 @@
   // --- insights ------------------------------------------------------------------------------------
 
   async function showInsights(focus) {
-    show('insights', focus);
+    const ticket = ++state.ticket;
     const days = $('analytics-days').value;
     const [insights, analytics] = await Promise.all([apiJson('GET', '/api/insights'),
       apiJson('GET', `/api/analytics?days=${encodeURIComponent(days)}`)]);
     const prediction = insights.events.find((e) => e.event_type === 'conversion_prediction');
     const highValue = prediction?.learning_snapshot?.high_value_leads || [];
     const leads = await Promise.all(highValue.map((h) => apiJson('GET', `/api/leads/${h.lead_id}`).catch(() => null)));
+    if (stale(ticket)) return;
     state.insights = {insights, analytics, highValue: highValue.map((h, i) => ({...h, lead: leads[i]?.lead}))};
-    state.redraw = renderInsights;
-    renderInsights();
+    show('insights', focus, renderInsights);
   }
 
   function renderInsights() {
@@ -622,7 +650,7 @@
       description: t('insights.conversionsDesc', {count: formatNumber(count), value: formatMoney(analytics.conversions?.value),
         rate: formatPercent(analytics.conversion_rate || 0), predicted: formatNumber(predicted)}),
       sections: [{rows: [
-        {label: `${t('insights.converted')} (${t('insights.days' + $('analytics-days').value)})`, value: count,
+        {label: `${t('insights.converted')} (${t(`insights.in${$('analytics-days').value}`)})`, value: count,
           text: `${formatNumber(count)} · ${formatMoney(analytics.conversions?.value)}`, kind: 'good'},
         {label: t('insights.reverted'), value: reverted, text: formatNumber(reverted), kind: 'muted'},
         {label: t('insights.predicted'), value: predicted, text: formatNumber(predicted), kind: 'predicted'},
@@ -632,10 +660,12 @@
   // --- settings ------------------------------------------------------------------------------------
 
   async function showSettings(focus) {
-    show('settings', focus);
-    state.client = await apiJson('GET', '/api/client');
-    state.redraw = renderAccount;
+    const ticket = ++state.ticket;
+    const client = await apiJson('GET', '/api/client');
+    if (stale(ticket)) return;
+    state.client = client;
     fillSettings();
+    show('settings', focus, renderAccount);
   }
 
   function fillSettings() {
@@ -755,15 +785,16 @@
   // --- prospects (internal client) -------------------------------------------------------------------
 
   async function showProspects(focus) {
-    show('prospects', focus);
+    const ticket = ++state.ticket;
     const params = new URLSearchParams({limit: '100'});
     for (const name of ['min_score', 'contacted', 'industry', 'region']) {
       const value = $('prospect-filters').elements[name].value.trim();
       if (value) params.set(name, value);
     }
-    state.prospects = (await apiJson('GET', `/api/prospects?${params}`)).prospects;
-    state.redraw = renderProspects;
-    renderProspects();
+    const answer = await apiJson('GET', `/api/prospects?${params}`);
+    if (stale(ticket)) return;
+    state.prospects = answer.prospects;
+    show('prospects', focus, renderProspects);
   }
 
   function renderProspects() {
@@ -784,7 +815,8 @@
         prospect.industry && el('span', {className: 'badge intent', text: prospect.industry}),
         prospect.region && el('span', {className: 'badge', text: prospect.region}),
       ]),
-      el('p', {className: 'meta'}, [website, prospect.contact_email && el('span', {text: ` ${prospect.contact_email}`})]),
+      el('p', {className: 'meta'}, [website, website && prospect.contact_email && ' · ',
+        prospect.contact_email && el('span', {text: prospect.contact_email})]),
       prospect.last_tested && el('p', {className: 'meta muted', text: t('prospects.tested', {date: formatDateTime(prospect.last_tested)})}),
     ]);
   }
@@ -820,7 +852,16 @@
     window.addEventListener('hashchange', () => route(true));
   }
 
+  /* The filters are folded away on a phone (the leads come first) and always open on a wider screen. */
+  function foldFilters() {
+    const wide = window.matchMedia('(min-width: 48rem)');
+    const fold = () => { $('filter-more').open = wide.matches; };
+    wide.addEventListener('change', fold);
+    fold();
+  }
+
   async function start() {
+    foldFilters();
     state.session = loadSession();
     const preferred = localStorage.getItem('avenir.language') || (navigator.language || '').slice(0, 2);
     await setLanguage(state.session ? state.session.language : preferred);
