@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m infra.local
 
+# The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 test: $(STAMP)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/pytest -q
 
