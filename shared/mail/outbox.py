@@ -122,7 +122,9 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.to_email, c
                  AND unsubscribes.email_digest = avenir_email_digest(claimed.to_email)) AS unsubscribed
 FROM claimed
 JOIN clients AS client ON client.client_id = claimed.client_id
-LEFT JOIN lead_memory AS lead ON lead.id = claimed.lead_id
+-- each lead by its key; LIMIT keeps the planner from hashing every client's leads for a batch of 100
+LEFT JOIN LATERAL (SELECT name, current_tag FROM lead_memory WHERE lead_memory.id = claimed.lead_id LIMIT 1)
+  AS lead ON true
 ORDER BY claimed.due_at
 """
 
