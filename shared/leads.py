@@ -13,6 +13,7 @@ from shared import db, fields, idempotency, settings
 from shared.clients import Client
 from shared.enrichment import ENGINE_VERSION, Enrichment, enrich, relationship_insight
 from shared.exceptions import IdempotencyKeyInFlight
+from shared.mail import outbox
 
 ROUTE = "POST /api/lead"
 
@@ -126,6 +127,7 @@ message AS (
   SELECT id, client_id, at, :message, :language, :intent, :tone, :urgency, :confidence_score, :ai_summary,
          :enrichment_version
   FROM lead
+  RETURNING id
 )"""
 
 
@@ -154,7 +156,7 @@ action AS (
 ),
 {_LOG_MESSAGE},
 {idempotency.RECORD_RESPONSE}
-SELECT id FROM lead
+SELECT lead.id, message.id AS message_id, lead.at FROM lead, message
 """
 
 # Only a lead still not deleted is updated: the tag route may delete it without taking our lock,
@@ -185,7 +187,7 @@ action AS (
 ),
 {_LOG_MESSAGE},
 {idempotency.RECORD_RESPONSE}
-SELECT id FROM lead
+SELECT lead.id, message.id AS message_id, lead.at FROM lead, message
 """
 
 
@@ -217,15 +219,28 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
             previous = {"tone": found["tone"], "urgency": found["urgency"],
                         "confidence_score": _float(found["confidence_score"])}
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            if conn.run(UPDATE_LEAD, **params, lead_id=found["lead_id"], response_status=200,
-                        response_body=json.dumps(body),
-                        relationship_insight=relationship_insight(previous, enrichment)):
+            updated = conn.run(UPDATE_LEAD, **params, lead_id=found["lead_id"], response_status=200,
+                               response_body=json.dumps(body),
+                               relationship_insight=relationship_insight(previous, enrichment))
+            if updated:
+                _queue_reply(conn, client, lead, enrichment, is_test, updated[0])
                 return IntakeResult(200, body)
 
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        conn.run(INSERT_LEAD, **params, lead_id=lead_id, response_status=201, response_body=json.dumps(body))
+        inserted = conn.run(INSERT_LEAD, **params, lead_id=lead_id, response_status=201, response_body=json.dumps(body))
+        _queue_reply(conn, client, lead, enrichment, is_test, inserted[0])
         return IntakeResult(201, body)
+
+
+def _queue_reply(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: Enrichment, is_test: bool,
+                 stored: list) -> None:
+    """The follow-up reply to the message just stored, queued (or skipped, saying why) in the same
+    transaction: a stored lead never misses its reply, a rolled-back one never gets one."""
+    lead_id, message_id, received_at = stored
+    outbox.queue_reply(conn, client_id=client.client_id, lead_id=lead_id, message_id=message_id, to_email=lead.email,
+                       language=enrichment.language, intent=enrichment.intent, is_test=is_test,
+                       received_at=received_at)
 
 
 def email_lock_id(client_id: uuid.UUID, email: str) -> int:
