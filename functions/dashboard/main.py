@@ -60,9 +60,11 @@ def _file(req: http.Request, body: bytes, content_type: str, cache: str) -> http
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/", page, responses={200: (None, "The dashboard's HTML page.")}),
-    http.Route("GET", "/assets/{name}", asset, errors=(404,),
-               responses={200: (None, "The asset: JavaScript, CSS or JSON (translations).")}),
+    http.Route("GET", "/", page, public=True, content_type="text/html",
+               responses={200: (None, "The dashboard's HTML page.")}),
+    # One route for every kind of asset: its answer is JavaScript, CSS or JSON, as its name says.
+    http.Route("GET", "/assets/{name}", asset, public=True, content_type="*/*", errors=(404,),
+               responses={200: (None, "The asset: JavaScript (.js), CSS (.css) or a translation file (.json).")}),
 )
 
 
