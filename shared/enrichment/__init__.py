@@ -12,9 +12,13 @@ from . import rules
 from .summary import describe_change, summarize
 
 __all__ = [
+    "ENGINE_VERSION",
     "Enrichment", "EnrichmentProvider", "LexiconProvider", "enrich", "relationship_insight",
     "get_default_provider", "set_default_provider",
 ]
+
+# Recorded with each logged message (lead_messages.enrichment_version): which engine read it.
+ENGINE_VERSION = "2026.11-lexicon-1"
 
 Language = Literal["en", "fr"]
 Intent = Literal["quote_request", "appointment", "information", "support", "partnership",
