@@ -230,6 +230,8 @@ class LeadStory(pydantic.BaseModel):
     growth_events: list[dict] = pydantic.Field(description="The conversion and reversion events that name the "
                                                "lead: event_type, insight_text, confidence, learning_snapshot, "
                                                "created_at.")
+    replies: list[dict] = pydantic.Field(description="The follow-up replies to it: reply_id, status, due_at, "
+                                         "sent_at, subject, attempts, last_error.")
 
 
 # The whole story in one statement: the lead and its lists, each as JSON built by PostgreSQL.
@@ -253,7 +255,12 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
                ORDER BY g.created_at, g.id), '[]'::jsonb)
         FROM growth_brain AS g
         WHERE g.client_id = l.client_id AND g.learning_snapshot @> jsonb_build_object('lead_id', l.id::text))
-         AS growth_events
+         AS growth_events,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'reply_id', r.reply_id, 'status', r.status, 'due_at', r.due_at, 'sent_at', r.sent_at,
+                 'subject', r.subject, 'attempts', r.attempts, 'last_error', r.last_error)
+               ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
+        FROM lead_replies AS r WHERE r.lead_id = l.id) AS replies
 FROM lead_memory AS l
 WHERE l.id = :lead_id AND l.client_id = :client_id
 """

@@ -146,6 +146,9 @@ def test_a_leads_story_keeps_every_message_action_and_growth_event(api, owner):
     assert story.json["growth_events"][0]["learning_snapshot"]["conversion_value"] == 4200
     assert story.json["lead"]["id"] == lead_id and "client_id" not in story.json["lead"]
     assert story.json["lead"]["message"] == "Water is now coming through the ceiling!"
+    # the first message's reply, cancelled when the lead converted; the second's, skipped: one was waiting
+    assert [(r["status"], r["last_error"]) for r in story.json["replies"]] == [
+        ("cancelled", "lead tagged Converted"), ("skipped", "recent_reply")]
 
 
 def test_a_leads_story_through_the_lambda_handler_matches_http(api, owner):
