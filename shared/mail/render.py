@@ -88,13 +88,21 @@ def with_unsubscribe_url(rendered: Rendered, url: str) -> Rendered:
 def fill(template: str, values: dict[str, str]) -> str:
     """string.Template substitution; a line whose placeholders are all empty disappears, and empty
     lines never pile up (an unset tagline, booking link or mailing address leaves no gap)."""
-    kept = []
-    for line in template.splitlines():
-        names = [a or b for a, b in _PLACEHOLDER.findall(line)]
-        if names and not _PLACEHOLDER.sub("", line).strip() and not any(values.get(n) for n in names):
-            continue
-        kept.append(string.Template(line).substitute(values))
+    kept = [line.substitute(values) for names, line in _lines(template)
+            if names is None or any(values.get(name) for name in names)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+
+
+@functools.lru_cache(maxsize=512)
+def _lines(template: str) -> tuple[tuple[tuple[str, ...] | None, string.Template], ...]:
+    """A template's lines, parsed once: each with the placeholders it is made of only (None when it
+    has words of its own, so it always stays)."""
+    parsed = []
+    for line in template.splitlines():
+        names = tuple(a or b for a, b in _PLACEHOLDER.findall(line))
+        only_placeholders = names and not _PLACEHOLDER.sub("", line).strip()
+        parsed.append((names if only_placeholders else None, string.Template(line)))
+    return tuple(parsed)
 
 
 def as_html(text: str, subject: str, language: str, links: list[str]) -> str:

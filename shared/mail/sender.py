@@ -3,16 +3,19 @@ SMTP server or the platform's sender, and record what happened (sent, retried la
 stopped because the lead was tagged away or unsubscribed)."""
 import hashlib
 import logging
+import queue
 import secrets
+import threading
 import time
-from dataclasses import asdict, dataclass
-from email.message import EmailMessage
+from dataclasses import dataclass, field, fields
+from email.message import Message
 
-from shared import cipher, logs, settings
+from shared import cipher, db, logs, settings
 from shared.mail import outbox, render, transports
 
 log = logging.getLogger("avenir.mail")
 BATCH_SIZE = 100
+WORKERS = 4  # replies in flight at once: each mostly waits on a mail server or SES (ms to s)
 LEASE_S = 300  # a claim outlives any run (the function's timeout is 60 s); then another sender takes over
 LEASE_MARGIN_S = 60  # a reply not started this long before the lease ends is handed back, unsent
 UNSUBSCRIBE_VALID_DAYS = 180  # the contract asks at least 60
@@ -22,7 +25,7 @@ STOPPING_TAGS = ("Converted", "Deleted", "Archived")
 
 @dataclass
 class Summary:
-    """What one run did, reply by reply."""
+    """What one run did, reply by reply (counted from several threads)."""
 
     sent: int = 0
     retrying: int = 0
@@ -30,41 +33,41 @@ class Summary:
     cancelled: int = 0
     skipped: int = 0
     released: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, status: str) -> None:
+        name = {"queued": "retrying"}.get(status, status)
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
 
-def send_due(budget_s: float | None = None, batch_size: int = BATCH_SIZE, ses_client=None) -> Summary:
+def send_due(budget_s: float | None = None, batch_size: int = BATCH_SIZE, ses_client=None,
+             workers: int = WORKERS) -> Summary:
     """Send every due reply, batch after batch, until none is due (or, with budget_s, until that many
-    seconds have passed: no batch is claimed after that). Safe to run on several machines at once."""
+    seconds have passed: no batch is claimed after that), `workers` replies in flight at once. Safe to
+    run on several machines at once."""
     summary, started = Summary(), time.monotonic()
-    routes = Routes(ses_client)
-    try:
+    with Workers(workers, SesClient(ses_client), summary) as pool:
         while budget_s is None or time.monotonic() - started < budget_s:
             claimed = outbox.claim(batch_size, LEASE_S)
             if not claimed:
                 break
-            _send_batch(claimed, routes, summary)
-    finally:
-        routes.close()
-    if any(asdict(summary).values()):
+            _send_batch(claimed, pool, summary)
+    if any(summary.as_dict().values()):
         logs.event(log, "follow-up replies", **summary.as_dict())
     return summary
 
 
-def _send_batch(claimed: list[dict], routes: "Routes", summary: Summary) -> None:
+def _send_batch(claimed: list[dict], pool: "Workers", summary: Summary) -> None:
+    """Stop what must not go, save what the rest says (before any is sent), then send them."""
     lease_ends = time.monotonic() + LEASE_S - LEASE_MARGIN_S
     going = [reply for reply in claimed if not _stopped(reply, summary)]
     tokens = {reply["reply_id"]: secrets.token_urlsafe(24) for reply in going}
-    outbox.save_rendered([_prepared(reply, routes, tokens[reply["reply_id"]]) for reply in going],
-                         UNSUBSCRIBE_VALID_DAYS)
-    for reply in going:
-        if time.monotonic() > lease_ends:
-            outbox.record(reply, "queued", reply.get("last_error"), released=True)
-            summary.released += 1
-            continue
-        _count(summary, _attempt(reply, routes, tokens[reply["reply_id"]]))
+    outbox.save_rendered([_prepared(reply, tokens[reply["reply_id"]]) for reply in going], UNSUBSCRIBE_VALID_DAYS)
+    pool.run([(reply, tokens[reply["reply_id"]], lease_ends) for reply in going])
 
 
 def _stopped(reply: dict, summary: Summary) -> bool:
@@ -81,18 +84,18 @@ def _stopped(reply: dict, summary: Summary) -> bool:
     else:
         return False
     outbox.record(reply, *outcome)
-    _count(summary, outcome[0])
+    summary.count(outcome[0])
     return True
 
 
-def _prepared(reply: dict, routes: "Routes", token: str) -> outbox.Prepared:
+def _prepared(reply: dict, token: str) -> outbox.Prepared:
     """The reply's words and Message-ID: rendered now on its first attempt, else as first rendered."""
     digest = hashlib.sha256(token.encode()).hexdigest()
     if reply["provider_message_id"]:
         return outbox.Prepared(reply["reply_id"], reply["provider_message_id"], reply["subject"],
                                reply["body_text"], reply["body_html"], digest)
     rendered = render.reply(reply_context(reply))
-    message_id = render.new_message_id(routes.sender_address(reply))
+    message_id = render.new_message_id(sender_address(reply))
     reply.update(provider_message_id=message_id, subject=rendered.subject, body_text=rendered.text,
                  body_html=rendered.html)
     return outbox.Prepared(reply["reply_id"], message_id, rendered.subject, rendered.text, rendered.html, digest)
@@ -107,10 +110,18 @@ def reply_context(reply: dict) -> render.ReplyContext:
         contact_email=reply["client_email"])
 
 
+def _deliver(reply: dict, token: str, lease_ends: float, routes: "Routes") -> str:
+    """One reply, by a worker: sent and recorded, or handed back unsent when its lease nears its end."""
+    if time.monotonic() > lease_ends:
+        outbox.record(reply, "queued", reply["last_error"], released=True)
+        return "released"
+    return _attempt(reply, routes, token)
+
+
 def _attempt(reply: dict, routes: "Routes", token: str) -> str:
     """Send one reply and record the outcome; returns the status it now has."""
     try:
-        transport, sender = routes.transport(reply), routes.sender_address(reply)
+        transport, sender = routes.transport(reply), sender_address(reply)
         transport.send(email_message(reply, sender, token), sender, reply["to_email"])
         status, error, retry_in_s = "sent", None, 0
     except transports.PermanentFailure as e:
@@ -133,7 +144,7 @@ def _retry_or_fail(reply: dict, error: str) -> tuple[str, str, int]:
     return "queued", error, outbox.RETRY_DELAYS_S[reply["attempts"] - 1]
 
 
-def email_message(reply: dict, sender: str, token: str) -> EmailMessage:
+def email_message(reply: dict, sender: str, token: str) -> Message:
     url = unsubscribe_url(token)
     rendered = render.with_unsubscribe_url(
         render.Rendered(reply["subject"], reply["body_text"], reply["body_html"]), url)
@@ -147,24 +158,25 @@ def unsubscribe_url(token: str) -> str:
     return f"{settings.public_url()}/u/{token}"
 
 
-def _count(summary: Summary, status: str) -> None:
-    field = {"sent": "sent", "queued": "retrying", "failed": "failed", "cancelled": "cancelled",
-             "skipped": "skipped"}[status]
-    setattr(summary, field, getattr(summary, field) + 1)
-
-
 def client_smtp_password(reply: dict) -> str | None:
     """The client's SMTP password in clear: clients.smtp_password is stored encrypted (shared/cipher.py,
     written by PATCH /api/client); the one place the sender reads it."""
     return None if reply["smtp_password"] is None else cipher.decrypt(reply["smtp_password"])
 
 
-class Routes:
-    """Which transport and From address each reply takes, for one run: the client's own SMTP server
-    when smtp_host is set (From: outbound_email, else the client's email), else the platform's sender
-    (AVENIR_SMTP_URL, else SES with AVENIR_SES_FROM). Each transport is opened once and reused."""
+def sender_address(reply: dict) -> str:
+    """From: the client's outbound_email (else its email) through its own server, else the platform's."""
+    if reply["smtp_host"]:
+        return reply["outbound_email"] or reply["client_email"]
+    return settings.ses_from() or PLATFORM_FROM
 
-    def __init__(self, ses_client=None):
+
+class Routes:
+    """Which transport each reply takes, for one worker: the client's own SMTP server when smtp_host
+    is set, else the platform's sender (AVENIR_SMTP_URL, else SES with AVENIR_SES_FROM). Each
+    transport is opened once and reused for the worker's next replies."""
+
+    def __init__(self, ses_client: "SesClient"):
         self.ses_client = ses_client
         self._open: dict[tuple, transports.Transport] = {}
 
@@ -173,11 +185,6 @@ class Routes:
         if key not in self._open:
             self._open[key] = self._new(key, reply)
         return self._open[key]
-
-    def sender_address(self, reply: dict) -> str:
-        if reply["smtp_host"]:
-            return reply["outbound_email"] or reply["client_email"]
-        return settings.ses_from() or PLATFORM_FROM
 
     @staticmethod
     def _key(reply: dict) -> tuple:
@@ -194,10 +201,72 @@ class Routes:
         if settings.smtp_url():
             return transports.SmtpTransport.from_url(settings.smtp_url(), timeout_s)
         if settings.ses_from():
-            return transports.SesTransport(self.ses_client)
+            return transports.SesTransport(self.ses_client())
         return transports.Unconfigured()
 
     def close(self) -> None:
         for transport in self._open.values():
             transport.close()
         self._open.clear()
+
+
+class SesClient:
+    """One boto3 SES client for the run's workers (boto3 clients are thread-safe; creating them is
+    not), made on first use unless handed in (tests: moto)."""
+
+    def __init__(self, client=None):
+        self._client, self._lock = client, threading.Lock()
+
+    def __call__(self):
+        with self._lock:
+            if self._client is None:
+                import boto3  # here: only the SES path pays for boto3's import
+
+                self._client = boto3.client("ses")
+            return self._client
+
+
+class Workers:
+    """The run's sending threads, each with its own transports and database connection. run() hands
+    them one batch and returns once every reply of it is done; a worker that died (the process is
+    going down) makes run() raise the same, once the others finished their replies."""
+
+    def __init__(self, count: int, ses_client: SesClient, summary: Summary):
+        self.summary, self.ses_client = summary, ses_client
+        self.queue: queue.Queue = queue.Queue()
+        self.died: BaseException | None = None
+        self.threads = [threading.Thread(target=self._work, name=f"followup-sender-{n}", daemon=True)
+                        for n in range(max(1, count))]
+        for thread in self.threads:
+            thread.start()
+
+    def run(self, items: list[tuple]) -> None:
+        for item in items:
+            self.queue.put(item)
+        self.queue.join()
+        if self.died is not None:
+            raise self.died
+
+    def _work(self) -> None:
+        routes = Routes(self.ses_client)
+        try:
+            while (item := self.queue.get()) is not None:
+                try:
+                    if self.died is None:
+                        self.summary.count(_deliver(*item, routes))
+                except BaseException as e:
+                    self.died = e
+                finally:
+                    self.queue.task_done()
+        finally:
+            routes.close()
+            db.discard()  # this thread's connection
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()

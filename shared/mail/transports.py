@@ -3,7 +3,7 @@ Amazon SES (AVENIR_SES_FROM); every failure sorted into temporary (retried later
 import smtplib
 import ssl
 import time
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -24,7 +24,7 @@ class PermanentFailure(Exception):
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None: ...
+    def send(self, message: Message, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -56,7 +56,7 @@ class SmtpTransport:
                    unquote(parts.username) if parts.username else None,
                    unquote(parts.password) if parts.password else None, timeout_s, implicit_tls=implicit)
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: Message, sender: str, recipient: str) -> None:
         """Never sent twice by this call: a connection lost mid-message is a temporary failure (the
         server may have taken the message; the retry carries the same Message-ID)."""
         if self._unreachable:
@@ -147,21 +147,12 @@ def _smtp_reply(error: Exception) -> tuple[int | None, str]:
 
 
 class SesTransport:
-    """Amazon SES (SendRawEmail: both parts and every header as built); the boto3 client is created
-    on first use, or handed in (tests: moto)."""
+    """Amazon SES (SendRawEmail: both parts and every header as built), through a boto3 client."""
 
-    def __init__(self, client=None):
-        self._client = client
+    def __init__(self, client):
+        self.client = client
 
-    @property
-    def client(self):
-        if self._client is None:
-            import boto3  # here: only the SES path pays for boto3's import
-
-            self._client = boto3.client("ses")
-        return self._client
-
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: Message, sender: str, recipient: str) -> None:
         try:
             self.client.send_raw_email(Source=sender, Destinations=[recipient],
                                        RawMessage={"Data": message.as_bytes()})
@@ -190,7 +181,7 @@ def ses_failure(error: Exception) -> TemporaryFailure | PermanentFailure:
 class Unconfigured:
     """No platform sender is configured: every reply that needs one waits (a temporary failure)."""
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, message: Message, sender: str, recipient: str) -> None:
         raise TemporaryFailure("no platform sender configured: set AVENIR_SMTP_URL or AVENIR_SES_FROM")
 
     def close(self) -> None:

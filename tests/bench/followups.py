@@ -36,15 +36,17 @@ WHERE client_id = :client_id::uuid
 
 
 def measure(run: stack.Run) -> Section:
+    from infra.pgcluster import free_port
+    from shared.mail import sender
+
     section = Section(
         "Follow-up replies: one sender draining the outbox",
         f"{REPLIES} replies are made due at once (leads in English and French, four intents), then one sender "
-        "(`shared.mail.sender.send_due()`, what `avenir followups send` and the every-minute function run) "
-        "claims, renders, sends and records them all through `AVENIR_SMTP_URL` to the local sink of `make run` "
-        "(aiosmtpd, one .eml file per message). Baseline: the same number of ready-made messages sent by a "
-        "bare smtplib loop over one connection to the same sink.")
-    from infra.pgcluster import free_port
-    from shared.mail import sender
+        "(`shared.mail.sender.send_due()`, what `avenir followups send` and the every-minute function run, with "
+        f"its {sender.WORKERS} replies in flight) claims, renders, sends and records them all through "
+        "`AVENIR_SMTP_URL` to the local sink of `make run` (`python -m infra.mailsink` in its own process, one "
+        ".eml file per message). Baseline: the same number of ready-made messages sent by a bare smtplib loop "
+        "over one connection to the same sink.")
 
     client = stack.make_client("Bench Roofing", f"owner-{int(time.time())}@bench-roofing.ca")
     run.stack.sql(REPLY_SETTINGS, client_id=client.client_id)

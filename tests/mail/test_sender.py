@@ -92,16 +92,17 @@ def test_a_password_is_never_sent_to_a_server_without_tls(smtp_server, mail_clie
     assert "no STARTTLS" in reply["last_error"] and smtp_server.received == []
 
 
-def test_many_replies_through_one_server_share_one_connection(platform_smtp, mail_client, lead_with_reply,
-                                                              monkeypatch):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_many_replies_through_one_server_reuse_one_connection_per_worker(platform_smtp, mail_client,
+                                                                          lead_with_reply, monkeypatch, workers):
     opened = []
     real_open = transports.SmtpTransport._open
     monkeypatch.setattr(transports.SmtpTransport, "_open", lambda self: opened.append(1) or real_open(self))
     client_id = mail_client()
-    for _ in range(5):
+    for _ in range(12):
         lead_with_reply(client_id)
-    assert sender.send_due().sent == 5
-    assert len(opened) == 1 and len(platform_smtp.received) == 5
+    assert sender.send_due(workers=workers).sent == 12
+    assert 1 <= len(opened) <= workers and len(platform_smtp.received) == 12
 
 
 def test_replies_not_yet_due_wait(platform_smtp, mail_client, lead_with_reply, replies_of):
