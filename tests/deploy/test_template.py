@@ -136,8 +136,9 @@ def test_daily_intelligence_runs_every_night_at_six_utc(template):
     assert expression == stack.NIGHTLY_CRON
     assert nightly.get("Enabled", True) is True and nightly.get("State", "ENABLED") == "ENABLED"
     assert nightly.get("ScheduleExpressionTimezone", "UTC") == "UTC"
-    others = [f.logical_id for f in stack.functions(template) if f.folder != "daily_intelligence" and f.schedules()]
-    assert others == []
+    others = {f.folder: [s.get("Schedule") for s in f.schedules()] for f in stack.functions(template)
+              if f.folder != "daily_intelligence" and f.schedules()}
+    assert others == {"followup_sender": ["rate(1 minute)"]}
 
 
 @pytest.mark.parametrize("folder", sorted(stack.CONTRACT_ROUTES))
@@ -175,8 +176,18 @@ def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(t
         assert "DATABASE_URL" not in props["Environment"]["Variables"]
         assert "Role" not in props, "a hand-made role would bypass the policy checked here"
         for policy in props["Policies"]:
+            if function.folder == "followup_sender" and _sends_only_from_the_platform_address(policy):
+                continue
             assert _grants_only_the_secret(policy, secret), (function.logical_id, policy)
         assert any("AWSSecretsManagerGetSecretValuePolicy" in p or "Statement" in p for p in props["Policies"])
+
+
+def _sends_only_from_the_platform_address(policy) -> bool:
+    """The follow-up sender's one other statement: SES SendRawEmail, from SesFromAddress only."""
+    return isinstance(policy, dict) and set(policy) == {"Statement"} and all(
+        s["Effect"] == "Allow" and s["Action"] in ("ses:SendRawEmail", ["ses:SendRawEmail"])
+        and s["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SesFromAddress"}}}
+        for s in policy["Statement"])
 
 
 def _grants_only_the_secret(policy, secret) -> bool:
