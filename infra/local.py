@@ -1,7 +1,8 @@
 """`make run`: with DATABASE_URL unset, an embedded PostgreSQL 15 whose data lives in .avenir/
-(kept between runs); then migrate, make sure a demo client exists, print its key and a curl, the
-internal (admin) key and the embedded DATABASE_URL, and serve every route on port 8080 until
-Ctrl-C, then stop the database cleanly. A second `make run` on the same .avenir/ (or with a port
+(kept between runs); then migrate, make sure a demo client exists (with weeks of demo leads the
+first time), print its key and a curl, the dashboard's sign-in, the internal (admin) key and the
+embedded DATABASE_URL, start a local mail sink for the replies, and serve every route on port 8080
+until Ctrl-C, then stop the database cleanly. A second `make run` on the same .avenir/ (or with a port
 it needs taken) refuses and touches nothing."""
 import json
 import os
@@ -14,7 +15,36 @@ STATE = Path(os.environ.get("AVENIR_STATE_DIR", ROOT / ".avenir"))
 DEMO_BUSINESS_NAME = "Demo Roofing Québec"
 DEMO_EMAIL = "owner@demo-roofing.ca"
 
+DEMO_PASSWORD = "demo-roofing-2026"
+DEMO_ADDRESS = "123 rue Saint-Paul, Québec QC G1K 3W1"  # the local demo's dashboard sign-in, printed by make run
 DEMO_CLIENT = "SELECT client_id FROM clients WHERE email = :email"
+
+
+def secret_key() -> str:
+    """The key SMTP passwords are encrypted with (AVENIR_SECRET_KEY): made once, kept in .avenir/."""
+    from shared import cipher
+
+    path = STATE / "secret.key"
+    if not path.exists():
+        path.write_text(cipher.new_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_dashboard(port: int) -> None:
+    """The demo owner signs in with DEMO_PASSWORD and finds weeks of leads the first time."""
+    from infra import demo
+    from shared import db, sessions
+
+    client_id = db.admin_read(DEMO_CLIENT, email=DEMO_EMAIL)[0]["client_id"]
+    sessions.set_password(client_id, DEMO_PASSWORD)
+    with db.admin_transaction() as conn:  # the postal address a reply must carry, until the owner sets theirs
+        conn.run("UPDATE clients SET mailing_address = :address WHERE client_id = :c AND mailing_address IS NULL",
+                 address=DEMO_ADDRESS, c=client_id)
+    seeded = demo.seed(client_id, saved_key("demo"))
+    if seeded:
+        print(f"Seeded the demo client with {seeded} leads over the last weeks, and ran the intelligence job.")
+    print(f"\nDashboard: http://127.0.0.1:{port}/  (sign in as {DEMO_EMAIL} / {DEMO_PASSWORD})\n", flush=True)
 
 
 def saved_key(name: str) -> str | None:
@@ -89,11 +119,11 @@ def refusal(cluster, port: int) -> str | None:
 
 
 def main(port: int = 8080) -> int:
-    from infra import serve
+    from infra import mailsink, serve
     from infra.pgcluster import LocalPostgres
     from shared import migrate
 
-    cluster, started, owner_pid = None, False, os.getpid()
+    cluster, started, owner_pid, stop_mail = None, False, os.getpid(), None
     if not os.environ.get("DATABASE_URL"):
         cluster = LocalPostgres(STATE / "pg", port=int(os.environ.get("AVENIR_PG_PORT", "54329")))
     reason = refusal(cluster, port)
@@ -113,6 +143,8 @@ def main(port: int = 8080) -> int:
             os.environ["DATABASE_URL"] = cluster.create_database("avenir")
         applied = migrate.migrate()
         print(f"Migrations applied: {applied or 'none (up to date)'}")
+        STATE.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("AVENIR_SECRET_KEY", secret_key())
         key = demo_key()
         print(f"\nDemo client API key: {key}\n\nTry it:\n"
               f"curl -s -X POST http://127.0.0.1:{port}/api/lead -H 'Content-Type: application/json' "
@@ -128,11 +160,18 @@ def main(port: int = 8080) -> int:
         if cluster is not None:
             print(f"For `avenir` commands in another terminal (.venv/bin/avenir ...):\n"
                   f"export DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])}\n", flush=True)
+        demo_dashboard(port)
+        os.environ.setdefault("AVENIR_PUBLIC_URL", f"http://127.0.0.1:{port}")  # the links in replies
+        stop_mail = mailsink.start_local_mail(STATE / "mail")  # sets AVENIR_SMTP_URL; sends every minute
+        print(f"Follow-up replies are sent every minute to a local mail sink: each one lands in "
+              f"{STATE / 'mail'} as an .eml file.\n", flush=True)
         print(f"Serving every route on http://127.0.0.1:{port} (Ctrl-C to stop)", flush=True)
         serve.run(port)
     except KeyboardInterrupt:
         pass
     finally:
+        if stop_mail is not None and os.getpid() == owner_pid:
+            stop_mail()
         # Only the server this run started, and not from gunicorn's forked workers.
         if started and os.getpid() == owner_pid:
             print("Stopping the embedded PostgreSQL...", flush=True)
