@@ -35,7 +35,11 @@ class LoginResponse(pydantic.BaseModel):
 
 class PasswordChange(fields.RequestModel):
     current_password: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)]
-    new_password: Annotated[str, pydantic.StringConstraints(min_length=10)]
+    # The rule is 10 to 72 bytes of UTF-8 (bcrypt's limit), which JSON Schema cannot count: the
+    # document promises the part it can say, printable ASCII of 10 to 72 characters.
+    new_password: Annotated[str, pydantic.StringConstraints(min_length=10)] = pydantic.Field(
+        json_schema_extra={"pattern": "^[\\x20-\\x7e]{10,72}$",
+                           "description": "10 to 72 bytes in UTF-8; any printable ASCII of 10 to 72 characters"})
 
     @pydantic.field_validator("new_password")
     @classmethod
