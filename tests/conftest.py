@@ -247,3 +247,4 @@ def scheduled_event() -> dict:
 
 def scheduler_cloudevent() -> dict:
     return json.loads((FIXTURES / "events" / "cloudevent_scheduler.json").read_text())
+

@@ -4,8 +4,10 @@ says. AVENIR_FUZZ_EXAMPLES sets how many generated cases per operation (`make fu
 
 The document is built at collection time by the code that serves it (schemathesis' lazy fixture
 loader does not run under this pytest), and a test checks the served one is that document."""
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import uuid
 
@@ -20,7 +22,9 @@ from infra import openapi
 from shared import clients
 
 # Hypothesis' caches go to a temporary directory, not .hypothesis/ in the work tree.
-hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "avenir-hypothesis"))
+HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="avenir-hypothesis-")
+hypothesis.configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, HYPOTHESIS_HOME, True)  # nothing left in the temporary directory
 EXAMPLES = int(os.environ.get("AVENIR_FUZZ_EXAMPLES", "20"))
 # Plus ignored_auth: a request that succeeded is sent again without the key and with a wrong one,
 # and must then be refused.
