@@ -1,75 +1,48 @@
 """Offline lead enrichment: language, intent, tone, urgency, confidence and a one-line summary.
 
-Pure, deterministic, stdlib-only rules over weighted en/fr lexicons (no I/O); see `rules.py`.
+Pure and deterministic, stdlib only: weighted en/fr lexicons (`rules.py`) plus linear models trained
+from the labelled corpus (`hybrid.py`, weights in `model.json`, read on first use); no I/O otherwise.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from . import rules
+from .contract import Enrichment, Intent, Language, Tone, Urgency, explicit_language
+from .hybrid import HybridProvider
 from .summary import describe_change, summarize
 
 __all__ = [
-    "ENGINE_VERSION",
-    "Enrichment", "EnrichmentProvider", "LexiconProvider", "enrich", "relationship_insight",
-    "get_default_provider", "set_default_provider",
+    "ENGINE_VERSION", "Enrichment", "EnrichmentProvider", "HybridProvider", "Intent", "Language",
+    "LexiconProvider", "Tone", "Urgency", "enrich", "get_default_provider", "relationship_insight",
+    "set_default_provider",
 ]
 
-# Recorded with each logged message (lead_messages.enrichment_version): which engine read it.
-ENGINE_VERSION = "2026.11-lexicon-1"
-
-Language = Literal["en", "fr"]
-Intent = Literal["quote_request", "appointment", "information", "support", "partnership",
-                 "job_application", "spam", "other"]
-Tone = Literal["Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"]
-Urgency = Literal["High", "Medium", "Low"]
-
-
-@dataclass(frozen=True)
-class Enrichment:
-    """What the engine concluded about one lead. Values are validated on construction."""
-
-    language: Language
-    intent: Intent
-    tone: Tone
-    urgency: Urgency
-    confidence_score: float
-    ai_summary: str
-
-    def __post_init__(self) -> None:
-        checks = {"language": ("en", "fr"), "intent": rules.INTENTS, "tone": rules.TONES,
-                  "urgency": rules.URGENCIES}
-        for field, allowed in checks.items():
-            if getattr(self, field) not in allowed:
-                raise ValueError(f"{field}={getattr(self, field)!r} not in {allowed}")
-        if not 0.0 <= self.confidence_score <= 1.0:
-            raise ValueError(f"confidence_score={self.confidence_score} outside 0..1")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The six fields as a plain dict (JSON-ready)."""
-        return asdict(self)
+# Names the rules + model pair that produced an enrichment; bump it whenever either changes.
+ENGINE_VERSION = "2026.11-lexicon+linear-1"
 
 
 @runtime_checkable
 class EnrichmentProvider(Protocol):
-    """Anything that can enrich a lead; the lexicon engine is one, a model could be another.
+    """Anything that can enrich a lead: the hybrid engine (default), the lexicon rules alone, a model.
 
     To swap engines, write a class with this `enrich` method (returning an `Enrichment`, so the
     contract and its validation stay the same) and install it once at start-up with
     `set_default_provider(MyModelProvider())`; every `enrich()` caller then uses it unchanged.
+    A provider that does not read follow-ups may leave out `previous`: `enrich()` only passes it
+    when it is given.
     """
 
     def enrich(self, name: str, message: str | None, language: str | None = None) -> Enrichment: ...
 
 
 class LexiconProvider:
-    """Default provider: the weighted-lexicon rules in `rules.py` (see their docstrings)."""
+    """The weighted-lexicon rules alone (`rules.py`), the engine before the learned model."""
 
     def enrich(self, name: str, message: str | None, language: str | None = None) -> Enrichment:
         name, text = (name or "").strip(), (message or "").strip()
-        lang = _explicit_language(language) or (
+        lang = explicit_language(language) or (
             rules.detect_language(name, text) if text else rules.language_from_name(name))
         intent, strength = rules.classify_intent(text) if text else ("other", 0.0)
         urgency = rules.classify_urgency(text, intent) if text else "Low"
@@ -83,13 +56,7 @@ class LexiconProvider:
         )
 
 
-def _explicit_language(language: str | None) -> str | None:
-    """'fr', 'FR', 'fr-CA' -> 'fr'; anything that is not en/fr means 'detect'."""
-    code = (language or "").strip().lower()[:2]
-    return code if code in ("en", "fr") else None
-
-
-_default_provider: EnrichmentProvider = LexiconProvider()
+_default_provider: EnrichmentProvider = HybridProvider()
 
 
 def get_default_provider() -> EnrichmentProvider:
@@ -100,17 +67,25 @@ def get_default_provider() -> EnrichmentProvider:
 def set_default_provider(provider: EnrichmentProvider) -> EnrichmentProvider:
     """Install `provider` for every `enrich()` call; returns the one it replaced.
 
-    Example: `previous = set_default_provider(ModelProvider())`, and later
-    `set_default_provider(previous)` to restore the lexicon engine (handy in tests).
+    Example: `previous = set_default_provider(LexiconProvider())`, and later
+    `set_default_provider(previous)` to restore the hybrid engine (handy in tests).
     """
     global _default_provider
     previous, _default_provider = _default_provider, provider
     return previous
 
 
-def enrich(name: str, message: str | None, language: str | None = None) -> Enrichment:
-    """Enrich one lead with the default provider. `language` ('en'/'fr') skips detection."""
-    return _default_provider.enrich(name, message, language)
+def enrich(name: str, message: str | None, language: str | None = None,
+           previous: Enrichment | dict[str, Any] | None = None) -> Enrichment:
+    """Enrich one lead with the default provider. `language` ('en'/'fr') skips detection.
+
+    `previous` is the same lead's last enrichment, read as context for a follow-up: an `Enrichment`
+    or a dict of its fields, plus the previous text under 'message' when known, e.g.
+    `enrich(name, text, previous={"intent": "quote_request", "urgency": "High", "message": "..."})`.
+    """
+    if previous is None:
+        return _default_provider.enrich(name, message, language)
+    return _default_provider.enrich(name, message, language, previous=previous)
 
 
 def relationship_insight(previous: Enrichment | dict[str, Any], current: Enrichment) -> str:

@@ -138,6 +138,17 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "order now": 3, "sans effort": 2, "we help businesses": 3, "businesses like yours": 3,
         "reaching out": 1.5, "demo": 2.5, "visitors": 1.5, "winner": 3, "you have won": 3,
         "you've won": 3, "lose weight": 3,
+        # Added for the learned model from the scams it missed in cross-validation on the train split.
+        "homme serieux": 3, "mon cher": 2, "sugar daddy": 4, "handsome": 2, "visibilite en ligne": 3,
+        "nouveaux clients": 2, "new customers": 2, "funding": 2.5, "working capital": 3,
+        "line of credit": 2.5, "pre-approved": 3, "pre-approuve*": 3, "website guy": 3,
+        "qui s'occupe de votre site": 3, "advertise": 2.5, "advertising": 2.5, "banner": 2,
+        "espace publicitaire": 3, "cahier special": 2.5, "open the shared": 3, "view document": 2.5,
+        "case acceptance": 3, "wire transfer": 3, "banking details": 3, "coordonnees bancaires": 3,
+        "informations bancaires": 3, "next of kin": 4, "beneficiary": 2.5, "listing fee": 3,
+        "frais d'inscription": 3, "followers": 2.5, "abonnes": 2, "are you the owner": 3,
+        "for the owner": 2.5, "proprietaire de l'entreprise": 3, "precio": 3, "preis": 3, "prezzo": 3,
+        "cijenu": 3, "kaina": 3, "kaina*": 3, "verd": 2, "phraghas": 3, "giciro": 3,
     },
     "other": {
         "thank you so much": 2, "just wanted to say": 3, "wrong form": 4, "ignore": 2,
@@ -278,3 +289,163 @@ TOPICS: tuple[tuple[dict[str, float], str, str], ...] = (
       "renovation*": 1, "travaux": 1, "remodel*": 1},
      "renovation work", "des travaux de rénovation"),
 )
+
+# --------------------------------------------------------------------------- model features
+# Bilingual word groups read by the learned model (features.py): a message with "fuite", "leak" or
+# "dégoutte" shows the same "water" concept, so what the model learns from English messages also
+# applies to French ones. Words are normalised like message tokens; a trailing "*" is a prefix.
+CONCEPTS: dict[str, str] = {
+    "price": "price prices pricing cost costs costing charge charges rate rates quote quotes quotation estimate "
+             "estimates estimated ballpark budget fee fees prix cout* combien cb cmb tarif* soumission* devis "
+             "estim* frais chargez chargeriez demandez coute coutera reviendrait",
+    "come": "come coming swing stop drop visit send sending venir venez passer passe envoyer envoyez visite visiter",
+    "book": "book booking booked appointment appointments appt schedule reschedule slot opening openings "
+            "availability available rendez rdv reserver reservation booker dispo disponib* horaire plage place",
+    "move_booking": "cancel cancelled move push postpone annuler annule deplacer reporter remettre",
+    "water": "leak* drip* water flood* wet soaked puddle pouring fuite* coule* couler eau inond* degoutt* "
+             "mouill* flaque degat*",
+    "broken": "broken broke stopped quit dead died crashed cracked stuck jammed brise* pete petee fendu fissur* "
+              "craqu* bloque* coince*",
+    "not_work": "working works work fonctionne marche chauffe demarre ferme",
+    "did_work": "installed install installation put replaced fixed repaired built redid did done painted serviced "
+                "fitted poured laid finished install* pose posee posees poses change changee repare reparee "
+                "refait refaite construit fait faite termine",
+    "staff": "guy guys crew team tech techs technician installer installers worker workers employee employees "
+             "receptionist gars equipe technicien techniciens employe employes ouvrier ouvriers installateur "
+             "receptionniste",
+    "billing": "invoice invoices bill billed billing charged receipt payment paid deposit refund refunded "
+               "statement factur* recu paiement paye depot rembours* charge prelev*",
+    "warranty": "warranty guarantee guaranteed garantie",
+    "again": "still again already third 3rd second twice encore toujours deja troisieme 3e deuxieme",
+    "waiting": "waiting wait waited nobody noone never hasnt havent attend* attente personne jamais",
+    "thanks": "thanks thank thx ty grateful appreciate appreciated merci remerci* reconnaissant* apprecie",
+    "praise": "great amazing awesome wonderful excellent best beautiful bravo kudos lovely fantastic perfect "
+              "super genial magnifique beau belle incroyable parfait adore loved love",
+    "anger": "ridiculous unacceptable joke furious disappointed disappointing worst terrible awful unbelievable "
+             "angry upset ridicule inacceptable farce fache fachee decu decue decevant pire honte tanne ecoeure",
+    "ask_open": "hours open closed holiday holidays heures ouvert ouverts ouverte fermes conge",
+    "ask_area": "serve service area cover region desservez desserv* couvrez secteur",
+    "ask_accept": "accept accepting insurance insured licensed certified bonded parking accessible acceptez "
+                  "accept* assurance assure licence certifie stationnement",
+    "job": "job jobs hiring hire hired position positions resume cv apply applying application applied "
+           "experience internship intern apprentice apprenticeship career emploi emplois travail ouvrage "
+           "embauch* engag* poste postes candidature postul* stage stagiaire apprenti carriere",
+    "partner": "partner partners partnership partnering collaborat* refer referral referrals referring sponsor "
+               "sponsors sponsorship subcontract* supplier booth exhibitor exhibit partenai* partenari* collabor* "
+               "referer reference referencement commandit* sous fournisseur kiosque exposant exposer entente",
+    "pitch": "seo google ranking rank ranked leads traffic website websites marketing ads reviews followers audit "
+             "agency visibility visibilite publicite abonnes agence",
+    "money": "bitcoin crypto* invest* loan loans funding cash earn profit win winner won prize lottery pret "
+             "prets financement gagn* tirage loterie",
+    "phish": "verify verification suspended suspend expire expires expired expiring account password login "
+             "confirm click link verifi* suspendu suspension expir* compte cliquez lien confirmez",
+    "urgent": "today now asap tonight urgent urgently emergency immediately quickly fast aujourd aujourdhui "
+              "maintenant soir urgent* urgence vite rapidement",
+    "pain": "pain painful hurt hurts hurting ache aching swollen swelling bleeding bleed mal douleur douleurs "
+            "enfl* saign* elanc*",
+    "calm": "rush hurry whenever sometime flexible spring fall autumn presse pressee pressant printemps automne",
+    "wrong": "wrong mistake mistaken ignore disregard nevermind nvm oops trompe trompee erreur ignorer ignorez "
+             "oubliez oups",
+    "unsub": "unsubscribe remove removed stop list mailing newsletter desabonn* retirer retirez enlever enlevez "
+             "arretez liste infolettre",
+    "call": "call calling called phone number text callback appel* rappel* numero texto telephone cell",
+    "question_word": "how what when where which why who whats comment quand quel quelle quels quelles pourquoi qui",
+    "you": "you your youre u ur vous votre vos",
+    "we": "we our us nous notre nos",
+    "i": "i my me mine im je j moi mon ma mes",
+    "problem": "problem problems issue issues trouble defect noise noisy smell smells stain mold crack probleme "
+               "problemes souci bruit odeur tache moisissure",
+}
+
+# Sentence shapes the model reads as one feature each (regular expressions over the normalised
+# tokens joined by spaces): who did what to whom, and what kind of ask it is.
+CUE_PATTERNS: dict[str, tuple[str, ...]] = {
+    "past_work": (
+        r"\byou (guys |all )?(just |already )?(installed|put|did|built|replaced|fixed|repaired|cleaned|painted|"
+        r"sent|made|quoted|charged|billed|told|promised|said|redid|serviced|fitted|poured|moved|delivered|"
+        r"finished|laid|planted|cut|gave|prepared|filed|came)\b",
+        r"\byour (guy|guys|crew|team|tech|techs|technician|installer|installers|man|men|worker|workers|employee|"
+        r"employees|receptionist|plumber|electrician|movers|cleaner|cleaners|lady|girls|staff|office|rep|driver|"
+        r"painter|roofer|lawyer|notary|accountant|dentist|hygienist|website|invoice|bill|quote|estimate|app|"
+        r"portal|system)\b",
+        r"\b(since|after) (your|the) (visit|repair|repairs|install|installation|work|job|cleaning|service|reno|"
+        r"renovation|treatment|appointment|move|inspection)\b",
+        r"\bthe \w+( \w+)? (you|u) (installed|put in|replaced|fixed|built|made|sold|repaired|did)\b",
+        r"\b(que|qu) vous (m )?avez\b",
+        r"\bvous (m )?avez (installe|pose|fait|change|repare|refait|construit|facture|charge|promis|dit|envoye|"
+        r"vendu|livre|coupe|nettoye)\w*\b",
+        r"\b(votre|vos) (technicien|techniciens|gars|employe|employes|equipe|installateur|installateurs|passage|"
+        r"intervention|reparation|soumission|facture|service|ouvrier|ouvriers|plombier|electricien|couvreur|"
+        r"demenageurs|peintre|receptionniste|site|application|portail|avocate?|notaire|comptable|dentiste|"
+        r"courtier)\b",
+        r"\bdepuis (votre|la|l) (passage|intervention|reparation|installation|visite|travaux|entretien)\b",
+        r"\b(installee?s?|posee?s?|changee?s?|reparee?s?|refaite?s?|faite?s?) (par vous|la semaine|le mois|l an|"
+        r"l annee|l ete|l automne|l hiver|au printemps|en (janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
+        r"septembre|octobre|novembre|decembre))\b",
+        r"\b(installed|done|put in|replaced|built|fixed|painted|finished) (last|this past) (week|month|year|fall|"
+        r"spring|summer|winter|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        r"\b(my|our|the) (invoice|bill|deposit|refund|warranty|contract|receipt|file|account|claim|order|booking|"
+        r"reservation)\b",
+        r"\b(ma|mon|notre|la|le) (facture|depot|remboursement|garantie|contrat|recu|dossier|compte|reclamation|"
+        r"commande|reservation)\b",
+    ),
+    "problem": (
+        r"\b(not|isn t|isnt|doesn t|doesnt|won t|wont|stopped|quit|dead|broken|broke|leak\w*|drip\w*|clogged|"
+        r"flood\w*|burst|cracked|stuck|smell\w*|noise|noisy|banging|clicking|tripping|trips|flicker\w*|"
+        r"overflow\w*|backing up|backs up|cold|frozen|no heat|no power|no water|warm to the touch)\b",
+        r"\b(ne|n) (\w+ )?(fonctionne|marche|chauffe|part|ferme|demarre|refroidit)\w* (plus|pas|pu)\b",
+        r"\b(pu|plus) (de|d) (chauffage|eau|courant|electricite)\b",
+        r"\b(fuite|coule|couler|degoutte|bouche\w*|refoule\w*|inonde\w*|brise\w*|fissure\w*|craque\w*|gele\w*|"
+        r"odeur|bruit|gondole|moisissure|eclate|pete|saute|gresille)\b",
+    ),
+    "come": (
+        r"\b(can|could|would) (you|someone|somebody|anyone|a tech|a plumber|an electrician|one of your \w+) "
+        r"(come|send|swing|stop|pass|drop|look|check|take a look|fix)\b",
+        r"\b(send|get) (someone|somebody|a tech\w*|a guy|a plumber|an electrician)\b",
+        r"\bwhen can (you|u|someone)\b",
+        r"\b(pouvez|pourriez|peux|pourrais|pourrait|peut)( vous| tu)? (venir|passer|envoyer|m envoyer|regarder|"
+        r"verifier|reparer)\b",
+        r"\b(venir|passer) (voir|verifier|regarder|evaluer|inspecter)\b",
+        r"\b(quelqu un|un technicien|un plombier|un electricien) (peut|pourrait|pour) (venir|passer)\b",
+        r"\b(dispo|disponible|disponibilites|availability|available|opening|openings|a spot|de la place)\b",
+    ),
+    "gratitude": (
+        r"\b(thank you|thanks|thank u|thx|merci|bravo|great job|nice job|well done|beau travail|belle job|"
+        r"bonne job|kudos|appreciate|apprecie|grateful|reconnaissant\w*|recommend|recommander|5 star|five star)\b",
+    ),
+    "fyi": (
+        r"\b(just wanted to|just letting you know|just so you know|fyi|heads up|for your information|pour info|"
+        r"pour votre information|je voulais (juste )?vous (dire|informer)|je voulais juste|just a note|"
+        r"juste pour vous dire)\b",
+    ),
+    "ask_business": (
+        r"^(do|does|are|is|can|will) (you|u|your|ya|yall|y all)\b",
+        r"\b(do|does|are|is) (you|u|your) (guys )?(do|offer|have|accept|take|serve|sell|open|still|work|handle|"
+        r"speak|carry|cover|come)\b",
+        r"\b(est ce que vous|est ce qu on|vous faites|faites vous|acceptez vous|offrez vous|etes vous|avez vous|"
+        r"prenez vous|travaillez vous|desservez vous|vous etes|vous offrez|vous acceptez|vous prenez)\b",
+        r"\b(is it normal|is this normal|est ce normal|c est normal|est il normal)\b",
+        r"\b(how long|combien de temps|what is the difference|c est quoi la difference|quelle est la difference)\b",
+    ),
+    "pitch": (
+        r"\b(we help|we offer|we provide|we can help|we specialize|i can help|i help|our (agency|team|company|"
+        r"software|platform|service|services|clients)|nous offrons|nous aidons|notre (agence|plateforme|logiciel|"
+        r"equipe)|on aide)\b",
+        r"\b(businesses like yours|entreprises comme la votre|local businesses|small businesses|pme)\b",
+        r"\b(free|gratuit\w*) (audit|trial|report|demo|consultation|analysis|essai|rapport|analyse)\b",
+        r"\b(reply|repondez) (yes|oui|start|report)\b",
+        r"\b(whatsapp|telegram)\b",
+    ),
+}
+
+# --------------------------------------------------------------------------- follow-ups
+# A follow-up with one of these says the need went away: its urgency may drop below the thread's
+# (context.py). Any other follow-up keeps the thread's urgency at least.
+RESOLVED_TERMS: dict[str, float] = {
+    "fixed": 1, "resolved": 1, "all good": 1, "never mind": 1, "nevermind": 1, "nvm": 1, "no longer": 1,
+    "don't need": 1, "dont need": 1, "no need": 1, "cancel*": 1, "sorted": 1, "solved": 1,
+    "works now": 1, "working now": 1, "stopped leaking": 1, "went away": 1, "false alarm": 1,
+    "regle": 1, "reglee": 1, "c'est beau": 1, "plus besoin": 1, "pas besoin": 1, "annul*": 1,
+    "laissez faire": 1, "oubliez": 1, "fonctionne maintenant": 1, "marche maintenant": 1,
+    "c'est correct": 1, "fausse alerte": 1, "a arrete de couler": 1,
+}

@@ -7,9 +7,10 @@ decision can always be explained by listing the terms that matched.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import lexicon as lx
-from .text import compile_terms, score, strip_accents, tokenize
+from .text import lexicon, normalize, score, tokenize
 
 INTENTS = ("quote_request", "appointment", "information", "support", "partnership",
            "job_application", "spam", "other")
@@ -31,6 +32,48 @@ _LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|ru|io|biz|info|xyz
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _CAPS_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{3,}\b")
 _INVERTED = re.compile(r"\b([a-z]+ez)-vous\b")
+_ACCENT = re.compile(f"[{lx.FRENCH_ACCENTS}{lx.FRENCH_ACCENTS.upper()}]")
+
+
+# --------------------------------------------------------------------------- evidence
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the rules read from one message, computed once and shared with the model."""
+
+    tokens: tuple[str, ...]
+    language: str
+    intent: dict[str, float]
+    tone: dict[str, float]
+    pressing: float
+    calm: float
+    soon: float
+    shouting: float
+
+
+def read(message: str) -> Evidence:
+    """The rule engine's reading of `message` (language from the text alone, 'en' on a tie)."""
+    tokens = tokenize(message)
+    pressing, calm = urgency_evidence(message)
+    return Evidence(
+        tokens=tokens, language=detect_language("", message), intent=intent_scores(message),
+        tone={tone: score(tokens, terms) for tone, terms in lx.TONE_TERMS.items()},
+        pressing=pressing, calm=calm, soon=score(tokens, lx.SOON_TERMS), shouting=shouting(message),
+    )
+
+
+def has_link(message: str) -> bool:
+    """A web address (.ca excepted: local clients share their own sites)."""
+    return bool(_LINK.search(message))
+
+
+def has_email(message: str) -> bool:
+    return bool(_EMAIL.search(message))
+
+
+def has_smiley(message: str) -> bool:
+    """An emoji or a text smiley of lexicon.EMOJI_AND_SMILEYS."""
+    lowered = message.lower()
+    return any(s in lowered for s in lx.EMOJI_AND_SMILEYS)
 
 
 # --------------------------------------------------------------------------- language
@@ -56,7 +99,7 @@ def language_from_name(name: str) -> str:
 
 
 def _has_accent(text: str) -> bool:
-    return any(ch in lx.FRENCH_ACCENTS for ch in text.lower())
+    return bool(_ACCENT.search(text))
 
 
 # --------------------------------------------------------------------------- intent
@@ -97,7 +140,7 @@ def _mentions_past_service(tokens: tuple[str, ...]) -> bool:
 
 
 def _inverted_questions(message: str) -> list[str]:
-    verbs = _INVERTED.findall(strip_accents(message.lower()))
+    verbs = _INVERTED.findall(normalize(message))
     return [v for v in verbs if v not in lx.REQUEST_MODALS]
 
 
@@ -129,11 +172,8 @@ def urgency_evidence(message: str) -> tuple[float, float]:
     tokens = tokenize(message)
     pressing, calm = shouting(message), score(tokens, lx.CALM_TERMS)
     pressing += 1.0 if score(tokens, lx.TONE_TERMS["Frustrated"]) >= 2 else 0.0
-    for term in compile_terms(lx.URGENT_TERMS):
-        hits = term.positions(tokens)
-        if not hits:
-            continue
-        if all(_negated(tokens, i) for i in hits):
+    for term in lexicon(lx.URGENT_TERMS).found(tokens):
+        if all(_negated(tokens, i) for i in term.positions(tokens)):
             calm += term.weight
         else:
             pressing += term.weight
@@ -201,14 +241,10 @@ def _hard_sell(message: str) -> bool:
 
 def _warm_punctuation(message: str) -> float:
     """2 for an emoji or smiley, +1 for any '!', +1 for a cheerful 'Thanks!'-style exclamation."""
-    smiley = 2.0 * _has_smiley(message)
+    smiley = 2.0 * has_smiley(message)
     cheerful = 1.0 if re.search(lx.CHEERFUL_EXCLAMATION, message, re.I) else 0.0
     return smiley + ("!" in message) + cheerful
 
-
-def _has_smiley(message: str) -> bool:
-    lowered = message.lower()
-    return any(s in lowered for s in lx.EMOJI_AND_SMILEYS)
 
 
 # --------------------------------------------------------------------------- confidence

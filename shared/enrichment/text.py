@@ -29,13 +29,24 @@ def strip_accents(text: str) -> str:
 
 
 @lru_cache(maxsize=_RECENT_MESSAGES)
+def normalize(text: str) -> str:
+    """Lowercased and accent-free, punctuation kept: "Ça coule!" -> "ca coule!" (cached)."""
+    return strip_accents(text.lower())
+
+
+@lru_cache(maxsize=_RECENT_MESSAGES)
 def tokenize(text: str) -> tuple[str, ...]:
     """Lowercased, accent-free word tokens: "J'ai une fuite!" -> ('j', 'ai', 'une', 'fuite').
 
     Cached because every rule tokenizes the same message; the result is an immutable tuple, and
     returning the same object lets `token_index` find it again by identity.
     """
-    return tuple(_TOKEN.findall(strip_accents(text.lower())))
+    return tuple(_TOKEN.findall(normalize(text)))
+
+
+def words(normalized: str) -> tuple[str, ...]:
+    """Tokens of text already passed through `normalize` (a sentence cut out of a message)."""
+    return tuple(_TOKEN.findall(normalized))
 
 
 @lru_cache(maxsize=_RECENT_MESSAGES)

@@ -11,6 +11,7 @@ import shared.enrichment as enrichment
 from shared.enrichment import (
     Enrichment,
     EnrichmentProvider,
+    HybridProvider,
     LexiconProvider,
     enrich,
     relationship_insight,
@@ -221,7 +222,7 @@ def test_empty_message_still_enriches(message, name, language):
 # --------------------------------------------------------------------------- contract
 def test_same_input_gives_same_output():
     args = ("Luc Bergeron", "URGENT une partie de mon toit s'est arrachée, combien pour aujourd'hui?")
-    assert enrich(*args) == enrich(*args) == LexiconProvider().enrich(*args)
+    assert enrich(*args) == enrich(*args) == HybridProvider().enrich(*args)
 
 
 def test_as_dict_returns_exactly_the_six_fields():
@@ -242,8 +243,9 @@ def test_enrichment_rejects_values_outside_the_contract(field, bad):
         Enrichment(**values)
 
 
-def test_lexicon_provider_satisfies_the_provider_protocol():
-    assert isinstance(LexiconProvider(), EnrichmentProvider)
+@pytest.mark.parametrize("provider", [HybridProvider(), LexiconProvider()])
+def test_both_engines_satisfy_the_provider_protocol(provider):
+    assert isinstance(provider, EnrichmentProvider)
 
 
 def test_enrich_delegates_to_the_replaceable_default_provider():
