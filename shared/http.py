@@ -2,6 +2,7 @@
 request or an API Gateway HTTP API v2 / EventBridge event, JSON responses, routing, API-key
 authentication, and the one place where errors become the contract's JSON envelope."""
 import base64
+import contextlib
 import json
 import logging
 import re
@@ -79,14 +80,15 @@ class Request:
             raise UnsupportedMediaType(f"Expected Content-Type application/json, got {content_type!r}.")
         if not body.strip():
             raise InvalidJson("Expected a JSON object body, got an empty body.")
+        too_deep = InvalidJson(f"Body is nested deeper than {MAX_JSON_DEPTH} levels.")
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as e:
             raise InvalidJson(f"Body is not valid JSON: {e}.") from None
         except RecursionError:
-            data = None
-        if data is None or json_depth(data) > MAX_JSON_DEPTH:
-            raise InvalidJson(f"Body is nested deeper than {MAX_JSON_DEPTH} levels.")
+            raise too_deep from None
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise too_deep
         if not isinstance(data, dict):
             raise InvalidJson(f"Expected a JSON object, got {type(data).__name__}.")
         return data
@@ -290,9 +292,16 @@ def serve_flask(flask_request, routes: Routes):
     perhaps endless) is answered as a stream, so it never is."""
     request = from_flask(flask_request)
     response = serve(request, routes)
+    refused_unread = request.refused_body_unread()
+    if request.reader is not None:
+        # Refused before reading (a missing key): what a route may take of the body is read now and
+        # dropped, so that a malformed one fails here and the server closes the connection, rather
+        # than failing in the server's drain after the answer (seen: the answer lost).
+        with contextlib.suppress(AvenirError):
+            request.read_body()
     body = response.chunks()
     if isinstance(body, list):  # a whole body; streamed when a refused body was left unread
-        body = iter(body) if request.refused_body_unread() else b"".join(body)
+        body = iter(body) if refused_unread else b"".join(body)
     return body, response.status, response.headers
 
 
