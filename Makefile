@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench fuzz lint clean openapi
+.PHONY: run test bench fuzz lint clean openapi model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/cfn-lint    # template.yaml for ca-central-1 (.cfnlintrc.yaml); tests/deploy runs it in `make test`
+
+# Retrain the enrichment model from tests/fixtures/enrichment (deterministic, ~1 min): shared/enrichment/model.json.
+model: $(STAMP)
+	$(BIN)/python -m tests.enrichment.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -83,9 +83,16 @@ def enrich(name: str, message: str | None, language: str | None = None,
     or a dict of its fields, plus the previous text under 'message' when known, e.g.
     `enrich(name, text, previous={"intent": "quote_request", "urgency": "High", "message": "..."})`.
     """
-    if previous is None:
+    if previous is None or not _reads_follow_ups(_default_provider):
         return _default_provider.enrich(name, message, language)
     return _default_provider.enrich(name, message, language, previous=previous)
+
+
+def _reads_follow_ups(provider: EnrichmentProvider) -> bool:
+    """Whether the provider's enrich() takes `previous` (providers written before it do not)."""
+    import inspect  # only on follow-ups: keeps the cold import of the package small
+
+    return "previous" in inspect.signature(provider.enrich).parameters
 
 
 def relationship_insight(previous: Enrichment | dict[str, Any], current: Enrichment) -> str:

@@ -33,7 +33,8 @@ class Thread:
         fields = previous if isinstance(previous, Mapping) else previous.as_dict()
         intent = fields.get("intent") if fields.get("intent") in rules.INTENTS else None
         urgency = fields.get("urgency") if fields.get("urgency") in URGENCY_RANK else None
-        message = (fields.get("message") or "").strip() if isinstance(fields.get("message", ""), str) else ""
+        message = fields.get("message")
+        message = message.strip() if isinstance(message, str) else ""
         if intent is None and urgency is None and not message:
             return None
         probabilities = read(message).intent if message else None
@@ -48,30 +49,57 @@ class Thread:
         return label or self.intent_probabilities or {i: 0.0 for i in rules.INTENTS}
 
 
+def stands_down(reading: Any) -> bool:
+    """The follow-up says the need went away or is on hold (lexicon.STAND_DOWN_TERMS) and does not
+    press on its own (pressing - calm < rules.HIGH_URGENCY_SCORE): "never mind, it's fixed now" stands
+    down, "you 'fixed' it and it leaks again, come today" does not."""
+    evidence = reading.evidence
+    pressing = evidence.pressing - evidence.calm >= rules.HIGH_URGENCY_SCORE
+    return score(evidence.tokens, lx.STAND_DOWN_TERMS) > 0 and not pressing
+
+
 def thread_intent(reading: Any, intent: str, strength: float, thread: Thread,
                   decide: Callable[[dict[str, float]], tuple[str, float]]) -> tuple[str, float]:
-    """A follow-up's intent: the message's own when it is spam, when the thread was spam, or when it
-    is long (> SHORT_FOLLOW_UP words); otherwise decided on P = (P_message + w * P_thread) / (1 + w),
-    w = 1 - P_message(intent), so a clear new ask ("and a price for the gutters?") stands and a
-    message that adds no ask of its own ("any news?", "water is now coming through the ceiling!")
-    keeps the thread's intent."""
-    if intent == "spam" or thread.intent == "spam" or len(reading.evidence.tokens) > SHORT_FOLLOW_UP:
+    """A follow-up's intent:
+
+    - its own when it is spam, when the thread was spam, when it stands the request down, or when
+      it is long (> SHORT_FOLLOW_UP words);
+    - the thread's when it makes no explicit ask (no intent's lexicon score reaches
+      rules.MIN_INTENT_SCORE: "any news?", "water is now coming through the ceiling!");
+    - otherwise decided on P = (P_message + w * P_thread) / (1 + w), w = 1 - P_message(intent)
+      (P(spam) unchanged): a clear new ask ("and a price for the gutters?") stands.
+    """
+    if (intent == "spam" or thread.intent == "spam" or stands_down(reading)
+            or len(reading.evidence.tokens) > SHORT_FOLLOW_UP):
         return intent, strength
-    weight = 1.0 - reading.intent[intent]
     prior = thread.prior()
+    if max(reading.evidence.intent.values()) < rules.MIN_INTENT_SCORE and max(prior.values()) > 0:
+        inherited = max(rules.INTENTS, key=prior.__getitem__)
+        if inherited != "spam":
+            return inherited, 4.0 * prior[inherited]
+    weight = 1.0 - reading.intent[intent]
     mixed = {i: (reading.intent[i] + weight * prior[i]) / (1.0 + weight) for i in rules.INTENTS}
     mixed["spam"] = reading.intent["spam"]
     return decide(mixed)
 
 
-def thread_urgency(reading: Any, intent: str, urgency: str, thread: Thread) -> str:
-    """max(urgency, thread urgency), unless the follow-up gives a reason to drop: the need went away
-    (lexicon.RESOLVED_TERMS with no pressing evidence), calm outweighs pressing ("no rush now"), or
-    the intent became one that is never urgent (spam, job application, partnership)."""
-    if thread.urgency is None or intent in rules.NEVER_URGENT:
-        return urgency
+def thread_urgency(reading: Any, intent: str, urgency: str, thread: Thread, inherited: bool) -> str:
+    """A follow-up's urgency, given its own (`urgency`) and the thread's:
+
+    - its own when the thread's is unknown, when the intent is never urgent (spam, job application,
+      partnership) or when calm outweighs pressing ("no rush now");
+    - Low when it stands the request down (`stands_down`);
+    - the thread's when the message took its intent from the thread (`inherited`: it has no ask of
+      its own), shows no urgency evidence (no urgent, calm or near-term term, no shouting) and reads
+      only the default Medium on its own ("any news?");
+    - otherwise max(own, thread): it may rise ("water is now coming through the ceiling!"), never drop.
+    """
     evidence = reading.evidence
-    resolved = score(evidence.tokens, lx.RESOLVED_TERMS) > 0 and evidence.pressing <= evidence.calm
-    if resolved or evidence.calm > evidence.pressing:
+    if thread.urgency is None or intent in rules.NEVER_URGENT or evidence.calm > evidence.pressing:
         return urgency
+    if stands_down(reading):
+        return "Low"
+    quiet = not (evidence.pressing or evidence.calm or evidence.soon or evidence.shouting)
+    if inherited and quiet and urgency == "Medium":
+        return thread.urgency
     return max(urgency, thread.urgency, key=URGENCY_RANK.__getitem__)

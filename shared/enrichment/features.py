@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import lexicon as lx
 from . import rules
@@ -46,14 +46,20 @@ def buckets(message: str, evidence: rules.Evidence | None = None) -> list[int]:
     for token in tokens:
         found.update(_token_buckets(token))
     found.update(bucket(name) for name in [*_pairs(tokens), *_questions(message)])
-    meta = [*_concepts(tokens), *_cues(tokens), *_shape(message, tokens, evidence), *_evidence(evidence)]
-    found.update(bucket(f"{name}#{copy}") for name in meta for copy in range(META_WEIGHT))
+    for name in [*_concepts(tokens), *_cues(tokens), *_shape(message, tokens, evidence), *_evidence(evidence)]:
+        found.update(_meta_buckets(name))
     return sorted(found)
 
 
 def with_intent(message_buckets: list[int], intent: str) -> list[int]:
     """The buckets plus one for the intent: urgency and tone depend on what is asked."""
     return sorted({*message_buckets, bucket(f"intent:{intent}")})
+
+
+@lru_cache(maxsize=4096)
+def _meta_buckets(name: str) -> tuple[int, ...]:
+    """The META_WEIGHT buckets of one concept, cue, shape or evidence feature (cached: few names)."""
+    return tuple(bucket(f"{name}#{copy}") for copy in range(META_WEIGHT))
 
 
 @lru_cache(maxsize=8192)
@@ -90,7 +96,13 @@ def _token_concepts(token: str) -> tuple[str, ...]:
 def _cues(tokens: tuple[str, ...]) -> list[str]:
     """The sentence cues of lexicon.CUE_PATTERNS that match ('cue:past_work' for 'you installed')."""
     text = " ".join(tokens)
-    return [f"cue:{name}" for name, pattern in _CUES.items() if pattern.search(text)]
+    return [f"cue:{name}" for name, pattern in _cue_patterns().items() if pattern.search(text)]
+
+
+@cache
+def _cue_patterns() -> dict[str, re.Pattern[str]]:
+    """lexicon.CUE_PATTERNS compiled on first use (one alternation per cue), not at import."""
+    return {name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in lx.CUE_PATTERNS.items()}
 
 
 def _questions(message: str) -> list[str]:
@@ -150,4 +162,3 @@ def _frozen(table: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
 
 
 _WORD_CONCEPTS, _STEM_CONCEPTS, _STEM_LENGTHS = _index_concepts()
-_CUES = {name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in lx.CUE_PATTERNS.items()}

@@ -58,13 +58,13 @@ class HybridProvider:
             return Enrichment(lang, "other", "Neutral", "Low", rules.confidence("", "other", 0.0, "Low"),
                               summarize(name, "", lang, "other", "Low"))
         reading = self.read(text)
-        intent, strength = self.decide_intent(reading.intent)
-        thread = context.Thread.of(previous, self.read) if previous is not None else None
+        own, strength = self.decide_intent(reading.intent)
+        intent, thread = own, context.Thread.of(previous, self.read) if previous is not None else None
         if thread is not None:
-            intent, strength = context.thread_intent(reading, intent, strength, thread, self.decide_intent)
+            intent, strength = context.thread_intent(reading, own, strength, thread, self.decide_intent)
         urgency = self.decide_urgency(reading, intent)
         if thread is not None:
-            urgency = context.thread_urgency(reading, intent, urgency, thread)
+            urgency = context.thread_urgency(reading, intent, urgency, thread, inherited=intent != own)
         tone = self.decide_tone(reading, intent, urgency)
         subject = text if topic(text, lang) or thread is None else f"{text}\n{thread.message}"
         return Enrichment(lang, intent, tone, urgency, rules.confidence(text, intent, strength, urgency),

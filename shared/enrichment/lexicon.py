@@ -439,13 +439,16 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
 }
 
 # --------------------------------------------------------------------------- follow-ups
-# A follow-up with one of these says the need went away: its urgency may drop below the thread's
-# (context.py). Any other follow-up keeps the thread's urgency at least.
-RESOLVED_TERMS: dict[str, float] = {
+# A follow-up with one of these stands the request down (the need went away or is on hold): its
+# urgency is Low and it is read on its own (context.py). Any other follow-up keeps the thread's
+# urgency at least.
+STAND_DOWN_TERMS: dict[str, float] = {
     "fixed": 1, "resolved": 1, "all good": 1, "never mind": 1, "nevermind": 1, "nvm": 1, "no longer": 1,
     "don't need": 1, "dont need": 1, "no need": 1, "cancel*": 1, "sorted": 1, "solved": 1,
     "works now": 1, "working now": 1, "stopped leaking": 1, "went away": 1, "false alarm": 1,
+    "think about it": 1, "get back to you": 1, "hold off": 1, "went with": 1,
     "regle": 1, "reglee": 1, "c'est beau": 1, "plus besoin": 1, "pas besoin": 1, "annul*": 1,
     "laissez faire": 1, "oubliez": 1, "fonctionne maintenant": 1, "marche maintenant": 1,
-    "c'est correct": 1, "fausse alerte": 1, "a arrete de couler": 1,
+    "c'est correct": 1, "fausse alerte": 1, "arrete de couler": 1, "y penser": 1, "on vous revient": 1,
+    "je vous reviens": 1, "autre entrepreneur": 1, "plus tard": 1,
 }

@@ -8,68 +8,93 @@ import base64
 import json
 import math
 import zlib
-from array import array
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("model.json")
+# Each class's int8 weight, shifted to 0..254, sits in a FIELD_BITS-wide field of one integer per
+# bucket, so a message's scores for every class of every head are one sum of integers.
+FIELD_BITS = 24
+_FIELD_MASK = (1 << FIELD_BITS) - 1
+_UNSIGNED = bytes((b ^ 0x80) for b in range(256))  # int8 byte -> weight + 128
 
 
 @dataclass(frozen=True)
 class Head:
-    """One linear classifier: per class a bias, a scale and int8 weights, one per bucket."""
+    """One linear classifier: its classes, per class a bias and a scale, and where its int8
+    weights sit among the model's columns."""
 
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     scale: tuple[float, ...]
-    weights: tuple[array, ...]
+    first_column: int
     normalised: bool = True
 
-    def probabilities(self, buckets: list[int]) -> dict[str, float]:
-        """softmax(z), z_k = bias_k + scale_k * norm * sum(weights_k[b] for b in buckets), where
-        norm = 1/sqrt(len(buckets)) for a normalised head (logistic regression over the L2-normalised
-        binary features) and 1 otherwise (naive Bayes log-ratios, already scaled)."""
-        norm = (1.0 / math.sqrt(len(buckets)) if buckets else 0.0) if self.normalised else 1.0
-        z = [b + s * norm * sum(map(w.__getitem__, buckets))
-             for b, s, w in zip(self.bias, self.scale, self.weights, strict=True)]
+    def probabilities(self, sums: list[int], n_buckets: int) -> dict[str, float]:
+        """softmax(z), z_k = bias_k + scale_k * norm * sums_k, where sums_k is the sum of class k's
+        weights over the message's buckets and norm = 1/sqrt(n_buckets) for a normalised head
+        (logistic regression over L2-normalised binary features), 1 otherwise (naive Bayes)."""
+        norm = (1.0 / math.sqrt(n_buckets) if n_buckets else 0.0) if self.normalised else 1.0
+        columns = sums[self.first_column:self.first_column + len(self.classes)]
+        z = [b + s * norm * total for b, s, total in zip(self.bias, self.scale, columns, strict=True)]
         top = max(z)
         exp = [math.exp(v - top) for v in z]
         total = sum(exp)
         return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
 
-    @classmethod
-    def from_dict(cls, data: dict) -> Head:
-        """Decode a head as `tests/enrichment/train.py` writes it (base64 of zlib of int8, class-major)."""
-        raw = array("b", zlib.decompress(base64.b64decode(data["weights"])))
-        size = len(raw) // len(data["classes"])
-        rows = tuple(raw[k * size:(k + 1) * size] for k in range(len(data["classes"])))
-        return cls(tuple(data["classes"]), tuple(data["bias"]), tuple(data["scale"]), rows,
-                   data.get("normalised", True))
-
 
 @dataclass(frozen=True)
 class Model:
-    """The shipped heads and the spam threshold chosen by cross-validation at training time."""
+    """The shipped heads, their packed weights and the spam threshold chosen at training time."""
 
     heads: dict[str, Head]
+    packed: tuple[int, ...]
+    columns: int
     spam_threshold: float
     version: str
 
+    def sums(self, buckets: list[int]) -> list[int]:
+        """Per column (every class of every head), the sum of its weights over `buckets`:
+        one integer sum, then each field minus 128 per bucket (the shift of the packing)."""
+        total = sum(itemgetter(*buckets)(self.packed)) if len(buckets) > 1 else self.packed[buckets[0]]
+        offset = 128 * len(buckets)
+        return [((total >> (FIELD_BITS * k)) & _FIELD_MASK) - offset for k in range(self.columns)]
+
     def intent(self, buckets: list[int]) -> dict[str, float]:
         """P(intent): the mean of the logistic regression's and the naive Bayes' probabilities."""
-        lr = self.heads["intent"].probabilities(buckets)
-        nb = self.heads["intent_nb"].probabilities(buckets)
+        sums = self.sums(buckets)
+        lr = self.heads["intent"].probabilities(sums, len(buckets))
+        nb = self.heads["intent_nb"].probabilities(sums, len(buckets))
         return {c: (lr[c] + nb[c]) / 2 for c in lr}
 
     def probabilities(self, head: str, buckets: list[int]) -> dict[str, float]:
-        return self.heads[head].probabilities(buckets)
+        return self.heads[head].probabilities(self.sums(buckets), len(buckets))
 
 
 def decode(data: dict) -> Model:
-    """A Model from the parsed JSON document."""
-    heads = {name: Head.from_dict(head) for name, head in data["heads"].items()}
-    return Model(heads, float(data["spam_threshold"]), data["version"])
+    """A Model from the parsed JSON document (each head's weights: base64 of zlib of int8 rows,
+    one row of `buckets` weights per class)."""
+    heads, rows, column = {}, [], 0
+    for name, head in data["heads"].items():
+        raw = zlib.decompress(base64.b64decode(head["weights"]))
+        size = len(raw) // len(head["classes"])
+        rows += [raw[k * size:(k + 1) * size] for k in range(len(head["classes"]))]
+        heads[name] = Head(tuple(head["classes"]), tuple(head["bias"]), tuple(head["scale"]), column,
+                           head.get("normalised", True))
+        column += len(head["classes"])
+    return Model(heads, _pack(rows), column, float(data["spam_threshold"]), data["version"])
+
+
+def _pack(rows: list[bytes]) -> tuple[int, ...]:
+    """One integer per bucket: class k's weight + 128 in bits [FIELD_BITS*k, FIELD_BITS*(k+1))."""
+    width = FIELD_BITS // 8
+    stride = width * len(rows)
+    buffer = bytearray(stride * len(rows[0]))
+    for k, row in enumerate(rows):
+        buffer[k * width::stride] = row.translate(_UNSIGNED)
+    return tuple(int.from_bytes(buffer[i:i + stride], "little") for i in range(0, len(buffer), stride))
 
 
 @cache

@@ -1,106 +1,95 @@
-"""Per-field accuracy of the enrichment engine on tests/fixtures/labelled_leads.jsonl.
+"""Accuracy of the enrichment engine on the labelled corpus (tests/fixtures/enrichment, see its README).
 
-Run `python -m tests.enrichment.accuracy` for the table (dev / holdout / all), add
-`--dev-errors` to list dev-split mistakes while tuning. Holdout mistakes are deliberately not
-listable: tune on dev only, read holdout as the honest estimate.
-
-Labelling rubric used for the fixture (human judgement, written before the engine was tuned):
-- intent: support = a problem with work/service this business already delivered (warranty,
-  invoice, portal, complaint); a new customer asking someone to come = appointment; asking a
-  price = quote_request.
-- urgency: High = emergency, active damage, pain, same day / ASAP; Medium = the default for quote,
-  appointment and support requests or a near-term time frame; Low = explicit no rush, distant time
-  frame, information, partnership, job application, spam, other.
-- tone: Formal (Madame, Monsieur / salutations distinguées), Professional (polite business
-  register), Friendly (warm or casual markers), Urgent (driven by an emergency), Frustrated
-  (complaint, repeated follow-up), Neutral (plain or terse).
-
-Provenance (1-based line numbers in the JSONL), because it decides how much each figure means:
-- 1-135: first set, labelled before any engine code; every 10th-line slot 2, 5 and 8 is holdout.
-  The lexicon author had read these messages (holdout included, though never its errors), so
-  their holdout score is optimistic.
-- 136-165, 196-215, 256-279: blind holdout batches, each written and labelled after the engine
-  was frozen and scored once before any further change; the last one is the honest estimate
-  for the final engine (`BLIND_BATCHES`).
-- 166-195, 216-255: extra dev batches written to widen the lexicon, tuned on openly.
+`python -m tests.enrichment.accuracy` prints, per split, each field's accuracy, spam recall and the
+real messages marked spam, the held-out intent confusion matrix, the follow-up threads, and the
+lexicon engine alone for comparison. `--train-errors` lists train-split mistakes while tuning;
+held-out mistakes are deliberately not listable: tune on train only, read held-out as the estimate.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
+from collections import Counter
 
-from shared.enrichment import enrich
+from shared.enrichment import EnrichmentProvider, HybridProvider, LexiconProvider, enrich, rules
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "labelled_leads.jsonl"
-FIELDS = ("language", "intent", "urgency", "tone")
-SPLITS = ("dev", "holdout", "all")
-# (first, last) 1-based line numbers of the holdout batches written after the engine was frozen.
-BLIND_BATCHES = {"blind-1": (136, 165), "blind-2": (196, 215), "blind-3": (256, 279)}
+from .corpus import FIELDS, load_rows, load_threads
+
+SPLITS = ("train", "holdout")
 
 
-def load_rows(path: Path = FIXTURE) -> list[dict]:
-    """The labelled leads, one dict per non-empty JSONL line."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def predict(row: dict, provider: EnrichmentProvider) -> dict:
+    """The provider's output for a row; language is detected, never taken from the label."""
+    return provider.enrich(row["name"], row["message"]).as_dict()
 
 
-def predict(row: dict) -> dict:
-    """Engine output for a row; language is detected, never taken from the label."""
-    return enrich(row["name"], row["message"]).as_dict()
+def scores(rows: list[dict], predictions: list[dict]) -> dict[str, float]:
+    """Accuracy per field, spam recall, and real messages marked spam (count and share).
 
-
-def accuracy(rows: list[dict]) -> dict[str, dict[str, float]]:
-    """{split: {field: accuracy}} for dev, holdout and all."""
-    predictions = [predict(r) for r in rows]
-    table = {}
-    for split in SPLITS:
-        pairs = [(r, p) for r, p in zip(rows, predictions, strict=True) if split in ("all", r["split"])]
-        table[split] = {f: sum(r[f] == p[f] for r, p in pairs) / max(1, len(pairs)) for f in FIELDS}
-        table[split]["n"] = len(pairs)
+    spam recall = spam rows predicted spam / spam rows; real marked spam = non-spam rows predicted
+    spam / non-spam rows (issue #18: at most 1%)."""
+    pairs = list(zip(rows, predictions, strict=True))
+    table = {f: sum(r[f] == p[f] for r, p in pairs) / max(1, len(pairs)) for f in FIELDS}
+    spam = [p["intent"] == "spam" for r, p in pairs if r["spam"]]
+    real = [p["intent"] == "spam" for r, p in pairs if not r["spam"]]
+    table |= {"n": len(pairs), "spam_recall": sum(spam) / max(1, len(spam)),
+              "real_as_spam": sum(real), "real_as_spam_rate": sum(real) / max(1, len(real))}
     return table
 
 
-def format_table(table: dict[str, dict[str, float]]) -> str:
-    """Plain-text table: one row per split, one column per field."""
-    lines = [f"{'split':<8} {'n':>4} " + " ".join(f"{f:>9}" for f in FIELDS)]
-    for split in SPLITS:
-        row = table[split]
-        lines.append(f"{split:<8} {row['n']:>4} " + " ".join(f"{row[f]:>9.3f}" for f in FIELDS))
+def format_scores(label: str, table: dict[str, float]) -> str:
+    cells = " ".join(f"{table[f]:>9.3f}" for f in FIELDS)
+    return (f"{label:<20} {table['n']:>5} {cells} {table['spam_recall']:>9.3f} "
+            f"{table['real_as_spam']:>5} ({table['real_as_spam_rate']:.2%})")
+
+
+def confusion(rows: list[dict], predictions: list[dict]) -> str:
+    """Intent confusion matrix: one row per labelled intent, one column per predicted intent."""
+    counts = Counter((r["intent"], p["intent"]) for r, p in zip(rows, predictions, strict=True))
+    short = [i[:8] for i in rules.INTENTS]
+    lines = ["label \\ predicted".ljust(18) + " ".join(f"{s:>8}" for s in short)]
+    for intent in rules.INTENTS:
+        lines.append(f"{intent:<18}" + " ".join(f"{counts[(intent, p)]:>8}" for p in rules.INTENTS))
     return "\n".join(lines)
 
 
-def dev_errors(rows: list[dict]) -> list[str]:
-    """Human-readable mistakes on the dev split only."""
+def thread_scores() -> tuple[int, int, int]:
+    """(threads, urgency right, intent right where labelled) on threads.jsonl, read with context."""
+    threads = load_threads()
+    found = [enrich(t["name"], t["message"], previous=t["previous"]) for t in threads]
+    urgency = sum(e.urgency == t["urgency"] for e, t in zip(found, threads, strict=True))
+    intent = sum(e.intent == t.get("intent", e.intent) for e, t in zip(found, threads, strict=True))
+    return len(threads), urgency, intent
+
+
+def train_errors(rows: list[dict], predictions: list[dict]) -> list[str]:
+    """Human-readable mistakes on the train split only."""
     out = []
-    for row in (r for r in rows if r["split"] == "dev"):
-        pred = predict(row)
+    for row, pred in zip(rows, predictions, strict=True):
         wrong = [f"{f}: {row[f]} -> {pred[f]}" for f in FIELDS if row[f] != pred[f]]
-        if wrong:
-            out.append(f"{row['message'][:90]!r}\n    " + "; ".join(wrong))
+        if wrong and row["split"] == "train":
+            out.append(f"{row['message'][:100]!r}\n    " + "; ".join(wrong))
     return out
-
-
-def blind_batch_table(rows: list[dict]) -> str:
-    """Accuracy on each blind holdout batch (see the module docstring)."""
-    lines = []
-    for label, (first, last) in BLIND_BATCHES.items():
-        batch = rows[first - 1:last]
-        predictions = [predict(r) for r in batch]
-        cells = " ".join(
-            f"{sum(r[f] == p[f] for r, p in zip(batch, predictions, strict=True)) / len(batch):>9.3f}"
-            for f in FIELDS)
-        lines.append(f"{label:<8} {len(batch):>4} {cells}")
-    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
     rows = load_rows()
-    print(format_table(accuracy(rows)))
-    print(blind_batch_table(rows))
-    if "--dev-errors" in argv:
-        print("\n".join(dev_errors(rows)))
+    engines = {"hybrid": HybridProvider(), "lexicon only": LexiconProvider()}
+    print(f"{'split / engine':<20} {'n':>5} " + " ".join(f"{f:>9}" for f in FIELDS)
+          + f" {'spam rec':>9} real as spam")
+    predicted = {}
+    for name, engine in engines.items():
+        predicted[name] = [predict(r, engine) for r in rows]
+        for split in SPLITS:
+            kept = [(r, p) for r, p in zip(rows, predicted[name], strict=True) if r["split"] == split]
+            print(format_scores(f"{split} {name}", scores(*map(list, zip(*kept, strict=True)))))
+    holdout = [(r, p) for r, p in zip(rows, predicted["hybrid"], strict=True) if r["split"] == "holdout"]
+    print("\nHeld-out intent confusion (hybrid):")
+    print(confusion(*map(list, zip(*holdout, strict=True))))
+    n, urgency, intent = thread_scores()
+    print(f"\nFollow-up threads: {n}, urgency right {urgency}, intent right {intent}")
+    if "--train-errors" in argv:
+        print("\n".join(train_errors(rows, predicted["hybrid"])))
     return 0
 
 

@@ -1,72 +1,89 @@
-"""Accuracy of the enrichment engine on the hand-labelled lead set (run with -s for the table)."""
+"""The labelled corpus is what its README says, the engine keeps its held-out accuracy, and the
+shipped weights are exactly what `make model` trains from the corpus (run with -s for the tables)."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "enrichment_accuracy", Path(__file__).with_name("accuracy.py"))
-accuracy_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(accuracy_module)
+from shared.enrichment import HybridProvider, rules
+from shared.enrichment.model import MODEL_FILE
 
-ROWS = accuracy_module.load_rows()
-INTENTS = ("quote_request", "appointment", "information", "support", "partnership",
-           "job_application", "spam", "other")
+from . import accuracy, train
+from .corpus import CORPUS_DIR, load_rows, load_threads
+
+ROWS = load_rows()
+SPLITS = {split: [r for r in ROWS if r["split"] == split] for split in ("train", "holdout")}
+ALLOWED = {"language": {"en", "fr"}, "intent": set(rules.INTENTS), "urgency": set(rules.URGENCIES),
+           "tone": set(rules.TONES), "split": {"train", "holdout"}, "spam": {True, False}}
+# Held-out floors: about one point under the figures measured once, when the model was frozen
+# (language 1.000, intent 0.845, urgency 0.856, tone 0.755, spam recall 0.812, 1 real message of 356
+# marked spam), so a change that loses accuracy on unseen messages fails here. Issue #18 asks for
+# intent 0.85, urgency 0.90, tone 0.80 and spam recall 0.90: not reached yet.
+HOLDOUT_FLOORS = {"language": 0.99, "intent": 0.83, "urgency": 0.84, "tone": 0.74, "spam_recall": 0.80}
+HOLDOUT_REAL_AS_SPAM_RATE = 0.01
 
 
 @pytest.fixture(scope="module")
-def table():
-    result = accuracy_module.accuracy(ROWS)
-    print("\n" + accuracy_module.format_table(result))
-    return result
+def holdout_scores():
+    rows = SPLITS["holdout"]
+    found = accuracy.scores(rows, [accuracy.predict(r, HybridProvider()) for r in rows])
+    print("\n" + accuracy.format_scores("holdout", found))
+    return found
 
 
-@pytest.mark.parametrize("field, minimum", [("language", 0.90), ("urgency", 0.80), ("intent", 0.80)])
-def test_field_accuracy_on_the_whole_set_meets_its_floor(table, field, minimum):
-    assert table["all"][field] >= minimum, accuracy_module.format_table(table)
+def test_the_corpus_has_2000_messages_and_a_held_out_part_of_400():
+    assert len(ROWS) >= 2000
+    assert len(SPLITS["holdout"]) >= 400
 
 
-def test_tone_accuracy_is_reported_for_every_split(table):
-    for split in ("dev", "holdout", "all"):
-        assert 0.0 <= table[split]["tone"] <= 1.0
-        assert table[split]["n"] > 0
+@pytest.mark.parametrize("split, minimum", [("train", 80), ("holdout", 25)])
+def test_every_intent_is_well_represented_in_each_split(split, minimum):
+    counts = Counter(r["intent"] for r in SPLITS[split])
+    assert min(counts[i] for i in rules.INTENTS) >= minimum, counts
 
 
-def test_labelled_set_has_at_least_120_leads():
-    assert len(ROWS) >= 120
+@pytest.mark.parametrize("split", ["train", "holdout"])
+def test_each_split_is_roughly_half_english_half_french(split):
+    counts = Counter(r["language"] for r in SPLITS[split])
+    assert 0.4 <= counts["fr"] / len(SPLITS[split]) <= 0.6
 
 
-@pytest.mark.parametrize("intent", INTENTS)
-def test_every_intent_has_at_least_8_examples(intent):
-    assert sum(r["intent"] == intent for r in ROWS) >= 8
+@pytest.mark.parametrize("field", sorted(ALLOWED))
+def test_every_label_uses_an_allowed_value(field):
+    assert {r[field] for r in ROWS} <= ALLOWED[field]
 
 
-def test_labelled_set_is_roughly_half_english_half_french():
-    counts = Counter(r["language"] for r in ROWS)
-    assert set(counts) == {"en", "fr"}
-    assert 0.4 <= counts["fr"] / len(ROWS) <= 0.6
+def test_the_spam_flag_is_the_spam_intent_and_the_split_is_the_file_s():
+    assert all(r["spam"] == (r["intent"] == "spam") for r in ROWS)
+    for path in sorted(CORPUS_DIR.glob("*-*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert {r["split"] for r in rows} == {path.name.split("-")[0]}, path.name
 
 
-def test_a_meaningful_share_of_the_set_is_held_out():
-    share = sum(r["split"] == "holdout" for r in ROWS) / len(ROWS)
-    assert 0.25 <= share <= 0.5
-
-
-@pytest.mark.parametrize("field, allowed", [
-    ("language", {"en", "fr"}),
-    ("intent", set(INTENTS)),
-    ("urgency", {"High", "Medium", "Low"}),
-    ("tone", {"Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"}),
-    ("split", {"dev", "holdout"}),
-])
-def test_every_label_uses_an_allowed_value(field, allowed):
-    assert {r[field] for r in ROWS} <= allowed
-
-
-def test_no_message_is_labelled_twice():
+def test_no_message_is_labelled_twice_nor_shared_between_the_splits():
     messages = [r["message"] for r in ROWS]
     assert len(messages) == len(set(messages))
+
+
+def test_every_follow_up_thread_uses_allowed_labels():
+    for thread in load_threads():
+        assert thread["urgency"] in ALLOWED["urgency"]
+        assert thread.get("intent", "other") in ALLOWED["intent"]
+        assert thread["previous"]["intent"] in ALLOWED["intent"]
+
+
+@pytest.mark.parametrize("metric", sorted(HOLDOUT_FLOORS))
+def test_held_out_accuracy_keeps_its_floor(holdout_scores, metric):
+    assert holdout_scores[metric] >= HOLDOUT_FLOORS[metric], accuracy.format_scores("holdout", holdout_scores)
+
+
+def test_at_most_one_percent_of_real_held_out_messages_are_marked_spam(holdout_scores):
+    assert holdout_scores["real_as_spam_rate"] <= HOLDOUT_REAL_AS_SPAM_RATE
+
+
+def test_the_shipped_weights_are_exactly_what_training_on_the_corpus_produces():
+    fresh = train.serialise(train.build(load_rows("train")))
+    assert MODEL_FILE.read_text(encoding="utf-8") == fresh, "run `make model` and commit model.json"

@@ -10,7 +10,7 @@ import pytest
 from shared.enrichment import lexicon as lx
 from shared.enrichment.text import compile_terms, score, tokenize
 
-LEADS = Path(__file__).parents[1] / "fixtures" / "labelled_leads.jsonl"
+LEADS = Path(__file__).parents[1] / "fixtures" / "enrichment" / "train-00-legacy.jsonl"
 MESSAGES = [json.loads(line)["message"] for line in LEADS.read_text().splitlines() if line.strip()]
 LEXICONS = [lx.URGENT_TERMS, lx.CALM_TERMS, lx.SOON_TERMS, *lx.INTENT_TERMS.values(),
             *lx.TONE_TERMS.values(), *(terms for terms, _, _ in lx.TOPICS)]
