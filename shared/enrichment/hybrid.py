@@ -52,21 +52,23 @@ class HybridProvider:
         """Enrich one lead; `previous` (an Enrichment, or a dict of its fields plus the previous
         'message') is the same lead's last enrichment: see context.py for what it changes."""
         name, text = (name or "").strip(), (message or "").strip()
-        lang = explicit_language(language) or (
-            rules.detect_language(name, text) if text else rules.language_from_name(name))
         if not text:
+            lang = explicit_language(language) or rules.language_from_name(name)
             return Enrichment(lang, "other", "Neutral", "Low", rules.confidence("", "other", 0.0, "Low"),
                               summarize(name, "", lang, "other", "Low"))
         reading = self.read(text)
+        lang = explicit_language(language) or rules.language_of(name, *reading.evidence.language_scores)
         own, strength = self.decide_intent(reading.intent)
         intent, thread = own, context.Thread.of(previous, self.read) if previous is not None else None
         if thread is not None:
             intent, strength = context.thread_intent(reading, own, strength, thread, self.decide_intent)
-        urgency = self.decide_urgency(reading, intent)
+        seen = with_intent(reading.buckets, intent)  # what the urgency and tone heads read
+        sums = self.model.sums(seen)
+        urgency = self.decide_urgency(reading, intent, sums, len(seen))
         if thread is not None:
             urgency = context.thread_urgency(reading, intent, urgency, thread, inherited=intent != own)
-        tone = self.decide_tone(reading, intent, urgency)
-        subject = text if topic(text, lang) or thread is None else f"{text}\n{thread.message}"
+        tone = self.decide_tone(intent, urgency, sums, len(seen))
+        subject = text if thread is None or topic(text, lang) else f"{text}\n{thread.message}"
         return Enrichment(lang, intent, tone, urgency, rules.confidence(text, intent, strength, urgency),
                           summarize(name, subject, lang, intent, urgency))
 
@@ -79,7 +81,7 @@ class HybridProvider:
         intent = max((i for i in rules.INTENTS if i != "spam"), key=probabilities.__getitem__)
         return intent, 4.0 * probabilities[intent]
 
-    def decide_urgency(self, reading: Reading, intent: str) -> str:
+    def decide_urgency(self, reading: Reading, intent: str, sums: list[int], n_buckets: int) -> str:
         """The model's most probable urgency given the intent, held to the labelling rules: spam,
         job applications and partnerships are Low; information and other are at most Medium; and an
         explicit calm ("no rush", "not urgent", "pas pressé": calm evidence >= CALM_WINS and above
@@ -87,15 +89,15 @@ class HybridProvider:
         evidence = reading.evidence
         if intent in rules.NEVER_URGENT or (evidence.calm >= CALM_WINS and evidence.calm > evidence.pressing):
             return "Low"
-        probabilities = self.model.probabilities("urgency", with_intent(reading.buckets, intent))
+        probabilities = self.model.heads["urgency"].probabilities(sums, n_buckets)
         urgency = max(rules.URGENCIES, key=probabilities.__getitem__)
         return "Medium" if urgency == "High" and intent in NOT_HIGH else urgency
 
-    def decide_tone(self, reading: Reading, intent: str, urgency: str) -> str:
+    def decide_tone(self, intent: str, urgency: str, sums: list[int], n_buckets: int) -> str:
         """The model's most probable tone, held to the labelling rules: Formal and Frustrated stand;
         otherwise High urgency reads as Urgent, and Urgent without High urgency (spam's hard sell
         aside) gives way to the next most probable tone."""
-        probabilities = self.model.probabilities("tone", with_intent(reading.buckets, intent))
+        probabilities = self.model.heads["tone"].probabilities(sums, n_buckets)
         ranked = sorted(rules.TONES, key=probabilities.__getitem__, reverse=True)
         if ranked[0] in ("Formal", "Frustrated"):
             return ranked[0]

@@ -42,6 +42,7 @@ class Evidence:
 
     tokens: tuple[str, ...]
     language: str
+    language_scores: tuple[int, int]
     intent: dict[str, float]
     tone: dict[str, float]
     pressing: float
@@ -54,8 +55,10 @@ def read(message: str) -> Evidence:
     """The rule engine's reading of `message` (language from the text alone, 'en' on a tie)."""
     tokens = tokenize(message)
     pressing, calm = urgency_evidence(message)
+    french, english = language_scores(message)
     return Evidence(
-        tokens=tokens, language=detect_language("", message), intent=intent_scores(message),
+        tokens=tokens, language=language_of("", french, english), language_scores=(french, english),
+        intent=intent_scores(message),
         tone={tone: score(tokens, terms) for tone, terms in lx.TONE_TERMS.items()},
         pressing=pressing, calm=calm, soon=score(tokens, lx.SOON_TERMS), shouting=shouting(message),
     )
@@ -83,9 +86,18 @@ def detect_language(name: str, message: str) -> str:
     French score = French function words + 2 if any accented letter (é è à ç ê ...) appears.
     English score = English function words. The higher wins; a tie defers to the name.
     """
+    return language_of(name, *language_scores(message))
+
+
+def language_scores(message: str) -> tuple[int, int]:
+    """(French score, English score) of `detect_language`."""
     tokens = tokenize(message)
     fr = sum(t in lx.FRENCH_WORDS for t in tokens) + 2 * _has_accent(message)
-    en = sum(t in lx.ENGLISH_WORDS for t in tokens)
+    return fr, sum(t in lx.ENGLISH_WORDS for t in tokens)
+
+
+def language_of(name: str, fr: int, en: int) -> str:
+    """The higher of the two scores; a tie defers to the name (`language_from_name`)."""
     if fr != en:
         return "fr" if fr > en else "en"
     return language_from_name(name)
