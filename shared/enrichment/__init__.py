@@ -19,7 +19,8 @@ __all__ = [
     "set_default_provider",
 ]
 
-# Names the rules + model pair that produced an enrichment; bump it whenever either changes.
+# Recorded with each logged message (lead_messages.enrichment_version): which rules + model pair read
+# it. Bump it whenever either changes (a new model.json included).
 ENGINE_VERSION = "2026.11-lexicon+linear-1"
 
 
