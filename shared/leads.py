@@ -86,11 +86,11 @@ def lock_statement(lock_ids: list[int], wait_ms: int = 0) -> str:
 # lower(email) = lower(:email); the case-insensitive collation finds the candidates through
 # idx_lead_memory_client_email_ci, which lower() cannot use under row level security (schema/005).
 LOOKUP = """
-SELECT lead.id AS lead_id, lead.tone, lead.urgency, lead.confidence_score,
+SELECT lead.id AS lead_id, lead.intent, lead.tone, lead.urgency, lead.confidence_score, lead.message,
        stored.request_hash, stored.response_status, stored.response_body
 FROM (SELECT) AS request
 LEFT JOIN LATERAL (
-  SELECT id, tone, urgency, confidence_score
+  SELECT id, intent, tone, urgency, confidence_score, message
   FROM lead_memory
   WHERE client_id = :client_id AND (email COLLATE avenir_case_insensitive) = :email
     AND lower(email) = lower(:email) AND deleted IS NOT TRUE
@@ -196,8 +196,9 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
 
     Requests for the same client and email (case-insensitive) take turns on an advisory lock, so
     two first deliveries of a new email make one insert and one update, never two leads. A keyed
-    delivery also takes its key's lock: a repeat waits for the first and replays its response."""
-    enrichment = enrich(lead.name, lead.message, language=lead.language)
+    delivery also takes its key's lock: a repeat waits for the first and replays its response. A
+    returning lead's message is read with its previous one (a short follow-up of an urgent thread
+    stays urgent), so enrichment happens once the lead is found."""
     is_test = is_test_lead(client, lead.email)
     lock_ids = [email_lock_id(client.client_id, lead.email)]
     if delivery is not None:
@@ -205,8 +206,7 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
     params = {"client_id": client.client_id, "route": ROUTE, "email": lead.email, "name": lead.name,
               "message": lead.message, "is_test": is_test,
               "idempotency_key": delivery.key if delivery else None,
-              "request_hash": delivery.request_hash if delivery else None,
-              "enrichment_version": ENGINE_VERSION, **enrichment.as_dict()}
+              "request_hash": delivery.request_hash if delivery else None, "enrichment_version": ENGINE_VERSION}
 
     with db.transaction(client_id=client.client_id) as conn:
         _lock(conn, lock_ids, settings.key_wait_ms() if delivery is not None else 0)
@@ -216,19 +216,22 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
             return IntakeResult(first.status, first.body, replayed=True)
 
         if found["lead_id"] is not None:
-            previous = {"tone": found["tone"], "urgency": found["urgency"],
-                        "confidence_score": _float(found["confidence_score"])}
+            previous = {"intent": found["intent"], "tone": found["tone"], "urgency": found["urgency"],
+                        "confidence_score": _float(found["confidence_score"]), "message": found["message"]}
+            enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous)
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            updated = conn.run(UPDATE_LEAD, **params, lead_id=found["lead_id"], response_status=200,
-                               response_body=json.dumps(body),
+            updated = conn.run(UPDATE_LEAD, **params, **enrichment.as_dict(), lead_id=found["lead_id"],
+                               response_status=200, response_body=json.dumps(body),
                                relationship_insight=relationship_insight(previous, enrichment))
             if updated:
                 _queue_reply(conn, client, lead, enrichment, is_test, updated[0])
                 return IntakeResult(200, body)
 
+        enrichment = enrich(lead.name, lead.message, language=lead.language)
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        inserted = conn.run(INSERT_LEAD, **params, lead_id=lead_id, response_status=201, response_body=json.dumps(body))
+        inserted = conn.run(INSERT_LEAD, **params, **enrichment.as_dict(), lead_id=lead_id, response_status=201,
+                            response_body=json.dumps(body))
         _queue_reply(conn, client, lead, enrichment, is_test, inserted[0])
         return IntakeResult(201, body)
 
