@@ -492,10 +492,14 @@
   }
 
   function replyText(reply) {
-    const parts = [t('reply.item', {status: t(`replyStatus.${reply.status}`), subject: reply.subject || ''})];
+    // The subject is written when the reply is sent: a queued reply has none yet.
+    const status = t(`replyStatus.${reply.status}`);
+    const parts = [reply.subject ? t('reply.item', {status, subject: reply.subject}) : t('reply.itemNoSubject', {status})];
     if (reply.sent_at) parts.push(t('reply.sent', {date: formatDateTime(reply.sent_at)}));
     else if (reply.due_at) parts.push(t('reply.due', {date: formatDateTime(reply.due_at)}));
-    if (reply.last_error) parts.push(t('reply.error', {error: reply.last_error}));
+    // A skipped reply's last_error is the rule that skipped it, said in the owner's words.
+    if (reply.status === 'skipped') parts.push(t(`reply.skipped.${reply.last_error}`));
+    else if (reply.last_error) parts.push(t('reply.error', {error: reply.last_error}));
     return parts.join(' · ');
   }
 
