@@ -179,7 +179,7 @@ def test_the_email_has_the_headers_of_a_one_click_unsubscribe_and_of_an_automati
     assert message["From"] == "Toitures Laval <replies@avenir-mail.ca>"
     assert message["To"] == "Olivia Park <olivia@parkhomes.ca>"
     assert message["Reply-To"] == "info@toitures-laval.ca"
-    assert message["Subject"] == "Votre rendez-vous pour réfection de toiture"
+    assert message["Subject"] == "Votre rendez-vous : réfection de toiture"
     assert re.fullmatch(r"<[^<>@\s]+@avenir-mail\.ca>", message["Message-ID"])
     assert message["Date"] is not None
     assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
