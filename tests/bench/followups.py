@@ -1,10 +1,12 @@
 """Follow-up replies: how fast one sender drains 1,000 due replies to a local SMTP sink (infra/mailsink.py,
 each message written as a .eml file), against the sink's own floor (the same number of ready-made
-messages sent by a bare smtplib loop over one connection). Alone: `.venv/bin/python -m tests.bench.followups`."""
+messages sent by a bare smtplib loop over one connection); and what queueing the reply adds to an
+intake. Alone: `.venv/bin/python -m tests.bench.followups`."""
 import contextlib
 import shutil
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -16,6 +18,8 @@ from tests.bench.report import Section, Table, Verdict
 
 REPLIES = 200 if stack.QUICK else 1000
 TARGET_SECONDS = 10.0  # 1,000 due replies drained in under 10 s
+INTAKES = 100 if stack.QUICK else 400
+INTAKE_TARGET = 1.10  # the intake with its reply queued stays within 10% of one without
 
 DUE_REPLIES = """
 WITH lead AS (
@@ -71,7 +75,38 @@ def measure(run: stack.Run) -> Section:
     section.verdicts.append(Verdict(f"{REPLIES} due replies drained by one sender", f"{drain_s:.2f} s",
                                     f"< {TARGET_SECONDS * REPLIES / 1000:g} s", f"{floor_s:.2f} s bare smtplib",
                                     f"{drain_s / floor_s:.1f}x", drain_s < TARGET_SECONDS * REPLIES / 1000))
+    with_reply, without = _intake_ms(run)
+    stack.say(f"follow-ups: intake {with_reply:.2f} ms with its reply queued, {without:.2f} ms with replies off")
+    section.tables.append(Table(["one intake in process, new email (median of " + str(INTAKES) + ")", "ms"],
+                                [["replies on: the reply queued in the intake's transaction", f"{with_reply:.2f}"],
+                                 ["(baseline) replies off: no outbox row", f"{without:.2f}"]]))
+    section.verdicts.append(Verdict("intake with its reply queued", f"{with_reply:.2f} ms",
+                                    f"<= {INTAKE_TARGET:.2f}x replies off", f"{without:.2f} ms replies off",
+                                    f"{with_reply / without:.2f}x", with_reply <= INTAKE_TARGET * without))
     return section
+
+
+def _intake_ms(run: stack.Run) -> tuple[float, float]:
+    """Median time of one lead intake in this process (enrichment, the transaction, the commit), each a
+    new email, for a client whose replies are on (the reply row is queued in the same transaction) and
+    one whose replies are off (the queueing statement runs and writes nothing), taking turns so that
+    both see the same machine."""
+    from shared import clients, leads
+
+    owners, times = {}, {True: [], False: []}
+    for replies_on in times:
+        key = stack.make_client("Bench Replies", f"owner-{replies_on}-{time.time_ns()}@bench-roofing.ca")
+        run.stack.sql("UPDATE clients SET ai_personalized_reply = :on WHERE client_id = :client_id::uuid",
+                      on=replies_on, client_id=key.client_id)
+        owners[replies_on] = clients.authenticate(key.api_key)
+    for n in range(INTAKES):
+        for replies_on, client in owners.items():
+            lead = leads.LeadRequest(name=f"Lead {n}", email=f"lead{n}@bench-replies.ca",
+                                     message="Hello, could you send me a quote for a new roof this spring?")
+            started = time.perf_counter()
+            leads.intake(client, lead)
+            times[replies_on].append(time.perf_counter() - started)
+    return statistics.median(times[True]) * 1000, statistics.median(times[False]) * 1000
 
 
 @contextlib.contextmanager
