@@ -1,0 +1,101 @@
+"""The nightly maintenance (functions/data_maintenance, `avenir maintenance run`): the reference's
+"Archive Old Leads" with its log, the purge of what has expired; and the operator's "Cleanup Test
+Data" (`avenir maintenance cleanup-test-data`)."""
+import datetime
+import logging
+import uuid
+
+import pydantic
+
+from shared import db, logs, sql
+from shared.exceptions import Unavailable
+
+Q = sql.load(__file__)
+log = logging.getLogger("avenir.maintenance")
+
+
+class MaintenanceSummary(pydantic.BaseModel):
+    archived: int = pydantic.Field(description="Leads archived (one `archive` action each).")
+    idempotency_keys_deleted: int
+    sessions_deleted: int
+    login_failures_deleted: int = pydantic.Field(description="Failed sign-ins older than a day.")
+    failed_clients: list[uuid.UUID] = pydantic.Field(description="Clients whose archive step failed (logged); "
+                                                                 "the others were done.")
+
+
+class TestDataCounts(pydantic.BaseModel):
+    dry_run: bool
+    clients: int
+    leads: int
+    messages: int
+    actions: int
+    replies: int
+    growth_events: int
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def event_time(value: str | None) -> datetime.datetime | None:
+    """A scheduler's event time (ISO 8601; UTC when it names no zone), the moment a scheduled run is
+    as of; None when the event carries none."""
+    if not value:
+        return None
+    moment = datetime.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def run(now: datetime.datetime | None = None) -> MaintenanceSummary:
+    """One maintenance run as of `now` (default: the clock; tests and reruns pass a time). Re-runnable:
+    a second run as of the same time finds nothing left to do."""
+    now = now or utc_now()
+    if now.tzinfo is None:
+        raise ValueError("now must carry a time zone")
+    archived, failed = archive_old_leads(now)
+    # Outreach step: the contract's "sent or opened outreach older than 14 days with no reply becomes
+    # `ignored`" (shared/prospects) is added here, as one set-based statement as of `now`.
+    with db.admin_transaction() as conn:
+        keys = _deleted(conn, Q.purge_idempotency_keys, now)
+        sessions = _deleted(conn, Q.purge_sessions, now)
+        failures = _deleted(conn, Q.purge_login_failures, now)
+    summary = MaintenanceSummary(archived=archived, idempotency_keys_deleted=keys, sessions_deleted=sessions,
+                                 login_failures_deleted=failures, failed_clients=failed)
+    logs.event(log, "maintenance run", now=now.isoformat(), **summary.model_dump(mode="json"))
+    return summary
+
+
+def archive_old_leads(now: datetime.datetime) -> tuple[int, list[uuid.UUID]]:
+    """The archive rule, one statement per client in the client's own transaction (under its row
+    level security): (leads archived, clients that failed). A client that fails is logged and the
+    others go on; a database that is down stops the run (503: the scheduler retries it)."""
+    with db.admin_transaction() as conn:
+        client_ids = [row["client_id"] for row in db.query(conn, Q.clients)]
+    archived, failed = 0, []
+    for client_id in client_ids:
+        try:
+            with db.transaction(client_id=client_id) as conn:
+                archived += _deleted(conn, Q.archive_old_leads, now, client_id=client_id)
+        except Unavailable:
+            raise
+        except Exception as error:
+            failed.append(client_id)
+            logs.event(log, "maintenance: client failed", level=logging.ERROR, client_id=str(client_id),
+                       stage="archive", error=type(error).__name__, sqlstate=db.sqlstate(error))
+    return archived, failed
+
+
+def _deleted(conn: db.Connection, statement: str, now: datetime.datetime, **params) -> int:
+    """Run a data-changing statement as of `now`; the rows it changed."""
+    conn.run(statement, now=now, **params)
+    return conn.row_count
+
+
+def cleanup_test_data(dry_run: bool) -> TestDataCounts:
+    """The reference's "Cleanup Test Data": the test clients and everything of theirs (the foreign
+    keys cascade), counted first in the same transaction; with dry_run, only counted."""
+    with db.admin_transaction() as conn:
+        counts = db.query_one(conn, Q.test_data_counts)
+        if not dry_run:
+            conn.run(Q.delete_test_clients)
+    return TestDataCounts(dry_run=dry_run, **counts)
