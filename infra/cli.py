@@ -155,13 +155,12 @@ def cmd_followups_retry(args) -> int:
 
 
 def cmd_maintenance_run(args) -> int:
-    from shared.exceptions import ValidationFailed
     from shared.privacy import maintenance
 
     try:
         now = maintenance.event_time(args.now)
     except ValueError:
-        raise ValidationFailed(f"--now must be an ISO 8601 time such as 2026-11-25T06:30:00Z, got {args.now!r}.") \
+        raise BadArgument(f"--now must be an ISO 8601 time such as 2026-11-25T06:30:00Z, got {args.now!r}.") \
             from None
     summary = maintenance.run(now)
     print(json.dumps(summary.model_dump(mode="json")))
