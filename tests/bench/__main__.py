@@ -8,7 +8,17 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import coldstart, inbox, intelligence, lead_intake, prospect_scoring, report, stack, tag_revert
+from tests.bench import (
+    coldstart,
+    inbox,
+    intelligence,
+    lead_intake,
+    maintenance,
+    prospect_scoring,
+    report,
+    stack,
+    tag_revert,
+)
 
 SECTIONS = {
     "intake": lead_intake.measure,
@@ -17,6 +27,7 @@ SECTIONS = {
     "coldstart": coldstart.measure,
     "tag": tag_revert.measure,
     "inbox": inbox.measure,
+    "maintenance": maintenance.measure,
 }
 
 

@@ -79,7 +79,8 @@ def test_a_second_run_changes_nothing(database, lead):
     lead(mine, 400 * DAY)
     lead(mine, 400 * DAY, actions_ago=[10 * DAY])
     assert maintenance.run(NOW).archived == 1
-    before = database.sql("SELECT * FROM lead_memory ORDER BY id"), database.sql("SELECT * FROM lead_actions ORDER BY id")
+    before = (database.sql("SELECT * FROM lead_memory ORDER BY id"),
+              database.sql("SELECT * FROM lead_actions ORDER BY id"))
     assert maintenance.run(NOW).archived == 0
     assert maintenance.run(NOW + 30 * DAY).archived == 0
     assert (database.sql("SELECT * FROM lead_memory ORDER BY id"),
