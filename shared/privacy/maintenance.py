@@ -66,16 +66,25 @@ def run(now: datetime.datetime | None = None) -> MaintenanceSummary:
 
 
 def archive_old_leads(now: datetime.datetime) -> tuple[int, list[uuid.UUID]]:
-    """The archive rule, one statement per client in the client's own transaction (under its row
-    level security): (leads archived, clients that failed). A client that fails is logged and the
-    others go on; a database that is down stops the run (503: the scheduler retries it)."""
+    """The archive rule: (leads archived, clients that failed). Every client in one set-based
+    statement; should it fail, again one client at a time, each in its own transaction under its row
+    level security, so that a client at fault fails alone (logged) and the others are archived. A
+    database that is down stops the run (503: the scheduler retries it)."""
+    try:
+        with db.admin_transaction() as conn:
+            return _deleted(conn, Q.archive_old_leads, now), []
+    except Unavailable:
+        raise
+    except Exception as error:
+        logs.event(log, "maintenance: archiving every client at once failed; one client at a time now",
+                   level=logging.WARNING, error=type(error).__name__, sqlstate=db.sqlstate(error))
     with db.admin_transaction() as conn:
         client_ids = [row["client_id"] for row in db.query(conn, Q.clients)]
     archived, failed = 0, []
     for client_id in client_ids:
         try:
             with db.transaction(client_id=client_id) as conn:
-                archived += _deleted(conn, Q.archive_old_leads, now, client_id=client_id)
+                archived += _deleted(conn, Q.archive_client_old_leads, now, client_id=client_id)
         except Unavailable:
             raise
         except Exception as error:

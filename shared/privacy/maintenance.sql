@@ -1,15 +1,33 @@
 -- name: clients
--- Every client, in a fixed order: the archive rule runs one client at a time, so that one client's
--- failure does not stop the others.
+-- Every client, in a fixed order, for the archive rule one client at a time.
 SELECT client_id FROM clients ORDER BY client_id
 
 -- name: archive_old_leads
--- The reference's "Archive Old Leads" for one client, with what its SQL forgets: one `archive`
+-- The reference's "Archive Old Leads", every client at once, with what its SQL forgets: one `archive`
 -- action per archived lead, in the same statement. A lead is archived when its timestamp is over a
 -- year before :now, its tag is Active, and no action touched it in the year before :now. A second
--- run finds nothing (the leads are Archived now). Found through idx_lead_memory_inbox_tag
--- (client_id, current_tag, timestamp) and idx_lead_actions_lead_timeline (lead_id, timestamp).
--- Archiving a lead cancels its queued replies (the trigger of schema/012).
+-- run finds nothing (the leads are Archived now). The NOT EXISTS probes
+-- idx_lead_actions_lead_timeline (lead_id, timestamp). Archiving a lead cancels its queued replies
+-- (the trigger of schema/012).
+WITH archived AS (
+  UPDATE lead_memory AS l
+  SET archived = true, current_tag = 'Archived', last_updated = :now
+  WHERE l.current_tag = 'Active'
+    AND l.timestamp < CAST(:now AS timestamptz) - interval '1 year'
+    AND NOT EXISTS (
+      SELECT 1 FROM lead_actions AS a
+      WHERE a.lead_id = l.id AND a.timestamp > CAST(:now AS timestamptz) - interval '1 year'
+    )
+  RETURNING l.id, l.client_id, l.is_test
+)
+INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
+SELECT id, client_id, 'archive', 'Archived', coalesce(is_test, false), :now
+FROM archived
+
+-- name: archive_client_old_leads
+-- The same rule for one client, in that client's transaction: what runs when the statement above
+-- failed, so that the client at fault fails alone. Found through idx_lead_memory_inbox_tag
+-- (client_id, current_tag, timestamp).
 WITH archived AS (
   UPDATE lead_memory AS l
   SET archived = true, current_tag = 'Archived', last_updated = :now

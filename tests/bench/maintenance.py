@@ -48,7 +48,8 @@ def measure(run: stack.Run) -> Section:
         "older half are over a year old and those whose actions all are too get archived. Baseline: the "
         "reference's own `UPDATE lead_memory SET archived = true ...` on the same data (rolled back), which "
         "archives the same leads without writing their `archive` actions. Then "
-        "`shared.privacy.maintenance.run(now)` runs as the schedule runs it, and again (nothing left to do).")
+        "`shared.privacy.maintenance.run(now)` runs as the schedule runs it, again (nothing left to do), and "
+        "as of 80 days later.")
     from shared import migrate
     from shared.privacy import maintenance
     from tests.intelligence import datagen
@@ -80,22 +81,33 @@ def measure(run: stack.Run) -> Section:
             again = maintenance.run(now)
             rerun_s = time.perf_counter() - started
             stack.say(f"maintenance: run {job_s:.2f} s ({summary.archived} archived), re-run {rerun_s:.2f} s")
+            started = time.perf_counter()
+            worst = maintenance.run(now + datetime.timedelta(days=80))
+            worst_s = time.perf_counter() - started
+            stack.say(f"maintenance: 80 days later {worst_s:.2f} s ({worst.archived} archived)")
     finally:
         _drop(run)
     table = Table(["clients", "leads", "actions", "(baseline) reference UPDATE s", "run s", "archived",
-                   "idempotency keys deleted", "sessions deleted", "failed clients", "re-run s", "re-run archived"])
+                   "idempotency keys deleted", "sessions deleted", "failed clients", "re-run s", "re-run archived",
+                   "80 days later s", "archived then"])
     table.rows.append([f"{counts['clients']:,}", f"{counts['leads']:,}", f"{counts['actions']:,}", f"{baseline_s:.2f}",
                        f"{job_s:.2f}", f"{summary.archived:,}", f"{summary.idempotency_keys_deleted:,}",
                        f"{summary.sessions_deleted:,}", str(len(summary.failed_clients)), f"{rerun_s:.2f}",
-                       str(again.archived)])
+                       str(again.archived), f"{worst_s:.2f}", f"{worst.archived:,}"])
     section.tables.append(table)
     section.verdicts.append(Verdict(
         f"nightly maintenance at {SCALE:g}× the reference's largest sizes", f"{job_s:.2f} s",
         f"< {TARGET_SECONDS:g} s", f"{baseline_s:.2f} s reference UPDATE", f"{job_s / baseline_s:.1f}×",
         job_s < TARGET_SECONDS and summary.archived == baseline_rows and again.archived == 0))
+    section.verdicts.append(Verdict(
+        "nightly maintenance archiving every remaining Active lead", f"{worst_s:.2f} s", f"< {TARGET_SECONDS:g} s",
+        "", f"{worst.archived:,} leads", worst_s < TARGET_SECONDS))
     section.notes.append("The run archives exactly the leads the reference's statement archives (checked: "
-                         f"{summary.archived:,} = {baseline_rows:,}), writes one action each, and works one "
-                         "client at a time in that client's transaction (1,000 clients: 1,000 statements).")
+                         f"{summary.archived:,} = {baseline_rows:,}), writes one action each, in one "
+                         "statement for every client (one client at a time only when that statement fails). "
+                         "'80 days later': "
+                         "a run as of 80 days after the first, when every lead and action is over a year old, "
+                         "so every lead still Active is archived (the most work one night can hold).")
     return section
 
 
