@@ -131,6 +131,21 @@ def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_j
     assert state(database, failing_lead)[0] == "Archived"
 
 
+def test_many_stale_leads_are_archived_batch_after_batch_on_both_paths(database, lead, refuse_archive_actions,
+                                                                     monkeypatch):
+    monkeypatch.setattr(maintenance, "ARCHIVE_BATCH", 2)
+    mine, failing = client(), client("Toitures Beaulieu")
+    stale = [lead(mine, 400 * DAY) for _ in range(5)]
+    assert maintenance.run(NOW).archived == 5  # batches of 2, 2, 1
+    more = [lead(mine, 400 * DAY) for _ in range(4)]
+    lead(failing, 400 * DAY)
+    refuse_archive_actions(failing)
+    summary = maintenance.run(NOW)  # every client at once fails; one client at a time: 2, 2, 0
+    assert (summary.archived, summary.failed_clients) == (4, [failing])
+    for lead_id in stale + more:
+        assert state(database, lead_id) == ("Archived", True, [("Archived", NOW)])
+
+
 def test_expired_idempotency_keys_sessions_and_failed_sign_ins_are_purged_and_live_ones_kept(database):
     mine = client()
     for key, age in (("old", 25), ("older", 24 * 40), ("live", 23)):
