@@ -1,66 +1,34 @@
--- name: clients
--- Every client, in a fixed order, for the archive rule one client at a time.
-SELECT client_id FROM clients ORDER BY client_id
+-- name: stale_leads
+-- The reference's "Archive Old Leads" rule, read once for every client: leads whose timestamp is
+-- over a year before :now, tagged Active, that no action touched in the year before :now. One pass
+-- (the NOT EXISTS probes idx_lead_actions_lead_timeline); archive_leads then takes them in batches.
+SELECT l.client_id, l.id
+FROM lead_memory AS l
+WHERE l.current_tag = 'Active'
+  AND l.timestamp < CAST(:now AS timestamptz) - interval '1 year'
+  AND NOT EXISTS (
+    SELECT 1 FROM lead_actions AS a
+    WHERE a.lead_id = l.id AND a.timestamp > CAST(:now AS timestamptz) - interval '1 year'
+  )
+ORDER BY l.client_id, l.id
 
--- name: archive_old_leads
--- The reference's "Archive Old Leads", every client at once, with what its SQL forgets: one `archive`
--- action per archived lead, in the same statement. A lead is archived when its timestamp is over a
--- year before :now, its tag is Active, and no action touched it in the year before :now. A second
--- run finds nothing (the leads are Archived now). At most :batch leads a statement, the next after
--- :after in id order (each batch its own transaction: statement time and locks stay bounded however
--- many leads one night archives); the ids archived come back. The NOT EXISTS probes
--- idx_lead_actions_lead_timeline (lead_id, timestamp). Archiving a lead cancels its queued replies
--- (the trigger of schema/012).
-WITH candidates AS (
-  SELECT l.id
-  FROM lead_memory AS l
-  WHERE l.id > :after
+-- name: archive_leads
+-- A batch of those leads archived the reference's way (`archived` true, tag Archived), with what
+-- its SQL forgets: one `archive` action per lead, in the same statement. The rule is checked again
+-- row by row (a lead tagged or updated since it was read is left alone), so a batch archived twice
+-- archives nothing the second time. Runs on the admin path, or under one client's row level
+-- security when clients are taken one at a time. Archiving cancels the lead's queued replies (the
+-- trigger of schema/012). Returns the ids archived.
+WITH archived AS (
+  UPDATE lead_memory AS l
+  SET archived = true, current_tag = 'Archived', last_updated = :now
+  WHERE l.id = ANY (CAST(:ids AS uuid[]))
     AND l.current_tag = 'Active'
     AND l.timestamp < CAST(:now AS timestamptz) - interval '1 year'
     AND NOT EXISTS (
       SELECT 1 FROM lead_actions AS a
       WHERE a.lead_id = l.id AND a.timestamp > CAST(:now AS timestamptz) - interval '1 year'
     )
-  ORDER BY l.id
-  LIMIT :batch
-  FOR UPDATE SKIP LOCKED
-),
-archived AS (
-  UPDATE lead_memory AS l
-  SET archived = true, current_tag = 'Archived', last_updated = :now
-  FROM candidates AS c
-  WHERE l.id = c.id
-  RETURNING l.id, l.client_id, l.is_test
-)
-INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
-SELECT id, client_id, 'archive', 'Archived', coalesce(is_test, false), :now
-FROM archived
-RETURNING lead_id
-
--- name: archive_client_old_leads
--- The same rule for one client, in that client's transaction: what runs when the statement above
--- failed, so that the client at fault fails alone. Found through idx_lead_memory_inbox_tag
--- (client_id, current_tag, timestamp).
-WITH candidates AS (
-  SELECT l.id
-  FROM lead_memory AS l
-  WHERE l.client_id = :client_id
-    AND l.id > :after
-    AND l.current_tag = 'Active'
-    AND l.timestamp < CAST(:now AS timestamptz) - interval '1 year'
-    AND NOT EXISTS (
-      SELECT 1 FROM lead_actions AS a
-      WHERE a.lead_id = l.id AND a.timestamp > CAST(:now AS timestamptz) - interval '1 year'
-    )
-  ORDER BY l.id
-  LIMIT :batch
-  FOR UPDATE SKIP LOCKED
-),
-archived AS (
-  UPDATE lead_memory AS l
-  SET archived = true, current_tag = 'Archived', last_updated = :now
-  FROM candidates AS c
-  WHERE l.id = c.id
   RETURNING l.id, l.client_id, l.is_test
 )
 INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
