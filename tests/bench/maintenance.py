@@ -106,13 +106,16 @@ def measure(run: stack.Run) -> Section:
         "maintenance archiving every lead still Active (once, after a year)", f"{worst_s:.2f} s",
         f"≤ {LATER_RATIO_LIMIT:g}× the reference's UPDATE", f"{later_baseline_s:.2f} s reference UPDATE",
         f"{worst_s / later_baseline_s:.1f}×",
-        worst_s <= LATER_RATIO_LIMIT * later_baseline_s and worst.archived == later_baseline_rows))
+        worst_s <= LATER_RATIO_LIMIT * later_baseline_s
+        and summary.archived + worst.archived == later_baseline_rows))
     section.notes.append("The run archives exactly the leads the reference's statement archives (checked: "
-                         f"{summary.archived:,} = {baseline_rows:,}), writes one action each, in one "
-                         "statement for every client (one client at a time only when that statement fails). "
-                         "'80 days later': "
-                         "a run as of 80 days after the first, when every lead and action is over a year old, "
-                         "so every lead still Active is archived (the most work one night can hold).")
+                         f"{summary.archived:,} = {baseline_rows:,}), writes one action each: one pass reads the "
+                         "stale leads of every client, then batches of 2,000 ids are archived, each its own "
+                         "transaction (one client at a time only when a batch fails). '80 days later': a run as "
+                         "of 80 days after the first, when every lead and action is over a year old, so every "
+                         "lead still Active is archived (the most work one night can hold); the reference's "
+                         "UPDATE then is measured on the data before the first run, so it archives the first "
+                         f"run's {summary.archived:,} leads too.")
     return section
 
 
