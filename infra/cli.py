@@ -1,4 +1,5 @@
-"""The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies."""
+"""The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies,
+the data maintenance."""
 import argparse
 import json
 import sys
@@ -153,6 +154,26 @@ def cmd_followups_retry(args) -> int:
     return 0
 
 
+def cmd_maintenance_run(args) -> int:
+    from shared.privacy import maintenance
+
+    try:
+        now = maintenance.event_time(args.now)
+    except ValueError:
+        raise BadArgument(f"--now must be an ISO 8601 time such as 2026-11-25T06:30:00Z, got {args.now!r}.") \
+            from None
+    summary = maintenance.run(now)
+    print(json.dumps(summary.model_dump(mode="json")))
+    return 1 if summary.failed_clients else 0
+
+
+def cmd_maintenance_cleanup_test_data(args) -> int:
+    from shared.privacy import maintenance
+
+    print(json.dumps(maintenance.cleanup_test_data(dry_run=args.dry_run).model_dump(mode="json")))
+    return 0
+
+
 def cmd_openapi(args) -> int:
     from infra import openapi
 
@@ -222,6 +243,17 @@ def parser() -> argparse.ArgumentParser:
     retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
     retry.add_argument("--client", type=uuid.UUID, help="only this client_id's")
     retry.set_defaults(run=cmd_followups_retry)
+
+    maintenance = sub.add_parser("maintenance", help="the data maintenance").add_subparsers(
+        dest="maintenance_command", required=True)
+    nightly = maintenance.add_parser("run", help="archive stale leads, purge what has expired (what the nightly "
+                                                 "schedule runs); prints the summary JSON, exit 1 if a client failed")
+    nightly.add_argument("--now", help="run as of this time, ISO 8601 (default: now; UTC when no zone is given)")
+    nightly.set_defaults(run=cmd_maintenance_run)
+    cleanup = maintenance.add_parser("cleanup-test-data", help="delete the test clients and all their data; "
+                                                               "prints the counts first")
+    cleanup.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
+    cleanup.set_defaults(run=cmd_maintenance_cleanup_test_data)
 
     spec = sub.add_parser("openapi", help="print (or write) the OpenAPI 3.1 document of the HTTP API")
     spec.add_argument("--output", help="file to write (default: standard output)")

@@ -14,6 +14,7 @@ from tests.bench import (
     inbox,
     intelligence,
     lead_intake,
+    maintenance,
     prospect_scoring,
     report,
     stack,
@@ -28,6 +29,7 @@ SECTIONS = {
     "tag": tag_revert.measure,
     "inbox": inbox.measure,
     "followups": followups.measure,
+    "maintenance": maintenance.measure,
 }
 
 

@@ -97,7 +97,8 @@ def worlds(pg, database):
 @pytest.fixture(scope="module")
 def modules():
     return {name: load_function(name) for name in
-            ("lead_intake", "tag_lead", "revert_lead", "prospect_scoring", "daily_intelligence", "rotate_key")}
+            ("lead_intake", "tag_lead", "revert_lead", "prospect_scoring", "daily_intelligence", "rotate_key",
+             "privacy", "data_maintenance")}
 
 
 @dataclass
@@ -355,6 +356,54 @@ def test_the_eventbridge_schedule_runs_what_the_cloud_scheduler_event_runs(world
         "WHERE learning_snapshot->>'run_date' = :d", d=RUN_DATE)
     assert {"engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction"} <= {
         g["event_type"] for g in growth}
+
+
+# --- privacy and data_maintenance -------------------------------------------------------------
+
+def test_the_export_and_the_erasure_of_one_email_are_the_same_on_both_runtimes(worlds, api, modules, owner):
+    email = f"erase-me-{uuid.uuid4().hex[:6]}@gagnon-paysagement.ca"
+
+    def submit(world):
+        return Call("POST", "/api/lead", {**LEAD, "email": email}, headers={"x-api-key": owner(world)})
+    same_everywhere(worlds, api, modules["lead_intake"], submit)
+
+    def export(world):
+        return Call("GET", "/api/privacy/export", query={"email": email.upper()}, headers={"X-Api-Key": owner(world)},
+                    content_type=None)
+    web, _ = same_everywhere(worlds, api, modules["privacy"], export)
+    assert web.status == 200 and len(web.json["leads"]) == 1
+
+    def erase(world):
+        return Call("POST", "/api/privacy/erase", {"email": email}, headers={"X-API-KEY": owner(world)},
+                    base64_body=True, stage="prod")
+    web, _ = same_everywhere(worlds, api, modules["privacy"], erase)
+    assert web.status == 200 and web.json["erased"]["leads"] == 1
+    assert same_everywhere(worlds, api, modules["privacy"], export)[0].json["leads"] == []
+
+
+def test_the_nightly_maintenance_runs_alike_from_eventbridge_and_cloud_scheduler(worlds, modules, owner):
+    import functions_framework
+    from conftest import ROOT
+
+    def old_lead(world):
+        client_id = world.database.scalar("SELECT client_id FROM clients WHERE business_name = 'Boréal Toitures' "
+                                          "ORDER BY created_at DESC LIMIT 1")
+        world.database.sql("INSERT INTO lead_memory (client_id, email, name, timestamp) VALUES "
+                           "(:c, 'old@boreal.ca', 'Old', timestamptz '2025-01-01 00:00+00')", c=client_id)
+    in_both(worlds, old_lead)
+    web_world, lambda_world = worlds
+    with web_world, effects(web_world) as web_effects:
+        app = functions_framework.create_app(target="data_maintenance_scheduled", signature_type="cloudevent",
+                                             source=str(ROOT / "functions" / "data_maintenance" / "main.py"))
+        sent = app.test_client().post("/", json=scheduler_cloudevent(),
+                                      headers={"Content-Type": "application/cloudevents+json"})
+        assert sent.status_code == 200, sent.get_data(as_text=True)
+    with lambda_world, effects(lambda_world) as lambda_effects:
+        result = modules["data_maintenance"].handler(scheduled_event(), None)
+    assert result["statusCode"] == 200 and json.loads(result["body"])["failed_clients"] == []
+    assert json.loads(result["body"])["archived"] >= 1
+    assert_same_effects(web_effects, lambda_effects)
+    assert "lead_actions" in lambda_effects and "lead_memory" in lambda_effects
 
 
 # --- rotate_key ------------------------------------------------------------------------------

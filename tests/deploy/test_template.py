@@ -138,7 +138,17 @@ def test_daily_intelligence_runs_every_night_at_six_utc(template):
     assert nightly.get("ScheduleExpressionTimezone", "UTC") == "UTC"
     others = {f.folder: [s.get("Schedule") for s in f.schedules()] for f in stack.functions(template)
               if f.folder != "daily_intelligence" and f.schedules()}
-    assert others == {"followup_sender": ["rate(1 minute)"]}
+    assert others == {"followup_sender": ["rate(1 minute)"], "data_maintenance": ["cron(30 6 * * ? *)"]}
+
+
+def test_the_data_maintenance_runs_every_night_after_the_intelligence_has_finished(template):
+    (nightly,) = stack.function_for(template, "data_maintenance").schedules()
+    minute, hour = (int(part) for part in nightly["Schedule"].removeprefix("cron(").split()[:2])
+    intelligence = stack.function_for(template, "daily_intelligence").properties["Timeout"]
+    assert nightly.get("Enabled", True) is True
+    assert (hour, minute) > (6, 0) and (hour - 6) * 3600 + minute * 60 >= intelligence, \
+        "the maintenance starts once the 06:00 intelligence run can no longer be running"
+    assert stack.CONTRACT_ROUTES["data_maintenance"] == set()
 
 
 @pytest.mark.parametrize("folder", sorted(stack.CONTRACT_ROUTES))
@@ -211,7 +221,7 @@ def test_the_http_api_throttles_every_route(template):
 def test_timeouts_fit_api_gateway_and_the_nightly_job_gets_longer(template):
     timeouts = {f.folder: f.properties["Timeout"] for f in stack.functions(template)}
     memory = {f.folder: f.properties["MemorySize"] for f in stack.functions(template)}
-    http_only = {k: v for k, v in timeouts.items() if k != "daily_intelligence"}
+    http_only = {k: v for k, v in timeouts.items() if k not in ("daily_intelligence", "data_maintenance")}
     assert max(http_only.values()) <= 29, "API Gateway HTTP APIs give up on an integration after 30 s"
     assert timeouts["daily_intelligence"] >= 5 * max(http_only.values())
     assert all(128 <= m <= 10240 for m in memory.values())

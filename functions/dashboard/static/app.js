@@ -415,6 +415,7 @@
     for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
       'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
     $('revert-open').hidden = true;
+    $('privacy-export').hidden = $('privacy-erase').hidden = true;
   }
 
   function renderLead() {
@@ -438,6 +439,7 @@
     renderTagButtons(lead.current_tag);
     $('lead-messages').replaceChildren(...messages.map(messageItem));
     $('lead-timeline').replaceChildren(...timeline(actions, events, replies));
+    $('privacy-export').hidden = $('privacy-erase').hidden = false;
   }
 
   function renderFacts(list, facts) {
@@ -549,6 +551,48 @@
       $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
     } catch (e) {
       $('revert-error').textContent = errorText(e);
+    }
+  }
+
+  // --- this person's data: export and erasure --------------------------------------------------------
+
+  async function exportPerson() {
+    const email = state.lead.lead.email;
+    try {
+      const response = await api('GET', `/api/privacy/export?email=${encodeURIComponent(email)}`);
+      const answer = await response.json();
+      const file = new Blob([JSON.stringify(answer, null, 2)], {type: 'application/json'});
+      const url = URL.createObjectURL(file);
+      const link = el('a', {href: url, download: `privacy-export-${new Date().toISOString().slice(0, 10)}.json`});
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      setStatus(t('privacy.exported', {count: answer.leads.length, email}));
+    } catch (e) {
+      setStatus(errorText(e), 'error');
+    }
+  }
+
+  function askErase() {
+    $('erase-warning').textContent = t('erase.warning', {email: state.lead.lead.email});
+    $('erase-error').textContent = '';
+    $('erase-dialog').showModal();
+    $('erase-cancel').focus();
+  }
+
+  async function erasePerson(event) {
+    event.preventDefault();
+    const email = state.lead.lead.email;
+    try {
+      const answer = await apiJson('POST', '/api/privacy/erase', {body: {email}});
+      $('erase-dialog').close();
+      state.lead = null;
+      history.replaceState(null, '', '#/inbox');  // the lead is gone: no way back to it
+      await route(true);
+      setStatus(t('privacy.erased', {email, ...answer.erased}));
+    } catch (e) {
+      $('erase-error').textContent = errorText(e);
     }
   }
 
@@ -842,6 +886,10 @@
     $('revert-open').addEventListener('click', openRevert);
     $('revert-form').addEventListener('submit', revertLead);
     $('revert-cancel').addEventListener('click', () => $('revert-dialog').close());
+    $('privacy-export').addEventListener('click', exportPerson);
+    $('privacy-erase').addEventListener('click', askErase);
+    $('erase-form').addEventListener('submit', erasePerson);
+    $('erase-cancel').addEventListener('click', () => $('erase-dialog').close());
     $('analytics-days').addEventListener('change', () => showInsights(false).catch((e) => setStatus(errorText(e), 'error')));
     $('settings-form').addEventListener('submit', saveSettings);
     $('password-form').addEventListener('submit', changePassword);

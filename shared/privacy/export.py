@@ -1,0 +1,28 @@
+"""Access on request (GET /api/privacy/export): every lead a client holds with one email, each exactly
+as the lead detail (GET /api/leads/{lead_id}) shows it, read in one transaction."""
+import pydantic
+
+from shared import db, inbox, sql
+from shared.clients import Client
+from shared.privacy.erasure import EmailRequest
+
+Q = sql.load(__file__)
+
+
+class ExportQuery(EmailRequest):
+    """GET /api/privacy/export?email=..."""
+
+
+class Export(pydantic.BaseModel):
+    email: str
+    leads: list[inbox.LeadStory]
+
+
+def export(client: Client, email: str) -> Export:
+    """The client's leads with `email` (any letter case, any tag), oldest first. Each is read with
+    the lead detail's own statement, one round trip per lead: an email has one lead, a few at most
+    (a Deleted lead and the one that came back), and the export can never drift from the detail."""
+    with db.transaction(client_id=client.client_id) as conn:
+        ids = [row["id"] for row in db.query(conn, Q.leads_with_email, client_id=client.client_id, email=email)]
+        stories = [db.query_one(conn, inbox.STORY, lead_id=lead_id, client_id=client.client_id) for lead_id in ids]
+    return Export(email=email, leads=[inbox.LeadStory(**story) for story in stories])
