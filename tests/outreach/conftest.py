@@ -35,7 +35,7 @@ NO_REPLY = {"has_autoresponder": False, "response_time_ms": None, "is_personaliz
 
 def prospect(name: str, test: dict = NO_REPLY, email: str | None = "auto", **fields) -> dict:
     """A prospect as POST /api/prospects/score takes it; its website and email derive from its name."""
-    slug = "".join(c for c in name.lower() if c.isalnum())
+    slug = "".join(c for c in name.lower() if c.isascii() and c.isalnum())
     body = {"business_name": name, "website": f"https://{slug}.ca", **fields, "test": dict(test)}
     if email:
         body["contact_email"] = f"info@{slug}.ca" if email == "auto" else email
