@@ -50,3 +50,17 @@ def score(api, admin):
         assert answer.status == 200, answer.json
         return [r["id"] for r in answer.json["results"]]
     return send
+
+
+def insert_outreach(database, business_name: str, industry: str | None, region: str | None, status: str,
+                    sent_days_ago: float | None = 1, opened: bool = False) -> uuid.UUID:
+    """A prospect and one outreach email of it, written by hand."""
+    prospect_id = database.scalar(
+        "INSERT INTO prospect_candidates (business_name, contact_email, industry, region, contacted) "
+        "VALUES (:n, :e, :i, :r, true) RETURNING id", n=business_name, i=industry, r=region,
+        e=f"info@{uuid.uuid4().hex[:8]}.ca")
+    return database.scalar(
+        "INSERT INTO prospect_outreach_log (prospect_id, email_subject, email_body, status, sent_at, opened_at, "
+        "replied_at) VALUES (:p, 'Subject', 'Body', :s, now() - :d * interval '1 day', "
+        "CASE WHEN :o THEN now() END, CASE WHEN :s = 'replied' THEN now() END) RETURNING id",
+        p=prospect_id, s=status, d=sent_days_ago, o=opened)

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from outreach.conftest import ADDRESS, INTERNAL, prospect
+from outreach.conftest import ADDRESS, INTERNAL, insert_outreach, prospect
 from shared import outreach
 from shared.mail import sender
 
@@ -163,20 +163,6 @@ def test_a_reply_is_recorded_and_status_only_moves_forward(api, admin, score, da
 
     assert api.post(f"/api/outreach/{uuid.uuid4()}/replied", key=admin).status == 404
     assert api.post("/api/outreach/not-a-uuid/replied", key=admin).status == 404
-
-
-def insert_outreach(database, business_name: str, industry: str | None, region: str | None, status: str,
-                    sent_days_ago: float | None = 1, opened: bool = False) -> uuid.UUID:
-    """A prospect and one outreach email of it, written by hand."""
-    prospect_id = database.scalar(
-        "INSERT INTO prospect_candidates (business_name, contact_email, industry, region, contacted) "
-        "VALUES (:n, :e, :i, :r, true) RETURNING id", n=business_name, i=industry, r=region,
-        e=f"info@{uuid.uuid4().hex[:8]}.ca")
-    return database.scalar(
-        "INSERT INTO prospect_outreach_log (prospect_id, email_subject, email_body, status, sent_at, opened_at, "
-        "replied_at) VALUES (:p, 'Subject', 'Body', :s, now() - :d * interval '1 day', "
-        "CASE WHEN :o THEN now() END, CASE WHEN :s = 'replied' THEN now() END) RETURNING id",
-        p=prospect_id, s=status, d=sent_days_ago, o=opened)
 
 
 def test_ignored_after_14_days_from_the_time_given(database):
