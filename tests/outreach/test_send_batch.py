@@ -157,3 +157,18 @@ def test_only_the_internal_client_may_reach_outreach(api, admin, make_client, sc
         anonymous = api.request(method, path, {} if method == "POST" else None)
         assert anonymous.status == 401, path
     assert database.scalar("SELECT count(*) FROM prospect_outreach_log") == 0
+
+
+def test_what_each_test_measured_is_kept_for_the_email(api, admin, score, database):
+    [measured, huge] = score(prospect("Plomberie Gagnon", SLOW_GENERIC),
+                             prospect("Toitures Lentes", dict(FAST_ENOUGH, response_time_ms=10**20)))
+    rows = {str(r["id"]): r for r in database.sql("SELECT * FROM prospect_candidates")}
+    assert (rows[measured]["has_autoresponder"], rows[measured]["response_time_ms"], rows[measured]["is_generic"],
+            rows[measured]["is_personalized"]) == (False, 45000, True, False)
+    assert rows[huge]["response_time_ms"] == 2**31 - 1  # over 24 days: stored as the most an INTEGER holds
+    score(prospect("Plomberie Gagnon", GOOD))  # a re-test replaces what the last one measured
+    row = database.one("SELECT * FROM prospect_candidates WHERE id = :id", id=uuid.UUID(measured))
+    assert (row["has_autoresponder"], row["response_time_ms"]) == (True, 800)
+    bodies = {q["business_name"]: q["email_body"] for q in api.post(OUTREACH, {"min_score": 0, "dry_run": True},
+                                                                       key=admin).json["queued"]}
+    assert "The first answer arrived 597 hours after we wrote." in bodies["Toitures Lentes"]
