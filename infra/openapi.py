@@ -105,8 +105,7 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
         response = {"description": description}
         if status != 204:
             response["content"] = {route.content_type: {
-                "schema": refs[(model, "serialization")] if model else {"type": "string" if route.content_type
-                                                                       != "application/json" else "object"}}}
+                "schema": refs[(model, "serialization")] if model else _plain_schema(route.content_type)}}
         if _links(operation["operationId"]):
             response["links"] = _links(operation["operationId"])
         if route.response_headers:
@@ -115,6 +114,13 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
     for status in sorted(set(route.errors)):
         operation["responses"][str(status)] = {"$ref": f"#/components/responses/{status}"}
     return operation
+
+
+def _plain_schema(content_type: str) -> dict:
+    """An answer without a model: a JSON object, a page (text), or an image's bytes (binary)."""
+    if content_type == "application/json":
+        return {"type": "object"}
+    return {"type": "string", "format": "binary"} if content_type.startswith("image/") else {"type": "string"}
 
 
 def _path_parameters(path: str) -> list[dict]:

@@ -150,16 +150,20 @@ ORDER BY created_at, id
 # per-element array escaping, and the statement is the same whatever the batch size).
 INSERT_PROSPECTS = """
 INSERT INTO prospect_candidates (id, business_name, website, contact_email, form_url, industry, region,
-                                 language, response_score, automation_need_score, last_tested, created_at)
+                                 language, response_score, automation_need_score, has_autoresponder,
+                                 response_time_ms, is_personalized, is_generic, last_tested, created_at)
 SELECT id, business_name, website, contact_email, form_url, industry, region, coalesce(language, 'en'),
-       response_score, automation_need_score, statement_timestamp(), statement_timestamp()
+       response_score, automation_need_score, has_autoresponder, response_time_ms, is_personalized, is_generic,
+       statement_timestamp(), statement_timestamp()
 FROM json_to_recordset(:prospects::json)
   AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
-       region text, language text, response_score numeric, automation_need_score numeric)
+       region text, language text, response_score numeric, automation_need_score numeric,
+       has_autoresponder boolean, response_time_ms integer, is_personalized boolean, is_generic boolean)
 """
 
-# A re-score refreshes the scores, last_tested and the descriptive fields the batch gave (null:
-# not given, kept); contacted and created_at are never touched.
+# A re-score refreshes the scores, what the test measured (the outreach email quotes it), last_tested
+# and the descriptive fields the batch gave (null: not given, kept); contacted and created_at are
+# never touched.
 UPDATE_PROSPECTS = """
 UPDATE prospect_candidates AS p
 SET business_name = t.business_name,
@@ -171,10 +175,15 @@ SET business_name = t.business_name,
     language = coalesce(t.language, p.language),
     response_score = t.response_score,
     automation_need_score = t.automation_need_score,
+    has_autoresponder = t.has_autoresponder,
+    response_time_ms = t.response_time_ms,
+    is_personalized = t.is_personalized,
+    is_generic = t.is_generic,
     last_tested = statement_timestamp()
 FROM json_to_recordset(:prospects::json)
   AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
-       region text, language text, response_score numeric, automation_need_score numeric)
+       region text, language text, response_score numeric, automation_need_score numeric,
+       has_autoresponder boolean, response_time_ms integer, is_personalized boolean, is_generic boolean)
 WHERE p.id = t.id
 """
 
@@ -191,6 +200,7 @@ class _Row:
     email: str | None
     values: dict = field(default_factory=dict)  # columns this batch writes; None keeps a stored value
     score: Score | None = None
+    test: ResponseTest | None = None  # the last item's test: what the outreach email will say
 
 
 class _Rows:
@@ -253,7 +263,7 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
             for column, value in prospect.model_dump(include=set(_COLUMNS)).items():
                 if value is not None or column not in row.values:  # left out: an earlier item's value stays
                     row.values[column] = value
-            row.score = score(prospect.test)
+            row.score, row.test = score(prospect.test), prospect.test
             results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
                                        **vars(row.score)))
         written = [row for row in rows.all if row.score is not None]
@@ -264,10 +274,18 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
     return ScoreResponse(scored=len(results), results=results)
 
 
+# The longest response time stored (INTEGER, about 24.8 days): a longer one, which the contract
+# allows, is stored as this much (its email then says 597 hours: late enough to make the point).
+MAX_STORED_RESPONSE_MS = 2**31 - 1
+
+
 def _document(row: _Row) -> dict:
     """One row of the batch's JSON, as json_to_recordset reads it."""
+    test = row.test.model_dump()
+    if test["response_time_ms"] is not None:
+        test["response_time_ms"] = min(test["response_time_ms"], MAX_STORED_RESPONSE_MS)
     return {"id": str(row.id), **row.values, "response_score": row.score.response_score,
-            "automation_need_score": row.score.automation_need_score}
+            "automation_need_score": row.score.automation_need_score, **test}
 
 
 # --- GET /api/prospects ----------------------------------------------------------------------

@@ -111,6 +111,11 @@ class ProspectCandidateRow(Row):
     contacted: bool | None = False
     last_tested: datetime.datetime | None = None
     created_at: datetime.datetime | None = None
+    # schema/014: what the last test measured (the outreach email says it)
+    has_autoresponder: bool | None = None
+    response_time_ms: int | None = None
+    is_personalized: bool | None = None
+    is_generic: bool | None = None
 
 
 class OutreachRow(Row):
@@ -122,6 +127,7 @@ class OutreachRow(Row):
     sent_at: datetime.datetime | None = None
     opened_at: datetime.datetime | None = None
     replied_at: datetime.datetime | None = None
+    open_token_digest: str | None = None  # schema/014: the open pixel's token, as its SHA-256
 
 
 class KeyRotationRow(Row):

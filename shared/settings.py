@@ -58,6 +58,11 @@ def smtp_timeout_s() -> float:
     return float(os.environ.get("AVENIR_SMTP_TIMEOUT_S", "10"))
 
 
+def outreach_daily_cap() -> int:
+    """How many outreach emails may be queued a day (UTC), all batches together."""
+    return max(0, int(os.environ.get("AVENIR_OUTREACH_DAILY_CAP", "200")))
+
+
 def database_source() -> tuple[str | None, str | None]:
     """Where the connection settings come from: (DATABASE_URL, DATABASE_SECRET_ARN)."""
     return os.environ.get("DATABASE_URL"), os.environ.get("DATABASE_SECRET_ARN")

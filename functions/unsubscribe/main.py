@@ -1,7 +1,8 @@
-"""GET and POST /u/{token}: the unsubscribe link every follow-up reply carries. No key: the token is
-the credential. GET shows one button; POST (that button, or a mail client's RFC 8058
-`List-Unsubscribe=One-Click`) unsubscribes at once; an unknown token is a 404 page."""
-from shared import http
+"""GET and POST /u/{token}: the unsubscribe link every follow-up reply and outreach email carries;
+GET /o/{token}.gif: an outreach email's open pixel. No key: the token is the credential. GET /u shows
+one button; POST (that button, or a mail client's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes
+at once; an unknown token is a 404 page."""
+from shared import http, outreach
 from shared.mail import unsubscribe as links  # `unsubscribe` is the functions-framework target below
 
 # The page has no script, loads nothing, posts only to itself, and its address (a credential) is
@@ -28,6 +29,21 @@ def unsubscribe_now(req: http.Request) -> http.Response:
     return _html(links.unsubscribe(req.path_params["token"]))
 
 
+def open_pixel(req: http.Request) -> http.Response:
+    """Open pixel of an outreach email
+
+    No key. The link's last segment is `<token>.gif`. Always a 1x1 transparent GIF (an unknown
+    token too: an image that fails to load says nothing useful to anyone); the first fetch of a sent
+    email's pixel marks it opened."""
+    outreach.record_open(req.path_params["token"].removesuffix(".gif"))
+    return http.raw(PIXEL, "image/gif", **PIXEL_HEADERS)
+
+
+# The smallest transparent 1x1 GIF (GIF89a, one-colour palette, transparency extension).
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+PIXEL_HEADERS = {"Cache-Control": "no-store, max-age=0", "X-Content-Type-Options": "nosniff"}
+
+
 def _html(page: links.Page) -> http.Response:
     return http.raw(page.html.encode(), "text/html; charset=utf-8", page.status, **PAGE_HEADERS)
 
@@ -39,6 +55,8 @@ ROUTES = http.Routes(
     http.Route("POST", "/u/{token}", unsubscribe_now, public=True, content_type="text/html", body_required=False,
                responses={200: (None, "Unsubscribed."), 404: (None, "Unknown or expired link.")},
                errors=(413, 503)),
+    http.Route("GET", "/o/{token}", open_pixel, public=True, content_type="image/gif",
+               responses={200: (None, "A 1x1 transparent GIF.")}, errors=(503,)),
 )
 
 

@@ -57,6 +57,12 @@ pattern_detected (one row per rule that fires; confidence = min(0.95, z / (z + 1
     have >= 5 leads, the earlier >= 2 conversions, and the rate fell to <= 3/4 of the earlier and
     by >= 0.05; affected = active leads of the last 30 days; z = two-proportion z.
 
+outreach_funnel (the internal client only; shared/outreach.py counts, outreach_funnel.py words)
+  Of the outreach emails sent before E: sent, opened (opened or replied), replied, ignored, overall
+  and per industry and per region (reply_rate = replied / sent, 4 decimals); the insight names the
+  industry and the region with the best reply rate among those with >= 3 emails.
+  confidence = n / (n + 10), n = emails sent.
+
 Re-running a date replaces its rows (same client, a daily event type, learning_snapshot.run_date)
 in the transaction that writes the new ones; a client whose computation or rows fail is logged
 and listed in failed_clients while the others are written.

@@ -168,3 +168,4 @@ class ClientFacts:
     stale_follow_ups: int = 0
     model: list[ModelGroup] = field(default_factory=list)
     top_open_leads: list[OpenLead] = field(default_factory=list)
+    outreach: list[dict] | None = None  # the internal client's outreach funnel by segment (shared/outreach.py)

@@ -6,10 +6,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from shared import db, logs
+from shared import db, logs, outreach
 from shared.exceptions import AvenirError, Conflict, NotFound, ValidationFailed
 from shared.intelligence import metrics, patterns, store
 from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
+from shared.intelligence.outreach_funnel import outreach_funnel
 
 log = logging.getLogger("avenir.intelligence")
 # Clients whose rows are replaced together in one transaction (one DELETE, one INSERT). Each
@@ -37,10 +38,12 @@ def scheduled_run_date(event_time: str | None) -> datetime.date:
 
 
 def client_events(facts: ClientFacts, model: metrics.ConversionModel, run_date: datetime.date) -> list[GrowthEvent]:
-    """One client's rows for the run date: the four metrics, then one row per pattern found."""
+    """One client's rows for the run date: the four metrics, one row per pattern found, and for the
+    internal client the outreach funnel."""
     return [metrics.engagement_score(facts, run_date), metrics.urgency_trend(facts, run_date),
             metrics.tone_distribution(facts, run_date), metrics.conversion_prediction(facts, model, run_date),
-            *patterns.detect(facts, run_date)]
+            *patterns.detect(facts, run_date),
+            *([outreach_funnel(facts.outreach, run_date)] if facts.outreach is not None else [])]
 
 
 class Failures:
@@ -100,8 +103,12 @@ def _read(run_date: datetime.date, client_id: uuid.UUID | None, failures: Failur
     windows = store.Windows.for_run_date(run_date)
     with db.admin_transaction() as conn:
         store.begin_job(conn, read_only=True)
-        client_ids = _clients(conn, client_id)
+        clients = _clients(conn, client_id)
+        client_ids = [row["client_id"] for row in clients]
         facts = store.read_facts(conn, client_ids, client_id, windows) if client_ids else {}
+        for row in clients:
+            if row["is_internal"]:  # the internal client also learns what kind of prospect answers
+                facts[row["client_id"]].outreach = outreach.funnel_by_segment(conn, windows.end)
         models = {}
         for client in client_ids:
             try:
@@ -138,7 +145,7 @@ def _write(run_date: datetime.date, chunk: dict[uuid.UUID, list[GrowthEvent]], f
         return written, processed
 
 
-def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[uuid.UUID]:
+def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[dict]:
     rows = store.clients_to_run(conn, client_id)
     if client_id is not None:
         if not rows:
@@ -146,7 +153,7 @@ def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[uuid.UUID
         if rows[0]["is_test"]:
             raise ValidationFailed("Test clients are never analysed.", details=[
                 {"field": "client_id", "message": f"{client_id} is a test client"}])
-    return [row["client_id"] for row in rows]
+    return rows
 
 
 def _replace(run_date: datetime.date, events: dict[uuid.UUID, list[GrowthEvent]]) -> int:

@@ -38,7 +38,7 @@ READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 # The named client is listed even when it is a test client, so that the caller can refuse it.
 CLIENTS = """
-SELECT client_id, coalesce(is_test, false) AS is_test
+SELECT client_id, coalesce(is_test, false) AS is_test, coalesce(is_internal, false) AS is_internal
 FROM clients
 WHERE (CAST(:client_id AS uuid) IS NULL AND NOT coalesce(is_test, false)) OR client_id = CAST(:client_id AS uuid)
 ORDER BY client_id
@@ -207,7 +207,7 @@ DELETE_DAILY_EVENTS = """
 DELETE FROM growth_brain
 WHERE client_id = ANY(:client_ids::uuid[])
   AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution', 'conversion_prediction',
-                     'pattern_detected')
+                     'pattern_detected', 'outreach_funnel')
   AND learning_snapshot ->> 'run_date' = :run_date
 """
 

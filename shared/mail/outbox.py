@@ -92,7 +92,8 @@ def queue_reply(conn: db.Connection, *, client_id: uuid.UUID, lead_id: uuid.UUID
 # Due replies, and replies whose sender's lease ran out (it died mid-send), locked and leased in one
 # statement; SKIP LOCKED lets another sender take the next ones instead of waiting. Each comes with
 # what sending it needs: its lead's name and tag, its client's settings, and whether the email has
-# unsubscribed meanwhile.
+# unsubscribed meanwhile. An outreach email (outreach_id set, no lead) comes with its words already
+# saved; its client is the internal client.
 CLAIM = """
 WITH due AS (
   SELECT reply_id
@@ -110,14 +111,16 @@ claimed AS (
   WHERE reply.reply_id = due.reply_id
   RETURNING reply.*
 )
-SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.to_email, claimed.language, claimed.intent,
+SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id, claimed.to_email,
+       claimed.language, claimed.intent,
        claimed.attempts, claimed.lease_until, claimed.provider_message_id, claimed.subject, claimed.body_text,
        claimed.body_html, claimed.due_at, claimed.last_error,
        lead.name AS lead_name, lead.current_tag,
        client.business_name, client.email AS client_email, client.outbound_email, client.smtp_host, client.smtp_port,
        client.smtp_username, client.smtp_password, client.primary_service, client.booking_link,
        client.custom_tagline, client.email_tone, client.mailing_address,
-       coalesce(client.ai_personalized_reply, true) AS replies_on,
+       -- the client's reply switch is about replies to its leads, not the internal client's outreach
+       coalesce(client.ai_personalized_reply, true) OR claimed.outreach_id IS NOT NULL AS replies_on,
        EXISTS (SELECT 1 FROM unsubscribes
                WHERE unsubscribes.client_id = claimed.client_id
                  AND unsubscribes.email_digest = avenir_email_digest(claimed.to_email)) AS unsubscribed
@@ -182,8 +185,10 @@ def save_rendered(prepared: list[Prepared], valid_days: int) -> None:
 
 
 # An attempt's outcome, written only while the lease is still this sender's (lease_until is the
-# fence: a sender whose lease ran out and was taken over records nothing).
+# fence: a sender whose lease ran out and was taken over records nothing). An outreach email's log
+# row gets the same sent_at.
 RECORD = """
+WITH recorded AS (
 UPDATE lead_replies
 SET status = CAST(:status AS text),
     last_error = CAST(:error AS text),
@@ -194,6 +199,15 @@ SET status = CAST(:status AS text),
                   ELSE due_at END,
     attempts = attempts - CASE WHEN CAST(:released AS boolean) THEN 1 ELSE 0 END
 WHERE reply_id = :reply_id AND status = 'sending' AND lease_until = :lease_until
+RETURNING outreach_id, status, sent_at
+),
+logged AS (
+  UPDATE prospect_outreach_log AS log
+  SET sent_at = recorded.sent_at
+  FROM recorded
+  WHERE log.id = recorded.outreach_id AND recorded.status = 'sent'
+)
+SELECT count(*) AS recorded FROM recorded
 """
 
 
@@ -208,9 +222,10 @@ def record(reply: dict, status: str, error: str | None = None, retry_in_s: int =
     flush per reply, most of the sender's time."""
     with db.admin_transaction() as conn:
         conn.run("SET LOCAL synchronous_commit = off")
-        conn.run(RECORD, reply_id=reply["reply_id"], lease_until=reply["lease_until"], status=status,
-                 error=None if error is None else error[:500], retry_in_s=retry_in_s, released=released)
-        return conn.row_count == 1
+        row = db.query_one(conn, RECORD, reply_id=reply["reply_id"], lease_until=reply["lease_until"],
+                           status=status, error=None if error is None else error[:500], retry_in_s=retry_in_s,
+                           released=released)
+        return row["recorded"] == 1
 
 
 RETRY_FAILED = """

@@ -170,15 +170,16 @@ def _read(name: str) -> str:
 
 @functools.cache
 def tones(language: str) -> configparser.ConfigParser:
-    return _ini(f"{language}/tones.ini")
+    return ini(f"{language}/tones.ini")
 
 
 @functools.cache
 def intents(language: str) -> configparser.ConfigParser:
-    return _ini(f"{language}/intents.ini")
+    return ini(f"{language}/intents.ini")
 
 
-def _ini(name: str) -> configparser.ConfigParser:
+def ini(name: str) -> configparser.ConfigParser:
+    """A template file of words (templates/<language>/*.ini), parsed without interpolation."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(_read(name), source=name)
     return parser
@@ -203,7 +204,8 @@ def new_message_id(from_address: str) -> str:
 
 
 def email_message(rendered: Rendered, envelope: Envelope, message_id: str, language: str,
-                  unsubscribe_url: str, date: datetime.datetime | None = None) -> Message:
+                  unsubscribe_url: str, date: datetime.datetime | None = None,
+                  auto_submitted: str = "auto-replied") -> Message:
     """The reply as an email: text and HTML alternatives (UTF-8, quoted-printable), and the headers of a
     one-click unsubscribe (RFC 8058) and of an automatic answer (RFC 3834: an out-of-office reply must
     not answer it). Built with the email package's classic classes: the modern EmailMessage parses
@@ -219,7 +221,7 @@ def email_message(rendered: Rendered, envelope: Envelope, message_id: str, langu
     message["Content-Language"] = language
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = "auto-replied"
+    message["Auto-Submitted"] = auto_submitted
     message.attach(MIMEText(rendered.text, "plain", _UTF8_QP))
     message.attach(MIMEText(rendered.html, "html", _UTF8_QP))
     return message

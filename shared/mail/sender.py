@@ -151,7 +151,10 @@ def email_message(reply: dict, sender: str, token: str) -> Message:
     envelope = render.Envelope(from_name=reply["business_name"], from_address=sender,
                                to_name=reply["lead_name"] or "", to_address=reply["to_email"],
                                reply_to=reply["client_email"])
-    return render.email_message(rendered, envelope, reply["provider_message_id"], reply["language"], url)
+    # an outreach email is written by a program but answers no one (RFC 3834)
+    auto_submitted = "auto-generated" if reply.get("outreach_id") else "auto-replied"
+    return render.email_message(rendered, envelope, reply["provider_message_id"], reply["language"], url,
+                                auto_submitted=auto_submitted)
 
 
 def unsubscribe_url(token: str) -> str:

@@ -143,8 +143,11 @@ def test_every_reference_column_has_its_type_nullability_and_default(database, t
 
 
 # Columns the product adds to the reference's tables, each for a contract rule (schema/011: the
-# client's own days and the postal address a commercial email must carry).
-ADDED_COLUMNS = {"clients": {"timezone", "mailing_address"}}
+# client's own days and the postal address a commercial email must carry; schema/014: what a
+# prospect's test measured, which its outreach email says, and the email's open pixel token).
+ADDED_COLUMNS = {"clients": {"timezone", "mailing_address"},
+                 "prospect_candidates": {"has_autoresponder", "response_time_ms", "is_personalized", "is_generic"},
+                 "prospect_outreach_log": {"open_token_digest"}}
 
 
 @pytest.mark.parametrize("table_column,precision", sorted(NUMERIC_PRECISION.items()))

@@ -98,7 +98,8 @@ def test_the_template_runs_the_sender_every_minute_and_lets_it_send_only_from_th
     [ses] = [s for p in function.properties["Policies"] if "Statement" in p for s in p["Statement"]]
     assert ses["Action"] == "ses:SendRawEmail"
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SesFromAddress"}}}
-    assert stack.function_for(template, "unsubscribe").routes() == {("GET", "/u/{token}"), ("POST", "/u/{token}")}
+    assert stack.function_for(template, "unsubscribe").routes() == {("GET", "/u/{token}"), ("POST", "/u/{token}"),
+                                                                   ("GET", "/o/{token}")}  # the outreach pixel
 
 
 # --- make run's mail sink -------------------------------------------------------------------------

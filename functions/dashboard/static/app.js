@@ -25,7 +25,7 @@
   const state = {
     session: null, lang: 'en', strings: {}, redraw: null, ticket: 0,
     inbox: {cursors: [null], page: 0, leads: [], newCount: null},
-    lead: null, insights: null, client: null, prospects: [],
+    lead: null, insights: null, client: null, prospects: [], outreach: null, preview: null,
   };
   const $ = (id) => document.getElementById(id);
   /* Every view load takes a ticket; an answer that arrives after a newer load (or after signing out) is dropped. */
@@ -839,15 +839,95 @@
       const value = $('prospect-filters').elements[name].value.trim();
       if (value) params.set(name, value);
     }
-    const answer = await apiJson('GET', `/api/prospects?${params}`);
+    const segment = new URLSearchParams();
+    for (const name of ['industry', 'region']) if (params.has(name)) segment.set(name, params.get(name));
+    const [answer, outreach] = await Promise.all([apiJson('GET', `/api/prospects?${params}`),
+      apiJson('GET', `/api/outreach?${segment}`)]);
     if (stale(ticket)) return;
     state.prospects = answer.prospects;
+    state.outreach = outreach;
     show('prospects', focus, renderProspects);
   }
 
   function renderProspects() {
     $('prospect-list').replaceChildren(...state.prospects.map(prospectItem));
     $('prospects-empty').hidden = state.prospects.length > 0;
+    const {funnel, outreach} = state.outreach;
+    $('outreach-funnel').replaceChildren(...['sent', 'opened', 'replied', 'ignored'].flatMap((step) => [
+      el('dt', {text: t(`outreach.funnel.${step}`)}), el('dd', {text: formatNumber(funnel[step])})]));
+    $('outreach-list').replaceChildren(...outreach.map(outreachItem));
+    $('outreach-empty').hidden = outreach.length > 0;
+    if (state.preview) renderPreview();
+  }
+
+  function outreachItem(email) {
+    const canReply = email.sent_at && email.status !== 'replied';
+    const reply = canReply && el('button', {type: 'button', className: 'secondary', text: t('outreach.markReplied')});
+    if (reply) reply.addEventListener('click', () => markReplied(email.outreach_id));
+    return el('li', {className: 'lead-item'}, [
+      el('h2', {className: 'lead-title', text: email.business_name}),
+      el('p', {className: 'badges'}, [
+        el('span', {className: `badge${email.status === 'replied' ? ' tag-converted' : ''}`,
+          text: t(`outreach.status.${email.status}`)}),
+        email.industry && el('span', {className: 'badge intent', text: email.industry}),
+        email.region && el('span', {className: 'badge', text: email.region}),
+      ]),
+      el('p', {className: 'meta', text: email.email_subject}),
+      el('p', {className: 'meta muted', text: email.sent_at ? t('outreach.sentAt', {date: formatDateTime(email.sent_at)})
+        : t('outreach.queuedAt')}),
+      reply && el('div', {className: 'actions'}, [reply]),
+    ]);
+  }
+
+  /* The next batch is always previewed first (a dry run writes nothing); only then can it be sent. */
+  async function previewOutreach(event) {
+    event.preventDefault();
+    const limit = Number($('outreach-limit').value);
+    const answer = await apiJson('POST', '/api/prospects/outreach', {body: {limit, dry_run: true}});
+    state.preview = {limit, answer};
+    renderPreview();
+    $('outreach-preview-summary').focus();
+  }
+
+  function renderPreview() {
+    const {answer} = state.preview;
+    const count = answer.queued.length;
+    $('outreach-preview').hidden = false;
+    const summary = $('outreach-preview-summary');
+    summary.tabIndex = -1;
+    summary.textContent = count ? t('outreach.previewSummary', {count, remaining: answer.remaining_today})
+      : t('outreach.previewNone');
+    $('outreach-preview-list').replaceChildren(...answer.queued.map((email) => el('li', {className: 'lead-item'}, [
+      el('h2', {className: 'lead-title', text: email.business_name}),
+      el('p', {className: 'meta', text: t('outreach.to', {email: email.to_email})}),
+      el('p', {className: 'meta', text: email.email_subject}),
+      el('details', {}, [el('summary', {text: t('outreach.showEmail')}), el('pre', {className: 'email-body', text: email.email_body})]),
+    ])));
+    $('outreach-send').textContent = t('outreach.send', {count});
+    $('outreach-send').hidden = count === 0;
+  }
+
+  function closePreview() {
+    state.preview = null;
+    $('outreach-preview').hidden = true;
+  }
+
+  async function sendOutreach() {
+    const {limit} = state.preview;
+    $('outreach-send').disabled = true;
+    try {
+      const answer = await apiJson('POST', '/api/prospects/outreach', {body: {limit}});
+      closePreview();
+      await showProspects(false);
+      setStatus(t('outreach.sent', {count: answer.queued.length}));
+    } finally {
+      $('outreach-send').disabled = false;
+    }
+  }
+
+  async function markReplied(outreachId) {
+    await apiJson('POST', `/api/outreach/${encodeURIComponent(outreachId)}/replied`);
+    await showProspects(false);
   }
 
   function prospectItem(prospect) {
@@ -901,6 +981,10 @@
       event.preventDefault();
       showProspects(false).catch((e) => setStatus(errorText(e), 'error'));
     });
+    const failed = (e) => setStatus(errorText(e), 'error');
+    $('outreach-form').addEventListener('submit', (event) => previewOutreach(event).catch(failed));
+    $('outreach-send').addEventListener('click', () => sendOutreach().catch(failed));
+    $('outreach-cancel').addEventListener('click', closePreview);
     window.addEventListener('hashchange', () => route(true));
   }
 
