@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pydantic
 
-from shared import db, logs, sql
+from shared import db, logs, outreach, sql
 from shared.exceptions import Unavailable
 
 Q = sql.load(__file__)
@@ -24,6 +24,8 @@ class MaintenanceSummary(pydantic.BaseModel):
     archived: int = pydantic.Field(description="Leads archived (one `archive` action each).")
     idempotency_keys_deleted: int
     sessions_deleted: int
+    outreach_ignored: int = pydantic.Field(description="Outreach emails sent or opened over 14 days ago with no "
+                                                       "reply, now `ignored`.")
     login_failures_deleted: int = pydantic.Field(description="Failed sign-ins older than a day.")
     failed_clients: list[uuid.UUID] = pydantic.Field(description="Clients whose archive step failed (logged); "
                                                                  "the others were done.")
@@ -59,14 +61,13 @@ def run(now: datetime.datetime | None = None) -> MaintenanceSummary:
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
     archived, failed = archive_old_leads(now)
-    # Outreach step: the contract's "sent or opened outreach older than 14 days with no reply becomes
-    # `ignored`" (shared/prospects) is added here, as one set-based statement as of `now`.
+    ignored = outreach.mark_ignored(now)
     with db.admin_transaction() as conn:
         keys = _deleted(conn, Q.purge_idempotency_keys, now)
         sessions = _deleted(conn, Q.purge_sessions, now)
         failures = _deleted(conn, Q.purge_login_failures, now)
     summary = MaintenanceSummary(archived=archived, idempotency_keys_deleted=keys, sessions_deleted=sessions,
-                                 login_failures_deleted=failures, failed_clients=failed)
+                                 outreach_ignored=ignored, login_failures_deleted=failures, failed_clients=failed)
     logs.event(log, "maintenance run", now=now.isoformat(), **summary.model_dump(mode="json"))
     return summary
 

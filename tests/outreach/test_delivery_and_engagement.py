@@ -11,6 +11,7 @@ import pytest
 
 from outreach.conftest import ADDRESS, INTERNAL, insert_outreach, prospect
 from shared import outreach
+from shared.privacy import maintenance
 from shared.mail import sender
 
 pytestmark = pytest.mark.usefixtures("clean")
@@ -180,6 +181,18 @@ def test_ignored_after_14_days_from_the_time_given(database):
                         unsent: "sent"}
     assert outreach.mark_ignored(now) == 0  # once
     assert outreach.mark_ignored(now + datetime.timedelta(days=2)) == 1  # `recent` turns 15 days old
+
+
+def test_the_nightly_maintenance_marks_outreach_ignored_as_of_its_run_time(database):
+    now = datetime.datetime(2026, 12, 4, 6, 30, tzinfo=datetime.UTC)
+    days = (datetime.datetime.now(datetime.UTC) - now).total_seconds() / 86400
+    old_sent = insert_outreach(database, "Old Sent", "Roofing", "Laval", "sent", days + 15)
+    recent = insert_outreach(database, "Recent", "Roofing", "Laval", "sent", days + 13)
+
+    assert maintenance.run(now).outreach_ignored == 1
+    statuses = {row["id"]: row["status"] for row in database.sql("SELECT id, status FROM prospect_outreach_log")}
+    assert (statuses[old_sent], statuses[recent]) == ("ignored", "sent")
+    assert maintenance.run(now).outreach_ignored == 0
 
 
 def test_the_list_and_its_funnel_add_up_on_hand_made_data(api, admin, database):
