@@ -11,8 +11,8 @@ import pytest
 
 from outreach.conftest import ADDRESS, INTERNAL, insert_outreach, prospect
 from shared import outreach
-from shared.privacy import maintenance
 from shared.mail import sender
+from shared.privacy import maintenance
 
 pytestmark = pytest.mark.usefixtures("clean")
 OUTREACH = "/api/prospects/outreach"
