@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared import db, fields, idempotency, settings
 from shared.clients import Client
-from shared.enrichment import ENGINE_VERSION, Enrichment, enrich, relationship_insight
+from shared.enrichment import ENGINE_VERSION, Enrichment, Intent, Language, Tone, Urgency, enrich, relationship_insight
 from shared.exceptions import IdempotencyKeyInFlight
 from shared.mail import outbox
 
@@ -26,15 +26,14 @@ class LeadRequest(fields.RequestModel):
     name: fields.text(200)
     email: fields.Email
     message: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    language: Literal["en", "fr"] | None = None
+    language: Language | None = None
 
 
 class LeadEnrichment(BaseModel):
-    language: Literal["en", "fr"]
-    intent: Literal["quote_request", "appointment", "information", "support", "partnership",
-                    "job_application", "spam", "other"]
-    tone: Literal["Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"]
-    urgency: Literal["High", "Medium", "Low"]
+    language: Language
+    intent: Intent
+    tone: Tone
+    urgency: Urgency
     confidence_score: float
     ai_summary: str
 

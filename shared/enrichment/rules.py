@@ -12,11 +12,6 @@ from dataclasses import dataclass
 from . import lexicon as lx
 from .text import lexicon, normalize, score, tokenize
 
-INTENTS = ("quote_request", "appointment", "information", "support", "partnership",
-           "job_application", "spam", "other")
-TONES = ("Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral")
-URGENCIES = ("Low", "Medium", "High")
-
 # Intents that ask the business to do something: a plain request defaults to Medium urgency.
 ACTIONABLE = frozenset({"quote_request", "appointment", "support"})
 # Intents whose urgency is always Low: their "today!" is the sender's hurry, not a client's need.
