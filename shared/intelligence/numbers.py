@@ -44,14 +44,14 @@ def evidence_confidence(z: float) -> float:
     return 0.0 if z <= 0 else min(0.95, z / (z + 1))
 
 
-def shares(counts: dict[str, int], places: int = 4) -> dict[str, float]:
-    """Each count's share of the total at `places` decimals, largest remainder first, so the
+def shares(counts: dict[str, int]) -> dict[str, float]:
+    """Each count's share of the total at 4 decimals, largest remainder first, so the
     shares add up to exactly 1 (in decimal); ties go to the larger count, then the name. Keys with
     a zero count are left out, the largest share first; no counts at all gives {}."""
     total = sum(counts.values())
     if not total:
         return {}
-    scale = 10 ** places
+    scale = 10_000
     units = {key: n * scale // total for key, n in counts.items() if n}
     leftover = scale - sum(units.values())
     by_remainder = sorted(units, key=lambda key: (-(counts[key] * scale % total), -counts[key], key))
