@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.enrichment import lexicon as lx
-from shared.enrichment.text import compile_terms, score, tokenize
+from shared.enrichment.text import score, tokenize
 
 LEADS = Path(__file__).parents[1] / "fixtures" / "enrichment" / "train-00-legacy.jsonl"
 MESSAGES = [json.loads(line)["message"] for line in LEADS.read_text().splitlines() if line.strip()]
@@ -34,7 +34,7 @@ def test_every_lexicon_term_is_found_at_the_positions_a_full_scan_finds():
     for text in texts:
         tokens = tokenize(text)
         for terms in LEXICONS:
-            for term in compile_terms(terms):
+            for term in terms.compiled.terms:
                 assert term.positions(tokens) == scanned_positions(term, tokens), (term, text)
 
 
