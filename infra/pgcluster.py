@@ -61,10 +61,10 @@ class LocalPostgres:
         self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                    "--no-instructions"])
 
-    def start(self) -> None:
+    def start(self, extra_options: str = "") -> None:
         self.init()
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200 "
-                   f"-c fsync={'on' if self.fsync else 'off'}")
+                   f"-c fsync={'on' if self.fsync else 'off'} {extra_options}")
         self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-t", "60",
                    "-l", str(self.root / "postgres.log"),
                    "-o", options, "start"])

@@ -33,9 +33,6 @@ def measure(run: stack.Run) -> Section:
         "every non-test client), then again for the same date (which replaces that date's rows). Baseline: "
         "one grouped pass over lead_memory and lead_actions (`SELECT client_id, count(*), avg(...) ... GROUP "
         "BY client_id`), the least any daily job reading all the data must do.")
-    if not (stack.ROOT / "functions" / "daily_intelligence" / "main.py").exists():
-        section.skipped = "functions/daily_intelligence is not built yet"
-        return section
     from shared import intelligence, migrate
     from tests.intelligence import datagen
 

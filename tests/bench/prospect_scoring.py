@@ -55,9 +55,6 @@ def measure(run: stack.Run) -> Section:
         f"same batch again (every prospect found by its website host and re-scored in place). Wall time of the "
         f"whole HTTP exchange as the caller sees it, median of {repeats} fresh batches. Baseline: the "
         "do-nothing function receiving the same body over the same server.")
-    if not (stack.ROOT / "functions" / "prospect_scoring" / "main.py").exists():
-        section.skipped = "functions/prospect_scoring is not built yet"
-        return section
     admin = stack.make_internal_client()
     sample = batch("size")
     body_bytes = len(json.dumps(sample).encode())
