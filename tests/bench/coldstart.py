@@ -35,8 +35,8 @@ if len(sys.argv) > 2:
     event = json.load(open(sys.argv[2]))
     started = time.perf_counter()
     answer = module.handler(event, None)
-    figures.update(first_call_ms=(time.perf_counter() - started) * 1000, status=answer["statusCode"],
-                   call_maxrss_kb=peak_kb())
+    figures.update(first_call_ms=(time.perf_counter() - started) * 1000, call_maxrss_kb=peak_kb(),
+                   status=answer.get("statusCode") if isinstance(answer, dict) else None)
 print(json.dumps(figures))
 """
 BARE = """
@@ -77,16 +77,20 @@ def measure_one(code: str, repeats: int, *args: str) -> dict:
 def first_request(folder: str, work_dir: Path) -> Path:
     """An API Gateway v2 event (tests/fixtures/events) for the function's first route, with an
     unknown key: the handler connects, looks the key up and answers 401."""
-    from infra.serve import FUNCTIONS
+    from infra import functions
 
-    path = next(paths[0] for name, _, paths in FUNCTIONS if name == folder)
-    path = path.replace("{lead_id}", "00000000-0000-4000-8000-000000000000")
+    target = work_dir / f"coldstart-{folder}.json"
+    route = next((route for name, route in functions.http_routes() if name == folder), None)
+    if route is None:  # a scheduled function only: the scheduler's event
+        target.write_text((stack.ROOT / "tests" / "fixtures" / "events" / "eventbridge_scheduled.json").read_text())
+        return target
+    path = route.path.replace("{lead_id}", "00000000-0000-4000-8000-000000000000")
     event = json.loads((stack.ROOT / "tests" / "fixtures" / "events" / "apigw_v2.json").read_text())
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
-    event["routeKey"] = event["requestContext"]["routeKey"] = f"POST {path}"
+    event["requestContext"]["http"]["method"] = route.method
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"{route.method} {path}"
     event["headers"].update({"x-api-key": "avk_00000000_cold-start-unknown-key", "content-length": "2"})
     event["body"] = "{}"
-    target = work_dir / f"coldstart-{folder}.json"
     target.write_text(json.dumps(event))
     return target
 

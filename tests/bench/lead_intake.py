@@ -34,13 +34,14 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     found = enrichment.enrich(name, message)
     variables = {"client_id": client_id, "digest": clients.key_digest(api_key), "plain": api_key,
                  "route": leads.ROUTE, "name": name, "message": message, "is_test": "false",
-                 "response_status": "201", **{k: str(v) for k, v in found.as_dict().items()}}
+                 "response_status": "201", "enrichment_version": enrichment.ENGINE_VERSION,
+                 **{k: str(v) for k, v in found.as_dict().items()}}
     variables["response_body"] = json.dumps({"lead_id": "00000000-0000-0000-0000-000000000000",
                                              "action": "insert", "is_test": False,
                                              "enrichment": found.as_dict()})
     parameters = {name: f":{name}" for name in variables}
     parameters.update({"email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
-                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "idempotency_key": "NULL",
+                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "wait_ms": "0", "idempotency_key": "NULL",
                        "request_hash": "NULL"})
     begin = db.begin_statement(client_id)
     script = ["\\set n random(1, 999999999999)\n",
@@ -66,7 +67,7 @@ def measure(run: stack.Run) -> Section:
     section.tables += [results_table(results, ceiling, ceiling_db), parts]
     section.verdicts += verdicts(results, ceiling, ceiling_db)
     section.notes += notes(results, ceiling, ceiling_db, commit_ms=float(parts.rows[-1][1]), stored=stored)
-    section.tables.append(whatif(run, key.api_key, leads_data, results))
+    section.tables.append(without_prepared_statements(run, key.api_key, leads_data, results))
     mine, theirs, other = run.measured["intake_compare"]
     section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake, " + mine, results[32]),
                                      ("lead intake, " + theirs, other),
@@ -265,7 +266,7 @@ def comparison_labels() -> tuple[str, str]:
     return f"{PREPARED} (as shipped)", f"{UNPREPARED} (AVENIR_PREPARED_STATEMENTS=0)"
 
 
-def whatif(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
+def without_prepared_statements(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
     """Prepared statements (shared/db.py) against none: the same load against a server that differs
     only in that."""
     server = stack.comparison_serve(run.work_dir, "intake-compare")

@@ -145,7 +145,7 @@ def measure(run: stack.Run) -> Section:
                          f"</summary>\n\n```sql\n{script}```\n</details>")
     if result.errors:
         section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
-    section.tables.append(whatif(run, key.api_key, key.client_id, result))
+    section.tables.append(without_prepared_statements(run, key.api_key, key.client_id, result))
     mine, theirs, other = run.measured["tag_compare"]
     section.tables.append(lead_intake.cpu_table([
         ("(a) do-nothing function", ceiling), ("tag/revert, " + mine, result), ("tag/revert, " + theirs, other),
@@ -155,7 +155,7 @@ def measure(run: stack.Run) -> Section:
     return section
 
 
-def whatif(run: stack.Run, api_key: str, client_id: str, main) -> Table:
+def without_prepared_statements(run: stack.Run, api_key: str, client_id: str, main) -> Table:
     """The same load against a server differing only in whether statements are prepared."""
     server = stack.comparison_serve(run.work_dir, "tag-compare")
     mine, theirs = lead_intake.comparison_labels()
