@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.enrichment import lexicon as lx
-from shared.enrichment.text import score, tokenize
+from shared.enrichment.text import Terms, score, tokenize
 
 LEADS = Path(__file__).parents[1] / "fixtures" / "enrichment" / "train-00-legacy.jsonl"
 MESSAGES = [json.loads(line)["message"] for line in LEADS.read_text().splitlines() if line.strip()]
@@ -48,6 +48,6 @@ def test_score_adds_each_present_term_once(text, expected):
     assert score(tokenize(text), lx.URGENT_TERMS) == expected
 
 
-def test_a_new_lexicon_dict_is_compiled_on_its_own():
-    assert score(tokenize("blue sky"), {"blu*": 1, "sky": 2}) == 3.0
-    assert score(tokenize("blue sky"), {"sky": 0.5}) == 0.5
+def test_a_new_lexicon_is_compiled_on_its_own():
+    assert score(tokenize("blue sky"), Terms({"blu*": 1, "sky": 2})) == 3.0
+    assert score(tokenize("blue sky"), Terms({"sky": 0.5})) == 0.5
