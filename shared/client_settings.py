@@ -9,6 +9,8 @@ import pydantic
 
 from shared import cipher, db, fields
 from shared.clients import Client
+from shared.enrichment import Language
+from shared.mail.render import EmailTone
 
 ZONES = sorted(zoneinfo.available_timezones())  # IANA names this machine (and Lambda's) knows
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=200)]
@@ -56,12 +58,12 @@ class SettingsChange(fields.RequestModel):
 
     business_name: fields.text(200) = _given_only()
     contact_name: Text | None = None
-    language: Literal["en", "fr"] = _given_only()
+    language: Language = _given_only()
     industry_category: Text | None = None
     primary_service: Text | None = None
     booking_link: HttpUrl | None = None
     custom_tagline: Text | None = None
-    email_tone: Literal["Friendly", "Professional", "Formal", "Energetic"] = _given_only()
+    email_tone: EmailTone = _given_only()
     followup_speed: Literal["Instant", "Within 1 hour", "Same day"] = _given_only()
     ai_personalized_reply: bool = _given_only()
     outbound_email: fields.Email | None = None

@@ -1,8 +1,11 @@
 """Field types the request models share, so that the server's rule and the OpenAPI document's are one."""
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pydantic
 from pydantic_core import PydanticCustomError
+
+# A lead's stage in its life (lead_memory.current_tag).
+Tag = Literal["Active", "Follow-Up", "Converted", "Archived", "Deleted"]
 
 # A character str.strip() keeps. Python also strips \x1c-\x1f and \x85, which a JSON Schema \s does
 # not know, so they are named: a document pattern must never allow what the server strips away.

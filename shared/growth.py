@@ -10,6 +10,7 @@ from typing import Literal
 import pydantic
 
 from shared import db
+from shared.intelligence.numbers import counted
 
 
 class ConversionSnapshot(pydantic.BaseModel):
@@ -79,8 +80,7 @@ def record_conversion(conn: db.Connection, *, client_id: uuid.UUID, action_id: u
         lead_id=lead_id, lead_name=lead_name, initial_urgency=initial_urgency, initial_tone=initial_tone,
         days_to_convert=days, touch_points=touch_points, conversion_value=_plain_number(conversion_value))
     record = db.query_one(conn, CLIENT_CONVERSION_RECORD, client_id=client_id, action_id=action_id)
-    insight = (f'Lead "{lead_name}" converted in {days} {_plural(days, "day")} '
-               f'with {touch_points} {_plural(touch_points, "touch point")}')
+    insight = f'Lead "{lead_name}" converted in {counted(days, "day")} with {counted(touch_points, "touch point")}'
     return _insert(conn, client_id, "conversion", snapshot, insight,
                    conversion_confidence(record["conversions"], record["reversions"]), converted_at)
 
@@ -105,7 +105,3 @@ def _insert(conn, client_id, event_type, snapshot: pydantic.BaseModel, insight: 
 def _plain_number(value: float | None) -> int | float | None:
     """5000.0 is written as 5000: the value a person typed, not a float artefact."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else noun + "s"

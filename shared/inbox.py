@@ -6,29 +6,28 @@ import datetime
 import io
 import uuid
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 import pydantic
 
 from shared import db, fields
 from shared.clients import Client
+from shared.enrichment import Intent, Language, Urgency
 from shared.exceptions import NotFound
 
 CSV_MAX_ROWS = 100_000
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 CURSOR_PATTERN = r"^[0-9]{1,17}\.[0-9a-f]{32}$"  # microseconds up to year 5138, then the lead's id
 CSV_BATCH = 1000
-Tag = Literal["Active", "Follow-Up", "Converted", "Archived", "Deleted"]
 
 
 class InboxQuery(fields.RequestModel):
     """The inbox's query string; an unknown parameter is ignored."""
 
-    tag: Tag | None = pydantic.Field(None, description="Default: every tag but Deleted.")
-    urgency: Literal["High", "Medium", "Low"] | None = None
-    intent: Literal["quote_request", "appointment", "information", "support", "partnership",
-                    "job_application", "spam", "other"] | None = None
-    language: Literal["en", "fr"] | None = None
+    tag: fields.Tag | None = pydantic.Field(None, description="Default: every tag but Deleted.")
+    urgency: Urgency | None = None
+    intent: Intent | None = None
+    language: Language | None = None
     q: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)] | None = pydantic.Field(
         None, description="Text found in the name, the email or the latest message (any case).")
     since: datetime.datetime | datetime.date | None = pydantic.Field(None, description="On the lead's timestamp.")

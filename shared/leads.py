@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared import db, fields, idempotency, settings
 from shared.clients import Client
-from shared.enrichment import ENGINE_VERSION, Enrichment, enrich, relationship_insight
+from shared.enrichment import ENGINE_VERSION, Enrichment, Language, enrich, relationship_insight
 from shared.exceptions import IdempotencyKeyInFlight
 from shared.mail import outbox
 
@@ -26,24 +26,14 @@ class LeadRequest(fields.RequestModel):
     name: fields.text(200)
     email: fields.Email
     message: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    language: Literal["en", "fr"] | None = None
-
-
-class LeadEnrichment(BaseModel):
-    language: Literal["en", "fr"]
-    intent: Literal["quote_request", "appointment", "information", "support", "partnership",
-                    "job_application", "spam", "other"]
-    tone: Literal["Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"]
-    urgency: Literal["High", "Medium", "Low"]
-    confidence_score: float
-    ai_summary: str
+    language: Language | None = None
 
 
 class LeadResponse(BaseModel):
     lead_id: uuid.UUID
     action: Literal["insert", "update"]
     is_test: bool
-    enrichment: LeadEnrichment
+    enrichment: Enrichment  # the engine's six fields, as its contract defines them
 
 
 @dataclass(frozen=True)
@@ -263,7 +253,7 @@ def _lock(conn: db.Connection, lock_ids: list[int], wait_ms: int) -> None:
 
 def _response(lead_id: uuid.UUID, action: str, is_test: bool, enrichment: Enrichment) -> dict:
     return LeadResponse(lead_id=lead_id, action=action, is_test=is_test,
-                        enrichment=LeadEnrichment(**enrichment.as_dict())).model_dump(mode="json")
+                        enrichment=enrichment).model_dump(mode="json")
 
 
 def _float(value) -> float | None:

@@ -9,11 +9,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 import pydantic
 
 from shared import db, fields
+from shared.enrichment import Language
 from shared.exceptions import PayloadTooLarge
 
 MAX_BATCH = 1000
@@ -100,7 +101,7 @@ class Prospect(fields.RequestModel):
     form_url: Address | None = None
     industry: Text | None = None
     region: Text | None = None
-    language: Literal["en", "fr"] | None = None
+    language: Language | None = None
     test: ResponseTest
 
 

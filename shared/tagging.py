@@ -11,7 +11,7 @@ from shared import db, fields, growth, leads
 from shared.clients import Client
 from shared.exceptions import Conflict, NotFound
 
-Tag = Literal["Active", "Follow-Up", "Converted", "Archived", "Deleted"]
+Tag = fields.Tag
 
 # action_type of the lead_actions row a tag writes; every other tag is a plain `tag`.
 ACTION_TYPES = {"Archived": "archive", "Deleted": "delete"}
@@ -45,8 +45,8 @@ class RevertResponse(pydantic.BaseModel):
 # The lead, locked for the change, scoped to the caller: another client's lead is not found.
 LOCK_LEAD = """
 SELECT id, name, email, timestamp, coalesce(current_tag, 'Active') AS current_tag,
-       coalesce(urgency_history -> 0 ->> 'value', urgency) AS initial_urgency,
-       coalesce(tone_history -> 0 ->> 'value', tone) AS initial_tone
+       avenir_initial_value(urgency_history, urgency) AS initial_urgency,
+       avenir_initial_value(tone_history, tone) AS initial_tone
 FROM lead_memory
 WHERE id = :lead_id AND client_id = :client_id
 FOR UPDATE

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import contract, rules
 from . import lexicon as lx
-from . import rules
 from .text import score
 
 # A follow-up of at most this many words leans on its thread for what it is about.
@@ -31,7 +31,7 @@ class Thread:
         """From an Enrichment or a mapping (intent, urgency, ... and optionally 'message');
         `read` turns the previous text into a Reading. None when nothing usable is given."""
         fields = previous if isinstance(previous, Mapping) else previous.as_dict()
-        intent = fields.get("intent") if fields.get("intent") in rules.INTENTS else None
+        intent = fields.get("intent") if fields.get("intent") in contract.INTENTS else None
         urgency = fields.get("urgency") if fields.get("urgency") in URGENCY_RANK else None
         message = fields.get("message")
         message = message.strip() if isinstance(message, str) else ""
@@ -43,10 +43,10 @@ class Thread:
     def prior(self) -> dict[str, float]:
         """P(intent) of the thread: the previous text's model probabilities averaged with its label
         (one-hot) when both are known; whichever is known otherwise."""
-        label = {i: float(i == self.intent) for i in rules.INTENTS} if self.intent else None
+        label = {i: float(i == self.intent) for i in contract.INTENTS} if self.intent else None
         if label and self.intent_probabilities:
-            return {i: (label[i] + self.intent_probabilities[i]) / 2 for i in rules.INTENTS}
-        return label or self.intent_probabilities or {i: 0.0 for i in rules.INTENTS}
+            return {i: (label[i] + self.intent_probabilities[i]) / 2 for i in contract.INTENTS}
+        return label or self.intent_probabilities or {i: 0.0 for i in contract.INTENTS}
 
 
 def stands_down(reading: Any) -> bool:
@@ -74,11 +74,11 @@ def thread_intent(reading: Any, intent: str, strength: float, thread: Thread,
         return intent, strength
     prior = thread.prior()
     if max(reading.evidence.intent.values()) < rules.MIN_INTENT_SCORE and max(prior.values()) > 0:
-        inherited = max(rules.INTENTS, key=prior.__getitem__)
+        inherited = max(contract.INTENTS, key=prior.__getitem__)
         if inherited != "spam":
             return inherited, 4.0 * prior[inherited]
     weight = 1.0 - reading.intent[intent]
-    mixed = {i: (reading.intent[i] + weight * prior[i]) / (1.0 + weight) for i in rules.INTENTS}
+    mixed = {i: (reading.intent[i] + weight * prior[i]) / (1.0 + weight) for i in contract.INTENTS}
     mixed["spam"] = reading.intent["spam"]
     return decide(mixed)
 

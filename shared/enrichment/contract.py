@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from . import rules
-
+# The vocabularies, spelt here only: the API's models (shared/leads.py), the rules, the model's
+# heads (in this order: tests/enrichment/train.py) and the reply templates read them from here.
 Language = Literal["en", "fr"]
 Intent = Literal["quote_request", "appointment", "information", "support", "partnership",
                  "job_application", "spam", "other"]
 Tone = Literal["Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral"]
-Urgency = Literal["High", "Medium", "Low"]
+Urgency = Literal["Low", "Medium", "High"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
+INTENTS: tuple[str, ...] = get_args(Intent)
+TONES: tuple[str, ...] = get_args(Tone)
+URGENCIES: tuple[str, ...] = get_args(Urgency)
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,7 @@ class Enrichment:
     ai_summary: str
 
     def __post_init__(self) -> None:
-        checks = {"language": ("en", "fr"), "intent": rules.INTENTS, "tone": rules.TONES,
-                  "urgency": rules.URGENCIES}
+        checks = {"language": LANGUAGES, "intent": INTENTS, "tone": TONES, "urgency": URGENCIES}
         for field, allowed in checks.items():
             if getattr(self, field) not in allowed:
                 raise ValueError(f"{field}={getattr(self, field)!r} not in {allowed}")
@@ -42,4 +45,4 @@ class Enrichment:
 def explicit_language(language: str | None) -> str | None:
     """'fr', 'FR', 'fr-CA' -> 'fr'; anything that is not en/fr means 'detect'."""
     code = (language or "").strip().lower()[:2]
-    return code if code in ("en", "fr") else None
+    return code if code in LANGUAGES else None

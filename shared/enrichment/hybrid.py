@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import context, rules
+from . import context, contract, rules
 from .contract import Enrichment, explicit_language
 from .features import buckets, with_intent
 from .model import Model, load
@@ -78,7 +78,7 @@ class HybridProvider:
         other intents. strength = 4 * P(intent), on the scale rules.confidence expects."""
         if probabilities["spam"] >= self.model.spam_threshold:
             return "spam", 4.0 * probabilities["spam"]
-        intent = max((i for i in rules.INTENTS if i != "spam"), key=probabilities.__getitem__)
+        intent = max((i for i in contract.INTENTS if i != "spam"), key=probabilities.__getitem__)
         return intent, 4.0 * probabilities[intent]
 
     def decide_urgency(self, reading: Reading, intent: str, sums: list[int], n_buckets: int) -> str:
@@ -90,7 +90,7 @@ class HybridProvider:
         if intent in rules.NEVER_URGENT or (evidence.calm >= CALM_WINS and evidence.calm > evidence.pressing):
             return "Low"
         probabilities = self.model.heads["urgency"].probabilities(sums, n_buckets)
-        urgency = max(rules.URGENCIES, key=probabilities.__getitem__)
+        urgency = max(contract.URGENCIES, key=probabilities.__getitem__)
         return "Medium" if urgency == "High" and intent in NOT_HIGH else urgency
 
     def decide_tone(self, intent: str, urgency: str, sums: list[int], n_buckets: int) -> str:
@@ -98,7 +98,7 @@ class HybridProvider:
         otherwise High urgency reads as Urgent, and Urgent without High urgency (spam's hard sell
         aside) gives way to the next most probable tone."""
         probabilities = self.model.heads["tone"].probabilities(sums, n_buckets)
-        ranked = sorted(rules.TONES, key=probabilities.__getitem__, reverse=True)
+        ranked = sorted(contract.TONES, key=probabilities.__getitem__, reverse=True)
         if ranked[0] in ("Formal", "Frustrated"):
             return ranked[0]
         if urgency == "High":

@@ -12,6 +12,8 @@ Conventions, so a non-programmer can edit these tables:
 
 from __future__ import annotations
 
+from .text import Terms
+
 # --------------------------------------------------------------------------- language
 # Accented letters are a French signal; they are read from the raw text before normalisation.
 FRENCH_ACCENTS = "éèêëàâçîïôûùüœ"
@@ -41,8 +43,8 @@ FRENCH_NAMES = frozenset(
 )
 
 # --------------------------------------------------------------------------- intent
-INTENT_TERMS: dict[str, dict[str, float]] = {
-    "quote_request": {
+INTENT_TERMS: dict[str, Terms] = {
+    "quote_request": Terms({
         "quote": 3, "quotation": 3, "estimate": 3, "how much": 3, "price": 2.5, "pricing": 3,
         "cost": 2, "charge": 1.5, "rate": 1.5, "rates": 1.5, "ballpark": 3, "proposal": 2,
         "budget": 1, "bid": 3, "bids": 3, "fee": 2, "fees": 2, "roughly": 1, "run me": 2,
@@ -50,8 +52,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "soumission": 3, "estime": 3, "estimation": 3, "devis": 3, "prix": 2.5, "combien": 3,
         "tarif*": 3, "cout*": 2, "proposition tarifaire": 3, "montant": 2, "frais": 2,
         "approximati*": 1.5, "chiffre": 1, "reviendrait": 1.5, "idee du cout": 3, "une idee": 1,
-    },
-    "appointment": {
+    }),
+    "appointment": Terms({
         "book": 3, "booking": 3, "appointment": 3, "schedule": 2.5, "reschedule": 3,
         "available": 2, "availability": 3, "come by": 2.5, "come in": 2, "come": 2,
         "send someone": 2, "visit": 2, "consultation": 2,
@@ -65,8 +67,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "mercredi": 1, "jeudi": 1, "vendredi": 1, "samedi": 1, "dimanche": 1, "passer": 1.5, "venir": 1.5,
         "visiter": 2.5, "rencontre": 2, "reserver": 3, "une place": 1.5, "envoyez quelqu'un": 3,
         "me voir": 2, "le voir": 2, "creneau": 2.5, "venir voir": 2, "venir evaluer": 2,
-    },
-    "information": {
+    }),
+    "information": Terms({
         "question": 2, "quick question": 3, "wondering": 2.5, "curious": 2, "do you": 1.5,
         "are your": 1.5, "hours": 2, "opening hours": 3, "serve": 2, "info": 2, "information": 2,
         "advice": 2, "tell me": 1.5, "what documents": 2.5, "accept new patients": 2,
@@ -78,8 +80,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "admissible*": 2, "subvention": 1.5, "quelles sont": 1, "travaillez": 1.5,
         "faites-tu": 2, "documents requis": 2.5, "m'indiquer": 1.5, "licence": 1.5,
         "c'est quoi": 2.5, "quel est": 1.5, "delai": 1.5, "necessaire": 1.5, "permis": 1,
-    },
-    "support": {
+    }),
+    "support": Terms({
         "not working": 3, "stopped working": 3, "doesn't work": 3, "broken": 2, "warranty": 2,
         "invoice": 3, "agreed on": 1.5, "refund": 3, "complaint": 3, "unacceptable": 3, "disappointed": 2,
         "still waiting": 3, "follow up": 2, "you installed": 3, "you built": 3, "your crew": 2,
@@ -98,8 +100,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "retour d'appel": 2, "brise*": 2, "repare*": 1.5, "rappele": 1.5, "vos gars": 2,
         "votre passage": 2.5, "revenir": 1, "pouvez revenir": 2, "peut revenir": 2,
         "affiche": 1.5, "application": 1, "chaque fois": 1, "n'ai pas recu": 2, "erreur": 2,
-    },
-    "partnership": {
+    }),
+    "partnership": Terms({
         "partner*": 3, "collaborat*": 3, "team up": 3, "referral*": 2.5, "refer": 1.5,
         "general contractor": 1.5, "my projects": 1.5, "sub": 2, "capacity": 1, "we run a": 1,
         "sponsor": 3, "exhibitor": 3, "preferred": 1.5, "supplier": 2, "joint marketing": 3,
@@ -107,8 +109,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "partenari*": 3, "commanditaire*": 3, "s'associer": 3, "privilegie": 2, "fournisseur": 2,
         "referencement": 2.5, "entente": 1.5, "reseautage": 2, "sous-trait*": 3,
         "travailler avec": 1.5,
-    },
-    "job_application": {
+    }),
+    "job_application": Terms({
         "hiring": 3, "resume": 3, "cv": 3, "apply": 3, "applying": 3, "position": 2, "job": 2.5,
         "full-time work": 2.5, "openings": 1.5, "join your team": 3, "interview": 2,
         "summer help": 3, "years of experience": 1.5, "i can start": 2, "available to start": 2,
@@ -117,8 +119,8 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "emploi": 3, "candidature": 3, "poste": 2, "recrut*": 3, "engagez-vous": 3, "embauch*": 3,
         "me joindre a votre equipe": 3, "apprenti": 2, "stagiaire": 2, "ans d'experience": 1.5,
         "je peux commencer": 2, "journalier": 2, "stage": 2, "votre offre": 1.5,
-    },
-    "spam": {
+    }),
+    "spam": Terms({
         "seo": 3, "google": 1.5, "first page": 2.5, "ranking": 2, "bitcoin": 4, "crypto*": 4,
         "click here": 4, "casino": 4, "viagra": 5, "cialis": 5, "free spins": 4, "earn": 1.5,
         "per week": 1.5, "limited": 1.5, "guaranteed": 2, "free audit": 4, "leads": 2.5,
@@ -149,15 +151,15 @@ INTENT_TERMS: dict[str, dict[str, float]] = {
         "frais d'inscription": 3, "followers": 2.5, "abonnes": 2, "are you the owner": 3,
         "for the owner": 2.5, "proprietaire de l'entreprise": 3, "precio": 3, "preis": 3, "prezzo": 3,
         "cijenu": 3, "kaina": 3, "kaina*": 3, "verd": 2, "phraghas": 3, "giciro": 3,
-    },
-    "other": {
+    }),
+    "other": Terms({
         "thank you so much": 2, "just wanted to say": 3, "wrong form": 4, "ignore": 2,
         "remove me": 4, "mailing list": 3, "unsubscribe": 4, "congrats": 3, "congratulations": 3,
         "recommend": 1.5, "test": 3,
         "trompe": 3, "retirer": 3, "liste d'envoi": 3, "bonne annee": 3, "souligner": 2,
         "ravis": 2, "gros merci": 2, "beau travail": 2, "excellent service": 2,
         "merci beaucoup pour": 2,
-    },
+    }),
 }
 
 # Structural intent signals (see rules.structural_scores).
@@ -176,7 +178,7 @@ SPAM_EMAIL_WEIGHT = 1.5
 # --------------------------------------------------------------------------- urgency
 # Evidence the lead needs help soon. Any of these preceded (within NEGATION_WINDOW words) by a
 # negator is read as calm instead: "not urgent", "rien d'urgent", "it doesn't hurt".
-URGENT_TERMS: dict[str, float] = {
+URGENT_TERMS = Terms({
     "urgen*": 3, "asap": 3, "right away": 3, "right now": 3, "immediately": 2.5, "today": 2.5,
     "tonight": 2.5, "emergency": 3, "leak": 2.5, "leaking": 2.5, "flood*": 3, "burst": 3,
     "water everywhere": 3, "burning smell": 3, "no hot water": 2, "toothache": 2, "swelling": 2,
@@ -191,12 +193,12 @@ URGENT_TERMS: dict[str, float] = {
     "backing up": 2.5, "sewage": 2.5, "ne part plus": 2, "won't start": 2,
     # Hard-sell pressure: only ever shows in tone, since spam urgency is always Low.
     "limited": 1.5, "offre limitee": 1.5, "24h": 1, "rapide": 1,
-}
+})
 NEGATORS = frozenset("no not nothing never t isn pas rien aucun aucune sans jamais ni".split())
 NEGATION_WINDOW = 3
 
 # Evidence the lead can wait: explicit "no rush" and distant time frames.
-CALM_TERMS: dict[str, float] = {
+CALM_TERMS = Terms({
     "no rush": 3, "no hurry": 3, "not in a hurry": 3, "whenever": 2, "when convenient": 2,
     "flexible": 1.5, "next summer": 2, "in the fall": 2, "in the spring": 2, "next month": 1.5,
     "next year": 2, "sometime": 1, "take your time": 3,
@@ -204,42 +206,42 @@ CALM_TERMS: dict[str, float] = {
     "no urgency": 3, "not a priority": 2, "n'importe quand": 2,
     "mois prochain": 1.5, "printemps prochain": 2, "cet automne": 1.5, "fin de l'automne": 2,
     "l'ete prochain": 2, "annee prochaine": 2, "prenez votre temps": 3,
-}
+})
 
 # Near-term time frames: lift an otherwise Low lead to Medium.
-SOON_TERMS: dict[str, float] = {
+SOON_TERMS = Terms({
     "this week": 1, "next week": 1, "tomorrow": 1.5, "soon": 1, "this weekend": 1,
     "cette semaine": 1, "semaine prochaine": 1, "prochaine semaine": 1, "demain": 1.5,
     "bientot": 1, "deux prochaines semaines": 1,
-}
+})
 
 # ALL-CAPS words that are acronyms, not shouting.
 ACRONYMS = frozenset("RBQ CCQ SEO AMF PME CV OK CEO TPS TVQ HVAC USA GST QST ASAP".split())
 
 # --------------------------------------------------------------------------- tone
-TONE_TERMS: dict[str, dict[str, float]] = {
-    "Frustrated": {
+TONE_TERMS: dict[str, Terms] = {
+    "Frustrated": Terms({
         "unacceptable": 3, "disappointed": 2.5, "still waiting": 2.5, "third time": 2.5,
         "frustrat*": 3, "ridiculous": 3, "hasn't returned": 2, "no response": 2, "refund": 1.5,
         "complaint": 1.5, "still haven't": 2.5, "nobody": 2, "no one has": 2.5,
         "unprofessional": 2.5, "what are you going to do": 2,
         "inacceptable": 3, "decu": 2.5, "decue": 2.5, "toujours pas": 2.5, "troisieme fois": 2.5,
         "remboursement": 1.5, "plainte": 1.5, "encore": 0.5, "personne ne m'a": 2.5,
-    },
-    "Formal": {
+    }),
+    "Formal": Terms({
         "madame, monsieur": 3, "dear sir": 3, "to whom it may concern": 3, "sincerely": 2,
         "salutations distinguees": 3, "veuillez agreer": 3, "je vous prie": 2.5,
         "je me permets": 2, "je vous remercie a l'avance": 1.5, "veuillez": 1, "afin de": 1,
-    },
-    "Friendly": {
+    }),
+    "Friendly": Terms({
         "thank you so much": 2, "thanks so much": 2, "merci beaucoup": 1.5, "happy to": 1.5,
         "love": 1.5, "i'd love": 2, "we'd love": 2, "great": 1, "amazing": 1.5,
         "wonderful": 1.5, "awesome": 1.5, "salut": 2, "allo": 2, "hey": 1, "ravis": 1.5,
         "au plaisir": 0.5, "gros merci": 2, "ca vous tente": 1.5, "hi dear": 2,
         "bonjour cher": 2, "bonne annee": 1.5, "happy new year": 1.5, "felicitations": 1.5,
         "congrats": 1.5, "excellent service": 1, "would love": 2, "bravo": 1.5, "jaser": 1.5,
-    },
-    "Professional": {
+    }),
+    "Professional": Terms({
         "hi": 0.5, "hello": 1, "good morning": 1.5, "could someone": 0.5, "could i": 1,
         "would you be open": 1, "good afternoon": 1.5, "bonjour": 1, "regards": 2,
         "cordialement": 2, "could you": 1, "would it be possible": 1.5, "pourriez-vous": 1,
@@ -247,7 +249,7 @@ TONE_TERMS: dict[str, dict[str, float]] = {
         "i'd like": 1, "j'aimerais": 1, "je souhaite": 1, "kindly": 1.5, "thank you for": 1,
         "i manage": 1, "je represente": 1.5, "nous sommes": 1, "we are": 1, "we're a": 1,
         "i run": 1, "i'm a": 1, "je suis": 0.5, "thanks in advance": 1, "merci": 0.5,
-    },
+    }),
 }
 # An exclamation right after a greeting or thanks ("Hi!", "Merci!") reads as warm.
 CHEERFUL_EXCLAMATION = r"\b(?:hi|hello|thanks|thank you|merci|bonjour|allô|allo|salut)\s*!"
@@ -256,37 +258,37 @@ EMOJI_AND_SMILEYS = ("😊", "🙂", "😀", "😃", "👍", "🙏", ":)", ":-)"
 # --------------------------------------------------------------------------- summary topics
 # (terms, English phrase, French phrase). The first topic with a matching term names the subject
 # of the summary sentence; order goes from specific trades to generic renovation.
-TOPICS: tuple[tuple[dict[str, float], str, str], ...] = (
-    ({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
-      "crown": 1, "dent": 1, "dents": 1, "plombage": 1, "hygieniste": 1, "patients": 1},
+TOPICS: tuple[tuple[Terms, str, str], ...] = (
+    (Terms({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
+      "crown": 1, "dent": 1, "dents": 1, "plombage": 1, "hygieniste": 1, "patients": 1}),
      "dental care", "des soins dentaires"),
-    ({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
+    (Terms({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
       "sewer": 1, "drain": 1, "water heater": 1, "fuite": 1, "robinet": 1, "toilette": 1,
-      "evier": 1, "chauffe-eau": 1, "refoule": 1, "sink": 1},
+      "evier": 1, "chauffe-eau": 1, "refoule": 1, "sink": 1}),
      "plumbing", "de la plomberie"),
-    ({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
-      "couvreur": 1},
+    (Terms({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
+      "couvreur": 1}),
      "roofing work", "des travaux de toiture"),
-    ({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1},
+    (Terms({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1}),
      "a bathroom renovation", "une rénovation de salle de bain"),
-    ({"kitchen": 1, "cuisine": 1}, "a kitchen renovation", "une rénovation de cuisine"),
-    ({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
-      "chauffage": 1, "refrigeration": 1},
+    (Terms({"kitchen": 1, "cuisine": 1}), "a kitchen renovation", "une rénovation de cuisine"),
+    (Terms({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
+      "chauffage": 1, "refrigeration": 1}),
      "heating", "le chauffage"),
-    ({"electric*": 1, "panel": 1, "electri*": 1}, "electrical work", "des travaux d'électricité"),
-    ({"paint*": 1, "repaint": 1, "peintur*": 1}, "painting", "des travaux de peinture"),
-    ({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
-      "mortgage": 1, "donation": 1},
+    (Terms({"electric*": 1, "panel": 1, "electri*": 1}), "electrical work", "des travaux d'électricité"),
+    (Terms({"paint*": 1, "repaint": 1, "peintur*": 1}), "painting", "des travaux de peinture"),
+    (Terms({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
+      "mortgage": 1, "donation": 1}),
      "notarial services", "des services notariaux"),
-    ({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1},
+    (Terms({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1}),
      "a website project", "un projet de site web"),
-    ({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
-      "propriete": 1, "courtier": 1, "immobili*": 1, "condo": 1, "home buying": 1},
+    (Terms({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
+      "propriete": 1, "courtier": 1, "immobili*": 1, "condo": 1, "home buying": 1}),
      "a real estate transaction", "une transaction immobilière"),
-    ({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1},
+    (Terms({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1}),
      "outdoor work", "des travaux extérieurs"),
-    ({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
-      "renovation*": 1, "travaux": 1, "remodel*": 1},
+    (Terms({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
+      "renovation*": 1, "travaux": 1, "remodel*": 1}),
      "renovation work", "des travaux de rénovation"),
 )
 
@@ -442,7 +444,7 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
 # A follow-up with one of these stands the request down (the need went away or is on hold): its
 # urgency is Low and it is read on its own (context.py). Any other follow-up keeps the thread's
 # urgency at least.
-STAND_DOWN_TERMS: dict[str, float] = {
+STAND_DOWN_TERMS = Terms({
     "fixed": 1, "resolved": 1, "all good": 1, "never mind": 1, "nevermind": 1, "nvm": 1, "no longer": 1,
     "don't need": 1, "dont need": 1, "no need": 1, "cancel*": 1, "sorted": 1, "solved": 1,
     "works now": 1, "working now": 1, "stopped leaking": 1, "went away": 1, "false alarm": 1,
@@ -451,4 +453,4 @@ STAND_DOWN_TERMS: dict[str, float] = {
     "laissez faire": 1, "oubliez": 1, "fonctionne maintenant": 1, "marche maintenant": 1,
     "c'est correct": 1, "fausse alerte": 1, "arrete de couler": 1, "y penser": 1, "on vous revient": 1,
     "je vous reviens": 1, "autre entrepreneur": 1, "plus tard": 1,
-}
+})

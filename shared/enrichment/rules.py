@@ -10,12 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
-from .text import lexicon, normalize, score, tokenize
-
-INTENTS = ("quote_request", "appointment", "information", "support", "partnership",
-           "job_application", "spam", "other")
-TONES = ("Professional", "Friendly", "Formal", "Urgent", "Frustrated", "Neutral")
-URGENCIES = ("Low", "Medium", "High")
+from .text import normalize, score, tokenize
 
 # Intents that ask the business to do something: a plain request defaults to Medium urgency.
 ACTIONABLE = frozenset({"quote_request", "appointment", "support"})
@@ -184,7 +179,7 @@ def urgency_evidence(message: str) -> tuple[float, float]:
     tokens = tokenize(message)
     pressing, calm = shouting(message), score(tokens, lx.CALM_TERMS)
     pressing += 1.0 if score(tokens, lx.TONE_TERMS["Frustrated"]) >= 2 else 0.0
-    for term in lexicon(lx.URGENT_TERMS).found(tokens):
+    for term in lx.URGENT_TERMS.compiled.found(tokens):
         if all(_negated(tokens, i) for i in term.positions(tokens)):
             calm += term.weight
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -153,24 +153,18 @@ def _compile(terms: dict[str, float]) -> tuple[Term, ...]:
     return tuple(compiled)
 
 
-# id(lexicon dict) -> (that dict, its Lexicon). The dict is kept so its id cannot be reused.
-# Lexicons are module constants: a dict edited after its first use keeps its first compilation.
-_LEXICONS: dict[int, tuple[dict[str, float], Lexicon]] = {}
+class Terms:
+    """One lexicon table as lexicon.py writes it ({"urgen*": 3, "no rush": 3}), compiled to a
+    Lexicon the first time a message is scored against it."""
+
+    def __init__(self, weights: dict[str, float]):
+        self.weights = weights
+
+    @cached_property
+    def compiled(self) -> Lexicon:
+        return Lexicon.build(self.weights)
 
 
-def lexicon(terms: dict[str, float]) -> Lexicon:
-    """The compiled form of a lexicon dict, built on first use (no hashing of its contents)."""
-    entry = _LEXICONS.get(id(terms))
-    if entry is None or entry[0] is not terms:
-        entry = _LEXICONS[id(terms)] = (terms, Lexicon.build(terms))
-    return entry[1]
-
-
-def compile_terms(terms: dict[str, float]) -> tuple[Term, ...]:
-    """Turn {'urgen*': 3, 'no rush': 3} into matchable Terms (compiled once per lexicon)."""
-    return lexicon(terms).terms
-
-
-def score(tokens: tuple[str, ...], terms: dict[str, float]) -> float:
+def score(tokens: tuple[str, ...], terms: Terms) -> float:
     """Sum of the weights of the terms present (each term counts once)."""
-    return sum(t.weight for t in lexicon(terms).found(tokens))
+    return sum(t.weight for t in terms.compiled.found(tokens))

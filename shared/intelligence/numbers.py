@@ -1,5 +1,5 @@
-"""Arithmetic shared by the metrics and the patterns: ratios as decimals, half-up rounding,
-shares that add up to exactly 1, and the two confidence curves."""
+"""Arithmetic shared by the metrics and the patterns (ratios, half-up rounding, shares that add up
+to 1, confidence curves), and how an insight words a count or a share."""
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -44,14 +44,14 @@ def evidence_confidence(z: float) -> float:
     return 0.0 if z <= 0 else min(0.95, z / (z + 1))
 
 
-def shares(counts: dict[str, int], places: int = 4) -> dict[str, float]:
-    """Each count's share of the total at `places` decimals, largest remainder first, so the
+def shares(counts: dict[str, int]) -> dict[str, float]:
+    """Each count's share of the total at 4 decimals, largest remainder first, so the
     shares add up to exactly 1 (in decimal); ties go to the larger count, then the name. Keys with
     a zero count are left out, the largest share first; no counts at all gives {}."""
     total = sum(counts.values())
     if not total:
         return {}
-    scale = 10 ** places
+    scale = 10_000
     units = {key: n * scale // total for key, n in counts.items() if n}
     leftover = scale - sum(units.values())
     by_remainder = sorted(units, key=lambda key: (-(counts[key] * scale % total), -counts[key], key))
@@ -75,3 +75,13 @@ def proportions_z(hits_a: int, total_a: int, hits_b: int, total_b: int) -> float
 def counts_z(count_a: int, count_b: int) -> float:
     """Poisson z-score of the difference between two counts over equal periods: |a - b| / sqrt(a + b)."""
     return abs(count_a - count_b) / math.sqrt(count_a + count_b) if count_a + count_b else 0.0
+
+
+def percent(value) -> str:
+    """A share as an insight says it: 0.4567 -> '46%'."""
+    return f"{rounded(Decimal(value) * 100, 0):.0f}%"
+
+
+def counted(n: int, noun: str) -> str:
+    """A count with its noun: 1 day, 3 days."""
+    return f"{n} {noun if n == 1 else noun + 's'}"

@@ -1,16 +1,17 @@
 """Patterns worth telling an owner, pure: each rule looks at one client's facts and returns a
-`pattern_detected` event or None. The rules and their confidences are written in the package
-docstring (shared/intelligence/__init__.py)."""
+`pattern_detected` event or None; its docstring says when it fires and how sure it is."""
 import datetime
 from collections.abc import Callable
 from fractions import Fraction
 
-from shared.intelligence.metrics import URGENCY_TREND_CHANGE, _count, _percent
+from shared.intelligence.metrics import URGENCY_TREND_CHANGE
 from shared.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
 from shared.intelligence.numbers import (
     confidence,
+    counted,
     counts_z,
     evidence_confidence,
+    percent,
     proportions_z,
     ratio,
     rises_by_more_than,
@@ -28,6 +29,7 @@ CONVERSION_MIN_DROP = Fraction(5, 100)  # ... and at least 5 points lower
 
 def _event(pattern_type: str, affected: int, period: str, level, recommendation: str, insight: str,
            run_date: datetime.date) -> GrowthEvent:
+    """One pattern_detected row; its confidence (0..1, two decimals) is the same in the snapshot."""
     level = confidence(level)
     snapshot = PatternSnapshot(pattern_type=pattern_type, affected_leads=affected, time_period=period,
                                confidence=float(level), recommendation=recommendation, run_date=run_date)
@@ -35,6 +37,9 @@ def _event(pattern_type: str, affected: int, period: str, level, recommendation:
 
 
 def urgency_increasing(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    """Fires when both weeks have >= 3 leads and the High share of the last 7 days rose by more than
+    0.05 over the 7 days before; affected = High leads of the last 7 days; confidence =
+    evidence_confidence of the two-proportion z of the two shares."""
     week, before = facts.last_7d, facts.previous_7d
     if week.leads < MIN_WEEK_LEADS or before.leads < MIN_WEEK_LEADS:
         return None
@@ -45,41 +50,50 @@ def urgency_increasing(facts: ClientFacts, run_date: datetime.date) -> GrowthEve
     return _event(
         "urgency_increasing", week.high, "last_7_days", evidence_confidence(z),
         "Increase follow-up frequency: answer high-urgency leads within the hour.",
-        f"Urgency is rising: {_percent(now_pct)} of this week's leads were high urgency against "
-        f"{_percent(before_pct)} the week before ({_count(week.high, 'urgent lead')} waiting on you).",
+        f"Urgency is rising: {percent(now_pct)} of this week's leads were high urgency against "
+        f"{percent(before_pct)} the week before ({counted(week.high, 'urgent lead')} waiting on you).",
         run_date)
 
 
 def lead_volume(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    """volume_spike: the last 7 days >= 1.5 x the 7 days before and >= 3 more leads; affected =
+    leads of the last 7 days. volume_drop: <= half and >= 3 fewer; affected = the shortfall.
+    confidence = evidence_confidence(|a - b| / sqrt(a + b)) (Poisson z)."""
     now, before = facts.last_7d.leads, facts.previous_7d.leads
     level = evidence_confidence(counts_z(now, before))
     if now >= VOLUME_RATIO * before and now - before >= VOLUME_MIN_CHANGE:
         return _event(
             "volume_spike", now, "last_7_days", level,
             "Make sure every new lead gets an answer the same day while volume is high.",
-            f"Lead volume jumped: {_count(now, 'lead')} this week against {before} the week before.",
+            f"Lead volume jumped: {counted(now, 'lead')} this week against {before} the week before.",
             run_date)
     if now <= before / 2 and before - now >= VOLUME_MIN_CHANGE:
         return _event(
             "volume_drop", before - now, "last_7_days", level,
             "Check that your contact form, ads and listings are still bringing people in.",
-            f"Lead volume dropped: {_count(now, 'lead')} this week against {before} the week before "
+            f"Lead volume dropped: {counted(now, 'lead')} this week against {before} the week before "
             f"({before - now} fewer).", run_date)
     return None
 
 
 def stale_follow_ups(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    """Fires when leads tagged Follow-Up, created over 7 days before the window's end, have no
+    lead_actions row in its last 7 days; affected = their number; confidence 0.95 (a count)."""
     stale = facts.stale_follow_ups
     if not stale:
         return None
     return _event(
         "stale_follow_ups", stale, "more_than_7_days", STALE_CONFIDENCE,
         "Call or email these Follow-Up leads this week, or archive the ones that went cold.",
-        f"{_count(stale, 'lead')} tagged Follow-Up {'has' if stale == 1 else 'have'} not been touched "
+        f"{counted(stale, 'lead')} tagged Follow-Up {'has' if stale == 1 else 'have'} not been touched "
         f"for over 7 days.", run_date)
 
 
 def conversion_rate_falling(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
+    """rate = net conversions (conversion actions - reverts in the window) / leads created in the
+    window, the last 30 days against the 30 before. Fires when both windows have >= 5 leads, the
+    earlier >= 2 conversions, and the rate fell to <= 3/4 of the earlier and by >= 0.05; affected =
+    active leads of the last 30 days; confidence = evidence_confidence of the two-proportion z."""
     now_leads, before_leads = facts.last_30d.leads, facts.previous_30d.leads
     now_conv, before_conv = max(0, facts.conversions_30d), max(0, facts.conversions_previous_30d)
     if now_leads < MIN_MONTH_LEADS or before_leads < MIN_MONTH_LEADS or before_conv < MIN_PREVIOUS_CONVERSIONS:
@@ -91,8 +105,8 @@ def conversion_rate_falling(facts: ClientFacts, run_date: datetime.date) -> Grow
     return _event(
         "conversion_rate_falling", facts.last_30d.active, "last_30_days", evidence_confidence(z),
         "Review how quickly and how personally open leads are answered; call the warmest ones back first.",
-        f"Conversions are falling: {_percent(ratio(now_conv, now_leads))} of the last 30 days' leads "
-        f"converted against {_percent(ratio(before_conv, before_leads))} the 30 days before.", run_date)
+        f"Conversions are falling: {percent(ratio(now_conv, now_leads))} of the last 30 days' leads "
+        f"converted against {percent(ratio(before_conv, before_leads))} the 30 days before.", run_date)
 
 
 RULES: list[Callable[[ClientFacts, datetime.date], GrowthEvent | None]] = [

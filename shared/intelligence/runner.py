@@ -60,7 +60,10 @@ class Failures:
 
 def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
               progress: Progress | None = None) -> RunSummary:
-    """Run the daily intelligence for every non-test client (or the one named) for `run_date`."""
+    """Run the daily intelligence for every non-test client (or the one named) for `run_date`.
+    Re-running a date replaces its rows (same client, a daily event type, learning_snapshot.run_date)
+    in the transaction that writes the new ones; a client whose computation or rows fail is logged
+    and listed in failed_clients while the others are written."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     if not 1900 <= run_date.year <= 2099:

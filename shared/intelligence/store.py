@@ -13,7 +13,10 @@ from shared.intelligence.models import ClientFacts, GrowthEvent, ModelGroup, Ope
 
 @dataclasses.dataclass(frozen=True)
 class Windows:
-    """The run date's windows as UTC instants; every window is [start, end)."""
+    """The run date's windows as UTC instants; every window is [start, end). end is the run date
+    + 1 day at 00:00 UTC: a lead at 23:59:59 on the run date counts, one at 00:00 the next day does
+    not. "Last N days" is [end - N days, end); "the N days before" is [end - 2N days, end - N days).
+    A lead belongs to a window by its `timestamp`; tags are the leads' current tags."""
 
     end: datetime.datetime  # run date + 1 day, 00:00 UTC
     start_7d: datetime.datetime
@@ -36,20 +39,14 @@ class Windows:
 JOB_SETTINGS = "SET LOCAL statement_timeout = '120s'; SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off"
 READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
-# The named client is listed even when it is a test client, so that the caller can refuse it.
+# The clients being run: every non-test client, or the one named (schema/016).
 CLIENTS = """
-SELECT client_id, coalesce(is_test, false) AS is_test, coalesce(is_internal, false) AS is_internal
-FROM clients
-WHERE (CAST(:client_id AS uuid) IS NULL AND NOT coalesce(is_test, false)) OR client_id = CAST(:client_id AS uuid)
-ORDER BY client_id
+SELECT client_id, is_test, is_internal FROM avenir_run_clients(CAST(:client_id AS uuid)) ORDER BY client_id
 """
 
-# The clients being run: every non-test client, or the one named.
 _RUN_CLIENTS = """
 run_clients AS (
-  SELECT client_id FROM clients
-  WHERE CASE WHEN CAST(:client_id AS uuid) IS NULL THEN NOT coalesce(is_test, false)
-             ELSE client_id = CAST(:client_id AS uuid) END
+  SELECT client_id FROM avenir_run_clients(CAST(:client_id AS uuid))
 )"""
 
 _COUNTED = """
@@ -58,14 +55,13 @@ _COUNTED = """
   AND l.timestamp < :end
 """
 
-# Counted leads with their initial urgency and tone (first history entry, else the column) and
-# whether they are open.
+# Counted leads with their initial urgency and tone (schema/016) and whether they are open.
 _COUNTED_LEADS = f"""
 {_RUN_CLIENTS},
 counted AS (
   SELECT l.id, l.client_id, l.confidence_score, l.timestamp,
-         coalesce(nullif(l.urgency_history -> 0 ->> 'value', ''), l.urgency, '') AS urgency,
-         coalesce(nullif(l.tone_history -> 0 ->> 'value', ''), l.tone, '') AS tone,
+         coalesce(avenir_initial_value(l.urgency_history, l.urgency), '') AS urgency,
+         coalesce(avenir_initial_value(l.tone_history, l.tone), '') AS tone,
          l.current_tag IN ('Active', 'Follow-Up') AND NOT coalesce(l.archived, false) AS open
   FROM lead_memory l JOIN run_clients USING (client_id)
   WHERE {_COUNTED}
@@ -116,8 +112,8 @@ stale AS (
 ),
 leads AS MATERIALIZED (
   SELECT l.client_id, l.current_tag, l.urgency, l.confidence_score, lower(nullif(l.tone, '')) AS tone_key,
-         coalesce(nullif(l.urgency_history -> 0 ->> 'value', ''), l.urgency, '') AS initial_urgency,
-         coalesce(nullif(l.tone_history -> 0 ->> 'value', ''), l.tone, '') AS initial_tone,
+         coalesce(avenir_initial_value(l.urgency_history, l.urgency), '') AS initial_urgency,
+         coalesce(avenir_initial_value(l.tone_history, l.tone), '') AS initial_tone,
          l.current_tag IN ('Active', 'Follow-Up') AND NOT coalesce(l.archived, false) AS open,
          l.timestamp >= :start_30d AS last_30d,
          l.timestamp >= :start_60d AND l.timestamp < :start_30d AS previous_30d,

@@ -15,11 +15,15 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
+from typing import Literal, get_args
+
+from shared.enrichment import contract
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGUAGES = ("en", "fr")
-TONES = ("Friendly", "Professional", "Formal", "Energetic")
-INTENTS = ("quote_request", "appointment", "information", "support", "partnership", "job_application", "other")
+LANGUAGES = contract.LANGUAGES
+EmailTone = Literal["Friendly", "Professional", "Formal", "Energetic"]  # clients.email_tone: tones.ini's sections
+TONES: tuple[str, ...] = get_args(EmailTone)
+INTENTS = tuple(intent for intent in contract.INTENTS if intent != "spam")  # spam gets no reply: intents.ini's sections
 SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
 _PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")

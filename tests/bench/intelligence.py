@@ -33,68 +33,79 @@ def measure(run: stack.Run) -> Section:
         "every non-test client), then again for the same date (which replaces that date's rows). Baseline: "
         "one grouped pass over lead_memory and lead_actions (`SELECT client_id, count(*), avg(...) ... GROUP "
         "BY client_id`), the least any daily job reading all the data must do.")
-    if not (stack.ROOT / "functions" / "daily_intelligence" / "main.py").exists():
-        section.skipped = "functions/daily_intelligence is not built yet"
-        return section
-    from shared import intelligence, migrate
-    from tests.intelligence import datagen
-
     run_date = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1)
     table = Table(["scale", "clients", "leads", "actions", "growth events (input)", "load s", "job s",
                    "re-run s", "clients processed", "events written", "failed", "(baseline) one pass s",
                    "job / baseline"])
     figures = {}
     for scale in SCALES:
-        name = f"bench_intelligence_{str(scale).replace('.', '_')}"
-        url = run.stack.cluster.create_database(name)
-        with stack.environment(DATABASE_URL=url):
-            migrate.migrate()
-            conn = _connect(run, name)
-            try:
-                stack.say(f"intelligence: loading scale {scale:g} ({datagen.sizes(scale)}) ...")
-                started = time.perf_counter()
-                counts = datagen.populate(conn, **datagen.sizes(scale), end=run_date)
-                load_s = time.perf_counter() - started
-                stack.say(f"intelligence: loaded {counts} in {load_s:.1f} s; one grouped pass (baseline) ...")
-                started = time.perf_counter()
-                conn.run(ONE_PASS)
-                baseline_s = time.perf_counter() - started
-            finally:
-                conn.close()
-            stack.say(f"intelligence: baseline {baseline_s:.2f} s; running the job for {run_date} ...")
-            started = time.perf_counter()
-            summary = intelligence.run_daily(run_date, progress=lambda m: stack.say("    " + m))
-            job_s = time.perf_counter() - started
-            stack.say(f"intelligence: job {job_s:.2f} s; again for the same date ...")
-            started = time.perf_counter()
-            again = intelligence.run_daily(run_date)
-            rerun_s = time.perf_counter() - started
-            stack.say(f"intelligence: scale {scale:g}: job {job_s:.2f} s, re-run {rerun_s:.2f} s")
-        _drop(run, name)
-        figures[scale] = (job_s, rerun_s, baseline_s)
-        problems = len(summary.failed_clients) + len(again.failed_clients)
-        table.rows.append([f"{scale:g}×", f"{counts['clients']:,}", f"{counts['leads']:,}", f"{counts['actions']:,}",
-                           f"{counts.get('growth_events', 0):,}", f"{load_s:.1f}", f"{job_s:.2f}", f"{rerun_s:.2f}",
-                           f"{summary.clients_processed:,}", f"{summary.events_written:,}", str(problems),
-                           f"{baseline_s:.2f}", f"{job_s / baseline_s:.1f}×"])
+        figures[scale], row = one_scale(run, scale, run_date)
+        table.rows.append(row)
     section.tables.append(table)
-    half, full, double = (figures[s] for s in SCALES)
-    section.verdicts.append(Verdict(
-        f"intelligence job at full size ({FULL:g}×)", f"{full[0]:.2f} s", f"< {TARGET_SECONDS:g} s",
-        f"{full[2]:.2f} s one pass", f"{full[0] / full[2]:.1f}×", full[0] < TARGET_SECONDS))
-    for (low, a), (high, b) in (((SCALES[0], half), (SCALES[1], full)), ((SCALES[1], full), (SCALES[2], double))):
-        growth = min(b[:2]) / min(a[:2])
-        exponent = math.log(growth) / math.log(high / low)
-        base_exponent = math.log(b[2] / a[2]) / math.log(high / low)
-        section.verdicts.append(Verdict(
-            f"intelligence growth {low:g}× → {high:g}×", f"time × {growth:.2f} for data × {high / low:g} "
-            f"(exponent {exponent:.2f})", f"exponent ≤ 1 (≤ {EXPONENT_LIMIT:g} allowing for noise)",
-            f"one pass × {b[2] / a[2]:.2f} (exponent {base_exponent:.2f})", f"{exponent:.2f}",
-            exponent <= EXPONENT_LIMIT))
+    section.verdicts += verdicts(figures)
     section.notes.append(f"Run date {run_date} (yesterday, UTC); each size's database is dropped after it is "
                          "measured. 'load s' is the generator's time (one transaction + ANALYZE). The growth "
                          "exponents compare the faster of the two runs at each size (the least noisy figure).")
     return section
+
+
+def one_scale(run: stack.Run, scale: float, run_date: datetime.date) -> tuple[tuple[float, float, float], list[str]]:
+    """Load a fresh database at `scale`, time the baseline pass, the job and its re-run; drop it.
+    ((job s, re-run s, baseline s), the table's row)."""
+    from shared import intelligence, migrate
+    from tests.intelligence import datagen
+
+    name = f"bench_intelligence_{str(scale).replace('.', '_')}"
+    url = run.stack.cluster.create_database(name)
+    with stack.environment(DATABASE_URL=url):
+        migrate.migrate()
+        conn = _connect(run, name)
+        try:
+            stack.say(f"intelligence: loading scale {scale:g} ({datagen.sizes(scale)}) ...")
+            started = time.perf_counter()
+            counts = datagen.populate(conn, **datagen.sizes(scale), end=run_date)
+            load_s = time.perf_counter() - started
+            stack.say(f"intelligence: loaded {counts} in {load_s:.1f} s; one grouped pass (baseline) ...")
+            started = time.perf_counter()
+            conn.run(ONE_PASS)
+            baseline_s = time.perf_counter() - started
+        finally:
+            conn.close()
+        stack.say(f"intelligence: baseline {baseline_s:.2f} s; running the job for {run_date} ...")
+        started = time.perf_counter()
+        summary = intelligence.run_daily(run_date, progress=lambda m: stack.say("    " + m))
+        job_s = time.perf_counter() - started
+        stack.say(f"intelligence: job {job_s:.2f} s; again for the same date ...")
+        started = time.perf_counter()
+        again = intelligence.run_daily(run_date)
+        rerun_s = time.perf_counter() - started
+        stack.say(f"intelligence: scale {scale:g}: job {job_s:.2f} s, re-run {rerun_s:.2f} s")
+    _drop(run, name)
+    problems = len(summary.failed_clients) + len(again.failed_clients)
+    return (job_s, rerun_s, baseline_s), [
+        f"{scale:g}×", f"{counts['clients']:,}", f"{counts['leads']:,}", f"{counts['actions']:,}",
+        f"{counts.get('growth_events', 0):,}", f"{load_s:.1f}", f"{job_s:.2f}", f"{rerun_s:.2f}",
+        f"{summary.clients_processed:,}", f"{summary.events_written:,}", str(problems),
+        f"{baseline_s:.2f}", f"{job_s / baseline_s:.1f}×"]
+
+
+def verdicts(figures: dict[float, tuple[float, float, float]]) -> list[Verdict]:
+    """Under 5 s at full size; between sizes, time growing no faster than the data (the exponent of
+    the faster of the job's two runs, against the baseline pass's)."""
+    half, full, double = (figures[s] for s in SCALES)
+    found = [Verdict(
+        f"intelligence job at full size ({FULL:g}×)", f"{full[0]:.2f} s", f"< {TARGET_SECONDS:g} s",
+        f"{full[2]:.2f} s one pass", f"{full[0] / full[2]:.1f}×", full[0] < TARGET_SECONDS)]
+    for (low, a), (high, b) in (((SCALES[0], half), (SCALES[1], full)), ((SCALES[1], full), (SCALES[2], double))):
+        growth = min(b[:2]) / min(a[:2])
+        exponent = math.log(growth) / math.log(high / low)
+        base_exponent = math.log(b[2] / a[2]) / math.log(high / low)
+        found.append(Verdict(
+            f"intelligence growth {low:g}× → {high:g}×", f"time × {growth:.2f} for data × {high / low:g} "
+            f"(exponent {exponent:.2f})", f"exponent ≤ 1 (≤ {EXPONENT_LIMIT:g} allowing for noise)",
+            f"one pass × {b[2] / a[2]:.2f} (exponent {base_exponent:.2f})", f"{exponent:.2f}",
+            exponent <= EXPONENT_LIMIT))
+    return found
 
 
 def _connect(run: stack.Run, database: str):

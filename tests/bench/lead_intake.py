@@ -34,15 +34,16 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     found = enrichment.enrich(name, message)
     variables = {"client_id": client_id, "digest": clients.key_digest(api_key), "plain": api_key,
                  "route": leads.ROUTE, "name": name, "message": message, "is_test": "false",
-                 "response_status": "201", **{k: str(v) for k, v in found.as_dict().items()}}
+                 "response_status": "201", "enrichment_version": enrichment.ENGINE_VERSION,
+                 **{k: str(v) for k, v in found.as_dict().items()}}
     variables["response_body"] = json.dumps({"lead_id": "00000000-0000-0000-0000-000000000000",
                                              "action": "insert", "is_test": False,
                                              "enrichment": found.as_dict()})
     parameters = {name: f":{name}" for name in variables}
     parameters.update({"email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
-                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "idempotency_key": "NULL",
+                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "wait_ms": "0", "idempotency_key": "NULL",
                        "request_hash": "NULL"})
-    begin = db.begin_statement(client_id) if hasattr(db, "begin_statement") else "BEGIN"
+    begin = db.begin_statement(client_id)
     script = ["\\set n random(1, 999999999999)\n",
               "\\set lock random(1, 9000000000000000000)\n",
               "BEGIN;\n", load.pgbench_statement(clients.AUTHENTICATE, parameters), "COMMIT;\n",
@@ -53,8 +54,35 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
 
 
 def measure(run: stack.Run) -> Section:
-    section = Section(
-        "1. Lead intake over HTTP",
+    section = Section("1. Lead intake over HTTP", describe(run))
+    ceiling = server_ceiling.noop(run)
+    key = stack.make_client("Bench Roofing Intake", "owner@bench-roofing-intake.ca")
+    leads_data = load.lua_table("leads", fixture_leads())
+    results = served_load(run, key.api_key, leads_data)
+    stored = run.stack.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c::uuid", c=key.client_id)
+    db_key = stack.make_client("Bench Roofing pgbench", "owner@bench-roofing-pgbench.ca")
+    script, ceiling_db = database_ceiling(run, db_key)
+    stack.say("lead intake: one request's parts, in process")
+    parts = breakdown(run, db_key.api_key, 50 if stack.QUICK else 200)
+    section.tables += [results_table(results, ceiling, ceiling_db), parts]
+    section.verdicts += verdicts(results, ceiling, ceiling_db)
+    section.notes += notes(results, ceiling, ceiling_db, commit_ms=float(parts.rows[-1][1]), stored=stored)
+    section.tables.append(without_prepared_statements(run, key.api_key, leads_data, results))
+    mine, theirs, other = run.measured["intake_compare"]
+    section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake, " + mine, results[32]),
+                                     ("lead intake, " + theirs, other),
+                                     ("(b) pgbench, the intake's statements", ceiling_db[32])]))
+    section.notes.append(lookup_plan(run, key.client_id))
+    section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
+                         f"transaction):\n\n<details><summary>lead_intake.pgbench.sql</summary>\n\n```sql\n"
+                         f"{script}```\n</details>")
+    if section.missed:
+        section.profile = profiled(run, key.api_key, leads_data)
+    return section
+
+
+def describe(run: stack.Run) -> str:
+    return (
         f"`wrk` for {run.seconds:g} s per point POSTs `/api/lead` with a new email every request (so each is "
         "an insert: enrichment, key lookup, advisory lock, dedupe lookup, lead + action rows, one commit), "
         "messages cycling over tests/fixtures/labelled_leads.jsonl, against `avenir serve` and a real "
@@ -65,37 +93,34 @@ def measure(run: stack.Run) -> Section:
         f"same concurrency, `-M {stack.pgbench_mode()}` as the app sends them (prepared once per connection, "
         "or unnamed and parsed every time when AVENIR_PREPARED_STATEMENTS=0). Each system gets its own "
         "client, so each starts with no lead.")
-    if not (stack.ROOT / "functions" / "lead_intake" / "main.py").exists():
-        section.skipped = "functions/lead_intake is not built yet"
-        return section
-    ceiling = server_ceiling.noop(run)
-    key = stack.make_client("Bench Roofing Intake", "owner@bench-roofing-intake.ca")
-    leads_data = load.lua_table("leads", fixture_leads())
-    env = {"BENCH_API_KEY": key.api_key}
+
+
+def served_load(run: stack.Run, api_key: str, leads_data: str) -> dict:
+    """wrk against `avenir serve` at each concurrency, after a warm-up."""
+    env = {"BENCH_API_KEY": api_key}
     stack.say("lead intake: `avenir serve` over a real PostgreSQL")
-    results = {}
     with stack.avenir_serve(run.work_dir, "intake-serve") as server:
         load.wrk("intake warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir, leads_data,
                  {**env, "BENCH_RUN_TAG": "warm"})
-        for c in CONCURRENCY:
-            results[c] = load.wrk("intake", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
-                                  leads_data, {**env, "BENCH_RUN_TAG": f"c{c}-{int(time.time())}"},
-                                  cpu=stack.cpu_roots(run.stack, server))
-    stored = run.stack.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c::uuid", c=key.client_id)
+        return {c: load.wrk("intake", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
+                            leads_data, {**env, "BENCH_RUN_TAG": f"c{c}-{int(time.time())}"},
+                            cpu=stack.cpu_roots(run.stack, server))
+                for c in CONCURRENCY}
 
+
+def database_ceiling(run: stack.Run, db_key) -> tuple[str, dict]:
+    """Baseline (b): pgbench with the statements of one intake request; (script, result per concurrency)."""
     stack.say("baseline (b): pgbench with the statements of one intake request")
-    db_key = stack.make_client("Bench Roofing pgbench", "owner@bench-roofing-pgbench.ca")
     script, variables = pgbench_script(db_key.client_id, db_key.api_key)
     script_path = run.work_dir / "lead_intake.pgbench.sql"
     script_path.write_text(script)
-    ceiling_db = {c: load.pgbench("pgbench intake", run.stack.pgbench(), run.stack.cluster.port,
-                                  run.stack.database, script_path, c, run.seconds, run.work_dir, variables,
-                                  cpu=stack.cpu_roots(run.stack), mode=stack.pgbench_mode())
-                  for c in CONCURRENCY}
+    return script, {c: load.pgbench("pgbench intake", run.stack.pgbench(), run.stack.cluster.port,
+                                    run.stack.database, script_path, c, run.seconds, run.work_dir, variables,
+                                    cpu=stack.cpu_roots(run.stack), mode=stack.pgbench_mode())
+                    for c in CONCURRENCY}
 
-    stack.say("lead intake: one request's parts, in process")
-    parts = breakdown(run, db_key.api_key, 50 if stack.QUICK else 200)
 
+def results_table(results: dict, ceiling: dict, ceiling_db: dict) -> Table:
     table = Table(["senders", "intake req/s", "p50 ms", "p90 ms", "p99 ms", "max ms",
                    "(a) do-nothing req/s", "(a) p99 ms", "(b) pgbench tx/s", "(b) p50 ms", "(b) p99 ms",
                    "intake / (a)", "intake / (b)", "non-2xx / errors"])
@@ -105,28 +130,37 @@ def measure(run: stack.Run) -> Section:
                            f"{r.max_ms:.1f}", f"{a.rps:,.0f}", f"{a.p99_ms:.1f}", f"{b.rps:,.0f}", f"{b.p50_ms:.1f}",
                            f"{b.p99_ms:.1f}", f"{r.rps / a.rps:.2f}", f"{r.rps / b.rps:.2f}",
                            f"{r.errors} {r.statuses}" if r.errors else "0"])
-    section.tables += [table, parts]
-    top = results[32]
-    errors = sum(r.errors for r in results.values())
-    section.verdicts.append(Verdict(
+    return table
+
+
+def verdicts(results: dict, ceiling: dict, ceiling_db: dict) -> list[Verdict]:
+    """p99 under 50 ms at 32 senders; at each concurrency, at least half of the do-nothing throughput."""
+    top, errors = results[32], sum(r.errors for r in results.values())
+    found = [Verdict(
         "intake p99 at 32 senders", f"{top.p99_ms:.1f} ms", f"< {P99_TARGET_MS:g} ms",
         f"(a) {ceiling[32].p99_ms:.1f} ms, (b) {ceiling_db[32].p99_ms:.1f} ms",
         f"{top.p99_ms / ceiling[32].p99_ms:.1f}× (a), {top.p99_ms / ceiling_db[32].p99_ms:.1f}× (b)",
-        top.p99_ms < P99_TARGET_MS and errors == 0))
+        top.p99_ms < P99_TARGET_MS and errors == 0)]
     for c in CONCURRENCY:
         ratio = results[c].rps / ceiling[c].rps
-        section.verdicts.append(Verdict(
+        found.append(Verdict(
             f"intake throughput at {c} sender{'s' if c > 1 else ''}", f"{results[c].rps:,.0f} req/s",
             f"≥ {THROUGHPUT_TARGET:g}× (a)", f"(a) {ceiling[c].rps:,.0f}, (b) {ceiling_db[c].rps:,.0f} tx/s",
             f"{ratio:.2f}× (a), {results[c].rps / ceiling_db[c].rps:.2f}× (b)",
             ratio >= THROUGHPUT_TARGET and results[c].errors == 0))
-    commit_ms = float(parts.rows[-1][1])
-    section.notes.append(
+    return found
+
+
+def notes(results: dict, ceiling: dict, ceiling_db: dict, commit_ms: float, stored: int) -> list[str]:
+    """What the figures mean: the 1-sender bound, what the targets ask of this machine (Little's law),
+    every request checked."""
+    needed = 32 / (P99_TARGET_MS / 1000)
+    answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
+    errors = sum(r.errors for r in results.values())
+    return [
         f"At 1 sender throughput is 1 / latency: half of (a) there is {ceiling[1].rps / 2:,.0f} req/s, i.e. under "
         f"{2000 / ceiling[1].rps:.2f} ms per request, while one durable commit alone took {commit_ms:.2f} ms "
-        f"(median, breakdown table) and pgbench's whole transaction {ceiling_db[1].p50_ms:.2f} ms (p50).")
-    needed = 32 / (P99_TARGET_MS / 1000)
-    section.notes.append(
+        f"(median, breakdown table) and pgbench's whole transaction {ceiling_db[1].p50_ms:.2f} ms (p50).",
         f"What the targets ask of this machine. 32 senders each wait for their answer (a closed loop), so by "
         f"Little's law the mean latency is 32 / throughput: a p99 under {P99_TARGET_MS:g} ms needs a mean under "
         f"{P99_TARGET_MS:g} ms, i.e. more than {needed:,.0f} req/s. PostgreSQL alone, running the same statements "
@@ -139,27 +173,14 @@ def measure(run: stack.Run) -> Section:
            if ceiling_db[32].rps < ceiling[32].rps / 2 else "")
         + ". The CPU table shows why: the systems doing work keep the 2 cores about busy, so their throughput "
           "is about 2 cores / CPU time per request; the server's and PostgreSQL's CPU per request is what the code can "
-          "still cut (intake / (b) is the ratio to watch).")
-    answered = sum(int(r.statuses.get("201", 0)) for r in results.values())
-    section.notes.append(f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
-                         f"client holds {stored:,} leads afterwards (warm-up included, and requests still in flight "
-                         "when wrk stopped).")
-    section.notes.append("The do-nothing function answers in about the time of one loopback HTTP exchange through "
-                         "gunicorn + Flask; everything above it is our code, pg8000 and PostgreSQL. pgbench is a C "
-                         "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
-                         "this disk.")
-    section.tables.append(whatif(run, key.api_key, leads_data, results))
-    mine, theirs, other = run.measured["intake_compare"]
-    section.tables.append(cpu_table([("(a) do-nothing function", ceiling[32]), ("lead intake, " + mine, results[32]),
-                                     ("lead intake, " + theirs, other),
-                                     ("(b) pgbench, the intake's statements", ceiling_db[32])]))
-    section.notes.append(lookup_plan(run, key.client_id))
-    section.notes.append("The pgbench script (generated; pgbench variables from -D, :n and :lock drawn per "
-                         f"transaction):\n\n<details><summary>lead_intake.pgbench.sql</summary>\n\n```sql\n"
-                         f"{script}```\n</details>")
-    if section.missed:
-        section.profile = profiled(run, key.api_key, leads_data)
-    return section
+          "still cut (intake / (b) is the ratio to watch).",
+        f"Every measured request was checked: {answered:,} answered 201, {errors} failed; the "
+        f"client holds {stored:,} leads afterwards (warm-up included, and requests still in flight "
+        "when wrk stopped).",
+        "The do-nothing function answers in about the time of one loopback HTTP exchange through "
+        "gunicorn + Flask; everything above it is our code, pg8000 and PostgreSQL. pgbench is a C "
+        "client with no HTTP, so (b) is how fast PostgreSQL itself commits these statements on "
+        "this disk."]
 
 
 def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
@@ -178,8 +199,6 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
     conn.run("CREATE TABLE IF NOT EXISTS bench_commit (n int)")  # not TEMP: a temp table writes no WAL
     prepared = conn.prepare("SELECT CAST(:x AS int)")
     parametrised = [clients.AUTHENTICATE, leads.LOOKUP, leads.INSERT_LEAD]
-    if not hasattr(leads, "lock_statement"):  # the lock ids travel as a parameter
-        parametrised.append(leads.LOCK)
 
     def timed(action) -> str:
         samples = []
@@ -242,18 +261,16 @@ PREPARED = "statements prepared once per connection"
 UNPREPARED = "statements parsed and rewritten on every call"
 
 
-def comparison_labels(other_prepares: bool) -> tuple[str, str]:
+def comparison_labels() -> tuple[str, str]:
     """(label of the main runs, label of the comparison runs)."""
-    if other_prepares:
-        return f"{UNPREPARED} (as this tree does)", f"{PREPARED} (tests/bench/whatif_server.py)"
-    return f"{PREPARED} (as shipped)", f"{UNPREPARED} (AVENIR_PREPARED_STATEMENTS=0, as before the fix)"
+    return f"{PREPARED} (as shipped)", f"{UNPREPARED} (AVENIR_PREPARED_STATEMENTS=0)"
 
 
-def whatif(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
-    """Before and after the fix the profile pointed at first (prepared statements in shared/db.py):
-    the same load against a server that differs only in that."""
-    server, other_prepares = stack.comparison_serve(run.work_dir, "intake-compare")
-    mine, theirs = comparison_labels(other_prepares)
+def without_prepared_statements(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
+    """Prepared statements (shared/db.py) against none: the same load against a server that differs
+    only in that."""
+    server = stack.comparison_serve(run.work_dir, "intake-compare")
+    mine, theirs = comparison_labels()
     stack.say(f"lead intake, before/after: the same load with {theirs}")
     other = {}
     with server:
@@ -263,9 +280,8 @@ def whatif(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
             env = {"BENCH_API_KEY": api_key, "BENCH_RUN_TAG": f"compare-{c}-{int(time.time())}"}
             other[c] = load.wrk("intake compare", server.base_url, "lead_intake", c, run.seconds, run.work_dir,
                                 leads_data, env, cpu=stack.cpu_roots(run.stack, server))
-    before, after = (main, other) if other_prepares else (other, main)
     run.measured["intake_compare"] = (mine, theirs, other[32])
-    return before_after_table((1, 32), before, after)
+    return before_after_table((1, 32), before=other, after=main)
 
 
 def before_after_table(concurrencies, before: dict, after: dict) -> Table:

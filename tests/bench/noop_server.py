@@ -1,14 +1,13 @@
 """Serve the do-nothing function exactly as `avenir serve` serves the real ones: the same
 infra.serve.run (gunicorn gthread, same workers/threads), the same path dispatch, the same
-functions-framework app per function, only the function table points at tests/bench/functions."""
+functions-framework app per function, only the functions' folder is tests/bench/functions."""
 import argparse
 import sys
 from pathlib import Path
 
-from infra import serve
+from infra import functions, serve
 
 NOOP_FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
-NOOP_PATHS = ["/api/lead", "/api/leads/{lead_id}/tag", "/api/leads/{lead_id}/revert"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--workers", type=int, default=2)
     args.add_argument("--threads", type=int, default=8)
     options = args.parse_args(argv)
-    serve.FUNCTIONS_DIR = NOOP_FUNCTIONS_DIR
-    serve.FUNCTIONS = [("noop", "noop", NOOP_PATHS)]
+    functions.FUNCTIONS_DIR = NOOP_FUNCTIONS_DIR
     serve.run(options.port, workers=options.workers, threads=options.threads)
     return 0
 

@@ -55,14 +55,25 @@ def measure(run: stack.Run) -> Section:
         f"same batch again (every prospect found by its website host and re-scored in place). Wall time of the "
         f"whole HTTP exchange as the caller sees it, median of {repeats} fresh batches. Baseline: the "
         "do-nothing function receiving the same body over the same server.")
-    if not (stack.ROOT / "functions" / "prospect_scoring" / "main.py").exists():
-        section.skipped = "functions/prospect_scoring is not built yet"
-        return section
+    body_bytes = len(json.dumps(batch("size")).encode())
+    times, noop = served_times(run, repeats), noop_time(run, max(3, repeats))
+    table = Table(["request", "prospects", "body KiB", "HTTP status", "wall ms (median)", "(baseline) do-nothing ms",
+                   "ratio"])
+    for kind in ("new", "re-scored"):
+        median = statistics.median(times[kind])
+        table.rows.append([f"{BATCH} {kind}", str(BATCH), f"{body_bytes / 1024:.0f}", "200", f"{median * 1000:.0f}",
+                           f"{noop * 1000:.1f}", f"{median / noop:.0f}×"])
+        section.verdicts.append(Verdict(
+            f"{BATCH}-prospect batch, {kind}", f"{median * 1000:.0f} ms", f"< {TARGET_SECONDS * 1000:g} ms",
+            f"{noop * 1000:.1f} ms do-nothing", f"{median / noop:.0f}×", median < TARGET_SECONDS))
+    section.tables.append(table)
+    return section
+
+
+def served_times(run: stack.Run, repeats: int) -> dict[str, list[float]]:
+    """Seconds per fresh batch, new then re-scored, through `avenir serve`; each answer checked."""
     admin = stack.make_internal_client()
-    sample = batch("size")
-    body_bytes = len(json.dumps(sample).encode())
     times = {"new": [], "re-scored": []}
-    refused = None
     with stack.avenir_serve(run.work_dir, "scoring-serve") as server:
         url = server.base_url + "/api/prospects/score"
         post(url, json.dumps(batch("warm", 20)).encode(), admin.api_key)
@@ -71,80 +82,18 @@ def measure(run: stack.Run) -> Section:
             for kind, created in (("new", True), ("re-scored", False)):
                 status, answer, elapsed = post(url, body, admin.api_key)
                 stack.say(f"prospect scoring: {BATCH} {kind}: HTTP {status} in {elapsed * 1000:.0f} ms")
-                if status != 200:
-                    refused = (status, answer)
-                    break
-                if answer["scored"] != BATCH or any(r["created"] is not created for r in answer["results"]):
-                    raise AssertionError(f"the {kind} batch did not come back as {BATCH} rows created={created}")
+                if status != 200 or answer["scored"] != BATCH or any(r["created"] is not created
+                                                                      for r in answer["results"]):
+                    raise AssertionError(f"the {kind} batch did not come back as {BATCH} rows created={created}: "
+                                         f"HTTP {status} {answer}")
                 times[kind].append(elapsed)
-            if refused:
-                break
-        fit = None
-        if refused:
-            fit, small = largest_fitting(f"fit-{int(time.time())}")
-            fit_times = [post(url, small, admin.api_key) for _ in ("new", "re-scored")]
-    noop_times = []
+    return times
+
+
+def noop_time(run: stack.Run, repeats: int) -> float:
+    """Median seconds of the do-nothing function receiving the same body over the same server."""
+    body = json.dumps(batch("size")).encode()
     with stack.noop_serve(run.work_dir) as server:
-        body = json.dumps(sample).encode()
-        post(server.base_url + "/api/prospects/score", body, "none")
-        noop_times = [post(server.base_url + "/api/prospects/score", body, "none")[2] for _ in range(max(3, repeats))]
-    noop = statistics.median(noop_times)
-
-    table = Table(["request", "prospects", "body KiB", "HTTP status", "wall ms (median)", "(baseline) do-nothing ms",
-                   "ratio"])
-    if refused:
-        status, answer = refused
-        code = (answer or {}).get("error", {}).get("code")
-        table.rows.append([f"{BATCH} new", str(BATCH), f"{body_bytes / 1024:.0f}", f"{status} {code}", "—",
-                           f"{noop * 1000:.1f}", "—"])
-        for (status, _, elapsed), kind in zip(fit_times, ("new", "re-scored"), strict=True):
-            table.rows.append([f"largest batch accepted, {kind}", str(fit), f"{len(small) / 1024:.0f}", str(status),
-                               f"{elapsed * 1000:.0f}", "—", "—"])
-        section.verdicts.append(Verdict(
-            f"{BATCH}-prospect batch over HTTP", f"refused: {status} {code}", f"< {TARGET_SECONDS:g} s",
-            f"{noop * 1000:.1f} ms do-nothing", "—", False))
-        section.notes.append(
-            f"**A {BATCH}-prospect batch cannot be sent**: with realistic fields it is {body_bytes / 1024:.0f} KiB and "
-            f"shared/http.py refuses any body over 64 KiB (MAX_BODY_BYTES) with 413, while the contract allows up to "
-            f"{BATCH} prospects per batch. About {fit} such prospects fit. The route needs a larger body limit "
-            f"(API Gateway HTTP APIs accept 10 MB; this {BATCH}-prospect batch needs {body_bytes / 1024:.0f} KiB).")
-        section.notes.append(in_process(admin))
-    else:
-        for kind in ("new", "re-scored"):
-            median = statistics.median(times[kind])
-            table.rows.append([f"{BATCH} {kind}", str(BATCH), f"{body_bytes / 1024:.0f}", "200", f"{median * 1000:.0f}",
-                               f"{noop * 1000:.1f}", f"{median / noop:.0f}×"])
-            section.verdicts.append(Verdict(
-                f"{BATCH}-prospect batch, {kind}", f"{median * 1000:.0f} ms", f"< {TARGET_SECONDS * 1000:g} ms",
-                f"{noop * 1000:.1f} ms do-nothing", f"{median / noop:.0f}×", median < TARGET_SECONDS))
-    section.tables.append(table)
-    return section
-
-
-def largest_fitting(tag: str, limit: int = 64 * 1024) -> tuple[int, bytes]:
-    """The largest batch of these prospects whose body is within `limit` bytes, and that body."""
-    size = BATCH
-    while size > 1:
-        body = json.dumps(batch(tag, size)).encode()
-        if len(body) <= limit:
-            return size, body
-        size = int(size * limit / len(body) * 0.99)
-    return 1, json.dumps(batch(tag, 1)).encode()
-
-
-def in_process(admin) -> str:
-    """What the route does once the body is read, for the full batch: validation, then the batch."""
-    from shared import prospects
-
-    body = batch(f"inproc-{int(time.time())}")
-    figures = []
-    for kind in ("new", "re-scored"):
-        started = time.perf_counter()
-        request = prospects.ScoreRequest.model_validate(body)
-        validated = time.perf_counter()
-        prospects.score_batch(request.prospects)
-        done = time.perf_counter()
-        figures.append(f"{kind}: validation {1000 * (validated - started):.0f} ms + score_batch "
-                       f"{1000 * (done - validated):.0f} ms")
-    return (f"In process, past the body limit (pydantic validation of the {BATCH}-prospect body, then "
-            f"`prospects.score_batch`): " + "; ".join(figures) + ".")
+        url = server.base_url + "/api/prospects/score"
+        post(url, body, "none")
+        return statistics.median(post(url, body, "none")[2] for _ in range(repeats))

@@ -39,7 +39,7 @@ class Section:
     verdicts: list[Verdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     profile: str = ""
-    skipped: str = ""  # why it was not measured (a function not built yet)
+    skipped: str = ""  # why it was not measured (its measurement failed)
 
     @property
     def missed(self) -> list[Verdict]:
@@ -110,7 +110,8 @@ def write(path: Path, sections: list[Section], started: datetime.datetime, finis
         if section.notes:
             out.append("")
         if section.profile:
-            out += [section.profile, ""]
+            heading, _, body = section.profile.partition("\n")
+            out += [f"<details><summary>{heading.lstrip('# ')}</summary>", "", body.strip(), "", "</details>", ""]
     findings = Path(__file__).resolve().parent / "findings.md"
     if findings.exists():
         out += [findings.read_text().strip(), ""]

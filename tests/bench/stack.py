@@ -232,32 +232,15 @@ class Run:
         self.measured = {}
 
 
-def prepared_built_in() -> bool:
-    """Whether shared/db.py prepares statements itself (since commit 936f9dc), with a switch to turn it off."""
-    from shared import settings
-
-    return hasattr(settings, "prepared_statements")
-
-
 def pgbench_mode() -> str:
     """The pgbench protocol mode that mirrors how the app sends its statements."""
     from shared import settings
 
-    return "prepared" if prepared_built_in() and settings.prepared_statements() else "extended"
+    return "prepared" if settings.prepared_statements() else "extended"
 
 
-def comparison_serve(log_dir: Path, name: str) -> tuple[Server, bool]:
-    """A server differing from `avenir serve` only in whether statements are prepared, and whether
-    it is the one that prepares them. With the app's own switch it is `avenir serve` with
-    AVENIR_PREPARED_STATEMENTS=0 (statements parsed and rewritten on every call, as before the fix);
-    on a tree without it, `avenir serve` with tests/bench/whatif_server.py's change."""
-    if prepared_built_in():
-        return Server(name, [sys.executable, "-m", "infra.cli", "serve", *server_args()], log_dir,
-                      env={"AVENIR_PREPARED_STATEMENTS": "0"}), False
-    return whatif_serve(log_dir, "prepared"), True
-
-
-def whatif_serve(log_dir: Path, change: str) -> Server:
-    """`avenir serve` with a proposed change applied in the server process (tests/bench/whatif_server.py)."""
-    return Server(f"whatif-{change}", [sys.executable, "-m", "tests.bench.whatif_server", "--change", change,
-                                       *server_args()], log_dir)
+def comparison_serve(log_dir: Path, name: str) -> Server:
+    """`avenir serve` with AVENIR_PREPARED_STATEMENTS=0: statements parsed and rewritten on every
+    call (what a pooler in transaction mode asks for), to weigh against the shipped default."""
+    return Server(name, [sys.executable, "-m", "infra.cli", "serve", *server_args()], log_dir,
+                  env={"AVENIR_PREPARED_STATEMENTS": "0"})

@@ -68,7 +68,7 @@ def pgbench_script(client_id: str, api_key: str, count: int) -> tuple[str, dict]
             text += load.pgbench_statement(growth.INSERT_EVENT, parameters)
         return text
 
-    begin = db.begin_statement(client_id) if hasattr(db, "begin_statement") else "BEGIN"
+    begin = db.begin_statement(client_id)
     script = [f"\\set i random(1, {count})\n", "\\set step random(0, 2)\n",
               "BEGIN;\n", load.pgbench_statement(clients.AUTHENTICATE, base), "COMMIT;\n",
               "".join(load.pgbench_statement(part, base) for part in begin.split(";")),
@@ -94,9 +94,6 @@ def measure(run: stack.Run) -> Section:
         "real change: a third tags, a third converts, a third reverts. A separate set of leads takes the "
         "warm-up. Baselines at the same concurrency: (a) the do-nothing function; (b) pgbench running the "
         "statements of one tag/revert request, generated from shared/tagging.py and shared/growth.py (script below).")
-    if not all((stack.ROOT / "functions" / f / "main.py").exists() for f in ("tag_lead", "revert_lead")):
-        section.skipped = "functions/tag_lead or functions/revert_lead is not built yet"
-        return section
     ceiling = server_ceiling.noop(run)[CONCURRENCY]
     key = stack.make_client("Bench Tagging Renovation", "owner@bench-tagging.ca")
     count = 600 if stack.QUICK else 3000
@@ -148,7 +145,7 @@ def measure(run: stack.Run) -> Section:
                          f"</summary>\n\n```sql\n{script}```\n</details>")
     if result.errors:
         section.notes.append(f"**{result.errors} requests failed** ({result.statuses}): see the server log.")
-    section.tables.append(whatif(run, key.api_key, key.client_id, result))
+    section.tables.append(without_prepared_statements(run, key.api_key, key.client_id, result))
     mine, theirs, other = run.measured["tag_compare"]
     section.tables.append(lead_intake.cpu_table([
         ("(a) do-nothing function", ceiling), ("tag/revert, " + mine, result), ("tag/revert, " + theirs, other),
@@ -158,10 +155,10 @@ def measure(run: stack.Run) -> Section:
     return section
 
 
-def whatif(run: stack.Run, api_key: str, client_id: str, main) -> Table:
+def without_prepared_statements(run: stack.Run, api_key: str, client_id: str, main) -> Table:
     """The same load against a server differing only in whether statements are prepared."""
-    server, other_prepares = stack.comparison_serve(run.work_dir, "tag-compare")
-    mine, theirs = lead_intake.comparison_labels(other_prepares)
+    server = stack.comparison_serve(run.work_dir, "tag-compare")
+    mine, theirs = lead_intake.comparison_labels()
     stack.say(f"tag/revert, before/after: the same load with {theirs}")
     ids = leads(run, client_id, "compare", 600 if stack.QUICK else 3000)
     warm_ids = leads(run, client_id, "compare-warm", 300)
@@ -172,8 +169,7 @@ def whatif(run: stack.Run, api_key: str, client_id: str, main) -> Table:
         other = load.wrk("tag/revert compare", server.base_url, "tag_revert", CONCURRENCY, run.seconds, run.work_dir,
                          ids, env, cpu=stack.cpu_roots(run.stack, server))
     run.measured["tag_compare"] = (mine, theirs, other)
-    before, after = (main, other) if other_prepares else (other, main)
-    return lead_intake.before_after_table((CONCURRENCY,), {CONCURRENCY: before}, {CONCURRENCY: after})
+    return lead_intake.before_after_table((CONCURRENCY,), {CONCURRENCY: other}, {CONCURRENCY: main})
 
 
 def profiled(run: stack.Run, api_key: str, client_id: str) -> str:

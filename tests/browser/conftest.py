@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from conftest import Api
+from helpers import Api
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service

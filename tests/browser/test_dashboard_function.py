@@ -6,7 +6,7 @@ import re
 import urllib.request
 
 import pytest
-from conftest import apigw_event, load_function
+from helpers import apigw_event, load_function
 
 from browser.dashboard import STATIC
 

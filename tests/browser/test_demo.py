@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
-from browser.conftest import PASSWORD
 from infra import demo
 from shared import clients, sessions
+
+PASSWORD = "Demo-Roofing-2026!"  # the owner's sign-in of this module's clients
 
 
 @pytest.fixture(scope="module")

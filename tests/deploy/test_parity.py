@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from conftest import Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
+from helpers import Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from shared import db
 
@@ -336,7 +336,7 @@ def test_the_on_demand_intelligence_run_is_the_same_on_both_runtimes(worlds, api
 
 def test_the_eventbridge_schedule_runs_what_the_cloud_scheduler_event_runs(worlds, modules, lead):
     import functions_framework
-    from conftest import ROOT
+    from helpers import ROOT
     web_world, lambda_world = worlds
     with web_world, effects(web_world) as web_effects:
         app = functions_framework.create_app(target="daily_intelligence_scheduled", signature_type="cloudevent",

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 from moto import mock_aws
 
 from deploy import stack

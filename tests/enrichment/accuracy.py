@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from shared.enrichment import EnrichmentProvider, HybridProvider, LexiconProvider, enrich, rules
+from shared.enrichment import EnrichmentProvider, HybridProvider, LexiconProvider, contract, enrich
 
 from .corpus import FIELDS, load_rows, load_threads
 
@@ -46,10 +46,10 @@ def format_scores(label: str, table: dict[str, float]) -> str:
 def confusion(rows: list[dict], predictions: list[dict]) -> str:
     """Intent confusion matrix: one row per labelled intent, one column per predicted intent."""
     counts = Counter((r["intent"], p["intent"]) for r, p in zip(rows, predictions, strict=True))
-    short = [i[:8] for i in rules.INTENTS]
+    short = [i[:8] for i in contract.INTENTS]
     lines = ["label \\ predicted".ljust(18) + " ".join(f"{s:>8}" for s in short)]
-    for intent in rules.INTENTS:
-        lines.append(f"{intent:<18}" + " ".join(f"{counts[(intent, p)]:>8}" for p in rules.INTENTS))
+    for intent in contract.INTENTS:
+        lines.append(f"{intent:<18}" + " ".join(f"{counts[(intent, p)]:>8}" for p in contract.INTENTS))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.enrichment import lexicon as lx
-from shared.enrichment.text import compile_terms, score, tokenize
+from shared.enrichment.text import Terms, score, tokenize
 
 LEADS = Path(__file__).parents[1] / "fixtures" / "enrichment" / "train-00-legacy.jsonl"
 MESSAGES = [json.loads(line)["message"] for line in LEADS.read_text().splitlines() if line.strip()]
@@ -34,7 +34,7 @@ def test_every_lexicon_term_is_found_at_the_positions_a_full_scan_finds():
     for text in texts:
         tokens = tokenize(text)
         for terms in LEXICONS:
-            for term in compile_terms(terms):
+            for term in terms.compiled.terms:
                 assert term.positions(tokens) == scanned_positions(term, tokens), (term, text)
 
 
@@ -48,6 +48,6 @@ def test_score_adds_each_present_term_once(text, expected):
     assert score(tokenize(text), lx.URGENT_TERMS) == expected
 
 
-def test_a_new_lexicon_dict_is_compiled_on_its_own():
-    assert score(tokenize("blue sky"), {"blu*": 1, "sky": 2}) == 3.0
-    assert score(tokenize("blue sky"), {"sky": 0.5}) == 0.5
+def test_a_new_lexicon_is_compiled_on_its_own():
+    assert score(tokenize("blue sky"), Terms({"blu*": 1, "sky": 2})) == 3.0
+    assert score(tokenize("blue sky"), Terms({"sky": 0.5})) == 0.5

@@ -2,26 +2,18 @@
 import json
 import os
 import subprocess
-import sys
 import threading
 import uuid
 from pathlib import Path
 
 import pytest
+from helpers import AVENIR, avenir
 
 from infra.pgcluster import free_port
 from shared import clients
 from shared.leads import LeadRequest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-AVENIR = [sys.executable, "-m", "infra.cli"]
-
-
-def avenir(*args, env=None):
-    return subprocess.run([*AVENIR, *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, **(env or {})))
-
-
 @pytest.fixture
 def empty_database(pg):
     name = "empty_" + uuid.uuid4().hex[:8]

@@ -3,7 +3,7 @@ import json
 import os
 
 import pytest
-from conftest import apigw_event
+from helpers import apigw_event
 
 from infra.pgcluster import free_port
 from shared import exceptions, http

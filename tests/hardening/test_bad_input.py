@@ -11,7 +11,7 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
 from shared import intelligence

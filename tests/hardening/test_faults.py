@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from conftest import Api, apigw_event, invoke, load_function, migrated_database, throwaway_cluster
+from helpers import Api, apigw_event, invoke, load_function, migrated_database, throwaway_cluster
 from werkzeug.serving import make_server
 
 from infra.pgcluster import free_port

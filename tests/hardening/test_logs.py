@@ -10,17 +10,12 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import Api
+from helpers import Api, avenir
 
 from infra.pgcluster import free_port
 
 PASSWORD = "Tr0ub4dor&3-" + uuid.uuid4().hex[:6]
 MESSAGE = "Sentinel message " + uuid.uuid4().hex + ": our basement floods every spring"
-
-
-def avenir(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "infra.cli", *args], capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ), **kwargs)
 
 
 @pytest.fixture

@@ -2,15 +2,12 @@
 rotate-key` for an operator. The old key stops working at once; one audit row of fingerprints."""
 import datetime
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, avenir, invoke, load_function
 
 from shared import clients
 from shared.exceptions import NotFound, Unauthorized
@@ -131,11 +128,6 @@ def test_two_concurrent_rotations_with_the_same_key_let_exactly_one_win(database
     [entry] = rotation_log(database, client.client_id)
     assert entry["new_key_fingerprint"] == clients.key_fingerprint(winner.json["api_key"])
     assert clients.authenticate(winner.json["api_key"]).client_id == client.client_id
-
-
-def avenir(*args):
-    return subprocess.run([sys.executable, "-m", "infra.cli", *args], capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ))
 
 
 def test_an_operator_rotates_a_clients_key_from_the_command_line(database, make_client):

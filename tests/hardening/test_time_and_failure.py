@@ -9,8 +9,8 @@ import uuid
 
 import pg8000.native
 import pytest
-from conftest import apigw_event, invoke, load_function, migrated_database, throwaway_cluster
 from deploy import stack
+from helpers import apigw_event, invoke, load_function, migrated_database, throwaway_cluster
 
 from shared import clients, db, idempotency, leads, settings
 

@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from conftest import ROOT, invoke, load_function, scheduled_event, scheduler_cloudevent
+from helpers import ROOT, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli
 from infra.pgcluster import free_port
@@ -94,7 +94,7 @@ def test_the_eventbridge_schedule_runs_the_day_that_just_ended_through_the_lambd
 
 
 def test_the_lambda_handler_also_answers_api_gateway(make_client, client):
-    from conftest import apigw_event
+    from helpers import apigw_event
 
     admin = make_client(internal=True)
     module = load_function("daily_intelligence")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ClientKey, apigw_event, invoke, load_function
+from helpers import ClientKey, apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
 from shared import clients, db, leads
@@ -72,7 +72,7 @@ def other_client(database) -> ClientKey:
 
 
 @pytest.fixture(scope="module")
-def test_client(database) -> ClientKey:
+def a_test_client(database) -> ClientKey:
     return _client("QA Renovations", "qa-test@renovations-tremblay.ca")
 
 
@@ -345,9 +345,9 @@ def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client,
     (False, "olivia@example.com.au", False),
     (True, "olivia.park@gmail.com", True),
 ])
-def test_is_test_follows_the_client_and_the_lead_email(sender, client, test_client, database, by_test_client,
+def test_is_test_follows_the_client_and_the_lead_email(sender, client, a_test_client, database, by_test_client,
                                                        lead_email, expected):
-    owner = test_client if by_test_client else client
+    owner = a_test_client if by_test_client else client
     email = lead_email.replace("@", f"+{uuid.uuid4().hex[:6]}@")
     response = sender.post({"name": "Olivia Park", "email": email}, key=owner.api_key)
 

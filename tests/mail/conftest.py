@@ -1,54 +1,15 @@
 """Fixtures of the follow-up reply tests: a real SMTP server in this process (aiosmtpd) whose answers
 a test scripts, clients with reply settings, leads with a reply queued the way intake queues it."""
-import asyncio
-import email
-import email.policy
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
+from helpers import Received, ScriptedHandler
 
 from infra.pgcluster import free_port
 from shared import db
 from shared.mail import outbox
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    data: bytes
-
-    @property
-    def message(self) -> email.message.EmailMessage:
-        return email.message_from_bytes(self.data, policy=email.policy.default)
-
-
-@dataclass
-class ScriptedHandler:
-    """Answers DATA with the next scripted reply ("250", "421 ...", "550 ...", or ("sleep", seconds));
-    "250 OK" once the script is used up. RCPT answers come from rcpt_script likewise."""
-
-    script: list = field(default_factory=list)
-    rcpt_script: list = field(default_factory=list)
-    received: list[Received] = field(default_factory=list)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        answer = self.rcpt_script.pop(0) if self.rcpt_script else "250 OK"
-        if answer.startswith("250"):
-            envelope.rcpt_tos.append(address)
-        return answer
-
-    async def handle_DATA(self, server, session, envelope):
-        answer = self.script.pop(0) if self.script else "250 Message accepted"
-        if isinstance(answer, tuple):
-            await asyncio.sleep(answer[1])
-            answer = "250 Message accepted (late)"
-        if answer.startswith("250"):
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                          envelope.original_content or envelope.content))
-        return answer
 
 
 @dataclass

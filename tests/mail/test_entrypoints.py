@@ -7,7 +7,7 @@ import smtplib
 import time
 
 import pytest
-from conftest import load_function, scheduled_event, scheduler_cloudevent
+from helpers import load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli, mailsink
 from infra.pgcluster import free_port

@@ -7,7 +7,7 @@ import itertools
 import re
 
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 from shared.mail import render
 

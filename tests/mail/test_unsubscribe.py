@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import apigw_event, load_function
+from helpers import apigw_event, load_function
 
 from shared.mail import sender
 

@@ -4,18 +4,12 @@ message becomes its first logged one."""
 import json
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 
 import pg8000.native
+from helpers import avenir
 
 from shared import clients, migrate
-
-
-def avenir(*args, stdin: str | None = None):
-    return subprocess.run([sys.executable, "-m", "infra.cli", *args], capture_output=True, text=True, timeout=120,
-                          input=stdin, env=dict(os.environ))
 
 
 def test_client_list_shows_every_client_without_secrets(database):

@@ -7,7 +7,7 @@ import uuid
 import zoneinfo
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 
 from shared import clients
 

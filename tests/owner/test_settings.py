@@ -3,7 +3,7 @@ naming each field, null clearing, and the SMTP password stored encrypted, never 
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 
 from shared import cipher, clients
 

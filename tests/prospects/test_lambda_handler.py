@@ -3,9 +3,7 @@ answers the same requests."""
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
-
-from shared import clients
+from helpers import apigw_event, invoke, load_function
 
 TEST = {"has_autoresponder": False, "response_time_ms": None, "is_personalized": False, "is_generic": True}
 
@@ -13,12 +11,6 @@ TEST = {"has_autoresponder": False, "response_time_ms": None, "is_personalized":
 @pytest.fixture(scope="module")
 def function():
     return load_function("prospect_scoring")
-
-
-@pytest.fixture(scope="module")
-def admin(database) -> str:
-    """The internal client's key, issued once for the module (key hashing is deliberately slow)."""
-    return clients.issue_internal_key("Avenir", "ops@avenir-leads.ca", "S3cret-pass!")[1]
 
 
 def test_a_scoring_event_is_answered_like_the_http_route(function, admin, api):

@@ -5,15 +5,9 @@ import uuid
 
 import pytest
 
-from shared import clients, prospects
+from shared import prospects
 
 LIST = "/api/prospects"
-
-
-@pytest.fixture(scope="module")
-def admin(database) -> str:
-    """The internal client's key, issued once for the module (key hashing is deliberately slow)."""
-    return clients.issue_internal_key("Avenir", "ops@avenir-leads.ca", "S3cret-pass!")[1]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from shared import clients, db, prospects
+from shared import db, prospects
 
 SCORE = "/api/prospects/score"
 SLOW_GENERIC = {"has_autoresponder": False, "response_time_ms": 1000, "is_personalized": False, "is_generic": True}
@@ -19,12 +19,6 @@ def business(name="Plomberie Gagnon", test=SLOW_GENERIC, **fields) -> dict:
 
 def unique_site() -> str:
     return f"gagnon-{uuid.uuid4().hex[:10]}.ca"
-
-
-@pytest.fixture(scope="module")
-def admin(database) -> str:
-    """The internal client's key, issued once for the module (key hashing is deliberately slow)."""
-    return clients.issue_internal_key("Avenir", "ops@avenir-leads.ca", "S3cret-pass!")[1]
 
 
 def test_a_new_prospect_is_stored_with_its_scores(api, admin, database):

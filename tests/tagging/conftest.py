@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from conftest import ClientKey
+from helpers import ClientKey
 
 from shared import clients
 

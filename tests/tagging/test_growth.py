@@ -91,6 +91,15 @@ def test_initial_urgency_and_tone_fall_back_to_the_current_ones_when_there_is_no
     assert (snapshot["initial_urgency"], snapshot["initial_tone"]) == ("Medium", "Friendly")
 
 
+def test_an_empty_first_history_entry_counts_as_none_as_the_nightly_model_reads_it(api, client, make_lead, ledger):
+    lead = make_lead(client.client_id, urgency=("", "High"), tone=("",))  # urgency: "High" now; tone: "" now
+
+    tag(api, client, lead, "Converted")
+
+    snapshot = ledger.growth(lead.id, "conversion")[0]["learning_snapshot"]
+    assert (snapshot["initial_urgency"], snapshot["initial_tone"]) == ("High", None)
+
+
 def test_conversion_confidence_falls_for_a_client_whose_conversions_get_reverted(
         api, make_client, make_lead, ledger):
     client = make_client("Lakeside Physio")

@@ -4,7 +4,7 @@ import json
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 
 
 @pytest.fixture(scope="module")
