@@ -1,7 +1,6 @@
 """The prospects view's outreach in Chromium: the funnel, the next batch previewed first (nothing
 written), then sent; the emails listed as text, a reply recorded, and the same view in French."""
 import pytest
-from mail.conftest import platform_smtp, smtp_server  # noqa: F401 (fixtures used by name)
 from selenium.webdriver.common.by import By
 
 from shared.mail import sender

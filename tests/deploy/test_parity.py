@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from helpers import Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
+from helpers import ROOT, Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from shared import db
 
@@ -336,7 +336,6 @@ def test_the_on_demand_intelligence_run_is_the_same_on_both_runtimes(worlds, api
 
 def test_the_eventbridge_schedule_runs_what_the_cloud_scheduler_event_runs(worlds, modules, lead):
     import functions_framework
-    from helpers import ROOT
     web_world, lambda_world = worlds
     with web_world, effects(web_world) as web_effects:
         app = functions_framework.create_app(target="daily_intelligence_scheduled", signature_type="cloudevent",
@@ -383,7 +382,6 @@ def test_the_export_and_the_erasure_of_one_email_are_the_same_on_both_runtimes(w
 
 def test_the_nightly_maintenance_runs_alike_from_eventbridge_and_cloud_scheduler(worlds, modules, owner):
     import functions_framework
-    from conftest import ROOT
 
     def old_lead(world):
         client_id = world.database.scalar("SELECT client_id FROM clients WHERE business_name = 'Boréal Toitures' "

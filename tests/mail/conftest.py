@@ -1,49 +1,11 @@
 """Fixtures of the follow-up reply tests: a real SMTP server in this process (aiosmtpd) whose answers
 a test scripts, clients with reply settings, leads with a reply queued the way intake queues it."""
 import uuid
-from dataclasses import dataclass
 
 import pytest
-from aiosmtpd.controller import Controller
-from helpers import Received, ScriptedHandler
 
-from infra.pgcluster import free_port
 from shared import db
 from shared.mail import outbox
-
-
-@dataclass
-class SmtpServer:
-    handler: ScriptedHandler
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    @property
-    def received(self) -> list[Received]:
-        return self.handler.received
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on a loopback port, in this process; its answers scripted per test."""
-    handler = ScriptedHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield SmtpServer(handler, controller.port)
-    controller.stop()
-
-
-@pytest.fixture
-def platform_smtp(smtp_server, monkeypatch):
-    """The platform sender pointed at the test SMTP server (AVENIR_SMTP_URL), with a short timeout."""
-    monkeypatch.setenv("AVENIR_SMTP_URL", smtp_server.url)
-    monkeypatch.setenv("AVENIR_SES_FROM", "replies@avenir-mail.ca")
-    monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "2")
-    monkeypatch.setenv("AVENIR_PUBLIC_URL", "https://avenir.example.ca")
-    return smtp_server
 
 
 @pytest.fixture

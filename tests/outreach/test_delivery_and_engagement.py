@@ -8,8 +8,8 @@ import urllib.request
 import uuid
 
 import pytest
+from helpers import ADDRESS, INTERNAL, insert_outreach, prospect
 
-from outreach.conftest import ADDRESS, INTERNAL, insert_outreach, prospect
 from shared import outreach
 from shared.mail import sender
 from shared.privacy import maintenance

@@ -3,8 +3,8 @@ industry and by region, and an insight naming what kind of prospect answers; a r
 import datetime
 
 import pytest
+from helpers import INTERNAL, insert_outreach
 
-from outreach.conftest import INTERNAL, insert_outreach
 from shared import intelligence
 
 pytestmark = pytest.mark.usefixtures("clean")

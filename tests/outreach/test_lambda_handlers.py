@@ -6,9 +6,7 @@ import hashlib
 import secrets
 
 import pytest
-from conftest import apigw_event, invoke, load_function
-
-from outreach.conftest import insert_outreach, prospect
+from helpers import apigw_event, insert_outreach, invoke, load_function, prospect
 
 pytestmark = pytest.mark.usefixtures("clean")
 

@@ -5,8 +5,7 @@ import threading
 import uuid
 
 import pytest
-
-from outreach.conftest import ADDRESS, INTERNAL, prospect
+from helpers import ADDRESS, INTERNAL, prospect
 
 pytestmark = pytest.mark.usefixtures("clean")
 OUTREACH = "/api/prospects/outreach"

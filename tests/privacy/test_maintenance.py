@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from conftest import load_function, scheduled_event, scheduler_cloudevent
+from helpers import apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli
 from shared import clients
@@ -262,7 +262,6 @@ def test_the_scheduled_handler_raises_when_the_database_is_down_so_the_scheduler
 
 
 def test_the_http_target_answers_no_route(database):
-    from conftest import apigw_event, invoke
 
     answer = invoke(load_function("data_maintenance"), apigw_event("POST", "/api/maintenance/run", {}))
     assert answer.status == 404 and answer.json["error"]["code"] == "not_found"
