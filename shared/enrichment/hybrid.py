@@ -9,7 +9,7 @@ from typing import Any
 
 from . import context, rules
 from .contract import Enrichment, explicit_language
-from .features import buckets, with_intent
+from .features import buckets, urgency_bucket, with_intent
 from .model import Model, load
 from .summary import summarize, topic
 
@@ -68,8 +68,15 @@ class HybridProvider:
         if thread is not None:
             inherited = intent != own and not context.has_own_ask(reading)
             urgency = context.thread_urgency(reading, intent, urgency, thread, inherited=inherited)
-        toned = with_intent(reading.buckets, intent, urgency)  # the tone head also reads the urgency
-        tone = self.decide_tone(reading, intent, urgency, self.model.sums(toned), len(toned))
+        # The tone head reads with_intent(buckets, intent, urgency): the urgency's one bucket added
+        # to the sums already made rather than a second sum over every bucket.
+        extra = urgency_bucket(urgency)
+        if extra in seen:
+            tone_sums, n_tone = sums, len(seen)
+        else:
+            tone_sums = [a + b for a, b in zip(sums, self.model.sums([extra]), strict=True)]
+            n_tone = len(seen) + 1
+        tone = self.decide_tone(reading, intent, urgency, tone_sums, n_tone)
         subject = text if thread is None or topic(text, lang) else f"{text}\n{thread.message}"
         return Enrichment(lang, intent, tone, urgency, rules.confidence(text, intent, strength, urgency),
                           summarize(name, subject, lang, intent, urgency))
