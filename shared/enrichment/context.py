@@ -67,20 +67,29 @@ def thread_intent(reading: Any, intent: str, strength: float, thread: Thread,
     - the thread's when it makes no explicit ask (no intent's lexicon score reaches
       rules.MIN_INTENT_SCORE: "any news?", "water is now coming through the ceiling!");
     - otherwise decided on P = (P_message + w * P_thread) / (1 + w), w = 1 - P_message(intent)
-      (P(spam) unchanged): a clear new ask ("and a price for the gutters?") stands.
+      (P(spam) unchanged): a clear new ask ("and a price for the gutters?") stands, but a visit
+      asked on a support thread stays support (the business already holds that work).
     """
     if (intent == "spam" or thread.intent == "spam" or stands_down(reading)
             or len(reading.evidence.tokens) > SHORT_FOLLOW_UP):
         return intent, strength
     prior = thread.prior()
-    if max(reading.evidence.intent.values()) < rules.MIN_INTENT_SCORE and max(prior.values()) > 0:
+    if not has_own_ask(reading) and max(prior.values()) > 0:
         inherited = max(contract.INTENTS, key=prior.__getitem__)
         if inherited != "spam":
             return inherited, 4.0 * prior[inherited]
     weight = 1.0 - reading.intent[intent]
     mixed = {i: (reading.intent[i] + weight * prior[i]) / (1.0 + weight) for i in contract.INTENTS}
     mixed["spam"] = reading.intent["spam"]
-    return decide(mixed)
+    decided, strength = decide(mixed)
+    if thread.intent == "support" and decided == "appointment":
+        return "support", strength  # a visit asked on a support thread is about the same past work
+    return decided, strength
+
+
+def has_own_ask(reading: Any) -> bool:
+    """Some intent's lexicon score reaches rules.MIN_INTENT_SCORE: the follow-up asks something itself."""
+    return max(reading.evidence.intent.values()) >= rules.MIN_INTENT_SCORE
 
 
 def thread_urgency(reading: Any, intent: str, urgency: str, thread: Thread, inherited: bool) -> str:
@@ -89,9 +98,9 @@ def thread_urgency(reading: Any, intent: str, urgency: str, thread: Thread, inhe
     - its own when the thread's is unknown, when the intent is never urgent (spam, job application,
       partnership) or when calm outweighs pressing ("no rush now");
     - Low when it stands the request down (`stands_down`);
-    - the thread's when the message took its intent from the thread (`inherited`: it has no ask of
-      its own), shows no urgency evidence (no urgent, calm or near-term term, no shouting) and reads
-      only the default Medium on its own ("any news?");
+    - the thread's when the message took its intent from the thread and has no ask of its own
+      (`inherited`, see `has_own_ask`), shows no urgency evidence (no urgent, calm or near-term
+      term, no shouting) and reads only the default Medium on its own ("any news?");
     - otherwise max(own, thread): it may rise ("water is now coming through the ceiling!"), never drop.
     """
     evidence = reading.evidence

@@ -51,9 +51,17 @@ def buckets(message: str, evidence: rules.Evidence | None = None) -> list[int]:
     return sorted(found)
 
 
-def with_intent(message_buckets: list[int], intent: str) -> list[int]:
-    """The buckets plus one for the intent: urgency and tone depend on what is asked."""
-    return sorted({*message_buckets, bucket(f"intent:{intent}")})
+def with_intent(message_buckets: list[int], intent: str, urgency: str | None = None) -> list[int]:
+    """The buckets plus one for the intent (urgency and tone depend on what is asked) and, for the
+    tone head, one for the urgency decided before it (an emergency reads Urgent unless upset)."""
+    added = {bucket(f"intent:{intent}")} | ({urgency_bucket(urgency)} if urgency else set())
+    return sorted({*message_buckets, *added})
+
+
+@cache
+def urgency_bucket(urgency: str) -> int:
+    """The bucket through which the tone head reads the decided urgency."""
+    return bucket(f"urgency:{urgency}")
 
 
 @lru_cache(maxsize=4096)

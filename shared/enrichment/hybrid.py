@@ -9,7 +9,7 @@ from typing import Any
 
 from . import context, contract, rules
 from .contract import Enrichment, explicit_language
-from .features import buckets, with_intent
+from .features import buckets, urgency_bucket, with_intent
 from .model import Model, load
 from .summary import summarize, topic
 
@@ -66,8 +66,17 @@ class HybridProvider:
         sums = self.model.sums(seen)
         urgency = self.decide_urgency(reading, intent, sums, len(seen))
         if thread is not None:
-            urgency = context.thread_urgency(reading, intent, urgency, thread, inherited=intent != own)
-        tone = self.decide_tone(intent, urgency, sums, len(seen))
+            inherited = intent != own and not context.has_own_ask(reading)
+            urgency = context.thread_urgency(reading, intent, urgency, thread, inherited=inherited)
+        # The tone head reads with_intent(buckets, intent, urgency): the urgency's one bucket added
+        # to the sums already made rather than a second sum over every bucket.
+        extra = urgency_bucket(urgency)
+        if extra in seen:
+            tone_sums, n_tone = sums, len(seen)
+        else:
+            tone_sums = [a + b for a, b in zip(sums, self.model.sums([extra]), strict=True)]
+            n_tone = len(seen) + 1
+        tone = self.decide_tone(reading, intent, urgency, tone_sums, n_tone)
         subject = text if thread is None or topic(text, lang) else f"{text}\n{thread.message}"
         return Enrichment(lang, intent, tone, urgency, rules.confidence(text, intent, strength, urgency),
                           summarize(name, subject, lang, intent, urgency))
@@ -93,16 +102,18 @@ class HybridProvider:
         urgency = max(contract.URGENCIES, key=probabilities.__getitem__)
         return "Medium" if urgency == "High" and intent in NOT_HIGH else urgency
 
-    def decide_tone(self, intent: str, urgency: str, sums: list[int], n_buckets: int) -> str:
+    def decide_tone(self, reading: Reading, intent: str, urgency: str, sums: list[int], n_buckets: int) -> str:
         """The model's most probable tone, held to the labelling rules: Formal and Frustrated stand;
         otherwise High urgency reads as Urgent, and Urgent without High urgency (spam's hard sell
-        aside) gives way to the next most probable tone."""
+        aside) gives way to the next most probable tone. A Neutral or Professional reading of a
+        message with explicit warm markers ("hey", "lol", an emoji: rules.warmth) is Friendly, as
+        the rules read it (cross-validation: the model alone misses many of them)."""
         probabilities = self.model.heads["tone"].probabilities(sums, n_buckets)
         ranked = sorted(contract.TONES, key=probabilities.__getitem__, reverse=True)
         if ranked[0] in ("Formal", "Frustrated"):
             return ranked[0]
         if urgency == "High":
             return "Urgent"
-        if ranked[0] == "Urgent" and intent != "spam":
-            return ranked[1]
-        return ranked[0]
+        tone = ranked[1] if ranked[0] == "Urgent" and intent != "spam" else ranked[0]
+        warm = rules.warmth(reading.text, reading.evidence.tone["Friendly"]) >= rules.FRIENDLY_BAR
+        return "Friendly" if warm and tone in ("Neutral", "Professional") else tone

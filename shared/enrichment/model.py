@@ -18,6 +18,9 @@ MODEL_FILE = Path(__file__).with_name("model.json")
 # bucket, so a message's scores for every class of every head are one sum of integers.
 FIELD_BITS = 24
 _FIELD_MASK = (1 << FIELD_BITS) - 1
+# The logistic regression's share of P(intent), naive Bayes having the rest: chosen by 5-fold
+# cross-validation on the train split (0.5 to 0.8 all did better than naive Bayes or LR alone).
+LR_WEIGHT = 0.7
 _UNSIGNED = bytes((b ^ 0x80) for b in range(256))  # int8 byte -> weight + 128
 
 
@@ -63,11 +66,12 @@ class Model:
         return [((total >> (FIELD_BITS * k)) & _FIELD_MASK) - offset for k in range(self.columns)]
 
     def intent(self, buckets: list[int]) -> dict[str, float]:
-        """P(intent): the mean of the logistic regression's and the naive Bayes' probabilities."""
+        """P(intent): LR_WEIGHT of the logistic regression's probabilities plus the rest of the
+        naive Bayes' ones."""
         sums = self.sums(buckets)
         lr = self.heads["intent"].probabilities(sums, len(buckets))
         nb = self.heads["intent_nb"].probabilities(sums, len(buckets))
-        return {c: (lr[c] + nb[c]) / 2 for c in lr}
+        return {c: LR_WEIGHT * lr[c] + (1.0 - LR_WEIGHT) * nb[c] for c in lr}
 
     def probabilities(self, head: str, buckets: list[int]) -> dict[str, float]:
         return self.heads[head].probabilities(self.sums(buckets), len(buckets))

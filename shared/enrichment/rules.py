@@ -21,6 +21,8 @@ INTENT_PRIORITY = ("spam", "job_application", "partnership", "support", "appoint
                    "quote_request", "information", "other")
 MIN_INTENT_SCORE = 1.5
 HIGH_URGENCY_SCORE = 2.5
+# Warm words and punctuation (`warmth`) that make a message Friendly: "hey ... lol", an emoji.
+FRIENDLY_BAR = 2.0
 
 # Links count towards spam; .ca is left out on purpose (local clients share their own sites).
 _LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|ru|io|biz|info|xyz|fr)\b", re.I)
@@ -235,7 +237,7 @@ def classify_tone(message: str, urgency: str, intent: str = "other") -> str:
         return "Urgent"
     if tone_scores["Formal"] >= 2:
         return "Formal"
-    if tone_scores["Friendly"] + _warm_punctuation(message) >= 2:
+    if warmth(message, tone_scores["Friendly"]) >= FRIENDLY_BAR:
         return "Friendly"
     if tone_scores["Professional"] >= 1.5 or intent in NEVER_URGENT:
         return "Professional"
@@ -244,6 +246,11 @@ def classify_tone(message: str, urgency: str, intent: str = "other") -> str:
 
 def _hard_sell(message: str) -> bool:
     return "!!" in message and urgency_evidence(message)[0] >= HIGH_URGENCY_SCORE
+
+
+def warmth(message: str, friendly_words: float) -> float:
+    """The Friendly evidence: the warm words' lexicon score plus `_warm_punctuation`."""
+    return friendly_words + _warm_punctuation(message)
 
 
 def _warm_punctuation(message: str) -> float:

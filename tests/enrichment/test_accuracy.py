@@ -18,11 +18,12 @@ ROWS = load_rows()
 SPLITS = {split: [r for r in ROWS if r["split"] == split] for split in ("train", "holdout")}
 ALLOWED = {"language": {"en", "fr"}, "intent": set(contract.INTENTS), "urgency": set(contract.URGENCIES),
            "tone": set(contract.TONES), "split": {"train", "holdout"}, "spam": {True, False}}
-# Held-out floors: about one point under the figures measured once, when the model was frozen
-# (language 1.000, intent 0.845, urgency 0.856, tone 0.755, spam recall 0.812, 1 real message of 356
-# marked spam), so a change that loses accuracy on unseen messages fails here. Issue #18 asks for
-# intent 0.85, urgency 0.90, tone 0.80 and spam recall 0.90: not reached yet.
-HOLDOUT_FLOORS = {"language": 0.99, "intent": 0.83, "urgency": 0.84, "tone": 0.74, "spam_recall": 0.80}
+# Held-out floors: about one point under the figures of the second reading of the held-out part
+# (after a round of changes made from cross-validation on the train split only: language 1.000,
+# intent 0.838, urgency 0.859, tone 0.791, spam recall 0.826, 1 real message of 356 marked spam),
+# so a change that loses accuracy on unseen messages fails here. Issue #18 asks for intent 0.85,
+# urgency 0.90, tone 0.80 and spam recall 0.90: not reached yet.
+HOLDOUT_FLOORS = {"language": 0.99, "intent": 0.83, "urgency": 0.85, "tone": 0.78, "spam_recall": 0.81}
 HOLDOUT_REAL_AS_SPAM_RATE = 0.01
 
 

@@ -150,6 +150,15 @@ def test_tone_follows_the_wording(message, tone):
     assert enrich("Alex", message).tone == tone
 
 
+@pytest.mark.parametrize("message", [
+    "how much to wax my pickup truck 😊",
+    "allo vous faites le déneigement de toitures? 😊",
+    "hey can someone check my furnace filter next week 🙂",
+])
+def test_casual_warm_markers_make_a_plain_request_friendly(message):
+    assert enrich("Alex", message).tone == "Friendly"
+
+
 # --------------------------------------------------------------------------- confidence
 @pytest.mark.parametrize("message", [
     "I'd like a quote for a new roof next month.",

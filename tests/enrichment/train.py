@@ -16,14 +16,14 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from operator import itemgetter
 
 from shared.enrichment import ENGINE_VERSION, contract
 from shared.enrichment.features import BUCKETS, buckets, with_intent
 from shared.enrichment.model import MODEL_FILE, Model, decode
 
-from .corpus import load_rows
+from .corpus import FIELDS, load_rows
 
 HEADS = {"intent": contract.INTENTS, "urgency": contract.URGENCIES, "tone": contract.TONES}
 CV_FOLDS = 5
@@ -61,7 +61,8 @@ def examples(rows: list[dict], features: list[list[int]], head: str) -> list[Exa
     classes = HEADS[head]
     if head == "intent":
         return [(f, classes.index(r["intent"])) for r, f in zip(rows, features, strict=True)]
-    return [(with_intent(f, r["intent"]), classes.index(r[head])) for r, f in zip(rows, features, strict=True)]
+    return [(with_intent(f, r["intent"], r["urgency"] if head == "tone" else None), classes.index(r[head]))
+            for r, f in zip(rows, features, strict=True)]
 
 
 def train_lr(data: list[Example], n_classes: int, params: Params) -> tuple[list[list[float]], list[float]]:
@@ -197,7 +198,7 @@ def build(rows: list[dict], params: Params = Params()) -> dict:
             "heads": fit(rows, features, params)}
 
 
-def cross_validate(rows: list[dict], params: Params = Params()) -> dict[str, float]:
+def cross_validate(rows: list[dict], params: Params = Params(), errors: list[str] | None = None) -> dict[str, float]:
     """The whole engine (rules + every head, the threshold tuned inside the training folds' scores)
     scored by CV_FOLDS-fold cross-validation on `rows`: accuracy per field, spam recall, and the
     share of real messages marked spam. A tuning aid for the train split; it never sees held-out rows."""
@@ -205,16 +206,19 @@ def cross_validate(rows: list[dict], params: Params = Params()) -> dict[str, flo
 
     features = featurise(rows)
     threshold, _ = spam_threshold(rows, features, params)
-    hits: dict[str, int] = dict.fromkeys(("language", "intent", "urgency", "tone", "spam", "real_as_spam"), 0)
+    hits: dict[str, int] = dict.fromkeys((*FIELDS, "spam", "real_as_spam"), 0)
     providers: dict[int, HybridProvider] = {}
     for i, model in cross_validated(rows, features, params, tuple(HEADS)):
-        provider = providers.setdefault(id(model), HybridProvider(Model(model.heads, threshold, "cv")))
+        provider = providers.setdefault(id(model), HybridProvider(replace(model, spam_threshold=threshold)))
         found, row = provider.enrich(rows[i]["name"], rows[i]["message"]).as_dict(), rows[i]
-        for field in ("language", "intent", "urgency", "tone"):
+        for field in FIELDS:
             hits[field] += found[field] == row[field]
+        wrong = [f"{f}: {row[f]} -> {found[f]}" for f in FIELDS if found[f] != row[f]]
+        if wrong and errors is not None:
+            errors.append(f"{row['message'][:140]!r}\n    " + "; ".join(wrong))
         hits["spam" if row["spam"] else "real_as_spam"] += found["intent"] == "spam"
     spam = sum(r["spam"] for r in rows)
-    table = {field: hits[field] / len(rows) for field in ("language", "intent", "urgency", "tone")}
+    table = {field: hits[field] / len(rows) for field in FIELDS}
     return table | {"spam_recall": hits["spam"] / spam, "real_as_spam": hits["real_as_spam"] / (len(rows) - spam)}
 
 
@@ -227,9 +231,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file, write nothing")
     parser.add_argument("--cross-validate", action="store_true", help="score the engine by CV on the train split")
+    parser.add_argument("--errors", action="store_true", help="with --cross-validate: list the rows CV gets wrong")
     args = parser.parse_args(argv)
     if args.cross_validate:
-        print(json.dumps({k: round(v, 4) for k, v in cross_validate(load_rows("train")).items()}))
+        errors: list[str] | None = [] if args.errors else None
+        table = cross_validate(load_rows("train"), errors=errors)
+        print("\n".join(errors or []))
+        print(json.dumps({k: round(v, 4) for k, v in table.items()}))
         return 0
     text = serialise(build(load_rows("train")))
     if args.check:
