@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pg8000.native
 import pytest
 
 from infra.pgcluster import LocalPostgres, free_port
@@ -89,8 +88,8 @@ class Database:
         self.cluster, self.name = cluster, name
         self.url = cluster.create_database(name, template=TEMPLATE_DB)
 
-    def connect(self) -> pg8000.native.Connection:
-        return pg8000.native.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.name)
+    def connect(self) -> db.Connection:
+        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.name)
 
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
