@@ -205,8 +205,8 @@ def opening_steps(client_id=None, custom_plans: bool = False) -> list[tuple[str,
     planned for the values given, so each filter can use its own index."""
     params = {"statement_timeout": str(settings.statement_timeout_ms()),
               "plan_cache_mode": "force_custom_plan" if custom_plans else "auto"}
-    if client_id is None:
-        return [(Q.begin, {}), (Q.admin_settings, params)]
+    if client_id is None:  # the session's statement_timeout; nothing before a job's SET TRANSACTION
+        return [(Q.begin, {})] + ([(Q.admin_settings, params)] if custom_plans else [])
     return [(Q.begin, {}), (Q.client_settings, dict(params, client_id=str(uuid.UUID(str(client_id)))))]
 
 
@@ -282,13 +282,17 @@ def query_one(conn: Connection, sql: str, **params) -> dict | None:
     return rows[0] if rows else None
 
 
-def pipeline(conn: Connection, *steps: tuple[str, dict]) -> list[list[dict]]:
+def pipeline(conn: Connection, *steps: tuple[str, dict], commit: bool = False) -> list[list[dict]]:
     """Several statements in one round trip, each run on its own and in order (a later one sees
     what an earlier one wrote, and takes its snapshot after an earlier one's locks are held); the
-    rows of each. The first error is raised and the rest did not run."""
-    return [_rows(result) for result in conn.pipeline(list(steps))]
+    rows of each. The first error is raised and the rest did not run. commit: the transaction's
+    COMMIT goes in the same round trip."""
+    results = conn.pipeline(list(steps) + ([(Q.commit, {})] if commit else []))
+    return [_rows(result) for result in results[:len(steps)]]
 
 
-def query_and_commit(conn: Connection, sql: str, **params) -> list[dict]:
-    """The transaction's last statement and its COMMIT in one round trip."""
-    return _rows(conn.pipeline([(sql, params), (Q.commit, {})])[0])
+def client_read(client_id, sql: str, /, custom_plans: bool = False, **params) -> list[dict]:
+    """One read under the client's row level security: BEGIN, the client's settings, the statement
+    and COMMIT in one round trip."""
+    with transaction(client_id=client_id, custom_plans=custom_plans) as conn:
+        return pipeline(conn, (sql, params), commit=True)[0]

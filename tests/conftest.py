@@ -29,6 +29,19 @@ TEMPLATE_DB = "avenir_template"
 os.environ.setdefault("AVENIR_SECRET_KEY", "m6H2k0ehS1Yq4BqX9dM7Jf3bVq0tWm0c8aQh5nXr2Kk=")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """tmp_path directories live under this run's own directory, removed when the run ends: pytest's
+    shared /tmp/pytest-of-<user> lets one run delete another's directories when two run at once."""
+    if config.option.basetemp is None:
+        config.option.basetemp = config._avenir_basetemp = tempfile.mkdtemp(prefix="avenir-pytest-")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_avenir_basetemp", None):
+        shutil.rmtree(config._avenir_basetemp, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _restore_environ():
     """Tests may change os.environ; each gets it back as it was."""

@@ -148,7 +148,7 @@ def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin
     site = unique_site()
     in_flight = database.connect()  # a batch that has found nothing stored and is inserting
     in_flight.run("BEGIN")
-    in_flight.run(prospects.LOCK_BATCHES, key=prospects.SCORING_LOCK)
+    in_flight.run(prospects.Q.lock_batches, key=prospects.SCORING_LOCK)
     stored_id = in_flight.run("INSERT INTO prospect_candidates (business_name, website) VALUES ('Gagnon', :w) "
                               "RETURNING id", w=site)[0][0]
     answers = []
