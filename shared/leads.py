@@ -94,7 +94,7 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
                         "confidence_score": _float(found["confidence_score"]), "message": found["message"]}
             enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous)
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            _write(conn, Q.update_lead, client, lead, enrichment, is_test,
+            _write(conn, True, client, lead, enrichment, is_test,
                    dict(params, lead_id=found["lead_id"], response_status=200, response_body=json.dumps(body),
                         relationship_insight=relationship_insight(previous, enrichment)))
             return IntakeResult(200, body)
@@ -102,19 +102,19 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
         enrichment = enrich(lead.name, lead.message, language=lead.language)
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        _write(conn, Q.insert_lead, client, lead, enrichment, is_test,
+        _write(conn, False, client, lead, enrichment, is_test,
                dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)))
         return IntakeResult(201, body)
 
 
-def _write(conn: db.Connection, statement: str, client: Client, lead: LeadRequest, enrichment: Enrichment,
+def _write(conn: db.Connection, update: bool, client: Client, lead: LeadRequest, enrichment: Enrichment,
            is_test: bool, params: dict) -> None:
     """The lead's write, the follow-up reply to its message queued (or skipped, saying why) and the
     COMMIT, in one round trip: a stored lead never misses its reply, a rolled-back one never gets
     one. The lookup row-locked a returning lead, so its update always finds it."""
     message_id = uuid.uuid4()
     written, _ = db.pipeline(
-        conn, (statement, dict(params, **enrichment.as_dict(), message_id=message_id)),
+        conn, (Q.update_lead if update else Q.insert_lead, dict(params, **enrichment.as_dict(), message_id=message_id)),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
                                 is_test=is_test),

@@ -213,9 +213,10 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
             results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
                                        **vars(row.score)))
         written = [row for row in rows.all if row.score is not None]
-        db.pipeline(conn, *((statement, {"prospects": json.dumps([_document(row) for row in chosen])})
-                            for statement, is_new in ((Q.insert_prospects, True), (Q.update_prospects, False))
-                            if (chosen := [row for row in written if row.is_new is is_new])))
+        new, known = ([row for row in written if row.is_new is is_new] for is_new in (True, False))
+        steps = [(Q.insert_prospects, {"prospects": json.dumps([_document(row) for row in new])})] if new else []
+        steps += [(Q.update_prospects, {"prospects": json.dumps([_document(row) for row in known])})] if known else []
+        db.pipeline(conn, *steps)
     return ScoreResponse(scored=len(results), results=results)
 
 
@@ -266,7 +267,7 @@ class ProspectList(pydantic.BaseModel):
 def list_prospects(query: ProspectQuery) -> ProspectList:
     # With min_score >= 70 the statement whose bound is written in lets the planner prove the query
     # is inside the partial index idx_prospects_high_priority (a bound held only in a parameter cannot).
-    statement = Q.list_high_priority if query.min_score >= HIGH_PRIORITY else Q.list_any_score
     with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
-        rows = db.query(conn, statement, **query.model_dump())
+        rows = db.query(conn, Q.list_high_priority if query.min_score >= HIGH_PRIORITY else Q.list_any_score,
+                        **query.model_dump())
     return ProspectList(prospects=[ProspectRow.model_validate(row) for row in rows])

@@ -188,8 +188,13 @@ def test_a_full_batch_of_1000_is_stored_then_rescored_without_duplicates(databas
 def test_a_batch_takes_the_same_statements_whatever_its_size(database, monkeypatch, size):
     statements = []
     conn = db.shared_connection()
-    run = conn.run
-    monkeypatch.setattr(conn, "run", lambda sql, **params: statements.append(sql.split()[0]) or run(sql, **params))
+    pipeline = conn.pipeline
+
+    def first_words(steps):  # each statement's first word, after its comment lines
+        return [next(line for line in sql.splitlines() if not line.startswith("--")).split()[0] for sql, _ in steps]
+
+    monkeypatch.setattr(conn, "pipeline", lambda steps: statements.extend(first_words(conn.pending + steps))
+                        or pipeline(steps))
     batch = [prospects.Prospect.model_validate(business(f"Business {i}", website=unique_site())) for i in range(size)]
     extra = prospects.Prospect.model_validate(business("One more", website=unique_site()))
 
