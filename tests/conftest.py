@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pooler
 import pytest
 
 from infra.pgcluster import LocalPostgres, free_port
@@ -87,6 +88,17 @@ def pg():
         db.discard()
 
 
+@pytest.fixture(scope="session")
+def pooler_port(pg) -> Iterator[int | None]:
+    """With AVENIR_TEST_POOLER=1, a PgBouncer in transaction mode in front of the cluster
+    (tests/pooler.py): the functions reach every test database through it. Else None."""
+    if not pooler.enabled():
+        yield None
+        return
+    with pooler.pgbouncer(pg) as port:
+        yield port
+
+
 def _restore(name, value):
     if value is None:
         os.environ.pop(name, None)
@@ -121,15 +133,19 @@ class Database:
 
 
 @pytest.fixture(scope="module")
-def database(pg, request):
+def database(pg, pooler_port, request):
     """A fresh migrated database for this module; DATABASE_URL points at it meanwhile."""
     name = "t_" + request.module.__name__.rsplit(".", 1)[-1][:40] + "_" + uuid.uuid4().hex[:6]
     database = Database(pg, name)
-    saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = database.url
+    saved = os.environ.get("DATABASE_URL"), os.environ.get("AVENIR_PREPARED_STATEMENTS")
+    os.environ["DATABASE_URL"] = database.app_url = database.url
+    if pooler_port is not None:  # the functions' path goes through the pooler; tests' own SQL does not
+        os.environ["DATABASE_URL"] = database.app_url = database.url.replace(f":{pg.port}/", f":{pooler_port}/")
+        os.environ["AVENIR_PREPARED_STATEMENTS"] = "0"
     yield database
     db.discard()
-    _restore("DATABASE_URL", saved)
+    _restore("DATABASE_URL", saved[0])
+    _restore("AVENIR_PREPARED_STATEMENTS", saved[1])
 
 
 @dataclass
