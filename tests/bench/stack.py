@@ -57,8 +57,10 @@ class Stack:
         db.discard()
         self.cluster.stop("fast")
 
-    def connect(self) -> pg8000.native.Connection:
-        return pg8000.native.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port,
+    def connect(self):
+        from shared import db
+
+        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port,
                                         database=self.database)
 
     def sql(self, query: str, **params) -> list[dict]:
