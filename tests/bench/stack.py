@@ -13,8 +13,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import pg8000.native
-
 from infra.pgcluster import PG_BIN, LocalPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
