@@ -8,9 +8,20 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import coldstart, inbox, intelligence, lead_intake, prospect_scoring, report, stack, tag_revert
+from tests.bench import (
+    coldstart,
+    inbox,
+    intelligence,
+    lead_intake,
+    prospect_scoring,
+    report,
+    round_trips,
+    stack,
+    tag_revert,
+)
 
 SECTIONS = {
+    "roundtrips": round_trips.measure,
     "intake": lead_intake.measure,
     "intelligence": intelligence.measure,
     "scoring": prospect_scoring.measure,
