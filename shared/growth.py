@@ -9,7 +9,7 @@ from typing import Literal
 
 import pydantic
 
-from shared import db, sql
+from shared import sql
 
 Q = sql.load(__file__)
 
@@ -56,21 +56,27 @@ def conversion_confidence(conversions: int, reversions: int) -> Decimal:
     return Decimal(kept + _PRIOR_KEPT) / Decimal(conversions + _PRIOR_TOTAL)
 
 
-def record_conversion(conn: db.Connection, *, client_id: uuid.UUID, action_id: uuid.UUID,
-                      converted_at: datetime.datetime, lead_id: uuid.UUID, lead_name: str,
-                      lead_since: datetime.datetime | None, initial_urgency: str | None,
-                      initial_tone: str | None, touch_points: int,
-                      conversion_value: float | None) -> uuid.UUID:
-    """One `conversion` event for the action `action_id` that tagged the lead Converted."""
+def conversion_record_step(client_id: uuid.UUID) -> tuple[str, dict]:
+    """The client's conversions and reversions so far, read with the lead's lock (before the new
+    conversion is written)."""
+    return Q.client_conversion_record, {"client_id": client_id}
+
+
+def conversion_step(*, client_id: uuid.UUID, converted_at: datetime.datetime, lead_id: uuid.UUID, lead_name: str,
+                    lead_since: datetime.datetime | None, initial_urgency: str | None, initial_tone: str | None,
+                    touch_points: int, conversion_value: float | None, record: dict) -> tuple[str, dict]:
+    """One `conversion` event for the change that tagged the lead Converted at `converted_at`,
+    its confidence from the client's `record` (conversion_record_step)."""
     days = days_to_convert(lead_since, converted_at)
     snapshot = ConversionSnapshot(
         lead_id=lead_id, lead_name=lead_name, initial_urgency=initial_urgency, initial_tone=initial_tone,
         days_to_convert=days, touch_points=touch_points, conversion_value=_plain_number(conversion_value))
-    record = db.query_one(conn, Q.client_conversion_record, client_id=client_id, action_id=action_id)
     insight = (f'Lead "{lead_name}" converted in {days} {_plural(days, "day")} '
                f'with {touch_points} {_plural(touch_points, "touch point")}')
-    return _insert(conn, client_id, "conversion", snapshot, insight,
-                   conversion_confidence(record["conversions"], record["reversions"]), converted_at)
+    confidence = conversion_confidence(record["conversions"], record["reversions"])
+    return Q.insert_event, {"client_id": client_id, "event_type": "conversion",
+                            "snapshot": json.dumps(snapshot.model_dump(mode="json")), "insight_text": insight,
+                            "confidence": confidence.quantize(Decimal("0.01")), "created_at": converted_at}
 
 
 def reversion_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, lead_name: str, reason: str) -> tuple[str, dict]:
@@ -81,14 +87,6 @@ def reversion_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, lead_name: str, 
     return Q.insert_reversion, {"client_id": client_id, "lead_id": lead_id,
                                 "snapshot": json.dumps(snapshot.model_dump(mode="json")),
                                 "insight_text": f'Lead "{lead_name}" was reverted from Converted to Active: {reason}'}
-
-
-def _insert(conn, client_id, event_type, snapshot: pydantic.BaseModel, insight: str,
-            confidence: Decimal, created_at) -> uuid.UUID:
-    row = db.query_one(conn, Q.insert_event, client_id=client_id, event_type=event_type,
-                       snapshot=json.dumps(snapshot.model_dump(mode="json")), insight_text=insight,
-                       confidence=confidence.quantize(Decimal("0.01")), created_at=created_at)
-    return row["id"]
 
 
 def _plain_number(value: float | None) -> int | float | None:

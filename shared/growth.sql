@@ -3,7 +3,7 @@
 SELECT count(*) FILTER (WHERE conversion_outcome) AS conversions,
        count(*) FILTER (WHERE action_type = 'revert') AS reversions
 FROM lead_actions
-WHERE client_id = :client_id AND (conversion_outcome OR action_type = 'revert') AND id <> :action_id
+WHERE client_id = :client_id AND (conversion_outcome OR action_type = 'revert')
 
 -- name: insert_event
 INSERT INTO growth_brain (client_id, event_type, learning_snapshot, insight_text, confidence, created_at)

@@ -69,7 +69,7 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
     lead leaves Converted only through revert (409 otherwise)."""
     lead_uuid = _parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
-        lead = _lock(conn, client, lead_uuid)
+        lead, record = _lock(conn, client, lead_uuid, with_conversion_record=tag == "Converted")
         if tag == lead.current_tag:
             return TagResponse(lead_id=lead.id, previous_tag=lead.current_tag, current_tag=tag,
                                changed=False, action_id=None)
@@ -79,12 +79,11 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
         if lead.current_tag == "Deleted":
             _refuse_a_second_live_lead(conn, client, lead)
         change = _record(conn, lead, tag, ACTION_TYPES.get(tag, "tag"), commit=tag != "Converted")
-        if tag == "Converted":
-            growth.record_conversion(
-                conn, client_id=client.client_id, action_id=change.action_id, converted_at=change.at,
-                lead_id=lead.id, lead_name=lead.name, lead_since=lead.since,
-                initial_urgency=lead.initial_urgency, initial_tone=lead.initial_tone,
-                touch_points=change.earlier_actions, conversion_value=conversion_value)
+        if tag == "Converted":  # its growth event and the COMMIT in one round trip
+            db.pipeline(conn, growth.conversion_step(
+                client_id=client.client_id, converted_at=change.at, lead_id=lead.id, lead_name=lead.name,
+                lead_since=lead.since, initial_urgency=lead.initial_urgency, initial_tone=lead.initial_tone,
+                touch_points=change.earlier_actions, conversion_value=conversion_value, record=record), commit=True)
     return TagResponse(lead_id=lead.id, previous_tag=lead.current_tag, current_tag=tag, changed=True,
                        action_id=change.action_id)
 
@@ -94,7 +93,7 @@ def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
     reason logged on a `revert` action and a `reversion` growth event. 409 unless Converted."""
     lead_uuid = _parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
-        lead = _lock(conn, client, lead_uuid)
+        lead, _ = _lock(conn, client, lead_uuid)
         if lead.current_tag != "Converted":
             raise Conflict(f"Only a Converted lead can be reverted; lead {lead.id} is {lead.current_tag}.")
         # the change, its reversion event and the COMMIT in one round trip
@@ -118,14 +117,19 @@ def _parse_lead_id(lead_id: str) -> uuid.UUID:
         raise NotFound(_NOT_FOUND) from None
 
 
-def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID) -> Lead:
-    """The client's lead, row-locked until the transaction ends."""
-    row = db.query_one(conn, Q.lock_lead, lead_id=lead_id, client_id=client.client_id)
-    if row is None:
+def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID,
+          with_conversion_record: bool = False) -> tuple[Lead, dict | None]:
+    """The client's lead, row-locked until the transaction ends (and, for a conversion, the
+    client's conversion record, read in the same round trip)."""
+    steps = [(Q.lock_lead, {"lead_id": lead_id, "client_id": client.client_id})]
+    steps += [growth.conversion_record_step(client.client_id)] if with_conversion_record else []
+    found, *record = db.pipeline(conn, *steps)
+    if not found:
         raise NotFound(_NOT_FOUND)
+    row = found[0]
     return Lead(id=row["id"], name=row["name"], email=row["email"], since=row["timestamp"],
                 current_tag=row["current_tag"], initial_urgency=row["initial_urgency"],
-                initial_tone=row["initial_tone"])
+                initial_tone=row["initial_tone"]), (record[0][0] if record else None)
 
 
 def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) -> None:
