@@ -18,7 +18,7 @@ run: $(STAMP)
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
-POOLED_SUITES := tests/lead_intake tests/tagging tests/owner tests/prospects tests/hardening tests/mail
+POOLED_SUITES := tests/lead_intake tests/hardening/test_pooler.py tests/foundation/test_round_trips.py
 test: $(STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)

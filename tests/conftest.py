@@ -207,10 +207,18 @@ def server(database):
     """The same app `avenir serve` runs (every function's functions-framework app), on a real
     loopback port, in a background thread of this process."""
     from werkzeug.serving import make_server
+    from werkzeug.wsgi import ClosingIterator
 
     from infra.serve import build_app
 
-    httpd = make_server("127.0.0.1", free_port(), build_app(), threaded=True)
+    app = build_app()
+
+    def app_closing_its_connection(environ, start_response):
+        # each request runs in a thread of its own, so its thread's connection is closed once the
+        # answer is sent, rather than left open until garbage collection (a pooler counts them)
+        return ClosingIterator(app(environ, start_response), [db.discard])
+
+    httpd = make_server("127.0.0.1", free_port(), app_closing_its_connection, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"

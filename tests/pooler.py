@@ -27,7 +27,10 @@ unix_socket_dir =
 auth_type = any
 pool_mode = transaction
 max_client_conn = 1000
-default_pool_size = 40
+default_pool_size = 60
+; each test module has a database of its own, so a pool of its own: idle server connections are
+; closed at once, or the pools of past modules would fill PostgreSQL's max_connections
+server_idle_timeout = 1
 ignore_startup_parameters = extra_float_digits
 logfile = {root}/pgbouncer.log
 pidfile = {root}/pgbouncer.pid
