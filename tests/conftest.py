@@ -119,7 +119,11 @@ class Database:
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
         try:
-            return db.query(conn, query, **params)
+            if params:
+                return db.query(conn, query, **params)
+            rows = conn.run(query)  # simple protocol: a test's script may hold several statements
+            names = [column["name"] for column in conn.columns or []]
+            return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
         finally:
             conn.close()
 
