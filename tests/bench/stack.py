@@ -58,15 +58,18 @@ class Stack:
     def connect(self):
         from shared import db
 
-        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port,
-                                        database=self.database)
+        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.database)
 
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
         try:
             from shared import db
 
-            return db.query(conn, query, **params)
+            if params:
+                return db.query(conn, query, **params)
+            rows = conn.run(query)  # simple protocol: a script may hold several statements
+            names = [column["name"] for column in conn.columns or []]
+            return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
         finally:
             conn.close()
 
