@@ -16,11 +16,16 @@ run: $(STAMP)
 	$(BIN)/python -m infra.local
 
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
+# The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
+# installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
+POOLED_SUITES := tests/lead_intake tests/hardening/test_pooler.py tests/foundation/test_round_trips.py
 test: $(STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/pytest -q
+	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider $(POOLED_SUITES)
 
 # Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
 # the HTTP load, py-spy profiles a target that is missed; both are installed when missing.

@@ -5,7 +5,9 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from shared import clients, db, intelligence, leads, tagging
+from shared import clients, db, intelligence, leads, sql, tagging
+
+Q = sql.load(__file__)
 
 # Addresses at example.org / example.net (reserved, RFC 2606): no reply ever reaches a real person.
 # (name, email, language, days ago, hour UTC, message, later steps: (days after, step, argument))
@@ -110,56 +112,6 @@ DEMO_LEADS = [
      "Quick question: do you also repair chimney flashing? Just need a rough price.", []),
 ]
 
-COUNT_LEADS = "SELECT count(*) AS leads FROM lead_memory WHERE client_id = :client_id"
-
-# Moves every row of each lead back by its interval: the lead's times and history entries, its
-# messages, its actions, its replies and its conversion/reversion events. Shifting all of a lead's rows by one
-# interval keeps what the code computed from them (days to convert, touch points) true.
-SHIFT_LEADS = """
-WITH shift AS (
-  SELECT lead_id, make_interval(secs => seconds) AS back
-  FROM unnest(CAST(:lead_ids AS uuid[]), CAST(:seconds AS double precision[])) AS s(lead_id, seconds)
-),
-moved AS (
-  UPDATE lead_memory AS lead
-  SET timestamp = lead.timestamp - shift.back,
-      last_updated = lead.last_updated - shift.back,
-      tone_history = (SELECT jsonb_agg(jsonb_set(entry, '{timestamp}', to_jsonb(to_char(
-          ((entry->>'timestamp')::timestamptz - shift.back) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))
-          ORDER BY n) FROM jsonb_array_elements(lead.tone_history) WITH ORDINALITY AS h(entry, n)),
-      urgency_history = (SELECT jsonb_agg(jsonb_set(entry, '{timestamp}', to_jsonb(to_char(
-          ((entry->>'timestamp')::timestamptz - shift.back) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))
-          ORDER BY n) FROM jsonb_array_elements(lead.urgency_history) WITH ORDINALITY AS h(entry, n)),
-      confidence_history = (SELECT jsonb_agg(jsonb_set(entry, '{timestamp}', to_jsonb(to_char(
-          ((entry->>'timestamp')::timestamptz - shift.back) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))
-          ORDER BY n) FROM jsonb_array_elements(lead.confidence_history) WITH ORDINALITY AS h(entry, n))
-  FROM shift
-  WHERE lead.id = shift.lead_id AND lead.client_id = :client_id
-  RETURNING lead.id
-),
-messages AS (
-  UPDATE lead_messages AS message SET received_at = message.received_at - shift.back
-  FROM shift WHERE message.lead_id = shift.lead_id AND message.client_id = :client_id
-),
-actions AS (
-  UPDATE lead_actions AS action SET timestamp = action.timestamp - shift.back
-  FROM shift WHERE action.lead_id = shift.lead_id AND action.client_id = :client_id
-),
-replies AS (
-  UPDATE lead_replies AS reply
-  SET due_at = reply.due_at - shift.back, created_at = reply.created_at - shift.back,
-      sent_at = reply.sent_at - shift.back, lease_until = reply.lease_until - shift.back
-  FROM shift WHERE reply.lead_id = shift.lead_id AND reply.client_id = :client_id
-),
-events AS (
-  UPDATE growth_brain AS event SET created_at = event.created_at - shift.back
-  FROM shift
-  WHERE event.client_id = :client_id AND event.event_type IN ('conversion', 'reversion')
-    AND event.learning_snapshot->>'lead_id' = shift.lead_id::text
-)
-SELECT count(*) AS moved FROM moved
-"""
-
 
 @dataclass
 class Step:
@@ -188,7 +140,7 @@ def seed(client_id: uuid.UUID, api_key: str) -> int:
     """Fill the demo client's dashboard; returns the number of leads written (0 when it already has
     leads: `make run` never adds them twice). Each round performs every lead's next step now, then
     moves all of that lead's rows back so that the step lands at its planned time."""
-    if db.admin_read(COUNT_LEADS, client_id=client_id)[0]["leads"]:
+    if db.admin_read(Q.count_leads, client_id=client_id)[0]["leads"]:
         return 0
     client = clients.authenticate(api_key)
     if client is None or client.client_id != uuid.UUID(str(client_id)):
@@ -224,5 +176,5 @@ def _perform(client: clients.Client, name: str, email: str, language: str, step:
 
 def _shift(client_id: uuid.UUID, shifts: dict[uuid.UUID, datetime.timedelta]) -> None:
     with db.admin_transaction() as conn:
-        conn.run(SHIFT_LEADS, client_id=client_id, lead_ids=[str(lead_id) for lead_id in shifts],
+        db.query(conn, Q.shift_leads, client_id=client_id, lead_ids=[str(lead_id) for lead_id in shifts],
                  seconds=[delta.total_seconds() for delta in shifts.values()])

@@ -10,6 +10,10 @@ import shlex
 import sys
 from pathlib import Path
 
+from shared import sql
+
+Q = sql.load(__file__)
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("AVENIR_STATE_DIR", ROOT / ".avenir"))
 DEMO_BUSINESS_NAME = "Demo Roofing Québec"
@@ -17,7 +21,6 @@ DEMO_EMAIL = "owner@demo-roofing.ca"
 
 DEMO_PASSWORD = "demo-roofing-2026"
 DEMO_ADDRESS = "123 rue Saint-Paul, Québec QC G1K 3W1"  # the local demo's dashboard sign-in, printed by make run
-DEMO_CLIENT = "SELECT client_id FROM clients WHERE email = :email"
 
 
 def secret_key() -> str:
@@ -36,11 +39,10 @@ def demo_dashboard(port: int) -> None:
     from infra import demo
     from shared import db, sessions
 
-    client_id = db.admin_read(DEMO_CLIENT, email=DEMO_EMAIL)[0]["client_id"]
+    client_id = db.admin_read(Q.demo_client, email=DEMO_EMAIL)[0]["client_id"]
     sessions.set_password(client_id, DEMO_PASSWORD)
     with db.admin_transaction() as conn:  # the postal address a reply must carry, until the owner sets theirs
-        conn.run("UPDATE clients SET mailing_address = :address WHERE client_id = :c AND mailing_address IS NULL",
-                 address=DEMO_ADDRESS, c=client_id)
+        db.query(conn, Q.demo_address, address=DEMO_ADDRESS, c=client_id)
     seeded = demo.seed(client_id, saved_key("demo"))
     if seeded:
         print(f"Seeded the demo client with {seeded} leads over the last weeks, and ran the intelligence job.")
@@ -70,7 +72,7 @@ def demo_key() -> str:
     key = saved_key("demo")
     if key and clients.authenticate(key):
         return key
-    existing = db.admin_read(DEMO_CLIENT, email=DEMO_EMAIL)
+    existing = db.admin_read(Q.demo_client, email=DEMO_EMAIL)
     if existing:
         client_id = existing[0]["client_id"]
         key = clients.rotate_key(client_id, rotated_by="make run").api_key

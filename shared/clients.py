@@ -12,8 +12,10 @@ import bcrypt
 import pydantic
 from pg8000.exceptions import DatabaseError
 
-from shared import db
+from shared import db, sql
 from shared.exceptions import Conflict, NotFound, Unauthorized, ValidationFailed
+
+Q = sql.load(__file__)
 
 INTERNAL_CLIENT_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
 PLACEHOLDER_KEY = "internal-api-key-placeholder"
@@ -77,47 +79,18 @@ def password_matches(password: str, stored_hash: bytes) -> bool:
         return False
 
 
-# The key's client, and last_connection set at most once a minute, in one autocommit round trip.
-AUTHENTICATE = """
-WITH client AS (
-  SELECT client_id, business_name, coalesce(is_internal, false) AS is_internal,
-         coalesce(is_test, false) AS is_test, api_key LIKE 'sha256:%' AS hashed
-  FROM clients
-  WHERE (api_key = :digest OR (api_key = :plain AND api_key NOT LIKE 'sha256:%'))
-    AND api_key <> 'internal-api-key-placeholder'
-),
-touched AS (
-  UPDATE clients SET last_connection = now()
-  FROM client
-  WHERE clients.client_id = client.client_id
-    AND (last_connection IS NULL OR last_connection < now() - interval '1 minute')
-)
-SELECT * FROM client
-"""
-
-UPGRADE_PLAINTEXT_KEY = """
-UPDATE clients SET api_key = :digest WHERE client_id = :client_id AND api_key = :plain
-"""
-
-
 def authenticate(key: str) -> Client | None:
     """The client owning `key`, or None. The reference's placeholder key never authenticates."""
     if key == PLACEHOLDER_KEY or len(key) > 500:
         return None
-    rows = db.admin_read(AUTHENTICATE, digest=key_digest(key), plain=key)
+    rows = db.admin_read(Q.authenticate, digest=key_digest(key), plain=key)
     if not rows:
         return None
     row = rows[0]
     if not row["hashed"]:
         with db.admin_transaction() as conn:
-            conn.run(UPGRADE_PLAINTEXT_KEY, digest=key_digest(key), client_id=row["client_id"], plain=key)
+            db.query(conn, Q.upgrade_plaintext_key, digest=key_digest(key), client_id=row["client_id"], plain=key)
     return Client(row["client_id"], row["business_name"], row["is_internal"], row["is_test"], key_prefix(key))
-
-
-INSERT_CLIENT = """
-INSERT INTO clients (client_id, business_name, email, password_hash, api_key, is_test, is_internal)
-VALUES (:client_id, :business_name, :email, :password_hash, :api_key, :is_test, false)
-"""
 
 
 def create_client(business_name: str, email: str, password: str | None = None) -> tuple[uuid.UUID, str]:
@@ -126,7 +99,7 @@ def create_client(business_name: str, email: str, password: str | None = None) -
     password_hash = hash_password(password or secrets.token_urlsafe(24))
     try:
         with db.admin_transaction() as conn:
-            conn.run(INSERT_CLIENT, client_id=client_id, business_name=business_name, email=email,
+            db.query(conn, Q.insert_client, client_id=client_id, business_name=business_name, email=email,
                      password_hash=password_hash, api_key=key_digest(key), is_test=is_test_email(email))
     except DatabaseError as e:
         if db.sqlstate(e) == "23505":
@@ -135,19 +108,13 @@ def create_client(business_name: str, email: str, password: str | None = None) -
     return client_id, key
 
 
-ISSUE_INTERNAL_KEY = """
-INSERT INTO clients (client_id, business_name, email, password_hash, api_key, is_internal, is_test)
-VALUES (:client_id, :business_name, :email, :password_hash, :api_key, true, false)
-ON CONFLICT (client_id) DO UPDATE SET api_key = EXCLUDED.api_key, is_internal = true, last_rotated = now()
-"""
-
-
 def issue_internal_key(business_name: str, email: str, password: str | None = None) -> tuple[uuid.UUID, str]:
     """A fresh key for the reference's internal client (created if absent)."""
     key = new_api_key()
     with db.admin_transaction() as conn:
-        conn.run(ISSUE_INTERNAL_KEY, client_id=INTERNAL_CLIENT_ID, business_name=business_name, email=email,
-                 password_hash=hash_password(password or secrets.token_urlsafe(24)), api_key=key_digest(key))
+        db.query(conn, Q.issue_internal_key, client_id=INTERNAL_CLIENT_ID, business_name=business_name,
+                 email=email, password_hash=hash_password(password or secrets.token_urlsafe(24)),
+                 api_key=key_digest(key))
     return INTERNAL_CLIENT_ID, key
 
 
@@ -156,25 +123,6 @@ class RotatedKey(pydantic.BaseModel):
     client_id: uuid.UUID
     api_key: str = pydantic.Field(description="The new API key. Store it now: it is never shown again.")
     rotated_at: datetime.datetime
-
-
-# The client's row, locked until the rotation commits: a second rotation waits here and then
-# reads the row as the first one left it.
-LOCK_CLIENT_KEY = "SELECT api_key FROM clients WHERE client_id = :client_id FOR UPDATE"
-
-# The new digest and the audit row in one statement, both stamped with one clock reading taken
-# after the lock is held.
-ROTATE_KEY = """
-WITH rotated AS (
-  UPDATE clients SET api_key = :new_digest, last_rotated = clock_timestamp()
-  WHERE client_id = :client_id
-  RETURNING client_id, last_rotated
-)
-INSERT INTO api_key_rotation_log (client_id, old_key_fingerprint, new_key_fingerprint, rotated_at,
-                                  reason, rotated_by)
-SELECT client_id, :old_fingerprint, :new_fingerprint, last_rotated, 'manual', :rotated_by FROM rotated
-RETURNING rotated_at
-"""
 
 
 def rotate_key(client_id: uuid.UUID, presented_key: str | None = None, rotated_by: str = "api") -> RotatedKey:
@@ -186,15 +134,15 @@ def rotate_key(client_id: uuid.UUID, presented_key: str | None = None, rotated_b
     route, whose key then names nobody, a 401)."""
     new_key = new_api_key()
     with db.admin_transaction() as conn:
-        row = db.query_one(conn, LOCK_CLIENT_KEY, client_id=client_id)
+        row = db.query_one(conn, Q.lock_client_key, client_id=client_id)
         if row is None and presented_key is None:
             raise NotFound(f"No client with id {client_id}.")
         if presented_key is not None and (row is None or not _is_current_key(row["api_key"], presented_key)):
             raise Unauthorized("Unknown or rotated API key.")
         stored = row["api_key"]
-        rotated_at = conn.run(ROTATE_KEY, client_id=client_id, new_digest=key_digest(new_key),
-                              old_fingerprint=stored_key_fingerprint(stored),
-                              new_fingerprint=key_fingerprint(new_key), rotated_by=rotated_by)[0][0]
+        rotated_at = db.query_one(conn, Q.rotate_key, client_id=client_id, new_digest=key_digest(new_key),
+                                  old_fingerprint=stored_key_fingerprint(stored),
+                                  new_fingerprint=key_fingerprint(new_key), rotated_by=rotated_by)["rotated_at"]
     return RotatedKey(client_id=client_id, api_key=new_key, rotated_at=rotated_at)
 
 
@@ -215,25 +163,12 @@ class ClientSummary(pydantic.BaseModel):
     last_login: datetime.datetime | None
 
 
-LIST_CLIENTS = """
-SELECT client_id, business_name, email, coalesce(is_internal, false) AS is_internal,
-       coalesce(is_test, false) AS is_test, created_at, last_login
-FROM clients
-ORDER BY created_at, client_id
-"""
-
-CLIENT_BY_ID = """
-SELECT client_id, business_name, coalesce(is_internal, false) AS is_internal, coalesce(is_test, false) AS is_test
-FROM clients WHERE client_id = :client_id
-"""
-
-
 def list_clients() -> list[ClientSummary]:
     """Every client, for an operator (`avenir client list`)."""
-    return [ClientSummary(**row) for row in db.admin_read(LIST_CLIENTS)]
+    return [ClientSummary(**row) for row in db.admin_read(Q.list_clients)]
 
 
 def by_id(client_id: uuid.UUID) -> Client | None:
     """A client as an operator's command acts for it."""
-    rows = db.admin_read(CLIENT_BY_ID, client_id=client_id)
+    rows = db.admin_read(Q.client_by_id, client_id=client_id)
     return Client(**rows[0], key_prefix="operator") if rows else None

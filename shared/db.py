@@ -7,47 +7,131 @@ import uuid
 from collections.abc import Iterator
 
 import pg8000.native
+from pg8000.converters import make_params
+from pg8000.core import NULL_BYTE, Context
 from pg8000.exceptions import DatabaseError, InterfaceError
 
-from shared import settings
+from shared import settings, sql
 from shared.exceptions import ConfigError, Unavailable
 
 _local = threading.local()
+Q = sql.load(__file__)
 
 # SQLSTATEs meaning "the server is not there or not taking work now": retry later (503).
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "40001", "40P01")
 LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout ran out
 
 
-
 class Connection(pg8000.native.Connection):
-    """pg8000's connection, preparing each statement that has parameters once per connection: its
-    SQL is rewritten to $n placeholders and parsed once, and every later run is one round trip
-    (Bind, Execute, Sync) instead of three, with no per-call rewriting in Python (tests/bench
-    measured the difference). A statement without parameters keeps the simple protocol (one round
-    trip, several statements allowed). AVENIR_PREPARED_STATEMENTS=0 turns this off for a pooler in
-    transaction mode that cannot keep named statements across transactions."""
+    """pg8000's connection, running statements in the round trips we choose. `pipeline` sends
+    several statements (Bind and Execute each) and one Sync: one round trip for all of them, each
+    still run on its own, in order, with its own snapshot; an error skips the rest. Each statement
+    is prepared once per connection (parsed once, later runs are Bind/Execute only); with
+    AVENIR_PREPARED_STATEMENTS=0 (a pooler in transaction mode that cannot keep prepared statements)
+    it travels unnamed instead (Parse, Describe, Bind, Execute), still in the same round trip.
+    Only pg8000's public protocol methods are used; three message handlers route each statement's
+    answer to its own result. A transaction's BEGIN and settings wait in `pending` and travel
+    with its first statement."""
 
-    MAX_PREPARED = 256  # SQL texts are module constants; the bound only guards against a leak
+    MAX_PREPARED = 256  # SQL texts are loaded from files; the bound only guards against a leak
 
-    def __init__(self, *args, prepare: bool = True, **kwargs):
+    def __init__(self, *args, prepare: bool = True, opening: list | None = None, **kwargs):
+        self.results: list[Context] = []  # the pipeline's statements still to answer
+        self.arguments = (args, kwargs)
         super().__init__(*args, **kwargs)
-        self._prepared: dict[str, pg8000.native.PreparedStatement] = {}
-        self._prepare = prepare
+        self.prepare_statements = prepare
+        self.statements: dict[str, tuple] = {}
+        self.pending: list[tuple[str, dict]] = []
+        self.in_transaction = False
+        self.opening = opening or []  # the session's settings, run again when re-opened
+        if self.opening:
+            self.pipeline(self.opening)
+
+    def reopen(self) -> None:
+        """The same object on a new server connection (the old one was lost)."""
+        with contextlib.suppress(Exception):
+            self.close()
+        args, kwargs = self.arguments
+        super().__init__(*args, **kwargs)
+        self.statements.clear()
+        self.in_transaction = False
+        if self.opening:
+            self.pipeline(self.opening)
+
+    def pipeline(self, steps: list[tuple[str, dict]]) -> list[Context]:
+        """Run the pending steps and `steps` ((sql, params) each) in one round trip; a result
+        (`rows`, `columns`) per step of `steps`. The first error is raised once all are answered.
+        The first round trip of a transaction (pending steps), or a statement outside one (the
+        read-only admin_read), is sent again on a new server connection when the connection went
+        stale while the runtime slept (database restarted): nothing of the unit ran yet."""
+        pending, self.pending = self.pending, []
+        try:
+            return self._round_trip(pending, steps)
+        except Exception as e:
+            if (self.in_transaction and not pending) or not is_broken_connection(e):
+                raise
+        self.reopen()
+        return self._round_trip(pending, steps)
+
+    def _round_trip(self, pending: list, steps: list) -> list[Context]:
+        steps, skipped = pending + list(steps), len(pending)
+        if not steps:
+            return []
+        known = [self._statement(sql) for sql, _ in steps]  # any first preparation before sending
+        if any(statement == Q.begin for statement, _ in steps):
+            self.in_transaction = True  # until a COMMIT or ROLLBACK succeeds
+        results = [Context(statement, columns=columns, input_funcs=funcs)
+                   for (statement, _), (_, columns, funcs, _, _) in zip(steps, known, strict=True)]
+        for i, ((statement, params), (name, columns, funcs, text, make_vals)) in enumerate(
+                zip(steps, known, strict=True)):
+            if name is None:
+                name = NULL_BYTE
+                self.send_PARSE(NULL_BYTE, text, ())
+                self.send_DESCRIBE_STATEMENT(NULL_BYTE)
+            values = make_params(self.py_types, make_vals(params))
+            if i < len(steps) - 1:
+                self.send_BIND(name, values)
+                self.send_EXECUTE()
+            else:  # the last one is sent with the Sync, and every answer is read
+                self.results = list(results)
+                try:
+                    self.execute_named(name, values, columns, funcs, statement)
+                finally:
+                    self.results = []
+        if any(statement in (Q.commit, Q.rollback) for statement, _ in steps):
+            self.in_transaction = False
+        return results[skipped:]
+
+    def _statement(self, sql: str) -> tuple:
+        known = self.statements.get(sql)
+        if known is None:
+            text, make_vals = pg8000.native.to_statement(sql)
+            if len(self.statements) >= self.MAX_PREPARED:
+                for name, *_ in self.statements.values():
+                    if name is not None:
+                        self.close_prepared_statement(name)
+                self.statements.clear()
+            prepared = self.prepare_statement(text, ()) if self.prepare_statements else (None, None, [])
+            known = (*prepared, text, make_vals)
+            self.statements[sql] = known
+        return known
+
+    # While a pipeline's answers are read, each statement's go to its own result, in order.
+    def handle_ROW_DESCRIPTION(self, data, context):
+        super().handle_ROW_DESCRIPTION(data, self.results[0] if self.results else context)
+
+    def handle_DATA_ROW(self, data, context):
+        super().handle_DATA_ROW(data, self.results[0] if self.results else context)
+
+    def handle_COMMAND_COMPLETE(self, data, context):
+        super().handle_COMMAND_COMPLETE(data, self.results.pop(0) if self.results else context)
 
     def run(self, sql, stream=None, types=None, **params):
-        if not params or stream is not None or types is not None or not self._prepare:
-            return super().run(sql, stream=stream, types=types, **params)
-        statement = self._prepared.get(sql)
-        if statement is None:
-            if len(self._prepared) >= self.MAX_PREPARED:
-                for old in self._prepared.values():
-                    old.close()
-                self._prepared.clear()
-            statement = self._prepared[sql] = self.prepare(sql)
-        rows = statement.run(**params)
-        self._context = statement._context  # so conn.columns and conn.row_count describe this run
-        return rows
+        """pg8000's own run (tests, migrations), after any pending BEGIN."""
+        if self.pending:
+            self.pipeline([])
+        return super().run(sql, stream=stream, types=types, **params)
+
 
 # The role a client's transaction runs as: the reference's `authenticated` (Supabase's role for
 # signed-in callers), NOLOGIN, neither owner nor superuser, so its policies (schema/004, 008) apply.
@@ -82,10 +166,9 @@ def connect(**overrides) -> Connection:
     """A new connection with the configured settings; Unavailable when it cannot be opened."""
     params = dict(settings.connection_params(), **overrides)
     try:
-        conn = Connection(timeout=settings.socket_timeout_s(), application_name="avenir",
-                          prepare=settings.prepared_statements(), **params)
-        conn.run(f"SET statement_timeout = {int(settings.statement_timeout_ms())}")
-        return conn
+        return Connection(timeout=settings.socket_timeout_s(), application_name="avenir",
+                          prepare=settings.prepared_statements(), **params,
+                          opening=[(Q.session_settings, {"statement_timeout": str(settings.statement_timeout_ms())})])
     except ConfigError:
         raise
     except Exception as e:
@@ -113,58 +196,49 @@ def discard() -> None:
             conn.close()
 
 
-def begin_statement(client_id=None, custom_plans: bool = False) -> str:
-    """What opens a transaction. For a client: in the same round trip, switch to APP_ROLE for this
-    transaction only and name the client the row level security policies compare with. The id is
-    normalised by uuid.UUID, so only hex digits and dashes reach the SQL text; it is inlined
-    because a parameter would force the extended protocol and a second round trip (SET LOCAL
-    costs ~15 us over a bare BEGIN; SELECT set_config(...) ~40 us, a second round trip more).
-    custom_plans: statements whose optional filters are NULL when unused (the inbox) are planned
-    for the values given, so each filter can use its own index."""
-    statement = "BEGIN"
-    if client_id is not None:
-        client = uuid.UUID(str(client_id))
-        statement += f"; SET LOCAL ROLE {APP_ROLE}; SET LOCAL app.current_client_id = '{client}'"
-    return statement + ("; SET LOCAL plan_cache_mode = force_custom_plan" if custom_plans else "")
-
-
-def _first_statement(run):
-    """run(conn) on the shared connection, as the first statement of a unit of work; a connection
-    that went stale while the runtime slept (database restarted) is re-opened once, which is safe
-    because nothing of this unit ran yet. Returns (conn, what run returned)."""
-    for attempt in (1, 2):
-        conn = shared_connection()
-        try:
-            return conn, run(conn)
-        except Exception as e:
-            discard()
-            if not is_unavailable(e):
-                raise
-            if attempt == 2 or not is_broken_connection(e):
-                raise Unavailable() from e
-    raise AssertionError("unreachable")
-
-
-def _begin(client_id, custom_plans: bool = False) -> Connection:
-    statement = begin_statement(client_id, custom_plans)
-    return _first_statement(lambda conn: conn.run(statement))[0]
+def opening_steps(client_id=None, custom_plans: bool = False) -> list[tuple[str, dict]]:
+    """What opens a transaction, sent with its first statement: BEGIN, then for a client the
+    switch to APP_ROLE for this transaction only and the client the row level security policies
+    compare with (parameters, not text); every transaction also bounds its statements, which
+    holds behind a pooler too (a session's SET would stay on whichever server connection it
+    reached). custom_plans: statements whose optional filters are NULL when unused (the inbox) are
+    planned for the values given, so each filter can use its own index."""
+    params = {"statement_timeout": str(settings.statement_timeout_ms()),
+              "plan_cache_mode": "force_custom_plan" if custom_plans else "auto"}
+    if client_id is None:  # the session's statement_timeout; nothing before a job's SET TRANSACTION
+        return [(Q.begin, {})] + ([(Q.admin_settings, params)] if custom_plans else [])
+    return [(Q.begin, {}), (Q.client_settings, dict(params, client_id=str(uuid.UUID(str(client_id)))))]
 
 
 def admin_read(sql: str, **params) -> list[dict]:
     """One read-only statement on the admin path, outside any transaction (autocommit): one round
-    trip where BEGIN, the statement and COMMIT take three. For the API key lookup every request makes."""
-    return _first_statement(lambda conn: query(conn, sql, **params))[1]
+    trip where BEGIN, the statement and COMMIT take three. For the API key lookup every request makes.
+    A connection that went stale while the runtime slept is re-opened once (see pipeline)."""
+    conn = shared_connection()
+    try:
+        return _rows(conn.pipeline([(sql, params)])[0])
+    except Exception as e:
+        if is_unavailable(e):
+            discard()
+            raise Unavailable() from e
+        raise
 
 
 @contextlib.contextmanager
 def _transaction(client_id, custom_plans: bool = False) -> Iterator[Connection]:
-    conn = _begin(client_id, custom_plans)
+    conn = shared_connection()
+    opening = conn.pending = opening_steps(client_id, custom_plans)  # sent with the block's first statement
     try:
         yield conn
-        conn.run("COMMIT")
+        if conn.pending is opening:
+            conn.pending = []  # nothing ran: nothing to begin or end
+        elif conn.in_transaction:
+            conn.pipeline([(Q.commit, {})])
     except BaseException as e:
-        with contextlib.suppress(Exception):
-            conn.run("ROLLBACK")
+        conn.pending = []
+        if conn.in_transaction or is_unavailable(e):
+            with contextlib.suppress(Exception):
+                conn.pipeline([(Q.rollback, {})])
         if is_unavailable(e):
             discard()
             raise Unavailable() from e
@@ -173,12 +247,14 @@ def _transaction(client_id, custom_plans: bool = False) -> Iterator[Connection]:
 
 def transaction(client_id=None, custom_plans: bool = False) -> contextlib.AbstractContextManager[Connection]:
     """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
-    becomes Unavailable (503) and the connection is re-opened on next use.
+    becomes Unavailable (503) and the connection is re-opened on next use. BEGIN and the
+    settings travel with the block's first statement (`pipeline`); `query_and_commit` sends the
+    block's last statement with its COMMIT.
 
     With a client_id (the application path) the transaction runs as APP_ROLE with
     `app.current_client_id` set: PostgreSQL's row level security then shows and accepts only that
     client's leads, actions and growth events, whatever the WHERE clause says. Without one it is
-    the admin path: prefer the explicit `admin_transaction()`. custom_plans: see begin_statement."""
+    the admin path: prefer the explicit `admin_transaction()`. custom_plans: see opening_steps."""
     return _transaction(client_id, custom_plans)
 
 
@@ -189,15 +265,34 @@ def admin_transaction() -> contextlib.AbstractContextManager[Connection]:
     return _transaction(None)
 
 
-def query(conn: Connection, sql: str, **params) -> list[dict]:
-    """Rows as dicts keyed by column name."""
-    rows = conn.run(sql, **params)
-    if not conn.columns:
+def _rows(result: Context) -> list[dict]:
+    if not result.columns:
         return []
-    names = [c["name"] for c in conn.columns]
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    names = [c["name"] for c in result.columns]
+    return [dict(zip(names, row, strict=True)) for row in result.rows or []]
+
+
+def query(conn: Connection, sql: str, **params) -> list[dict]:
+    """Rows as dicts keyed by column name (one round trip, with any pending BEGIN)."""
+    return _rows(conn.pipeline([(sql, params)])[0])
 
 
 def query_one(conn: Connection, sql: str, **params) -> dict | None:
     rows = query(conn, sql, **params)
     return rows[0] if rows else None
+
+
+def pipeline(conn: Connection, *steps: tuple[str, dict], commit: bool = False) -> list[list[dict]]:
+    """Several statements in one round trip, each run on its own and in order (a later one sees
+    what an earlier one wrote, and takes its snapshot after an earlier one's locks are held); the
+    rows of each. The first error is raised and the rest did not run. commit: the transaction's
+    COMMIT goes in the same round trip."""
+    results = conn.pipeline(list(steps) + ([(Q.commit, {})] if commit else []))
+    return [_rows(result) for result in results[:len(steps)]]
+
+
+def client_read(client_id, sql: str, /, custom_plans: bool = False, **params) -> list[dict]:
+    """One read under the client's row level security: BEGIN, the client's settings, the statement
+    and COMMIT in one round trip."""
+    with transaction(client_id=client_id, custom_plans=custom_plans) as conn:
+        return pipeline(conn, (sql, params), commit=True)[0]

@@ -9,8 +9,10 @@ from typing import Literal
 
 import pydantic
 
-from shared import db
+from shared import sql
 from shared.intelligence.numbers import counted
+
+Q = sql.load(__file__)
 
 
 class ConversionSnapshot(pydantic.BaseModel):
@@ -29,20 +31,6 @@ class ReversionSnapshot(pydantic.BaseModel):
     reason: str
     previous_tag: Literal["Converted"] = "Converted"
 
-
-# A conversion tagged by hand is undone (reverted) now and then; this client's record so far.
-CLIENT_CONVERSION_RECORD = """
-SELECT count(*) FILTER (WHERE conversion_outcome) AS conversions,
-       count(*) FILTER (WHERE action_type = 'revert') AS reversions
-FROM lead_actions
-WHERE client_id = :client_id AND (conversion_outcome OR action_type = 'revert') AND id <> :action_id
-"""
-
-INSERT_EVENT = """
-INSERT INTO growth_brain (client_id, event_type, learning_snapshot, insight_text, confidence, created_at)
-VALUES (:client_id, :event_type, :snapshot::jsonb, :insight_text, :confidence, :created_at)
-RETURNING id
-"""
 
 # The prior behind conversion confidence: 19 kept conversions out of 20, i.e. 0.95.
 _PRIOR_KEPT, _PRIOR_TOTAL = 19, 20
@@ -69,37 +57,36 @@ def conversion_confidence(conversions: int, reversions: int) -> Decimal:
     return Decimal(kept + _PRIOR_KEPT) / Decimal(conversions + _PRIOR_TOTAL)
 
 
-def record_conversion(conn: db.Connection, *, client_id: uuid.UUID, action_id: uuid.UUID,
-                      converted_at: datetime.datetime, lead_id: uuid.UUID, lead_name: str,
-                      lead_since: datetime.datetime | None, initial_urgency: str | None,
-                      initial_tone: str | None, touch_points: int,
-                      conversion_value: float | None) -> uuid.UUID:
-    """One `conversion` event for the action `action_id` that tagged the lead Converted."""
+def conversion_record_step(client_id: uuid.UUID) -> tuple[str, dict]:
+    """The client's conversions and reversions so far, read with the lead's lock (before the new
+    conversion is written)."""
+    return Q.client_conversion_record, {"client_id": client_id}
+
+
+def conversion_step(*, client_id: uuid.UUID, converted_at: datetime.datetime, lead_id: uuid.UUID, lead_name: str,
+                    lead_since: datetime.datetime | None, initial_urgency: str | None, initial_tone: str | None,
+                    touch_points: int, conversion_value: float | None, record: dict) -> tuple[str, dict]:
+    """One `conversion` event for the change that tagged the lead Converted at `converted_at`,
+    its confidence from the client's `record` (conversion_record_step)."""
     days = days_to_convert(lead_since, converted_at)
     snapshot = ConversionSnapshot(
         lead_id=lead_id, lead_name=lead_name, initial_urgency=initial_urgency, initial_tone=initial_tone,
         days_to_convert=days, touch_points=touch_points, conversion_value=_plain_number(conversion_value))
-    record = db.query_one(conn, CLIENT_CONVERSION_RECORD, client_id=client_id, action_id=action_id)
     insight = f'Lead "{lead_name}" converted in {counted(days, "day")} with {counted(touch_points, "touch point")}'
-    return _insert(conn, client_id, "conversion", snapshot, insight,
-                   conversion_confidence(record["conversions"], record["reversions"]), converted_at)
+    confidence = conversion_confidence(record["conversions"], record["reversions"])
+    return Q.insert_event, {"client_id": client_id, "event_type": "conversion",
+                            "snapshot": json.dumps(snapshot.model_dump(mode="json")), "insight_text": insight,
+                            "confidence": confidence.quantize(Decimal("0.01")), "created_at": converted_at}
 
 
-def record_reversion(conn: db.Connection, *, client_id: uuid.UUID, reverted_at: datetime.datetime,
-                     lead_id: uuid.UUID, lead_name: str, reason: str) -> uuid.UUID:
-    """One `reversion` event. Its confidence is 1: a person undid the conversion and said why;
-    nothing about it is inferred."""
+def reversion_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, lead_name: str, reason: str) -> tuple[str, dict]:
+    """One `reversion` event, as a step of the revert's last round trip: stamped with the lead's
+    last_updated, which the revert's change just set to its action's time. Its confidence is 1: a
+    person undid the conversion and said why; nothing about it is inferred."""
     snapshot = ReversionSnapshot(lead_id=lead_id, reason=reason)
-    insight = f'Lead "{lead_name}" was reverted from Converted to Active: {reason}'
-    return _insert(conn, client_id, "reversion", snapshot, insight, Decimal(1), reverted_at)
-
-
-def _insert(conn, client_id, event_type, snapshot: pydantic.BaseModel, insight: str,
-            confidence: Decimal, created_at) -> uuid.UUID:
-    row = db.query_one(conn, INSERT_EVENT, client_id=client_id, event_type=event_type,
-                       snapshot=json.dumps(snapshot.model_dump(mode="json")), insight_text=insight,
-                       confidence=confidence.quantize(Decimal("0.01")), created_at=created_at)
-    return row["id"]
+    return Q.insert_reversion, {"client_id": client_id, "lead_id": lead_id,
+                                "snapshot": json.dumps(snapshot.model_dump(mode="json")),
+                                "insight_text": f'Lead "{lead_name}" was reverted from Converted to Active: {reason}'}
 
 
 def _plain_number(value: float | None) -> int | float | None:

@@ -1,6 +1,6 @@
 """Idempotency-Key deliveries: the key and body fingerprint of a delivery, the advisory lock that
-makes two deliveries with one key take turns, and the SQL that stores, replays and purges first
-responses (table idempotency_keys, schema/005)."""
+makes two deliveries with one key take turns, and the replay of a first response (stored and
+purged by the intake's own statements, shared/leads.sql; table idempotency_keys, schema/005)."""
 import hashlib
 import json
 import re
@@ -19,7 +19,7 @@ HEADER_PARAMETER = {
                    "repeat waits for it and replays it, or after a few seconds gets a 409 "
                    "`idempotency_key_in_flight` with `Retry-After`. Bare (`abc`) or quoted (`\"abc\"`).",
     "schema": {"type": "string", "pattern": r'^[\x21\x23-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$'}}
-PURGE_BATCH = 100  # expired rows deleted per keyed delivery: bounded work, and enough to keep up
+PURGE_BATCH = 100  # expired rows deleted per keyed delivery (written in leads.sql): bounded work, enough to keep up
 
 
 @dataclass(frozen=True)
@@ -89,44 +89,3 @@ def replay(delivery: Delivery | None, stored: dict) -> Replay | None:
         raise IdempotencyKeyReuse(
             f"This {HEADER} was already used with a different request body; use a new key for a new request.")
     return Replay(stored["response_status"], stored["response_body"])
-
-
-# Fragments of the intake's own statements, so that a keyed delivery costs no extra round trip.
-# Parameters: :client_id, :route, :idempotency_key (NULL without the header), :request_hash.
-
-# LEFT JOIN it to read the live first response to this key (none once 24 hours old).
-STORED_RESPONSE = """
-LEFT JOIN idempotency_keys AS stored
-  ON stored.client_id = :client_id AND stored.route = :route
- AND stored.idempotency_key = CAST(:idempotency_key AS text)
- AND stored.created_at > now() - interval '24 hours'"""
-
-# CTEs recording the response (:response_status, :response_body) once the CTE `lead` wrote a row,
-# and purging a bounded batch of this client's expired keys (row level security keeps a client's
-# transaction to its own rows anyway). A conflicting row can only be an expired one (the
-# key's lock is held and no live response was found), so it is overwritten. SKIP LOCKED: the purge
-# never waits for another delivery.
-RECORD_RESPONSE = f"""
-recorded AS (
-  INSERT INTO idempotency_keys (client_id, route, idempotency_key, request_hash, response_status,
-                                response_body, created_at)
-  SELECT :client_id, :route, CAST(:idempotency_key AS text), :request_hash, :response_status,
-         CAST(:response_body AS json), now()
-  FROM lead
-  WHERE CAST(:idempotency_key AS text) IS NOT NULL
-  ON CONFLICT (client_id, route, idempotency_key) DO UPDATE
-    SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-        response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at
-  RETURNING 1
-),
-purged AS (
-  DELETE FROM idempotency_keys
-  WHERE ctid = ANY (ARRAY(
-    SELECT ctid FROM idempotency_keys
-    WHERE CAST(:idempotency_key AS text) IS NOT NULL AND client_id = :client_id
-      AND created_at <= now() - interval '24 hours'
-      AND (route, idempotency_key) <> (:route, CAST(:idempotency_key AS text))
-    ORDER BY created_at
-    LIMIT {PURGE_BATCH}
-    FOR UPDATE SKIP LOCKED))
-)"""

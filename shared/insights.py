@@ -5,9 +5,11 @@ from typing import Literal
 
 import pydantic
 
-from shared import db, fields
+from shared import db, fields, sql
 from shared.clients import Client
 from shared.intelligence.models import RUN_DATE_PATTERN
+
+Q = sql.load(__file__)
 
 DAILY_EVENTS = ("engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
                 "pattern_detected")
@@ -35,33 +37,10 @@ class Insights(pydantic.BaseModel):
     events: list[Event]
 
 
-# The run date asked for, else the client's latest (idx_growth_brain_daily_run); that date's rows,
-# plus the conversions and reversions of the 30 days before its end.
-INSIGHTS = """
-WITH run AS (
-  SELECT coalesce(CAST(:run_date AS date),
-                  (SELECT max(learning_snapshot ->> 'run_date') FROM growth_brain
-                   WHERE client_id = :client_id
-                     AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution',
-                                        'conversion_prediction', 'pattern_detected'))::date) AS run_date
-)
-SELECT run.run_date, g.event_type, g.insight_text, g.confidence, g.learning_snapshot, g.created_at
-FROM run
-LEFT JOIN growth_brain AS g
-  ON g.client_id = :client_id
- AND (CAST(:event_type AS text) IS NULL OR g.event_type = CAST(:event_type AS text))
- AND ((g.event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution', 'conversion_prediction',
-                        'pattern_detected')
-       AND g.learning_snapshot ->> 'run_date' = to_char(run.run_date, 'YYYY-MM-DD'))
-   OR (g.event_type IN ('conversion', 'reversion')
-       AND g.created_at >= run.run_date - 29 AND g.created_at < run.run_date + 1))
-ORDER BY g.created_at, g.id
-"""
-
 
 def insights(client: Client, query: InsightsQuery) -> Insights:
-    with db.transaction(client_id=client.client_id) as conn:
-        rows = db.query(conn, INSIGHTS, client_id=client.client_id, run_date=query.date, event_type=query.event_type)
+    rows = db.client_read(client.client_id, Q.insights, client_id=client.client_id, run_date=query.date,
+                          event_type=query.event_type)
     events = [Event(**{k: v for k, v in row.items() if k != "run_date"}) for row in rows if row["event_type"]]
     return Insights(run_date=rows[0]["run_date"] if rows else None, events=events)
 
@@ -96,52 +75,9 @@ class Analytics(pydantic.BaseModel):
     conversion_rate: float = pydantic.Field(description="Converted leads / leads of the period, 0..1.")
 
 
-# The period's leads (test and deleted excluded), by the client's own days (clients.timezone).
-# A conversion is a lead of the period now tagged Converted; its value, the conversion_value of its
-# latest conversion event.
-ANALYTICS = """
-WITH period AS (
-  SELECT timezone, (now() AT TIME ZONE timezone)::date - (:days - 1) AS first_day,
-         (now() AT TIME ZONE timezone)::date AS last_day
-  FROM clients WHERE client_id = :client_id
-),
-leads AS (
-  SELECT l.id, (l.timestamp AT TIME ZONE period.timezone)::date AS day, coalesce(l.current_tag, 'Active') AS tag,
-         l.urgency, l.intent
-  FROM lead_memory AS l, period
-  WHERE l.client_id = :client_id AND l.is_test IS NOT TRUE AND l.deleted IS NOT TRUE
-    AND l.current_tag IS DISTINCT FROM 'Deleted'
-    AND l.timestamp >= (period.first_day::timestamp AT TIME ZONE period.timezone)
-    AND l.timestamp < ((period.last_day + 1)::timestamp AT TIME ZONE period.timezone)
-),
-conversion_values AS (
-  SELECT DISTINCT ON (g.learning_snapshot ->> 'lead_id') (g.learning_snapshot ->> 'lead_id')::uuid AS lead_id,
-         coalesce((g.learning_snapshot ->> 'conversion_value')::numeric, 0) AS value
-  FROM growth_brain AS g
-  WHERE g.client_id = :client_id AND g.event_type = 'conversion'
-    AND g.learning_snapshot ->> 'lead_id' IN (SELECT id::text FROM leads WHERE tag = 'Converted')
-  ORDER BY g.learning_snapshot ->> 'lead_id', g.created_at DESC
-)
-SELECT period.first_day, period.last_day,
-       (SELECT coalesce(json_agg(json_build_object('date', d.day::date, 'count',
-                                 (SELECT count(*) FROM leads WHERE leads.day = d.day::date)) ORDER BY d.day), '[]')
-        FROM generate_series(period.first_day, period.last_day, interval '1 day') AS d(day)) AS leads_per_day,
-       (SELECT coalesce(json_object_agg(tag, n), '{}') FROM (SELECT tag, count(*) AS n FROM leads GROUP BY tag) t)
-         AS by_tag,
-       (SELECT coalesce(json_object_agg(urgency, n), '{}')
-        FROM (SELECT urgency, count(*) AS n FROM leads WHERE urgency IS NOT NULL GROUP BY urgency) u) AS by_urgency,
-       (SELECT coalesce(json_object_agg(intent, n), '{}')
-        FROM (SELECT intent, count(*) AS n FROM leads WHERE intent IS NOT NULL GROUP BY intent) i) AS by_intent,
-       (SELECT count(*) FROM leads) AS total,
-       (SELECT count(*) FROM leads WHERE tag = 'Converted') AS converted,
-       (SELECT coalesce(sum(value), 0) FROM conversion_values) AS converted_value
-FROM period
-"""
-
 
 def analytics(client: Client, query: AnalyticsQuery) -> Analytics:
-    with db.transaction(client_id=client.client_id) as conn:
-        row = db.query_one(conn, ANALYTICS, client_id=client.client_id, days=query.days)
+    (row,) = db.client_read(client.client_id, Q.analytics, client_id=client.client_id, days=query.days)
     total = row["total"]
     return Analytics(**{
         "from": row["first_day"], "to": row["last_day"],

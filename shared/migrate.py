@@ -4,20 +4,12 @@ import hashlib
 import logging
 from pathlib import Path
 
-from shared import db
+from shared import db, sql
 
 log = logging.getLogger("avenir.migrate")
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 LOCK_KEY = 7_236_501_118  # any constant: "the avenir migration lock"
-
-CREATE_LEDGER = """
-CREATE TABLE IF NOT EXISTS schema_migrations (
-  version     TEXT PRIMARY KEY,
-  checksum    TEXT NOT NULL,
-  applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
-)
-"""
-
+Q = sql.load(__file__)
 
 def migration_files(schema_dir: Path = SCHEMA_DIR) -> list[Path]:
     return sorted(p for p in schema_dir.glob("[0-9][0-9][0-9]_*.sql"))
@@ -27,25 +19,22 @@ def migrate(schema_dir: Path = SCHEMA_DIR) -> list[str]:
     """Apply what is not applied yet; returns the versions applied by this run."""
     conn = db.connect()
     try:
-        conn.run("SET statement_timeout = 0")  # an index on a big table may take minutes; waiting is fine here
-        conn.run("SELECT pg_advisory_lock(:key)", key=LOCK_KEY)
-        conn.run(CREATE_LEDGER)
-        done = {row[0]: row[1] for row in conn.run("SELECT version, checksum FROM schema_migrations")}
+        db.pipeline(conn, (Q.no_timeout, {}), (Q.lock, {"key": LOCK_KEY}), (Q.create_ledger, {}))
+        done = {row["version"]: row["checksum"] for row in db.query(conn, Q.applied)}  # prepared once it exists
         applied = []
         for path in migration_files(schema_dir):
-            sql = path.read_text()
-            checksum = hashlib.sha256(sql.encode()).hexdigest()
+            script = path.read_text()
+            checksum = hashlib.sha256(script.encode()).hexdigest()
             if path.name in done:
                 if done[path.name] != checksum:
                     log.warning("migration %s changed after it was applied; not re-applied", path.name)
                 continue
-            conn.run("BEGIN")
+            db.pipeline(conn, (db.Q.begin, {}))
             try:
-                conn.run(sql)
-                conn.run("INSERT INTO schema_migrations (version, checksum) VALUES (:v, :c)", v=path.name, c=checksum)
-                conn.run("COMMIT")
+                conn.run(script)  # the migration file, its statements in one simple-protocol round trip
+                db.pipeline(conn, (Q.record, {"version": path.name, "checksum": checksum}), commit=True)
             except Exception:
-                conn.run("ROLLBACK")
+                db.pipeline(conn, (db.Q.rollback, {}))
                 raise
             applied.append(path.name)
         return applied

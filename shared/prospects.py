@@ -13,9 +13,11 @@ from typing import Annotated
 
 import pydantic
 
-from shared import db, fields
+from shared import db, fields, sql
 from shared.enrichment import Language
 from shared.exceptions import PayloadTooLarge
+
+Q = sql.load(__file__)
 
 MAX_BATCH = 1000
 MAX_BATCH_BYTES = 1024 * 1024  # a full batch at about 1 KB a prospect, past the 64 KiB of other routes
@@ -133,61 +135,6 @@ def check_batch_size(body: dict) -> None:
         raise PayloadTooLarge(f"A batch holds at most {MAX_BATCH} prospects; got {len(batch)}. Split it.")
 
 
-# Taken first in every batch's transaction: two batches at once take turns, so the second one
-# sees the rows the first inserted and never duplicates them. Batches are rare (admin only).
-LOCK_BATCHES = "SELECT pg_advisory_xact_lock(:key)"
-
-# The stored prospects any incoming key points at, oldest first (the oldest wins a tie). The
-# keys arrive as JSON arrays: one parameter each, whatever the batch size.
-MATCH_STORED = """
-SELECT id, prospect_website_host(website) AS host, prospect_email_key(contact_email) AS email
-FROM prospect_candidates
-WHERE prospect_website_host(website) = ANY(ARRAY(SELECT json_array_elements_text(:hosts::json)))
-   OR prospect_email_key(contact_email) = ANY(ARRAY(SELECT json_array_elements_text(:emails::json)))
-ORDER BY created_at, id
-"""
-
-# The rows arrive as one JSON array of objects (json.dumps is far cheaper than the driver's
-# per-element array escaping, and the statement is the same whatever the batch size).
-INSERT_PROSPECTS = """
-INSERT INTO prospect_candidates (id, business_name, website, contact_email, form_url, industry, region,
-                                 language, response_score, automation_need_score, has_autoresponder,
-                                 response_time_ms, is_personalized, is_generic, last_tested, created_at)
-SELECT id, business_name, website, contact_email, form_url, industry, region, coalesce(language, 'en'),
-       response_score, automation_need_score, has_autoresponder, response_time_ms, is_personalized, is_generic,
-       statement_timestamp(), statement_timestamp()
-FROM json_to_recordset(:prospects::json)
-  AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
-       region text, language text, response_score numeric, automation_need_score numeric,
-       has_autoresponder boolean, response_time_ms integer, is_personalized boolean, is_generic boolean)
-"""
-
-# A re-score refreshes the scores, what the test measured (the outreach email quotes it), last_tested
-# and the descriptive fields the batch gave (null: not given, kept); contacted and created_at are
-# never touched.
-UPDATE_PROSPECTS = """
-UPDATE prospect_candidates AS p
-SET business_name = t.business_name,
-    website = coalesce(t.website, p.website),
-    contact_email = coalesce(t.contact_email, p.contact_email),
-    form_url = coalesce(t.form_url, p.form_url),
-    industry = coalesce(t.industry, p.industry),
-    region = coalesce(t.region, p.region),
-    language = coalesce(t.language, p.language),
-    response_score = t.response_score,
-    automation_need_score = t.automation_need_score,
-    has_autoresponder = t.has_autoresponder,
-    response_time_ms = t.response_time_ms,
-    is_personalized = t.is_personalized,
-    is_generic = t.is_generic,
-    last_tested = statement_timestamp()
-FROM json_to_recordset(:prospects::json)
-  AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
-       region text, language text, response_score numeric, automation_need_score numeric,
-       has_autoresponder boolean, response_time_ms integer, is_personalized boolean, is_generic boolean)
-WHERE p.id = t.id
-"""
-
 _COLUMNS = ("business_name", "website", "contact_email", "form_url", "industry", "region", "language")
 
 
@@ -241,15 +188,15 @@ class _Rows:
 
 def score_batch(batch: list[Prospect]) -> ScoreResponse:
     """Score and store a batch in one transaction, with a constant number of statements whatever
-    its size: LOCK_BATCHES, MATCH_STORED, then at most one INSERT_PROSPECTS and one UPDATE_PROSPECTS.
+    its size: Q.lock_batches, Q.match_stored, then at most one Q.insert_prospects and one Q.update_prospects.
     The batch ends exactly as if its prospects had been sent one by one, in order: a duplicate
     inside the batch updates the row an earlier item found or created (later item wins)."""
     keys = [(website_host(p.website) if p.website else None,
              email_key(p.contact_email) if p.contact_email else None) for p in batch]
     with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
-        conn.run(LOCK_BATCHES, key=SCORING_LOCK)
-        stored = db.query(conn, MATCH_STORED, hosts=json.dumps(sorted({h for h, _ in keys if h})),
-                          emails=json.dumps(sorted({e for _, e in keys if e})))
+        _, stored = db.pipeline(conn, (Q.lock_batches, {"key": SCORING_LOCK}),
+                                (Q.match_stored, {"hosts": json.dumps(sorted({h for h, _ in keys if h})),
+                                                  "emails": json.dumps(sorted({e for _, e in keys if e}))}))
         rows = _Rows()
         for age, found in enumerate(stored):
             rows.add(_Row(found["id"], age, False, found["host"], found["email"]))
@@ -268,10 +215,10 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
             results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
                                        **vars(row.score)))
         written = [row for row in rows.all if row.score is not None]
-        for statement, is_new in ((INSERT_PROSPECTS, True), (UPDATE_PROSPECTS, False)):
-            chosen = [row for row in written if row.is_new is is_new]
-            if chosen:
-                conn.run(statement, prospects=json.dumps([_document(row) for row in chosen]))
+        new, known = ([row for row in written if row.is_new is is_new] for is_new in (True, False))
+        steps = [(Q.insert_prospects, {"prospects": json.dumps([_document(row) for row in new])})] if new else []
+        steps += [(Q.update_prospects, {"prospects": json.dumps([_document(row) for row in known])})] if known else []
+        db.pipeline(conn, *steps)
     return ScoreResponse(scored=len(results), results=results)
 
 
@@ -327,27 +274,10 @@ class ProspectList(pydantic.BaseModel):
     prospects: list[ProspectRow]
 
 
-# Needier first; among equals, by name. Industry and region match case-insensitively.
-_LIST = """
-SELECT id, business_name, website, contact_email, form_url, industry, region, language,
-       response_score, automation_need_score, contacted, last_tested, created_at
-FROM prospect_candidates
-WHERE {score_bound}
-  AND automation_need_score >= :min_score::numeric
-  AND contacted = :contacted
-  AND (:industry::text IS NULL OR lower(industry) = lower(:industry::text))
-  AND (:region::text IS NULL OR lower(region) = lower(:region::text))
-ORDER BY automation_need_score DESC, business_name, id
-LIMIT :limit
-"""
-# With min_score >= 70 the literal bound lets the planner prove the query is inside the partial
-# index idx_prospects_high_priority (a bound held only in a parameter cannot prove it).
-LIST_HIGH_PRIORITY = _LIST.format(score_bound=f"automation_need_score >= {HIGH_PRIORITY}")
-LIST_ANY_SCORE = _LIST.format(score_bound="true")
-
-
 def list_prospects(query: ProspectQuery) -> ProspectList:
-    sql = LIST_HIGH_PRIORITY if query.min_score >= HIGH_PRIORITY else LIST_ANY_SCORE
+    # With min_score >= 70 the statement whose bound is written in lets the planner prove the query
+    # is inside the partial index idx_prospects_high_priority (a bound held only in a parameter cannot).
     with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
-        rows = db.query(conn, sql, **query.model_dump())
+        rows = db.query(conn, Q.list_high_priority if query.min_score >= HIGH_PRIORITY else Q.list_any_score,
+                        **query.model_dump())
     return ProspectList(prospects=[ProspectRow.model_validate(row) for row in rows])

@@ -10,9 +10,11 @@ from typing import Annotated
 import bcrypt
 import pydantic
 
-from shared import clients, db, fields, idempotency
+from shared import clients, db, fields, idempotency, sql
 from shared.clients import Client
 from shared.exceptions import Forbidden, TooManyAttempts, Unauthorized
+
+Q = sql.load(__file__)
 
 TOKEN_PREFIX = "avs_"
 SESSION_HOURS = 12
@@ -63,44 +65,6 @@ def _dummy_hash() -> bytes:
     return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
 
 
-# The email's recent failures (the sign-in lock is held: concurrent attempts take turns) and the
-# client it names, if any. seconds_left: until the oldest of the last MAX_FAILURES leaves the window.
-READ_ATTEMPT = """
-SELECT recent.failures, recent.seconds_left, client.client_id, client.business_name, client.language,
-       client.password_hash, client.is_internal, client.is_test
-FROM (
-  SELECT count(*) AS failures,
-         ceil(extract(epoch FROM min(failed_at) + make_interval(mins => :window) - clock_timestamp()))::int
-           AS seconds_left
-  FROM (SELECT failed_at FROM login_failures
-        WHERE email_digest = :email_digest AND failed_at > clock_timestamp() - make_interval(mins => :window)
-        ORDER BY failed_at DESC LIMIT :max_failures) AS last_ones
-) AS recent
-LEFT JOIN LATERAL (
-  SELECT client_id, business_name, coalesce(language, 'en') AS language, password_hash,
-         coalesce(is_internal, false) AS is_internal, coalesce(is_test, false) AS is_test
-  FROM clients WHERE lower(email) = lower(:email) LIMIT 1
-) AS client ON true
-"""
-
-# Counted before the password is checked (and taken back if it is right), so that concurrent
-# attempts cannot all check a password while the count still says 9.
-RECORD_ATTEMPT = "INSERT INTO login_failures (email_digest) VALUES (:email_digest) RETURNING attempt_id"
-FORGET_ATTEMPT = "DELETE FROM login_failures WHERE attempt_id = :attempt_id"
-
-START_SESSION = """
-WITH signed_in AS (
-  UPDATE clients SET last_login = clock_timestamp(), last_connection = clock_timestamp()
-  WHERE client_id = :client_id
-  RETURNING client_id
-)
-INSERT INTO owner_sessions (token_digest, client_id, created_at, expires_at)
-SELECT :token_digest, client_id, at, at + make_interval(hours => :hours)
-FROM signed_in, (SELECT clock_timestamp() AS at) AS clock
-RETURNING expires_at
-"""
-
-
 def login(email: str, password: str) -> LoginResponse:
     """A new session for the client with this email and password. An unknown email and a wrong
     password get the same 401 after the same bcrypt work; once 10 attempts for one email failed
@@ -111,9 +75,10 @@ def login(email: str, password: str) -> LoginResponse:
         raise Unauthorized(WRONG_CREDENTIALS)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.admin_transaction() as conn:
-        conn.run(FORGET_ATTEMPT, attempt_id=attempt_id)
-        expires_at = conn.run(START_SESSION, client_id=row["client_id"], token_digest=token_digest(token),
-                              hours=SESSION_HOURS)[0][0]
+        _, started = db.pipeline(conn, (Q.forget_attempt, {"attempt_id": attempt_id}),
+                                 (Q.start_session, {"client_id": row["client_id"], "token_digest": token_digest(token),
+                                                    "hours": SESSION_HOURS}))
+        expires_at = started[0]["expires_at"]
     return LoginResponse(token=token, expires_at=expires_at, client_id=row["client_id"],
                          business_name=row["business_name"], language=row["language"])
 
@@ -122,35 +87,18 @@ def _count_attempt(digest: str, email: str) -> tuple[dict, uuid.UUID]:
     """Under the email's lock (attempts take turns for milliseconds, not for a bcrypt check): 429
     when locked, else the attempt is recorded as failed until it succeeds."""
     with db.admin_transaction() as conn:
-        conn.run("SELECT pg_advisory_xact_lock(:id)", id=idempotency.advisory_lock_id("login", digest))
-        row = db.query_one(conn, READ_ATTEMPT, email=email, email_digest=digest, window=FAILURE_WINDOW_MINUTES,
-                           max_failures=MAX_FAILURES)
+        _, (row,) = db.pipeline(conn, (Q.lock_login, {"id": idempotency.advisory_lock_id("login", digest)}),
+                                (Q.read_attempt, {"email": email, "email_digest": digest,
+                                                  "window": FAILURE_WINDOW_MINUTES, "max_failures": MAX_FAILURES}))
         if row["failures"] >= MAX_FAILURES:
             raise TooManyAttempts("Too many failed sign-ins for this email; try again later.",
                                   retry_after_seconds=row["seconds_left"])
-        return row, conn.run(RECORD_ATTEMPT, email_digest=digest)[0][0]
-
-
-# The session's client, and last_connection set at most once a minute, in one autocommit round trip.
-AUTHENTICATE = """
-WITH session AS (
-  SELECT client_id FROM owner_sessions WHERE token_digest = :token_digest AND expires_at > now()
-),
-touched AS (
-  UPDATE clients SET last_connection = now()
-  FROM session
-  WHERE clients.client_id = session.client_id
-    AND (last_connection IS NULL OR last_connection < now() - interval '1 minute')
-)
-SELECT c.client_id, c.business_name, coalesce(c.is_internal, false) AS is_internal,
-       coalesce(c.is_test, false) AS is_test
-FROM clients AS c JOIN session USING (client_id)
-"""
+        return row, db.query_one(conn, Q.record_attempt, email_digest=digest)["attempt_id"]
 
 
 def authenticate(token: str) -> Client | None:
     """The client a live session token belongs to, or None."""
-    rows = db.admin_read(AUTHENTICATE, token_digest=token_digest(token))
+    rows = db.admin_read(Q.authenticate, token_digest=token_digest(token))
     if not rows:
         return None
     row = rows[0]
@@ -160,28 +108,16 @@ def authenticate(token: str) -> Client | None:
 
 def logout(client: Client) -> None:
     with db.admin_transaction() as conn:
-        conn.run("DELETE FROM owner_sessions WHERE token_digest = :digest", digest=client.session_digest)
-
-
-# A new password, and every session of the client ended but the one that changed it (if any).
-SET_PASSWORD = """
-WITH changed AS (
-  UPDATE clients SET password_hash = :password_hash WHERE client_id = :client_id RETURNING client_id
-)
-DELETE FROM owner_sessions
-WHERE client_id IN (SELECT client_id FROM changed)
-  AND token_digest IS DISTINCT FROM CAST(:keep_digest AS text)
-"""
+        db.query(conn, Q.end_session, digest=client.session_digest)
 
 
 def change_password(client: Client, current_password: str, new_password: str) -> None:
     """403 when current_password is not the client's; the client's other sessions end."""
     with db.admin_transaction() as conn:
-        stored = conn.run("SELECT password_hash FROM clients WHERE client_id = :client_id FOR UPDATE",
-                          client_id=client.client_id)[0][0]
+        stored = db.query_one(conn, Q.lock_password, client_id=client.client_id)["password_hash"]
         if not clients.password_matches(current_password, stored.encode()):
             raise Forbidden("The current password is not right; the password was not changed.")
-        conn.run(SET_PASSWORD, client_id=client.client_id, password_hash=clients.hash_password(new_password),
+        db.query(conn, Q.set_password, client_id=client.client_id, password_hash=clients.hash_password(new_password),
                  keep_digest=client.session_digest)
 
 
@@ -189,8 +125,8 @@ def set_password(client_id: uuid.UUID, new_password: str) -> bool:
     """An operator's reset (`avenir client set-password`): every session of the client ends.
     False when there is no such client."""
     with db.admin_transaction() as conn:
-        known = conn.run("SELECT 1 FROM clients WHERE client_id = :client_id", client_id=client_id)
+        known = db.query(conn, Q.client_exists, client_id=client_id)
         if known:
-            conn.run(SET_PASSWORD, client_id=client_id, password_hash=clients.hash_password(new_password),
+            db.query(conn, Q.set_password, client_id=client_id, password_hash=clients.hash_password(new_password),
                      keep_digest=None)
     return bool(known)

@@ -6,8 +6,10 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pooler
 import pytest
 from aiosmtpd.controller import Controller
 from helpers import (
@@ -61,16 +63,32 @@ def pg():
         db.discard()
 
 
+@pytest.fixture(scope="session")
+def pooler_port(pg) -> Iterator[int | None]:
+    """With AVENIR_TEST_POOLER=1, a PgBouncer in transaction mode in front of the cluster
+    (tests/pooler.py): the functions reach every test database through it. Else None."""
+    if not pooler.enabled():
+        yield None
+        return
+    with pooler.pgbouncer(pg) as port:
+        yield port
+
+
+
 @pytest.fixture(scope="module")
-def database(pg, request):
+def database(pg, pooler_port, request):
     """A fresh migrated database for this module; DATABASE_URL points at it meanwhile."""
     name = "t_" + request.module.__name__.rsplit(".", 1)[-1][:40] + "_" + uuid.uuid4().hex[:6]
     database = Database(pg, name)
-    saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = database.url
+    saved = os.environ.get("DATABASE_URL"), os.environ.get("AVENIR_PREPARED_STATEMENTS")
+    os.environ["DATABASE_URL"] = database.app_url = database.url
+    if pooler_port is not None:  # the functions' path goes through the pooler; tests' own SQL does not
+        os.environ["DATABASE_URL"] = database.app_url = database.url.replace(f":{pg.port}/", f":{pooler_port}/")
+        os.environ["AVENIR_PREPARED_STATEMENTS"] = "0"
     yield database
     db.discard()
-    restore_env("DATABASE_URL", saved)
+    restore_env("DATABASE_URL", saved[0])
+    restore_env("AVENIR_PREPARED_STATEMENTS", saved[1])
 
 
 @pytest.fixture
@@ -89,10 +107,18 @@ def server(database):
     """The same app `avenir serve` runs (every function's functions-framework app), on a real
     loopback port, in a background thread of this process."""
     from werkzeug.serving import make_server
+    from werkzeug.wsgi import ClosingIterator
 
     from infra.serve import build_app
 
-    httpd = make_server("127.0.0.1", free_port(), build_app(), threaded=True)
+    app = build_app()
+
+    def app_closing_its_connection(environ, start_response):
+        # each request runs in a thread of its own, so its thread's connection is closed once the
+        # answer is sent, rather than left open until garbage collection (a pooler counts them)
+        return ClosingIterator(app(environ, start_response), [db.discard])
+
+    httpd = make_server("127.0.0.1", free_port(), app_closing_its_connection, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"

@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pg8000.native
-
 from infra.pgcluster import LocalPostgres
 from shared import db, migrate
 
@@ -78,13 +76,17 @@ class Database:
         self.cluster, self.name = cluster, name
         self.url = cluster.create_database(name, template=TEMPLATE_DB)
 
-    def connect(self) -> pg8000.native.Connection:
-        return pg8000.native.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.name)
+    def connect(self) -> db.Connection:
+        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.name)
 
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
         try:
-            return db.query(conn, query, **params)
+            if params:
+                return db.query(conn, query, **params)
+            rows = conn.run(query)  # simple protocol: a test's script may hold several statements
+            names = [column["name"] for column in conn.columns or []]
+            return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
         finally:
             conn.close()
 

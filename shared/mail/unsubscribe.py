@@ -10,44 +10,12 @@ import re
 import string
 from dataclasses import dataclass
 
-from shared import db
+from shared import db, sql
 from shared.mail import render
 
+Q = sql.load(__file__)
+
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")  # secrets.token_urlsafe's alphabet
-
-FIND = """
-SELECT token.language, client.business_name,
-       EXISTS (SELECT 1 FROM unsubscribes
-               WHERE unsubscribes.client_id = token.client_id
-                 AND unsubscribes.email_digest = token.email_digest) AS unsubscribed
-FROM unsubscribe_tokens AS token
-JOIN clients AS client ON client.client_id = token.client_id
-WHERE token.token_digest = :token_digest AND token.expires_at > now()
-"""
-
-# The email's unsubscribe, and its replies still waiting skipped, in one statement.
-UNSUBSCRIBE = """
-WITH token AS (
-  SELECT client_id, email_digest, language, token_digest
-  FROM unsubscribe_tokens
-  WHERE token_digest = CAST(:token_digest AS text) AND expires_at > now()
-),
-recorded AS (
-  INSERT INTO unsubscribes (client_id, email_digest, token_digest)
-  SELECT client_id, email_digest, token_digest FROM token
-  ON CONFLICT (client_id, email_digest) DO NOTHING
-),
-stopped AS (
-  UPDATE lead_replies AS reply
-  SET status = 'skipped', last_error = 'unsubscribed'
-  FROM token
-  WHERE reply.client_id = token.client_id AND reply.status = 'queued'
-    AND avenir_email_digest(reply.to_email) = token.email_digest
-)
-SELECT token.language, client.business_name
-FROM token
-JOIN clients AS client ON client.client_id = token.client_id
-"""
 
 
 @dataclass(frozen=True)
@@ -74,7 +42,7 @@ def unsubscribe(token: str) -> Page:
     if not _TOKEN.match(token):
         return unknown_page()
     with db.admin_transaction() as conn:
-        found = db.query_one(conn, UNSUBSCRIBE, token_digest=token_digest(token))
+        found = db.query_one(conn, Q.unsubscribe, token_digest=token_digest(token))
     if found is None:
         return unknown_page()
     return Page(200, page(found["language"], "done", found["business_name"]))
@@ -88,7 +56,7 @@ def unknown_page() -> Page:
 def _find(token: str) -> dict | None:
     if not _TOKEN.match(token):
         return None
-    rows = db.admin_read(FIND, token_digest=token_digest(token))
+    rows = db.admin_read(Q.find, token_digest=token_digest(token))
     return rows[0] if rows else None
 
 

@@ -17,11 +17,13 @@ from tests.bench import (
     maintenance,
     prospect_scoring,
     report,
+    round_trips,
     stack,
     tag_revert,
 )
 
 SECTIONS = {
+    "roundtrips": round_trips.measure,
     "intake": lead_intake.measure,
     "intelligence": intelligence.measure,
     "scoring": prospect_scoring.measure,

@@ -51,7 +51,7 @@ def measure(run: stack.Run) -> Section:
         plans = [explain(database, client_id, "force_custom_plan", **dict(filters)) for _ in range(5)]
         ms = statistics.median(p["Execution Time"] for p in plans)
         if filters.get("search"):
-            ids = [r["id"] for r in run.stack.sql(inbox.SEARCH, client_id=client_id, pattern="%zinc%", cap=2000)]
+            ids = [r["id"] for r in run.stack.sql(inbox.Q.search, client_id=client_id, pattern="%zinc%", cap=2000)]
             ms += statistics.median(explain(database, client_id, "force_custom_plan", ids=ids)["Execution Time"]
                                     for _ in range(5))
         worst = max(worst, ms)

@@ -41,15 +41,15 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
                                              "enrichment": found.as_dict()})
     parameters = {name: f":{name}" for name in variables}
     parameters.update({"email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
-                       "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "wait_ms": "0", "idempotency_key": "NULL",
-                       "request_hash": "NULL"})
-    begin = db.begin_statement(client_id)
+                       "message_id": "gen_random_uuid()", "lock_ids": "ARRAY[CAST(:lock AS bigint)]",
+                       "idempotency_key": "NULL", "request_hash": "NULL", "wait_ms": "'0'",
+                       "statement_timeout": "'5000'", "plan_cache_mode": "'auto'"})
+    statements = [db.Q.client_settings, leads.Q.lock_wait, leads.Q.lock, leads.Q.lock_wait_end, leads.Q.lookup,
+                  leads.Q.insert_lead]
     script = ["\\set n random(1, 999999999999)\n",
               "\\set lock random(1, 9000000000000000000)\n",
-              "BEGIN;\n", load.pgbench_statement(clients.AUTHENTICATE, parameters), "COMMIT;\n",
-              "".join(load.pgbench_statement(part, parameters) for part in begin.split(";")),
-              load.pgbench_statement(leads.LOCK, parameters), load.pgbench_statement(leads.LOOKUP, parameters),
-              load.pgbench_statement(leads.INSERT_LEAD, parameters), "COMMIT;\n"]
+              load.pgbench_statement(clients.Q.authenticate, parameters),
+              "BEGIN;\n", *(load.pgbench_statement(sql, parameters) for sql in statements), "COMMIT;\n"]
     return "".join(script), variables
 
 
@@ -198,7 +198,7 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
     conn = run.stack.connect()  # plain pg8000 (the app's connection prepares its statements itself)
     conn.run("CREATE TABLE IF NOT EXISTS bench_commit (n int)")  # not TEMP: a temp table writes no WAL
     prepared = conn.prepare("SELECT CAST(:x AS int)")
-    parametrised = [clients.AUTHENTICATE, leads.LOOKUP, leads.INSERT_LEAD]
+    parametrised = [clients.Q.authenticate, leads.Q.lock, leads.Q.lookup, leads.Q.insert_lead]
 
     def timed(action) -> str:
         samples = []
@@ -304,7 +304,7 @@ def lookup_plan(run: stack.Run, client_id: str) -> str:
     conn = run.stack.connect()
     try:
         for _ in range(2):  # the second run: a new session's first use of a collation loads it
-            rows = conn.run("EXPLAIN (ANALYZE, COSTS OFF) " + leads.LOOKUP, client_id=client_id, email=email,
+            rows = conn.run("EXPLAIN (ANALYZE, COSTS OFF) " + leads.Q.lookup, client_id=client_id, email=email,
                             route=leads.ROUTE, idempotency_key=None)
     finally:
         conn.close()

@@ -13,8 +13,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import pg8000.native
-
 from infra.pgcluster import PG_BIN, LocalPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,16 +55,21 @@ class Stack:
         db.discard()
         self.cluster.stop("fast")
 
-    def connect(self) -> pg8000.native.Connection:
-        return pg8000.native.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port,
-                                        database=self.database)
+    def connect(self):
+        from shared import db
+
+        return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.database)
 
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
         try:
             from shared import db
 
-            return db.query(conn, query, **params)
+            if params:
+                return db.query(conn, query, **params)
+            rows = conn.run(query)  # simple protocol: a script may hold several statements
+            names = [column["name"] for column in conn.columns or []]
+            return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
         finally:
             conn.close()
 

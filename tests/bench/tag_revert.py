@@ -54,25 +54,25 @@ def pgbench_script(client_id: str, api_key: str, count: int) -> tuple[str, dict]
                                                    "previous_tag": "Converted"})}
     base = {name: f":{name}" for name in variables}
     base.update({"lead_id": "(SELECT id FROM bench_tag_lead WHERE n = :i)", "created_at": "clock_timestamp()",
+                 "statement_timeout": "'5000'", "plan_cache_mode": "'auto'",
                  "action_id": "CAST('00000000-0000-4000-8000-000000000000' AS uuid)", "confidence": "0.95"})
 
     def step(tag: str, action_type: str, reason: str | None, event: str | None) -> str:
         parameters = dict(base, tag=f"'{tag}'", action_type=f"'{action_type}'",
                           reason=":reason" if reason else "NULL")
-        text = load.pgbench_statement(tagging.RECORD_CHANGE, parameters)
+        text = load.pgbench_statement(tagging.Q.record_change, parameters)
         if event == "conversion":
-            text += load.pgbench_statement(growth.CLIENT_CONVERSION_RECORD, parameters)
+            text += load.pgbench_statement(growth.Q.client_conversion_record, parameters)
         if event:
             parameters.update(event_type=f"'{event}'", snapshot=f":{event}_snapshot",
                               insight_text=f"'Lead \"Lead 1\" {event} (bench)'")
-            text += load.pgbench_statement(growth.INSERT_EVENT, parameters)
+            text += load.pgbench_statement(growth.Q.insert_event, parameters)
         return text
 
-    begin = db.begin_statement(client_id)
     script = [f"\\set i random(1, {count})\n", "\\set step random(0, 2)\n",
-              "BEGIN;\n", load.pgbench_statement(clients.AUTHENTICATE, base), "COMMIT;\n",
-              "".join(load.pgbench_statement(part, base) for part in begin.split(";")),
-              load.pgbench_statement(tagging.LOCK_LEAD, base),
+              load.pgbench_statement(clients.Q.authenticate, base),
+              "BEGIN;\n", load.pgbench_statement(db.Q.client_settings, base),
+              load.pgbench_statement(tagging.Q.lock_lead, base),
               "\\if :step = 0\n", step("Follow-Up", "tag", None, None),
               "\\elif :step = 1\n", step("Converted", "tag", None, "conversion"),
               "\\else\n", step("Active", "revert", "reason", "reversion"),

@@ -48,9 +48,8 @@ def test_a_parametrised_statement_is_prepared_once_per_connection(database):
     db.discard()
     with db.admin_transaction() as conn:
         for name in ("Toitures Laval", "Plomberie Brossard", "Notaires Lumen"):
-            assert conn.run(COUNT_PROSPECTS, name=name) == [[0]]
+            assert db.query(conn, COUNT_PROSPECTS, name=name) == [{"count": 0}]
         assert _prepared_here(conn) == 1
-        assert conn.columns[0]["name"] == "count"
 
 
 def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database, monkeypatch):
@@ -58,7 +57,9 @@ def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database,
     db.discard()
     try:
         with db.admin_transaction() as conn:
-            assert conn.run(COUNT_PROSPECTS, name="Toitures Laval") == [[0]]
+            assert db.query(conn, COUNT_PROSPECTS, name="Toitures Laval") == [{"count": 0}]
+            assert db.pipeline(conn, (COUNT_PROSPECTS, {"name": "A"}), (COUNT_PROSPECTS, {"name": "B"})) == [
+                [{"count": 0}], [{"count": 0}]]
             assert _prepared_here(conn) == 0
     finally:
         db.discard()
@@ -72,3 +73,20 @@ def test_a_key_lookup_on_a_connection_killed_under_the_runtime_reopens_it(databa
         pid = conn.run("SELECT pg_backend_pid()")[0][0]
     database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
     assert clients.authenticate(client.api_key).client_id == client.client_id
+
+
+def test_a_pipeline_runs_each_statement_in_order_and_stops_at_the_first_error(database):
+    with db.admin_transaction() as conn:
+        written, seen = db.pipeline(
+            conn, ("INSERT INTO prospect_candidates (business_name) VALUES (:name) RETURNING business_name",
+                   {"name": "Pipelined Inc"}),
+            ("SELECT count(*) AS n FROM prospect_candidates WHERE business_name = :name", {"name": "Pipelined Inc"}))
+        assert written == [{"business_name": "Pipelined Inc"}] and seen == [{"n": 1}]
+    with pytest.raises(Exception, match="division by zero"):
+        with db.admin_transaction() as conn:
+            db.pipeline(conn, ("INSERT INTO prospect_candidates (business_name) VALUES (:name)", {"name": "Never Inc"}),
+                        ("SELECT 1 / :zero", {"zero": 0}),
+                        ("INSERT INTO prospect_candidates (business_name) VALUES (:name)", {"name": "Never Either"}))
+    assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE business_name LIKE 'Never%'") == 0
+    with db.admin_transaction() as conn:  # the connection is back in sync
+        assert db.query(conn, "SELECT :a::int + 1 AS b", a=1) == [{"b": 2}]

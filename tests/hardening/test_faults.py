@@ -49,8 +49,7 @@ def sql(cluster, query, **params):
 
 
 def cluster_connection(cluster):
-    import pg8000.native
-    return pg8000.native.Connection(user="postgres", host="127.0.0.1", port=cluster.port, database="faults")
+    return db.Connection(user="postgres", host="127.0.0.1", port=cluster.port, database="faults")
 
 
 def wait_until(predicate, seconds=60.0):

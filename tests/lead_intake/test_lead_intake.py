@@ -262,7 +262,7 @@ def update_while_the_row_is_held(api, client, database, email, holder, then):
         PATH, {"name": "Olivia Park", "email": email, "message": QUOTE}, key=client.api_key)))
     sender.start()
     while not database.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                              "AND wait_event_type = 'Lock' AND query LIKE '%UPDATE lead_memory%'"):
+                              "AND wait_event_type = 'Lock' AND query LIKE '%lead_memory%'"):
         assert sender.is_alive(), "the delivery finished without waiting for the held lead's row"
         threading.Event().wait(0.01)
     then(holder)
@@ -329,7 +329,7 @@ def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client,
 
     with db.transaction(client_id=other_client.client_id) as conn:
         plan = "\n".join(row[0] for row in conn.run(
-            "EXPLAIN " + leads.LOOKUP, client_id=other_client.client_id, email="bulk.1234@gmail.com",
+            "EXPLAIN " + leads.Q.lookup, client_id=other_client.client_id, email="bulk.1234@gmail.com",
             route=leads.ROUTE, idempotency_key=None))
 
     assert "idx_lead_memory_client_email_ci" in plan and "Seq Scan on lead_memory" not in plan

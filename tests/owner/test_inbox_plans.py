@@ -53,12 +53,12 @@ def explain(database, client_id, plan_mode: str, **filters) -> dict:
     params = dict(client_id=client_id, tag=None, urgency=None, intent=None, language=None, include_test=False,
                   pattern=None, ids=None, since=None, until=None, after_at=None, after_id=None,
                   limit=PAGE_ROWS, cap=inbox.SEARCH_CAP) | filters
-    statement = inbox.SEARCH if filters.pop("search", False) else inbox.PAGE
+    statement = inbox.Q.search if filters.pop("search", False) else inbox.Q.page
     names = list(dict.fromkeys(re.findall(r"(?<!:):([a-z_]+)", statement)))
     sql = re.sub(r"(?<!:):([a-z_]+)", lambda m: f"${names.index(m.group(1)) + 1}", statement)
     conn = database.connect()
     try:
-        as_client = "" if statement is inbox.SEARCH else (  # the search runs on the admin path
+        as_client = "" if statement is inbox.Q.search else (  # the search runs on the admin path
             f"SET LOCAL ROLE authenticated; SET LOCAL app.current_client_id = '{client_id}'; ")
         conn.run(f"BEGIN; {as_client}SET LOCAL plan_cache_mode = {plan_mode}")
         conn.run(f"PREPARE inbox_page AS {sql}")

@@ -55,6 +55,6 @@ def test_the_identity_lookup_is_served_by_the_expression_indexes(database):
         FROM generate_series(1, 5000) AS n""")
     database.sql("ANALYZE prospect_candidates")
     plan = "\n".join(r["QUERY PLAN"] for r in database.sql(
-        "EXPLAIN " + prospects.MATCH_STORED, hosts=json.dumps(["business-7.ca", "business-9.ca"]),
+        "EXPLAIN " + prospects.Q.match_stored, hosts=json.dumps(["business-7.ca", "business-9.ca"]),
         emails=json.dumps(["info@x.ca"])))
     assert "idx_prospects_website_host" in plan and "idx_prospects_email_key" in plan, plan

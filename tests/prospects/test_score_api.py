@@ -142,7 +142,7 @@ def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin
     site = unique_site()
     in_flight = database.connect()  # a batch that has found nothing stored and is inserting
     in_flight.run("BEGIN")
-    in_flight.run(prospects.LOCK_BATCHES, key=prospects.SCORING_LOCK)
+    in_flight.run(prospects.Q.lock_batches, key=prospects.SCORING_LOCK)
     stored_id = in_flight.run("INSERT INTO prospect_candidates (business_name, website) VALUES ('Gagnon', :w) "
                               "RETURNING id", w=site)[0][0]
     answers = []
@@ -182,8 +182,13 @@ def test_a_full_batch_of_1000_is_stored_then_rescored_without_duplicates(databas
 def test_a_batch_takes_the_same_statements_whatever_its_size(database, monkeypatch, size):
     statements = []
     conn = db.shared_connection()
-    run = conn.run
-    monkeypatch.setattr(conn, "run", lambda sql, **params: statements.append(sql.split()[0]) or run(sql, **params))
+    pipeline = conn.pipeline
+
+    def first_words(steps):  # each statement's first word, after its comment lines
+        return [next(line for line in sql.splitlines() if not line.startswith("--")).split()[0] for sql, _ in steps]
+
+    monkeypatch.setattr(conn, "pipeline", lambda steps: statements.extend(first_words(conn.pending + steps))
+                        or pipeline(steps))
     batch = [prospects.Prospect.model_validate(business(f"Business {i}", website=unique_site())) for i in range(size)]
     extra = prospects.Prospect.model_validate(business("One more", website=unique_site()))
 
