@@ -35,7 +35,7 @@ def erase(client: Client, email: str) -> ErasureReceipt:
     The email's intake lock is held meanwhile, so a lead arriving at the same moment is stored
     either before (and erased) or after (a new lead that starts afresh), never half-erased."""
     with db.transaction(client_id=client.client_id) as conn:
-        conn.run("SELECT pg_advisory_xact_lock(:id)", id=leads.email_lock_id(client.client_id, email))
+        db.query(conn, Q.lock_email, id=leads.email_lock_id(client.client_id, email))
         row = db.query_one(conn, Q.erase, client_id=client.client_id, email=email)
     return ErasureReceipt(erased=Erased(**row))
 

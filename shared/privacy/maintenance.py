@@ -63,9 +63,9 @@ def run(now: datetime.datetime | None = None) -> MaintenanceSummary:
     archived, failed = archive_old_leads(now)
     ignored = outreach.mark_ignored(now)
     with db.admin_transaction() as conn:
-        keys = _deleted(conn, Q.purge_idempotency_keys, now)
-        sessions = _deleted(conn, Q.purge_sessions, now)
-        failures = _deleted(conn, Q.purge_login_failures, now)
+        keys = db.query_one(conn, Q.purge_idempotency_keys, now=now)["deleted"]
+        sessions = db.query_one(conn, Q.purge_sessions, now=now)["deleted"]
+        failures = db.query_one(conn, Q.purge_login_failures, now=now)["deleted"]
     summary = MaintenanceSummary(archived=archived, idempotency_keys_deleted=keys, sessions_deleted=sessions,
                                  outreach_ignored=ignored, login_failures_deleted=failures, failed_clients=failed)
     logs.event(log, "maintenance run", now=now.isoformat(), **summary.model_dump(mode="json"))
@@ -114,12 +114,6 @@ def _archive(transaction, ids: list[uuid.UUID], now: datetime.datetime) -> int:
     """One batch archived in its own transaction; the leads archived (those still stale)."""
     with transaction as conn:
         return len(conn.run(Q.archive_leads, ids=ids, now=now))
-
-
-def _deleted(conn: db.Connection, statement: str, now: datetime.datetime, **params) -> int:
-    """Run a data-changing statement as of `now`; the rows it changed."""
-    conn.run(statement, now=now, **params)
-    return conn.row_count
 
 
 def cleanup_test_data(dry_run: bool) -> CleanupCounts:

@@ -39,15 +39,22 @@ RETURNING lead_id
 -- name: purge_idempotency_keys
 -- First responses are replayed for 24 hours (shared/idempotency.py); after that they are dead weight
 -- that names leads. Deliveries purge a few of their own client's as they go; this takes the rest.
-DELETE FROM idempotency_keys WHERE created_at <= CAST(:now AS timestamptz) - interval '24 hours'
+WITH gone AS (
+  DELETE FROM idempotency_keys WHERE created_at <= CAST(:now AS timestamptz) - interval '24 hours' RETURNING 1
+)
+SELECT count(*) AS deleted FROM gone
 
 -- name: purge_sessions
-DELETE FROM owner_sessions WHERE expires_at <= :now
+WITH gone AS (DELETE FROM owner_sessions WHERE expires_at <= :now RETURNING 1)
+SELECT count(*) AS deleted FROM gone
 
 -- name: purge_login_failures
 -- The sign-in lock looks back 15 minutes; a failed attempt is kept a day so that an operator can
 -- still see an attack the morning after, then it goes.
-DELETE FROM login_failures WHERE failed_at <= CAST(:now AS timestamptz) - interval '1 day'
+WITH gone AS (
+  DELETE FROM login_failures WHERE failed_at <= CAST(:now AS timestamptz) - interval '1 day' RETURNING 1
+)
+SELECT count(*) AS deleted FROM gone
 
 -- name: test_data_counts
 -- What "Cleanup Test Data" would delete: the test clients and, through the cascades, their data.
