@@ -5,7 +5,7 @@ import time
 import uuid
 
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 from relay import Relay
 
 from shared import db

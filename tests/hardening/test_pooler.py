@@ -6,7 +6,7 @@ import uuid
 
 import pooler
 import pytest
-from conftest import apigw_event, invoke, load_function
+from helpers import apigw_event, invoke, load_function
 
 from shared import db
 
