@@ -1,5 +1,6 @@
 """Browser fixtures: Debian's Chromium driven by chromedriver through selenium, headless, one browser
 per test module against the full served app (the `server` fixture) and that module's database."""
+import os
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ def downloads(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(downloads):
+def browser(downloads, tmp_path_factory):
     options = Options()
     options.binary_location = _executable("chromium", "chromium-browser")
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -40,7 +41,11 @@ def browser(downloads):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
-    driver = webdriver.Chrome(options=options, service=Service(_executable("chromedriver")))
+    # Chromium and chromedriver keep their profiles and scratch files in TMPDIR: this run's own
+    # directory, removed with it, rather than /tmp itself.
+    scratch = tmp_path_factory.mktemp("chromium")
+    service = Service(_executable("chromedriver"), env={**os.environ, "TMPDIR": str(scratch)})
+    driver = webdriver.Chrome(options=options, service=service)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_ALERTS})
     yield driver
