@@ -52,6 +52,8 @@ def measure(run: stack.Run) -> Section:
         ".eml file per message). Baseline: the same number of ready-made messages sent by a bare smtplib loop "
         "over one connection to the same sink.")
 
+    # Only this section's replies are due: earlier sections' leads queued theirs in the same database.
+    run.stack.sql("UPDATE lead_replies SET status = 'cancelled' WHERE status IN ('queued', 'sending')")
     client = stack.make_client("Bench Roofing", f"owner-{int(time.time())}@bench-roofing.ca")
     run.stack.sql(REPLY_SETTINGS, client_id=client.client_id)
     run.stack.sql(DUE_REPLIES, client_id=client.client_id, count=REPLIES)

@@ -178,6 +178,8 @@ def pgbench_statement(sql: str, parameters: dict[str, str]) -> str:
     """One of the app's statements as a pgbench command: each pg8000 `:name` becomes the pgbench
     expression given for it (mostly the pgbench variable `:name`), comments go, and a colon inside a
     string literal (pgbench would read it as a variable) is spelled chr(58)."""
+    # whole-line comments go first: an apostrophe in one ("the client's") is no string literal
+    sql = re.sub(r"^\s*--[^\n]*\n?", "", sql, flags=re.MULTILINE)
     out, last = [], 0
     for literal in LITERAL.finditer(sql):
         out.append(_outside(sql[last:literal.start()], parameters))
