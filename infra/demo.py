@@ -123,12 +123,16 @@ class Step:
 
 
 def plan(now: datetime.datetime) -> list[tuple[str, str, str, list[Step]]]:
-    """Each demo lead with its steps at absolute times, all before `now`."""
+    """Each demo lead with its steps at absolute times, all before `now`. Before a lead's hour has
+    come today (just after midnight UTC), every lead moves back by the same amount, so the leads
+    keep their order at any time of day."""
+    firsts = [(now - datetime.timedelta(days=days_ago)).replace(hour=hour, minute=(len(name) * 7) % 60,
+                                                              second=0, microsecond=0)
+              for name, _, _, days_ago, hour, _, _ in DEMO_LEADS]
+    shift = max(datetime.timedelta(0), max(firsts) - (now - datetime.timedelta(hours=1)))
     planned = []
-    for name, email, language, days_ago, hour, message, later in DEMO_LEADS:
-        first = (now - datetime.timedelta(days=days_ago)).replace(hour=hour, minute=(len(name) * 7) % 60,
-                                                                  second=0, microsecond=0)
-        first = min(first, now - datetime.timedelta(hours=1))
+    for (name, email, language, _, _, message, later), first in zip(DEMO_LEADS, firsts, strict=True):
+        first -= shift
         steps = [Step(first, "message", message)]
         steps += [Step(min(first + datetime.timedelta(days=after), now - datetime.timedelta(minutes=30 - i)),
                        kind, argument) for i, (after, kind, argument) in enumerate(later)]

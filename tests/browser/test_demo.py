@@ -97,3 +97,14 @@ def test_the_demo_owner_sees_weeks_of_leads_and_charts(seeded, demo_owner, dashb
     dashboard.open("/#/inbox")
     dashboard.wait(lambda d: dashboard.lead_names())
     dashboard.screenshot(f"demo-{language}-phone-inbox", max_height=1700)
+
+
+@pytest.mark.parametrize("hour", [0, 2, 5, 12, 23])
+def test_the_demo_leads_keep_their_order_and_stay_in_the_past_at_any_hour(hour):
+    now = datetime.datetime(2026, 12, 5, hour, 30, tzinfo=datetime.UTC)
+    planned = demo.plan(now)
+    firsts = [steps[0].at for _, _, _, steps in planned]
+    at_noon = [steps[0].at for _, _, _, steps in demo.plan(now.replace(hour=12))]
+    assert all(step.at < now for _, _, _, steps in planned for step in steps)
+    assert sorted(range(len(firsts)), key=firsts.__getitem__) == sorted(range(len(at_noon)), key=at_noon.__getitem__)
+    assert len(set(firsts)) == len(firsts)  # no two leads share a time: the inbox order is the demo's own
