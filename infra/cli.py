@@ -8,11 +8,11 @@ from typing import Annotated
 
 import pydantic
 
-from shared.exceptions import AvenirError, Unavailable
+from shared.platform.exceptions import AvenirError, Unavailable
 
 
 def cmd_migrate(args) -> int:
-    from shared import migrate
+    from shared.platform import migrate
 
     applied = migrate.migrate()
     print(json.dumps({"applied": applied}))
@@ -62,15 +62,15 @@ def client_identity(business_name: str, email: str) -> ClientIdentity:
 def issue_internal_key(business_name: str | None = None, email: str | None = None,
                        password: str | None = None) -> tuple[uuid.UUID, str]:
     """A fresh key for the internal client; the name and email are used only if its row is absent."""
-    from shared import clients
+    from shared.clients import accounts
 
     identity = client_identity(INTERNAL_BUSINESS_NAME if business_name is None else business_name,
                                INTERNAL_EMAIL if email is None else email)
-    return clients.issue_internal_key(identity.business_name, identity.email, password)
+    return accounts.issue_internal_key(identity.business_name, identity.email, password)
 
 
 def cmd_client_create(args) -> int:
-    from shared import clients
+    from shared.clients import accounts
 
     if args.internal:
         client_id, key = issue_internal_key(args.business_name, args.email, args.password)
@@ -78,29 +78,29 @@ def cmd_client_create(args) -> int:
         if args.business_name is None or args.email is None:
             raise BadArgument("--business-name and --email are required (unless --internal).")
         identity = client_identity(args.business_name, args.email)
-        client_id, key = clients.create_client(identity.business_name, identity.email, args.password)
+        client_id, key = accounts.create_client(identity.business_name, identity.email, args.password)
     print(json.dumps({"client_id": str(client_id), "api_key": key}))
     return 0
 
 
 def cmd_client_rotate_key(args) -> int:
-    from shared import clients
+    from shared.clients import accounts
 
-    rotated = clients.rotate_key(args.client, rotated_by="cli")
+    rotated = accounts.rotate_key(args.client, rotated_by="cli")
     print(json.dumps(rotated.model_dump(mode="json")))
     return 0
 
 
 def cmd_client_list(args) -> int:
-    from shared import clients
+    from shared.clients import accounts
 
-    print(json.dumps({"clients": [row.model_dump(mode="json") for row in clients.list_clients()]}))
+    print(json.dumps({"clients": [row.model_dump(mode="json") for row in accounts.list_clients()]}))
     return 0
 
 
 def cmd_client_set_password(args) -> int:
     """The new password from standard input (first line), never from the command line."""
-    from shared import sessions
+    from shared.clients import sessions
 
     password = sys.stdin.readline().rstrip("\n")
     if not 10 <= len(password.encode()) <= 72:
@@ -112,9 +112,10 @@ def cmd_client_set_password(args) -> int:
 
 
 def cmd_leads_list(args) -> int:
-    from shared import clients, inbox
+    from shared.clients import accounts
+    from shared.leads import inbox
 
-    client = clients.by_id(args.client)
+    client = accounts.by_id(args.client)
     if client is None:
         raise BadArgument(f"no client with id {args.client}.")
     page = inbox.page(client, inbox.InboxQuery(tag=args.tag, limit=args.limit))
@@ -125,8 +126,8 @@ def cmd_leads_list(args) -> int:
 def cmd_intelligence_run(args) -> int:
     import datetime
 
-    from shared import intelligence
-    from shared.exceptions import ValidationFailed
+    from shared.growth import intelligence
+    from shared.platform.exceptions import ValidationFailed
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

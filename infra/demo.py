@@ -5,7 +5,10 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from shared import clients, db, intelligence, leads, sql, tagging
+from shared.clients import accounts
+from shared.growth import intelligence
+from shared.leads import intake, tagging
+from shared.platform import db, sql
 
 Q = sql.load(__file__)
 
@@ -146,7 +149,7 @@ def seed(client_id: uuid.UUID, api_key: str) -> int:
     moves all of that lead's rows back so that the step lands at its planned time."""
     if db.admin_read(Q.count_leads, client_id=client_id)[0]["leads"]:
         return 0
-    client = clients.authenticate(api_key)
+    client = accounts.authenticate(api_key)
     if client is None or client.client_id != uuid.UUID(str(client_id)):
         raise ValueError("The demo client's API key does not authenticate that client.")
     planned = plan(datetime.datetime.now(datetime.UTC))
@@ -165,11 +168,11 @@ def seed(client_id: uuid.UUID, api_key: str) -> int:
     return len(lead_ids)
 
 
-def _perform(client: clients.Client, name: str, email: str, language: str, step: Step,
+def _perform(client: accounts.Client, name: str, email: str, language: str, step: Step,
              lead_id: uuid.UUID | None) -> uuid.UUID:
     if step.kind == "message":
-        request = leads.LeadRequest(name=name, email=email, message=step.argument, language=language)
-        return uuid.UUID(str(leads.intake(client, request).body["lead_id"]))
+        request = intake.LeadRequest(name=name, email=email, message=step.argument, language=language)
+        return uuid.UUID(str(intake.intake(client, request).body["lead_id"]))
     if step.kind == "tag":
         tag, value = step.argument
         tagging.tag_lead(client, str(lead_id), tag, conversion_value=value)

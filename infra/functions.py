@@ -4,7 +4,7 @@ import functools
 import importlib.util
 from pathlib import Path
 
-from shared import http
+from shared.platform import http
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 

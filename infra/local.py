@@ -10,7 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from shared import sql
+from shared.platform import sql
 
 Q = sql.load(__file__)
 
@@ -25,7 +25,7 @@ DEMO_ADDRESS = "123 rue Saint-Paul, Québec QC G1K 3W1"  # the local demo's dash
 
 def secret_key() -> str:
     """The key SMTP passwords are encrypted with (AVENIR_SECRET_KEY): made once, kept in .avenir/."""
-    from shared import cipher
+    from shared.platform import cipher
 
     path = STATE / "secret.key"
     if not path.exists():
@@ -37,7 +37,8 @@ def secret_key() -> str:
 def demo_dashboard(port: int) -> None:
     """The demo owner signs in with DEMO_PASSWORD and finds weeks of leads the first time."""
     from infra import demo
-    from shared import db, sessions
+    from shared.clients import sessions
+    from shared.platform import db
 
     client_id = db.admin_read(Q.demo_client, email=DEMO_EMAIL)[0]["client_id"]
     sessions.set_password(client_id, DEMO_PASSWORD)
@@ -67,17 +68,18 @@ def demo_key() -> str:
     """The demo client's key: the saved one while it authenticates. Once it no longer does (rotated
     through the API, say) the demo client, kept with all its leads, is issued a fresh key by
     rotation; it is created only when absent. Nothing is ever deleted."""
-    from shared import clients, db
+    from shared.clients import accounts
+    from shared.platform import db
 
     key = saved_key("demo")
-    if key and clients.authenticate(key):
+    if key and accounts.authenticate(key):
         return key
     existing = db.admin_read(Q.demo_client, email=DEMO_EMAIL)
     if existing:
         client_id = existing[0]["client_id"]
-        key = clients.rotate_key(client_id, rotated_by="make run").api_key
+        key = accounts.rotate_key(client_id, rotated_by="make run").api_key
     else:
-        client_id, key = clients.create_client(DEMO_BUSINESS_NAME, DEMO_EMAIL)
+        client_id, key = accounts.create_client(DEMO_BUSINESS_NAME, DEMO_EMAIL)
     save_key("demo", client_id, key)
     return key
 
@@ -87,10 +89,10 @@ def internal_key(may_issue: bool) -> str | None:
     while it authenticates; else a fresh one, issued as `avenir client create --internal` issues it
     (which retires the previous one) when `may_issue`, i.e. on the embedded database only."""
     from infra import cli
-    from shared import clients
+    from shared.clients import accounts
 
     key = saved_key("internal")
-    if key and (client := clients.authenticate(key)) and client.is_internal:
+    if key and (client := accounts.authenticate(key)) and client.is_internal:
         return key
     if not may_issue:
         return None
@@ -123,7 +125,7 @@ def refusal(cluster, port: int) -> str | None:
 def main(port: int = 8080) -> int:
     from infra import mailsink, serve
     from infra.pgcluster import LocalPostgres
-    from shared import migrate
+    from shared.platform import migrate
 
     cluster, started, owner_pid, stop_mail = None, False, os.getpid(), None
     if not os.environ.get("DATABASE_URL"):

@@ -58,8 +58,8 @@ def start_local_mail(directory: Path, port: int | None = None) -> Callable[[], N
 
 
 def _send_every_minute(stop: threading.Event) -> None:
-    from shared import logs
     from shared.mail import sender
+    from shared.platform import logs
 
     while not stop.is_set():
         try:

@@ -7,7 +7,7 @@ import re
 from pydantic.json_schema import models_json_schema
 
 from infra import functions
-from shared import http
+from shared.platform import http
 
 REF = "#/components/schemas/{model}"
 VERSION = "0.2.0"
@@ -131,7 +131,7 @@ def _path_parameters(path: str) -> list[dict]:
 
 
 def _refuse_nul(schema) -> None:
-    """Every free-text string of the document refuses U+0000, as the server does (shared/http.py)."""
+    """Every free-text string of the document refuses U+0000, as the server does (shared/platform/http.py)."""
     if isinstance(schema, dict):
         if schema.get("type") == "string" and not {"format", "enum", "const"} & schema.keys():
             schema["not"] = {"pattern": "\\u0000"}

@@ -4,7 +4,7 @@ import json
 import re
 
 from infra import functions
-from shared import http
+from shared.platform import http
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -60,11 +60,11 @@ def build_app():
 
 
 # gunicorn's own logs (start, stop, a refused request, a crashed worker) as JSON lines on stderr,
-# like the functions' (shared/logs.py); any other library logging through the root logger too.
+# like the functions' (shared/platform/logs.py); any other library logging through the root logger too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "shared.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "shared.platform.logs.JsonFormatter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "root": {"level": "WARNING", "handlers": ["stderr"]},
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},

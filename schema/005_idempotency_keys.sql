@@ -1,7 +1,7 @@
 -- Idempotency-Key deliveries (POST /api/lead): the first response to a key, replayed for 24 hours
 -- to the same client sending the same body. Not in the schema reference: it is the intake's own
 -- bookkeeping. Rows older than 24 hours are dead (never replayed) and are purged in small batches by
--- the same client's later keyed deliveries (shared/idempotency.py).
+-- the same client's later keyed deliveries (shared/platform/idempotency.py).
 CREATE TABLE public.idempotency_keys (
   client_id        UUID NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
   route            TEXT NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE public.idempotency_keys (
 -- The purge reads one client's oldest rows: WHERE client_id = ? AND created_at <= ? ORDER BY created_at.
 CREATE INDEX idx_idempotency_keys_client_created ON idempotency_keys(client_id, created_at);
 
--- A client's transaction (role `authenticated`, see shared/db.py) sees and writes only its own keys.
+-- A client's transaction (role `authenticated`, see shared/platform/db.py) sees and writes only its own keys.
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY client_own_idempotency_keys ON idempotency_keys FOR ALL TO authenticated
   USING (client_id = nullif(current_setting('app.current_client_id', true), '')::uuid)
@@ -26,7 +26,7 @@ COMMENT ON TABLE public.idempotency_keys IS 'First response to each Idempotency-
 COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 (hex) of the canonical JSON body: the same key with another body is refused';
 COMMENT ON COLUMN idempotency_keys.response_body IS 'JSON (not JSONB) so a replay is the same text, key order included';
 
--- The intake's dedupe lookup (shared/leads.py LOOKUP): a client's live lead by case-insensitive
+-- The intake's dedupe lookup (shared/leads/intake.py LOOKUP): a client's live lead by case-insensitive
 -- email. `lower(email) = lower(?)` alone cannot use an index on the per-client path: row level
 -- security lets the planner use only leakproof conditions in an index scan, and lower() is not
 -- leakproof, so the lookup would read every lead of the client. Text equality under a

@@ -1,5 +1,5 @@
 -- Prospect identity: a scored business is the same prospect when its website host matches, else
--- when its contact email matches. These two functions are the keys; shared/prospects.py computes
+-- when its contact email matches. These two functions are the keys; shared/prospects/scoring.py computes
 -- the same keys in Python (website_host, email_key) and tests/prospects holds the two equal.
 -- Lower-casing is ASCII-only (COLLATE "C") so the keys do not depend on the database's locale.
 -- Nothing of the reference is altered: only functions and expression indexes are added.

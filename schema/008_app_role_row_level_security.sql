@@ -1,7 +1,7 @@
 -- Row level security that PostgreSQL enforces on the application's per-client path.
 --
 -- Who is subject to it. A client's request runs in a transaction that switches to the NOLOGIN role
--- `authenticated` (shared/db.py: set_config('role', 'authenticated', true), i.e. SET LOCAL ROLE,
+-- `authenticated` (shared/platform/db.py: set_config('role', 'authenticated', true), i.e. SET LOCAL ROLE,
 -- together with app.current_client_id, in the transaction's first round trip). That role is the
 -- reference's (Supabase's role for signed-in callers; schema/004 created it on a plain cluster and
 -- its SELECT policies name it); it owns nothing, is not a superuser and has no BYPASSRLS, so every

@@ -1,6 +1,6 @@
 -- What a client's own transaction may change in its `clients` row.
 --
--- schema/008 let the `authenticated` role (the per-client path, shared/db.py) UPDATE its own
+-- schema/008 let the `authenticated` role (the per-client path, shared/platform/db.py) UPDATE its own
 -- clients row, every column of it: a client could make itself the internal client (is_internal),
 -- choose its own API key digest (api_key), leave or join the test clients (is_test), or rewrite
 -- client_id, email, created_at and last_rotated. Row level security picks the row; only column

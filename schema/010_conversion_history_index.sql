@@ -1,4 +1,4 @@
--- A conversion's confidence reads the client's whole conversion record (shared/growth.py,
+-- A conversion's confidence reads the client's whole conversion record (shared/growth/events.py,
 -- CLIENT_CONVERSION_RECORD). Without this index that count walked the global conversion and
 -- action_type indexes filtered by client: 20 ms per conversion for a client with 100,000 actions
 -- (tests/bench/findings.md). This one holds only conversions and reverts, per client, with what the

@@ -2,8 +2,8 @@
 -- the planner inlines into the statements that call them).
 
 -- A lead's initial urgency or tone: the first entry of its history (urgency_history, tone_history),
--- else the column; an empty value is none. A conversion's snapshot (shared/tagging.py) and the
--- nightly conversion model (shared/intelligence/store.py) read a lead's start the same way.
+-- else the column; an empty value is none. A conversion's snapshot (shared/leads/tagging.py) and the
+-- nightly conversion model (shared/growth/intelligence/store.py) read a lead's start the same way.
 CREATE FUNCTION avenir_initial_value(history JSONB, current_value TEXT) RETURNS TEXT
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN coalesce(nullif(history -> 0 ->> 'value', ''), nullif(current_value, ''));

@@ -1,1 +1,2 @@
-"""Avenir's thin data package: settings, database, HTTP plumbing and the domain modules every function imports."""
+"""Avenir's code below the functions: the platform every part stands on, and one package per part of
+the product (leads, clients, growth, mail, prospects, privacy, enrichment)."""

@@ -25,9 +25,10 @@ from helpers import (
 )
 
 from infra.pgcluster import free_port
-from shared import clients, db, settings
+from shared.clients import accounts
+from shared.platform import db, settings
 
-# The key SMTP passwords are encrypted with (shared/cipher.py), one for the whole test session.
+# The key SMTP passwords are encrypted with (shared/platform/cipher.py), one for the whole test session.
 os.environ.setdefault("AVENIR_SECRET_KEY", "m6H2k0ehS1Yq4BqX9dM7Jf3bVq0tWm0c8aQh5nXr2Kk=")
 
 
@@ -97,8 +98,8 @@ def make_client(database):
     def make(business_name="Northwind Renovation", email=None, internal=False, password="S3cret-pass!"):
         email = email or f"owner-{uuid.uuid4().hex[:8]}@northwind-reno.ca"
         if internal:
-            return ClientKey(*clients.issue_internal_key(business_name, email, password))
-        return ClientKey(*clients.create_client(business_name, email, password))
+            return ClientKey(*accounts.issue_internal_key(business_name, email, password))
+        return ClientKey(*accounts.create_client(business_name, email, password))
     return make
 
 

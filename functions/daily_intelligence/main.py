@@ -1,6 +1,7 @@
 """Daily intelligence: the nightly growth insight run (EventBridge or Cloud Scheduler), and the
 same run on demand with POST /api/intelligence/run (internal client only)."""
-from shared import http, intelligence
+from shared.growth import intelligence
+from shared.platform import http
 
 
 def run(req: http.Request) -> http.Response:

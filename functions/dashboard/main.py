@@ -3,8 +3,8 @@ served from a list made once at import (nothing else is reachable) under a stric
 import hashlib
 from pathlib import Path
 
-from shared import http
-from shared.exceptions import NotFound
+from shared.platform import http
+from shared.platform.exceptions import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",

@@ -1,7 +1,7 @@
 """The nightly data maintenance (EventBridge, or Cloud Scheduler's CloudEvent), after the daily
 intelligence: stale leads archived the reference's way, expired keys, sessions and failed sign-ins
 purged. `avenir maintenance run` runs the same."""
-from shared import http
+from shared.platform import http
 from shared.privacy import maintenance
 
 

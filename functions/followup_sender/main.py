@@ -1,8 +1,8 @@
 """The follow-up sender, every minute (EventBridge, or Cloud Scheduler's CloudEvent): sends the
 replies that are due, through each client's SMTP server or the platform's sender, and records each
 outcome. `avenir followups send` runs the same once."""
-from shared import http
 from shared.mail import sender
+from shared.platform import http
 
 BUDGET_S = 20  # no new batch is claimed after this: the run ends inside its 29 s timeout (template.yaml)
 

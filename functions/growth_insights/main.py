@@ -1,6 +1,7 @@
 """GET /api/insights and GET /api/analytics: what last night's run found for the client, and the
 client's leads, tags, urgency, intents and conversions over its own days."""
-from shared import http, insights
+from shared.growth import insights
+from shared.platform import http
 
 
 def read_insights(req: http.Request) -> http.Response:

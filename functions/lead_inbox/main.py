@@ -1,6 +1,7 @@
 """GET /api/leads and GET /api/leads/{lead_id}: the owner's inbox, newest first, filtered and
 paged (or one CSV file), and a lead's whole story: every message, action and growth event."""
-from shared import http, inbox
+from shared.leads import inbox
+from shared.platform import http
 
 
 def list_leads(req: http.Request) -> http.Response:

@@ -1,6 +1,7 @@
 """POST /api/lead: a webhook delivers a lead; it is enriched offline, deduplicated by email within
 the client, stored with its history in one transaction, and answered once per Idempotency-Key."""
-from shared import http, idempotency, leads
+from shared.leads import intake as leads
+from shared.platform import http, idempotency
 
 
 def intake(req: http.Request) -> http.Response:

@@ -1,7 +1,8 @@
 """POST /api/auth/login, /api/auth/logout and /api/client/password: the owner signs in with email
 and password for a 12-hour session, signs out, and changes the password (ending other sessions)."""
-from shared import http, sessions
-from shared.exceptions import Unauthorized
+from shared.clients import sessions
+from shared.platform import http
+from shared.platform.exceptions import Unauthorized
 
 
 def login(req: http.Request) -> http.Response:

@@ -1,6 +1,7 @@
 """GET and PATCH /api/client: the owner reads and changes the client's settings (the reply's voice,
 the sender, the time zone); the SMTP password is write-only."""
-from shared import client_settings, http
+from shared.clients import client_settings
+from shared.platform import http
 
 
 def read(req: http.Request) -> http.Response:

@@ -1,6 +1,6 @@
 """POST /api/privacy/erase and GET /api/privacy/export: a person's right to be forgotten and right
 of access (Québec's Law 25, PIPEDA, GDPR), answered by the client for one email."""
-from shared import http
+from shared.platform import http
 from shared.privacy import erasure, export
 
 

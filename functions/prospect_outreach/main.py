@@ -1,6 +1,7 @@
 """POST /api/prospects/outreach, GET /api/outreach and POST /api/outreach/{outreach_id}/replied: the
 admin writes to the neediest prospects, follows what became of each email, and records an answer."""
-from shared import http, outreach
+from shared.platform import http
+from shared.prospects import outreach
 
 
 def send_batch(req: http.Request) -> http.Response:

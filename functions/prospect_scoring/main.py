@@ -1,6 +1,7 @@
 """POST /api/prospects/score and GET /api/prospects: the admin scores a batch of tested
 businesses, then lists those that most need automation."""
-from shared import http, prospects
+from shared.platform import http
+from shared.prospects import scoring
 
 
 def score(req: http.Request) -> http.Response:
@@ -9,10 +10,10 @@ def score(req: http.Request) -> http.Response:
     Internal client only. Up to 1000 prospects; a stored prospect (same website host, else same
     contact email) is updated in place."""
     http.authenticate_internal(req)
-    body = req.json(max_bytes=prospects.MAX_BATCH_BYTES)
-    prospects.check_batch_size(body)
-    batch = req.parse(prospects.ScoreRequest, body)
-    return http.ok(prospects.score_batch(batch.prospects).model_dump(mode="json"))
+    body = req.json(max_bytes=scoring.MAX_BATCH_BYTES)
+    scoring.check_batch_size(body)
+    batch = req.parse(scoring.ScoreRequest, body)
+    return http.ok(scoring.score_batch(batch.prospects).model_dump(mode="json"))
 
 
 def list_prospects(req: http.Request) -> http.Response:
@@ -20,16 +21,16 @@ def list_prospects(req: http.Request) -> http.Response:
 
     Internal client only."""
     http.authenticate_internal(req)
-    query = req.parse(prospects.ProspectQuery, req.query)
-    return http.ok(prospects.list_prospects(query).model_dump(mode="json"))
+    query = req.parse(scoring.ProspectQuery, req.query)
+    return http.ok(scoring.list_prospects(query).model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/prospects/score", score, request=prospects.ScoreRequest,
-               responses={200: (prospects.ScoreResponse, "One result per prospect, in request order.")},
+    http.Route("POST", "/api/prospects/score", score, request=scoring.ScoreRequest,
+               responses={200: (scoring.ScoreResponse, "One result per prospect, in request order.")},
                errors=(400, 401, 403, 413, 415, 422, 503)),
-    http.Route("GET", "/api/prospects", list_prospects, query=prospects.ProspectQuery,
-               responses={200: (prospects.ProspectList, "Ordered by automation_need_score, highest first.")},
+    http.Route("GET", "/api/prospects", list_prospects, query=scoring.ProspectQuery,
+               responses={200: (scoring.ProspectList, "Ordered by automation_need_score, highest first.")},
                errors=(401, 403, 422, 503)),
 )
 

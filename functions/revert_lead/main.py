@@ -1,5 +1,6 @@
 """POST /api/leads/{lead_id}/revert: undo a conversion, with the reason, back to Active."""
-from shared import http, tagging
+from shared.leads import tagging
+from shared.platform import http
 
 
 def revert(req: http.Request) -> http.Response:

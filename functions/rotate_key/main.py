@@ -1,5 +1,6 @@
 """POST /api/clients/rotate-key: a client replaces its own API key; the new one is returned once."""
-from shared import clients, http
+from shared.clients import accounts
+from shared.platform import http
 
 
 def rotate(req: http.Request) -> http.Response:
@@ -10,7 +11,7 @@ def rotate(req: http.Request) -> http.Response:
     rotations racing with one key, one wins and the other gets a 401."""
     client = http.authenticate(req)
     presented_key = None if client.session_digest else http.api_key(req)  # signed in: whatever key it has
-    rotated = clients.rotate_key(client.client_id, presented_key=presented_key, rotated_by="api")
+    rotated = accounts.rotate_key(client.client_id, presented_key=presented_key, rotated_by="api")
     response = http.ok(rotated.model_dump(mode="json"))
     response.headers["Cache-Control"] = "no-store"  # the body holds a secret
     return response
@@ -18,7 +19,7 @@ def rotate(req: http.Request) -> http.Response:
 
 ROUTES = http.Routes(
     http.Route("POST", "/api/clients/rotate-key", rotate, errors=(401, 503),
-               responses={200: (clients.RotatedKey, "The new key, shown this once; the old key no longer works.")},
+               responses={200: (accounts.RotatedKey, "The new key, shown this once; the old key no longer works.")},
                response_headers={"Cache-Control": {"description": "The body holds a secret.",
                                                    "schema": {"type": "string", "const": "no-store"}}}),
 )

@@ -1,5 +1,6 @@
 """POST /api/leads/{lead_id}/tag: move a lead to another stage of its life, logged."""
-from shared import http, tagging
+from shared.leads import tagging
+from shared.platform import http
 
 
 def tag(req: http.Request) -> http.Response:

@@ -2,8 +2,9 @@
 GET /o/{token}.gif: an outreach email's open pixel. No key: the token is the credential. GET /u shows
 one button; POST (that button, or a mail client's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes
 at once; an unknown token is a 404 page."""
-from shared import http, outreach
 from shared.mail import unsubscribe as links  # `unsubscribe` is the functions-framework target below
+from shared.platform import http
+from shared.prospects import outreach
 
 # The page has no script, loads nothing, posts only to itself, and its address (a credential) is
 # neither sent on as a referrer nor kept in a cache.

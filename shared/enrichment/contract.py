@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
-# The vocabularies, spelt here only: the API's models (shared/leads.py), the rules, the model's
+# The vocabularies, spelt here only: the API's models (shared/leads/intake.py), the rules, the model's
 # heads (in this order: tests/enrichment/train.py) and the reply templates read them from here.
 Language = Literal["en", "fr"]
 Intent = Literal["quote_request", "appointment", "information", "support", "partnership",

@@ -5,7 +5,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 
-from shared import db, sql
+from shared.platform import db, sql
 
 Q = sql.load(__file__)
 

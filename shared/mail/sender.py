@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared import cipher, db, logs, settings
 from shared.mail import outbox, render, transports
+from shared.platform import cipher, db, logs, settings
 
 log = logging.getLogger("avenir.mail")
 BATCH_SIZE = 100
@@ -162,7 +162,7 @@ def unsubscribe_url(token: str) -> str:
 
 
 def client_smtp_password(reply: dict) -> str | None:
-    """The client's SMTP password in clear: clients.smtp_password is stored encrypted (shared/cipher.py,
+    """The client's SMTP password in clear: clients.smtp_password is stored encrypted (shared/platform/cipher.py,
     written by PATCH /api/client); the one place the sender reads it."""
     return None if reply["smtp_password"] is None else cipher.decrypt(reply["smtp_password"])
 

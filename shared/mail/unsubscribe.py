@@ -10,8 +10,8 @@ import re
 import string
 from dataclasses import dataclass
 
-from shared import db, sql
 from shared.mail import render
+from shared.platform import db, sql
 
 Q = sql.load(__file__)
 

@@ -4,8 +4,9 @@ import uuid
 
 import pydantic
 
-from shared import db, fields, leads, sql
-from shared.clients import Client
+from shared.clients.accounts import Client
+from shared.leads import intake
+from shared.platform import db, fields, sql
 
 Q = sql.load(__file__)
 
@@ -35,7 +36,7 @@ def erase(client: Client, email: str) -> ErasureReceipt:
     The email's intake lock is held meanwhile, so a lead arriving at the same moment is stored
     either before (and erased) or after (a new lead that starts afresh), never half-erased."""
     with db.transaction(client_id=client.client_id) as conn:
-        db.query(conn, Q.lock_email, id=leads.email_lock_id(client.client_id, email))
+        db.query(conn, Q.lock_email, id=intake.email_lock_id(client.client_id, email))
         row = db.query_one(conn, Q.erase, client_id=client.client_id, email=email)
     return ErasureReceipt(erased=Erased(**row))
 

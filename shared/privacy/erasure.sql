@@ -81,6 +81,6 @@ WHERE client_id = :client_id
 ORDER BY erased_at DESC
 
 -- name: lock_email
--- The intake's advisory lock on this email (shared/leads.py email_lock_id), held to the end of the
+-- The intake's advisory lock on this email (shared/leads/intake.py email_lock_id), held to the end of the
 -- transaction: a lead arriving meanwhile is stored before the erasure or after it, never half-erased.
 SELECT pg_advisory_xact_lock(:id)

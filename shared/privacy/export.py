@@ -2,8 +2,9 @@
 as the lead detail (GET /api/leads/{lead_id}) shows it, read in one transaction."""
 import pydantic
 
-from shared import db, inbox, sql
-from shared.clients import Client
+from shared.clients.accounts import Client
+from shared.leads import inbox
+from shared.platform import db, sql
 from shared.privacy.erasure import EmailRequest
 
 Q = sql.load(__file__)

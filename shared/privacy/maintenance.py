@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import pydantic
 
-from shared import db, logs, outreach, sql
-from shared.exceptions import Unavailable
+from shared.platform import db, logs, sql
+from shared.platform.exceptions import Unavailable
+from shared.prospects import outreach
 
 Q = sql.load(__file__)
 log = logging.getLogger("avenir.maintenance")

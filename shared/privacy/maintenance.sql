@@ -37,7 +37,7 @@ FROM archived
 RETURNING lead_id
 
 -- name: purge_idempotency_keys
--- First responses are replayed for 24 hours (shared/idempotency.py); after that they are dead weight
+-- First responses are replayed for 24 hours (shared/platform/idempotency.py); after that they are dead weight
 -- that names leads. Deliveries purge a few of their own client's as they go; this takes the rest.
 WITH gone AS (
   DELETE FROM idempotency_keys WHERE created_at <= CAST(:now AS timestamptz) - interval '24 hours' RETURNING 1

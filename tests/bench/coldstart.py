@@ -165,7 +165,7 @@ def measure(run: stack.Run) -> Section:
                          "(`python -X importtime`, one run, each module's own time added up by package): "
                          + ", ".join(f"`{n}` {ms:.0f}" for n, ms in rows) + ".")
     section.notes.append(f"The first invocation's cost beyond the query, one run: {first_call_profile(run)}")
-    from shared import settings
+    from shared.platform import settings
 
     tries_tls = settings.params_from_url(os.environ["DATABASE_URL"]).get("ssl_context") is not False
     if "lead_intake" in imports and not tries_tls:
@@ -185,13 +185,13 @@ def measure(run: stack.Run) -> Section:
 
 # What-if: the settings give pg8000 ssl_context=False when the URL says sslmode=disable.
 NO_TLS = """
-import shared.settings
-_params_from_url = shared.settings.params_from_url
+import shared.platform.settings
+_params_from_url = shared.platform.settings.params_from_url
 def params_from_url(url):
     params = _params_from_url(url)
     params.setdefault("ssl_context", False)
     return params
-shared.settings.params_from_url = params_from_url
+shared.platform.settings.params_from_url = params_from_url
 """
 
 FIRST_CALL_PROFILE = """

@@ -93,20 +93,21 @@ def _intake_ms(run: stack.Run) -> tuple[float, float]:
     new email, for a client whose replies are on (the reply row is queued in the same transaction) and
     one whose replies are off (the queueing statement runs and writes nothing), taking turns so that
     both see the same machine."""
-    from shared import clients, leads
+    from shared.clients import accounts
+    from shared.leads import intake
 
     owners, times = {}, {True: [], False: []}
     for replies_on in times:
         key = stack.make_client("Bench Replies", f"owner-{replies_on}-{time.time_ns()}@bench-roofing.ca")
         run.stack.sql("UPDATE clients SET ai_personalized_reply = :on WHERE client_id = :client_id::uuid",
                       on=replies_on, client_id=key.client_id)
-        owners[replies_on] = clients.authenticate(key.api_key)
+        owners[replies_on] = accounts.authenticate(key.api_key)
     for n in range(INTAKES):
         for replies_on, client in owners.items():
-            lead = leads.LeadRequest(name=f"Lead {n}", email=f"lead{n}@bench-replies.ca",
+            lead = intake.LeadRequest(name=f"Lead {n}", email=f"lead{n}@bench-replies.ca",
                                      message="Hello, could you send me a quote for a new roof this spring?")
             started = time.perf_counter()
-            leads.intake(client, lead)
+            intake.intake(client, lead)
             times[replies_on].append(time.perf_counter() - started)
     return statistics.median(times[True]) * 1000, statistics.median(times[False]) * 1000
 

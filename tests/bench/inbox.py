@@ -4,7 +4,7 @@ timed in the database (EXPLAIN ANALYZE, as the client's role), against the refer
 import statistics
 import uuid
 
-from shared import inbox
+from shared.leads import inbox
 from tests.bench import stack
 from tests.bench.report import Section, Table, Verdict, mark
 from tests.owner.test_inbox_plans import FILTERS, GENERATE, LEADS, explain, lead_rows_read

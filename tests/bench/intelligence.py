@@ -29,7 +29,7 @@ def measure(run: stack.Run) -> Section:
         "2. Daily intelligence at scale",
         "For each size, a fresh migrated database is loaded by `tests/intelligence/datagen.py` (set-based "
         "`generate_series` SQL, leads over the 90 days before the run date, 5 % test clients, 5 % test leads), "
-        "then the job runs in process as the schedule runs it (`shared.intelligence.run_daily(run_date)` for "
+        "then the job runs in process as the schedule runs it (`shared.growth.intelligence.run_daily(run_date)` for "
         "every non-test client), then again for the same date (which replaces that date's rows). Baseline: "
         "one grouped pass over lead_memory and lead_actions (`SELECT client_id, count(*), avg(...) ... GROUP "
         "BY client_id`), the least any daily job reading all the data must do.")
@@ -52,7 +52,8 @@ def measure(run: stack.Run) -> Section:
 def one_scale(run: stack.Run, scale: float, run_date: datetime.date) -> tuple[tuple[float, float, float], list[str]]:
     """Load a fresh database at `scale`, time the baseline pass, the job and its re-run; drop it.
     ((job s, re-run s, baseline s), the table's row)."""
-    from shared import intelligence, migrate
+    from shared.growth import intelligence
+    from shared.platform import migrate
     from tests.intelligence import datagen
 
     name = f"bench_intelligence_{str(scale).replace('.', '_')}"
@@ -116,7 +117,7 @@ def _connect(run: stack.Run, database: str):
 
 
 def _drop(run: stack.Run, database: str) -> None:
-    from shared import db
+    from shared.platform import db
 
     db.discard()
     conn = run.stack.connect()

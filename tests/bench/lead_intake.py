@@ -25,15 +25,18 @@ def fixture_leads() -> list[tuple[str, str]]:
 
 def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     """The statements one POST /api/lead of a new email runs, in order, taken from the app's own
-    modules (shared.db, shared.clients, shared.leads): the key lookup transaction, then the intake
-    transaction (role + client, advisory lock, lookup, insert of the lead, its action and its
-    response). Per transaction a new email (:n) and lock id (:lock); the rest as the app sends it."""
-    from shared import clients, db, enrichment, leads
+    modules (shared.platform.db, shared.clients.accounts, shared.leads.intake): the key lookup transaction,
+    then the intake transaction (role + client, advisory lock, lookup, insert of the lead, its action and
+    its response). Per transaction a new email (:n) and lock id (:lock); the rest as the app sends it."""
+    from shared import enrichment
+    from shared.clients import accounts
+    from shared.leads import intake
+    from shared.platform import db
 
     name, message = "Olivia Park", "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun."
     found = enrichment.enrich(name, message)
-    variables = {"client_id": client_id, "digest": clients.key_digest(api_key), "plain": api_key,
-                 "route": leads.ROUTE, "name": name, "message": message, "is_test": "false",
+    variables = {"client_id": client_id, "digest": accounts.key_digest(api_key), "plain": api_key,
+                 "route": intake.ROUTE, "name": name, "message": message, "is_test": "false",
                  "response_status": "201", "enrichment_version": enrichment.ENGINE_VERSION,
                  **{k: str(v) for k, v in found.as_dict().items()}}
     variables["response_body"] = json.dumps({"lead_id": "00000000-0000-0000-0000-000000000000",
@@ -44,11 +47,11 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
                        "message_id": "gen_random_uuid()", "lock_ids": "ARRAY[CAST(:lock AS bigint)]",
                        "idempotency_key": "NULL", "request_hash": "NULL", "wait_ms": "'0'",
                        "statement_timeout": "'5000'", "plan_cache_mode": "'auto'"})
-    statements = [db.Q.client_settings, leads.Q.lock_wait, leads.Q.lock, leads.Q.lock_wait_end, leads.Q.lookup,
-                  leads.Q.insert_lead]
+    statements = [db.Q.client_settings, intake.Q.lock_wait, intake.Q.lock, intake.Q.lock_wait_end, intake.Q.lookup,
+                  intake.Q.insert_lead]
     script = ["\\set n random(1, 999999999999)\n",
               "\\set lock random(1, 9000000000000000000)\n",
-              load.pgbench_statement(clients.Q.authenticate, parameters),
+              load.pgbench_statement(accounts.Q.authenticate, parameters),
               "BEGIN;\n", *(load.pgbench_statement(sql, parameters) for sql in statements), "COMMIT;\n"]
     return "".join(script), variables
 
@@ -89,7 +92,8 @@ def describe(run: stack.Run) -> str:
         "PostgreSQL with fsync and synchronous_commit on. Baseline (a): the do-nothing function "
         "(tests/bench/functions/noop) served by the same `infra.serve.run` (same gunicorn settings, same path "
         "dispatch to a functions-framework app). Baseline (b): pgbench running the very statements one intake "
-        f"request runs, generated from shared/clients.py, shared/db.py and shared/leads.py (script below), "
+        f"request runs, generated from shared/clients/accounts.py, shared/platform/db.py and "
+        f"shared/leads/intake.py (script below), "
         f"same concurrency, `-M {stack.pgbench_mode()}` as the app sends them (prepared once per connection, "
         "or unnamed and parsed every time when AVENIR_PREPARED_STATEMENTS=0). Each system gets its own "
         "client, so each starts with no lead.")
@@ -191,14 +195,17 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
 
     from pg8000.native import to_statement
 
-    from shared import clients, db, enrichment, leads
+    from shared import enrichment
+    from shared.clients import accounts
+    from shared.leads import intake
+    from shared.platform import db
 
     message = "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun. Could someone come next week?"
-    client = clients.authenticate(api_key)
+    client = accounts.authenticate(api_key)
     conn = run.stack.connect()  # plain pg8000 (the app's connection prepares its statements itself)
     conn.run("CREATE TABLE IF NOT EXISTS bench_commit (n int)")  # not TEMP: a temp table writes no WAL
     prepared = conn.prepare("SELECT CAST(:x AS int)")
-    parametrised = [clients.Q.authenticate, leads.Q.lock, leads.Q.lookup, leads.Q.insert_lead]
+    parametrised = [accounts.Q.authenticate, intake.Q.lock, intake.Q.lookup, intake.Q.insert_lead]
 
     def timed(action) -> str:
         samples = []
@@ -214,16 +221,16 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
         conn.run("COMMIT")
 
     def intake(i):
-        lead = leads.LeadRequest(name="Olivia Park", email=f"breakdown-{uuid.uuid4().hex}@bench-roofing.ca",
+        lead = intake.LeadRequest(name="Olivia Park", email=f"breakdown-{uuid.uuid4().hex}@bench-roofing.ca",
                                  message=message)
-        leads.intake(client, lead, None)
+        intake.intake(client, lead, None)
 
     rows = [
-        ["pydantic parse of the body (LeadRequest)", timed(lambda i: leads.LeadRequest(
+        ["pydantic parse of the body (LeadRequest)", timed(lambda i: intake.LeadRequest(
             name="Olivia Park", email=f"p{i}@bench-roofing.ca", message=message))],
         ["enrichment (shared.enrichment.enrich)", timed(lambda i: enrichment.enrich("Olivia Park", message))],
-        ["key lookup transaction (clients.authenticate)", timed(lambda i: clients.authenticate(api_key))],
-        ["intake transaction, enrichment included (leads.intake, new email)", timed(intake)],
+        ["key lookup transaction (accounts.authenticate)", timed(lambda i: accounts.authenticate(api_key))],
+        ["intake transaction, enrichment included (intake.intake, new email)", timed(intake)],
         ["driver: one simple-protocol statement (`SELECT 1`, no parameter)", timed(lambda i: conn.run("SELECT 1"))],
         ["driver: one statement with a parameter (pg8000's `conn.run`, unnamed: 3 round trips)",
          timed(lambda i: conn.run("SELECT CAST(:x AS int)", x=i))],
@@ -267,7 +274,7 @@ def comparison_labels() -> tuple[str, str]:
 
 
 def without_prepared_statements(run: stack.Run, api_key: str, leads_data: str, main: dict) -> Table:
-    """Prepared statements (shared/db.py) against none: the same load against a server that differs
+    """Prepared statements (shared/platform/db.py) against none: the same load against a server that differs
     only in that."""
     server = stack.comparison_serve(run.work_dir, "intake-compare")
     mine, theirs = comparison_labels()
@@ -296,7 +303,7 @@ def before_after_table(concurrencies, before: dict, after: dict) -> Table:
 
 def lookup_plan(run: stack.Run, client_id: str) -> str:
     """How PostgreSQL finds a client's lead by email once the client has many leads."""
-    from shared import leads
+    from shared.leads import intake
 
     email = run.stack.scalar("SELECT email FROM lead_memory WHERE client_id = :c::uuid LIMIT 1", c=client_id)
     if email is None:
@@ -304,8 +311,8 @@ def lookup_plan(run: stack.Run, client_id: str) -> str:
     conn = run.stack.connect()
     try:
         for _ in range(2):  # the second run: a new session's first use of a collation loads it
-            rows = conn.run("EXPLAIN (ANALYZE, COSTS OFF) " + leads.Q.lookup, client_id=client_id, email=email,
-                            route=leads.ROUTE, idempotency_key=None)
+            rows = conn.run("EXPLAIN (ANALYZE, COSTS OFF) " + intake.Q.lookup, client_id=client_id, email=email,
+                            route=intake.ROUTE, idempotency_key=None)
     finally:
         conn.close()
     plan = "\n".join(row[0] for row in rows)

@@ -133,7 +133,7 @@ def wrk(label: str, url: str, script: str, concurrency: int, seconds: float, wor
 def pgbench(label: str, binary: str, port: int, database: str, script: Path, concurrency: int,
             seconds: float, work_dir: Path, variables: dict, cpu: dict[str, int] | None = None,
             mode: str = "extended") -> LoadResult:
-    """pgbench with one thread, in the protocol mode the app uses: `prepared` when shared/db.py
+    """pgbench with one thread, in the protocol mode the app uses: `prepared` when shared/platform/db.py
     prepares its statements once per connection, `extended` when each statement is sent unnamed
     (parsed and planned every time); latency percentiles from its per-transaction log (-l)."""
     log_dir = work_dir / f"pgbench-{slug(label)}-{concurrency}"

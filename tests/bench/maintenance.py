@@ -54,7 +54,7 @@ def measure(run: stack.Run) -> Section:
         "archives the same leads without writing their `archive` actions. Then "
         "`shared.privacy.maintenance.run(now)` runs as the schedule runs it, again (nothing left to do), and "
         "as of 80 days later.")
-    from shared import migrate
+    from shared.platform import migrate
     from shared.privacy import maintenance
     from tests.intelligence import datagen
 
@@ -141,7 +141,7 @@ def _connect(run: stack.Run):
 
 
 def _drop(run: stack.Run) -> None:
-    from shared import db
+    from shared.platform import db
 
     db.discard()
     conn = run.stack.connect()

@@ -62,7 +62,7 @@ SENDS = ("SocketIO.write", "write (gunicorn/util.py", "sendall", "socket.send")
 def kind(frames: list[str]) -> str:
     """What a request thread was doing in one sample."""
     leaf = frames[-1]
-    if any("connect (shared/db.py" in f for f in frames):
+    if any("connect (shared/platform/db.py" in f for f in frames):
         return "opening its database connection (once per thread)"
     if any(w in leaf for w in WAITS):
         if any("pg8000/" in f for f in frames):

@@ -64,7 +64,7 @@ def timed(relay: Relay, prepare, request, repeats: int) -> tuple[float, float]:
 
 
 def through_relay(run: stack.Run, delay_s: float, prepare, request, repeats: int) -> tuple[float, float]:
-    from shared import db
+    from shared.platform import db
 
     port = run.stack.cluster.port
     with Relay(port, delay_s=delay_s) as relay, stack.environment(

@@ -40,7 +40,7 @@ class Stack:
         self.url = ""
 
     def start(self) -> None:
-        from shared import migrate
+        from shared.platform import migrate
 
         say(f"starting PostgreSQL (fsync=on, synchronous_commit=on) in {self.cluster.root}")
         self.cluster.start(PG_OPTIONS)
@@ -50,20 +50,20 @@ class Stack:
         say(f"database {self.database} migrated ({len(applied)} migrations)")
 
     def stop(self) -> None:
-        from shared import db
+        from shared.platform import db
 
         db.discard()
         self.cluster.stop("fast")
 
     def connect(self):
-        from shared import db
+        from shared.platform import db
 
         return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.database)
 
     def sql(self, query: str, **params) -> list[dict]:
         conn = self.connect()
         try:
-            from shared import db
+            from shared.platform import db
 
             if params:
                 return db.query(conn, query, **params)
@@ -97,16 +97,16 @@ class ApiKey:
 
 
 def make_client(business_name: str, email: str) -> ApiKey:
-    from shared import clients
+    from shared.clients import accounts
 
-    client_id, key = clients.create_client(business_name, email)
+    client_id, key = accounts.create_client(business_name, email)
     return ApiKey(str(client_id), key)
 
 
 def make_internal_client() -> ApiKey:
-    from shared import clients
+    from shared.clients import accounts
 
-    client_id, key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    client_id, key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
     return ApiKey(str(client_id), key)
 
 
@@ -237,7 +237,7 @@ class Run:
 
 def pgbench_mode() -> str:
     """The pgbench protocol mode that mirrors how the app sends its statements."""
-    from shared import settings
+    from shared.platform import settings
 
     return "prepared" if settings.prepared_statements() else "extended"
 

@@ -36,13 +36,16 @@ SELECT row_number() OVER (ORDER BY id) AS n, id FROM lead_memory WHERE client_id
 
 
 def pgbench_script(client_id: str, api_key: str, count: int) -> tuple[str, dict]:
-    """The statements of one tag/revert request, from shared.clients, shared.db, shared.tagging and
-    shared.growth, as pgbench commands: a random lead of `count` and a random step, a third each:
-    tag Follow-Up; tag Converted with its growth event; revert with its growth event. pgbench does
-    not read the lead's tag, so every step writes (as every request of the HTTP run does)."""
-    from shared import clients, db, growth, tagging
+    """The statements of one tag/revert request, from shared.clients.accounts, shared.platform.db,
+    shared.leads.tagging and shared.growth.events, as pgbench commands: a random lead of `count` and a
+    random step, a third each: tag Follow-Up; tag Converted with its growth event; revert with its
+    growth event. pgbench does not read the lead's tag, so every step writes (as every request of the HTTP run does)."""
+    from shared.clients import accounts
+    from shared.growth import events
+    from shared.leads import tagging
+    from shared.platform import db
 
-    variables = {"client_id": client_id, "digest": clients.key_digest(api_key), "plain": api_key,
+    variables = {"client_id": client_id, "digest": accounts.key_digest(api_key), "plain": api_key,
                  "reason": "Customer cancelled the contract after signing.",
                  "conversion_snapshot": json.dumps({"lead_id": "00000000-0000-4000-8000-000000000000",
                                                     "lead_name": "Lead 1", "initial_urgency": "Medium",
@@ -62,15 +65,15 @@ def pgbench_script(client_id: str, api_key: str, count: int) -> tuple[str, dict]
                           reason=":reason" if reason else "NULL")
         text = load.pgbench_statement(tagging.Q.record_change, parameters)
         if event == "conversion":
-            text += load.pgbench_statement(growth.Q.client_conversion_record, parameters)
+            text += load.pgbench_statement(events.Q.client_conversion_record, parameters)
         if event:
             parameters.update(event_type=f"'{event}'", snapshot=f":{event}_snapshot",
                               insight_text=f"'Lead \"Lead 1\" {event} (bench)'")
-            text += load.pgbench_statement(growth.Q.insert_event, parameters)
+            text += load.pgbench_statement(events.Q.insert_event, parameters)
         return text
 
     script = [f"\\set i random(1, {count})\n", "\\set step random(0, 2)\n",
-              load.pgbench_statement(clients.Q.authenticate, base),
+              load.pgbench_statement(accounts.Q.authenticate, base),
               "BEGIN;\n", load.pgbench_statement(db.Q.client_settings, base),
               load.pgbench_statement(tagging.Q.lock_lead, base),
               "\\if :step = 0\n", step("Follow-Up", "tag", None, None),
@@ -93,7 +96,8 @@ def measure(run: stack.Run) -> Section:
         "each lead walks Follow-Up → Converted (with its growth event) → revert → …, so every request is a "
         "real change: a third tags, a third converts, a third reverts. A separate set of leads takes the "
         "warm-up. Baselines at the same concurrency: (a) the do-nothing function; (b) pgbench running the "
-        "statements of one tag/revert request, generated from shared/tagging.py and shared/growth.py (script below).")
+        "statements of one tag/revert request, generated from shared/leads/tagging.py and "
+        "shared/growth/events.py (script below).")
     ceiling = server_ceiling.noop(run)[CONCURRENCY]
     key = stack.make_client("Bench Tagging Renovation", "owner@bench-tagging.ca")
     count = 600 if stack.QUICK else 3000

@@ -12,7 +12,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
 from browser.dashboard import RECORD_ALERTS, Dashboard
-from shared import clients, sessions
+from shared.clients import accounts, sessions
 
 PASSWORD = "Toitures-2026!"
 
@@ -65,14 +65,14 @@ class Owner:
 def owner(database) -> Owner:
     """A client whose owner signs in with a known password."""
     email = f"owner-{uuid.uuid4().hex[:8]}@toitures-boreal.ca"
-    client_id, key = clients.create_client("Toitures Boréal", email, PASSWORD)
+    client_id, key = accounts.create_client("Toitures Boréal", email, PASSWORD)
     return Owner(client_id, key, email, PASSWORD, "Toitures Boréal")
 
 
 @pytest.fixture(scope="module")
 def admin(database) -> Owner:
     """The internal (admin) client, with a password, for the prospects view."""
-    client_id, key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    client_id, key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
     sessions.set_password(client_id, PASSWORD)  # the reference's internal row has no usable password
     row = database.one("SELECT email, business_name FROM clients WHERE client_id = :id", id=client_id)
     return Owner(client_id, key, row["email"], PASSWORD, row["business_name"])

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser.dashboard import STATIC, literal
-from shared import clients
+from shared.clients import accounts
 
 PASSWORD = "Couvreurs-2026!"  # the owner's sign-in of this module's clients
 
@@ -291,7 +291,7 @@ def test_a_setting_changed_in_the_form_is_saved_and_shown_again(dashboard, owner
 
 def test_a_new_api_key_is_shown_once_and_the_old_one_stops_working(dashboard, served, database):
     email = "owner@couvreurs-laurentides.ca"
-    client_id, old_key = clients.create_client("Couvreurs Laurentides", email, PASSWORD)
+    client_id, old_key = accounts.create_client("Couvreurs Laurentides", email, PASSWORD)
     dashboard.sign_in(email, PASSWORD)
     dashboard.link("Settings").click()
     dashboard.button("Issue a new API key").click()

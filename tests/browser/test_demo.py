@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from infra import demo
-from shared import clients, sessions
+from shared.clients import accounts, sessions
 
 PASSWORD = "Demo-Roofing-2026!"  # the owner's sign-in of this module's clients
 
@@ -14,7 +14,7 @@ PASSWORD = "Demo-Roofing-2026!"  # the owner's sign-in of this module's clients
 @pytest.fixture(scope="module")
 def demo_owner(database):
     email = "owner@demo-roofing.ca"
-    client_id, key = clients.create_client("Demo Roofing Québec", email, PASSWORD)
+    client_id, key = accounts.create_client("Demo Roofing Québec", email, PASSWORD)
     sessions.set_password(client_id, PASSWORD)
     return client_id, key, email
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from infra import functions
-from shared import http
+from shared.platform import http
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 from helpers import ROOT, Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
-from shared import db
+from shared.platform import db
 
 GENERATED = [  # (pattern, placeholder): values that differ between two identical runs
     (re.compile(r"avk_[0-9a-f]{8}(_[A-Za-z0-9_-]+)?"), "<api-key>"),

@@ -14,7 +14,7 @@ from helpers import apigw_event, invoke, load_function
 from moto import mock_aws
 
 from deploy import stack
-from shared import db, logs, settings
+from shared.platform import db, logs, settings
 
 REGION = tomllib.loads((stack.ROOT / "infra" / "samconfig.toml").read_text())["default"]["global"]["parameters"][
     "region"]

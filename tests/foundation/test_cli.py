@@ -10,8 +10,8 @@ import pytest
 from helpers import AVENIR, avenir
 
 from infra.pgcluster import free_port
-from shared import clients
-from shared.leads import LeadRequest
+from shared.clients import accounts
+from shared.leads.intake import LeadRequest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 @pytest.fixture
@@ -21,7 +21,7 @@ def empty_database(pg):
 
 
 def schema_counts(database_url):
-    from shared import db
+    from shared.platform import db
     conn = db.connect()
     try:
         return conn.run("SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public'), "
@@ -82,10 +82,10 @@ def test_client_create_prints_the_key_once_and_stores_only_its_digest(database):
     assert set(out) == {"client_id", "api_key"}
     row = database.one("SELECT api_key, password_hash, is_test, is_internal FROM clients WHERE client_id = :c",
                        c=uuid.UUID(out["client_id"]))
-    assert row["api_key"] == clients.key_digest(out["api_key"]) and out["api_key"] not in row["api_key"]
+    assert row["api_key"] == accounts.key_digest(out["api_key"]) and out["api_key"] not in row["api_key"]
     assert row["password_hash"].startswith("$2") and "Tr3s-secret" not in row["password_hash"]
     assert row["is_test"] is False and row["is_internal"] is False
-    assert clients.authenticate(out["api_key"]).client_id == uuid.UUID(out["client_id"])
+    assert accounts.authenticate(out["api_key"]).client_id == uuid.UUID(out["client_id"])
 
 
 @pytest.mark.parametrize("email,is_test", [("qa-TEST@renos.ca", True), ("owner@example.com", True),
@@ -105,8 +105,8 @@ def test_internal_key_is_issued_for_the_reference_internal_client(database):
     out = json.loads(avenir("client", "create", "--business-name", "Avenir AI Solutions", "--email", "ops@avenir.ca",
                             "--internal").stdout)
     assert out["client_id"] == "00000000-0000-0000-0000-000000000001"
-    client = clients.authenticate(out["api_key"])
-    assert client.is_internal and client.client_id == clients.INTERNAL_CLIENT_ID
+    client = accounts.authenticate(out["api_key"])
+    assert client.is_internal and client.client_id == accounts.INTERNAL_CLIENT_ID
     assert database.scalar("SELECT count(*) FROM clients WHERE is_internal") == 1
 
 
@@ -141,7 +141,7 @@ def test_an_internal_key_needs_no_business_name_or_email(database):
     result = avenir("client", "create", "--internal")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["client_id"] == str(clients.INTERNAL_CLIENT_ID) and clients.authenticate(out["api_key"]).is_internal
+    assert out["client_id"] == str(accounts.INTERNAL_CLIENT_ID) and accounts.authenticate(out["api_key"]).is_internal
     assert database.scalar("SELECT business_name FROM clients WHERE is_internal") == "Avenir AI Solutions"
 
 
@@ -155,13 +155,13 @@ def test_openapi_without_output_prints_the_document_and_writes_no_file(tmp_path)
 
 
 def test_the_placeholder_key_never_authenticates(database):
-    assert clients.authenticate("internal-api-key-placeholder") is None
+    assert accounts.authenticate("internal-api-key-placeholder") is None
 
 
 def test_a_migration_may_run_longer_than_the_request_statement_timeout(empty_database, tmp_path, monkeypatch):
     (tmp_path / "001_slow_index.sql").write_text("SELECT pg_sleep(0.3); CREATE TABLE slow_built (id int);")
     monkeypatch.setenv("DATABASE_URL", empty_database)
     monkeypatch.setenv("AVENIR_STATEMENT_TIMEOUT_MS", "100")
-    from shared import migrate
+    from shared.platform import migrate
 
     assert migrate.migrate(schema_dir=tmp_path) == ["001_slow_index.sql"]

@@ -1,7 +1,7 @@
 """The connection: reused while warm, re-opened after a failure, transactions all or nothing."""
 import pytest
 
-from shared import db
+from shared.platform import db
 
 
 def test_the_connection_is_reused_across_invocations(database):
@@ -66,13 +66,13 @@ def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database,
 
 
 def test_a_key_lookup_on_a_connection_killed_under_the_runtime_reopens_it(database, make_client):
-    from shared import clients
+    from shared.clients import accounts
 
     client = make_client()
     with db.admin_transaction() as conn:
         pid = conn.run("SELECT pg_backend_pid()")[0][0]
     database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
-    assert clients.authenticate(client.api_key).client_id == client.client_id
+    assert accounts.authenticate(client.api_key).client_id == client.client_id
 
 
 def test_a_pipeline_runs_each_statement_in_order_and_stops_at_the_first_error(database):

@@ -6,7 +6,7 @@ import pytest
 from helpers import apigw_event
 
 from infra.pgcluster import free_port
-from shared import exceptions, http
+from shared.platform import exceptions, http
 
 
 def echo(req: http.Request) -> http.Response:

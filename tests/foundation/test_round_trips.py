@@ -8,7 +8,7 @@ import pytest
 from helpers import apigw_event, invoke, load_function
 from relay import Relay
 
-from shared import db
+from shared.platform import db
 
 # The goals (issue 17): intake, tag and revert at most 3 round trips, each read of the owner's side at most 2.
 GOALS = {"intake, new email": 3, "intake, returning email": 3, "intake, keyed replay": 3, "tag": 3, "revert": 3,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from infra.pgcluster import LocalPostgres, free_port
-from shared import clients
+from shared.clients import accounts
 
 
 def wait_for_port(port, process, timeout=30):
@@ -184,11 +184,11 @@ def test_rerunning_make_run_after_rotating_the_demo_key_keeps_the_demo_client_an
         assert status == 200
     finally:
         first.stop()
-    demo = clients.authenticate(rotated["api_key"])
+    demo = accounts.authenticate(rotated["api_key"])
     second = MakeRun(state_dir, free_port(), database_url=database.url).start()
     new_key = printed(second.stop(), r"^Demo client API key: (\S+)$")
     assert new_key not in (old_key, rotated["api_key"])
-    assert clients.authenticate(new_key).client_id == demo.client_id == uuid.UUID(rotated["client_id"])
+    assert accounts.authenticate(new_key).client_id == demo.client_id == uuid.UUID(rotated["client_id"])
     assert database.scalar("SELECT count(*) FROM lead_memory WHERE client_id = :c AND email = 'olivia@parkhomes.ca'",
                            c=demo.client_id) == 1
     assert json.loads((state_dir / "demo.json").read_text())["api_key"] == new_key
@@ -278,8 +278,8 @@ def test_make_run_prints_a_database_url_and_an_internal_key_that_work_and_keeps_
 
 
 def test_make_run_on_a_given_database_never_replaces_its_internal_key(database, state_dir):
-    operators_key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")[1]
+    operators_key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")[1]
     output = MakeRun(state_dir, free_port(), database_url=database.url).start().stop()
-    assert clients.authenticate(operators_key).is_internal
+    assert accounts.authenticate(operators_key).is_internal
     assert "avenir client create --internal" in output and "export DATABASE_URL" not in output
     assert database.url not in output  # the URL it was given (maybe with a password) is not echoed

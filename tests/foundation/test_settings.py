@@ -3,8 +3,8 @@ import ssl
 
 import pytest
 
-from shared import settings
-from shared.exceptions import ConfigError
+from shared.platform import settings
+from shared.platform.exceptions import ConfigError
 
 
 def test_a_url_gives_host_port_user_password_and_database():

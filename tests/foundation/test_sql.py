@@ -1,7 +1,7 @@
-"""shared/sql.py: statements read whole from the .sql file beside a module."""
+"""shared/platform/sql.py: statements read whole from the .sql file beside a module."""
 import pytest
 
-from shared import sql
+from shared.platform import sql
 
 
 def test_each_named_block_is_one_whole_statement(tmp_path):
@@ -99,7 +99,7 @@ def test_every_statement_the_product_runs_is_loaded_from_a_sql_file():
 
 def test_the_check_finds_a_statement_written_in_the_code(tmp_path):
     module = tmp_path / "bad.py"
-    module.write_text('from shared import db\nLOOKUP = "SELECT 1"\n\n\ndef f(conn, t):\n'
+    module.write_text('from shared.platform import db\nLOOKUP = "SELECT 1"\n\n\ndef f(conn, t):\n'
                       '    db.query(conn, LOOKUP)\n    db.query(conn, f"SELECT * FROM {t}")\n'
                       '    db.pipeline(conn, ("DELETE FROM x", {}))\n    conn.run("BEGIN")\n')
     global ROOT

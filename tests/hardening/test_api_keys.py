@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from shared import clients
+from shared.clients import accounts
 
 PLACEHOLDER = "internal-api-key-placeholder"
 
@@ -33,18 +33,18 @@ def test_a_new_key_is_stored_only_as_its_sha256_digest(database, make_client):
 def test_a_key_carries_a_short_public_prefix_that_tells_keys_apart(make_client):
     first, second = make_client().api_key, make_client().api_key
     assert first.startswith("avk_") and first[12] == "_"
-    assert clients.key_prefix(first) == first[:12] != clients.key_prefix(second)
+    assert accounts.key_prefix(first) == first[:12] != accounts.key_prefix(second)
 
 
 def test_a_legacy_plaintext_key_authenticates_and_the_column_then_holds_its_digest(database):
     legacy = "legacy-" + uuid.uuid4().hex
     client_id = insert_legacy_client(database, legacy)
 
-    client = clients.authenticate(legacy)
+    client = accounts.authenticate(legacy)
 
     assert client is not None and client.client_id == client_id
-    assert stored_key(database, client_id) == clients.key_digest(legacy)
-    assert clients.authenticate(legacy).client_id == client_id  # now through its digest
+    assert stored_key(database, client_id) == accounts.key_digest(legacy)
+    assert accounts.authenticate(legacy).client_id == client_id  # now through its digest
     assert client.key_prefix == "legacy"
 
 
@@ -52,16 +52,16 @@ def test_a_stored_digest_presented_as_a_key_does_not_authenticate(database, make
     client = make_client()
     digest = stored_key(database, client.client_id)
     for presented in (digest, digest.removeprefix("sha256:")):
-        assert clients.authenticate(presented) is None
+        assert accounts.authenticate(presented) is None
         assert api.post("/api/clients/rotate-key", key=presented).status == 401
     assert stored_key(database, client.client_id) == digest
 
 
 @pytest.mark.parametrize("header", ["x-api-key", "authorization"])
 def test_the_reference_placeholder_key_never_authenticates(database, api, header):
-    assert stored_key(database, clients.INTERNAL_CLIENT_ID) == PLACEHOLDER
-    assert clients.authenticate(PLACEHOLDER) is None
+    assert stored_key(database, accounts.INTERNAL_CLIENT_ID) == PLACEHOLDER
+    assert accounts.authenticate(PLACEHOLDER) is None
     value = PLACEHOLDER if header == "x-api-key" else f"Bearer {PLACEHOLDER}"
     response = api.post("/api/clients/rotate-key", headers={header: value})
     assert response.status == 401 and response.json["error"]["code"] == "unauthorized"
-    assert stored_key(database, clients.INTERNAL_CLIENT_ID) == PLACEHOLDER
+    assert stored_key(database, accounts.INTERNAL_CLIENT_ID) == PLACEHOLDER

@@ -14,7 +14,7 @@ import pytest
 from helpers import apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
-from shared import intelligence
+from shared.growth import intelligence
 
 ROUTES_WITH_A_BODY = ["/api/lead", f"/api/leads/{uuid.uuid4()}/tag", f"/api/leads/{uuid.uuid4()}/revert",
                       "/api/prospects/score", "/api/intelligence/run"]
@@ -43,10 +43,10 @@ def served(database, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def keys(database, pg):
-    from shared import clients
+    from shared.clients import accounts
 
-    _, internal = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
-    _, owner = clients.create_client("Toitures Bouchard", f"owner-{uuid.uuid4().hex[:6]}@toitures-bouchard.ca")
+    _, internal = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    _, owner = accounts.create_client("Toitures Bouchard", f"owner-{uuid.uuid4().hex[:6]}@toitures-bouchard.ca")
     return {"internal": internal, "owner": owner}
 
 

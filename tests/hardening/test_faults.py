@@ -13,8 +13,9 @@ from werkzeug.serving import make_server
 
 from infra.pgcluster import free_port
 from infra.serve import build_app
-from shared import clients, db
-from shared.exceptions import Unavailable
+from shared.clients import accounts
+from shared.platform import db
+from shared.platform.exceptions import Unavailable
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def wait_until(predicate, seconds=60.0):
 
 
 def test_a_database_outage_under_traffic_is_503s_then_service_resumes_with_nothing_half_written(cluster, served):
-    client_id, key = clients.create_client("Couvreurs Sherbrooke", f"owner-{uuid.uuid4().hex[:8]}@sherbrooke.ca")
+    client_id, key = accounts.create_client("Couvreurs Sherbrooke", f"owner-{uuid.uuid4().hex[:8]}@sherbrooke.ca")
     answers: list[tuple[str, object]] = []
     stop = threading.Event()
 
@@ -114,7 +115,7 @@ def test_a_database_outage_under_traffic_is_503s_then_service_resumes_with_nothi
 
 
 def test_a_statement_that_runs_too_long_is_cancelled_on_both_transaction_paths(cluster):
-    client_id, _ = clients.create_client("Vitrerie Trois-Rivières", f"owner-{uuid.uuid4().hex[:8]}@vitrerie.ca")
+    client_id, _ = accounts.create_client("Vitrerie Trois-Rivières", f"owner-{uuid.uuid4().hex[:8]}@vitrerie.ca")
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "300"
     db.discard()  # the next connection opens with the new setting
     for path in (lambda: db.transaction(client_id=client_id), db.admin_transaction):
@@ -127,7 +128,7 @@ def test_a_statement_that_runs_too_long_is_cancelled_on_both_transaction_paths(c
 
 
 def test_a_request_stuck_behind_a_lock_past_the_statement_timeout_gets_a_503_and_writes_nothing(cluster, served):
-    client_id, key = clients.create_client("Isolation Granby", f"owner-{uuid.uuid4().hex[:8]}@granby.ca")
+    client_id, key = accounts.create_client("Isolation Granby", f"owner-{uuid.uuid4().hex[:8]}@granby.ca")
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "300"  # each request thread opens its connection with it
     holder = cluster_connection(cluster)
     try:
@@ -141,11 +142,11 @@ def test_a_request_stuck_behind_a_lock_past_the_statement_timeout_gets_a_503_and
     assert response.status == 503 and response.headers["Retry-After"].isdigit()
     assert response.json["error"]["code"] == "unavailable"
     assert sql(cluster, "SELECT count(*) AS n FROM api_key_rotation_log WHERE client_id = :c", c=client_id)[0]["n"] == 0
-    assert clients.authenticate(key).client_id == client_id
+    assert accounts.authenticate(key).client_id == client_id
 
 
 def test_a_warm_lambda_answers_503_while_the_database_is_down_and_recovers_by_itself(cluster):
-    client_id, key = clients.create_client("Excavation Rimouski", f"owner-{uuid.uuid4().hex[:8]}@excavation.ca")
+    client_id, key = accounts.create_client("Excavation Rimouski", f"owner-{uuid.uuid4().hex[:8]}@excavation.ca")
     handler = load_function("rotate_key")
     first = invoke(handler, apigw_event("POST", "/api/clients/rotate-key", key=key, content_type=None))
     assert first.status == 200  # warm: this runtime now holds a connection

@@ -19,7 +19,7 @@ import schemathesis
 from schemathesis import checks
 
 from infra import openapi
-from shared import clients
+from shared.clients import accounts
 
 # Hypothesis' caches go to a temporary directory, not .hypothesis/ in the work tree.
 HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="avenir-hypothesis-")
@@ -39,11 +39,11 @@ class Caller:
     leads, so that fuzzed tag and revert calls meet real leads, not only unknown ids."""
 
     def __init__(self, database):
-        _, self.api_key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+        _, self.api_key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
         self.lead_ids = [row["id"] for row in database.sql(
             "INSERT INTO lead_memory (email, name, client_id, current_tag) "
             "SELECT 'fuzz' || n || '@avenir.ca', 'Fuzz ' || n, :c, (ARRAY['Active', 'Converted'])[1 + n % 2] "
-            "FROM generate_series(1, 8) AS n RETURNING id", c=clients.INTERNAL_CLIENT_ID)]
+            "FROM generate_series(1, 8) AS n RETURNING id", c=accounts.INTERNAL_CLIENT_ID)]
 
 
 @pytest.fixture(scope="module")

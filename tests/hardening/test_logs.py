@@ -105,7 +105,7 @@ def test_request_lines_carry_the_error_code_and_the_intake_outcome(served_log):
 
 
 CRASH = """
-from shared import http
+from shared.platform import http
 
 def boom(req):
     raise KeyError("the cause")

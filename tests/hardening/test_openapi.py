@@ -12,7 +12,8 @@ from openapi_spec_validator import validate
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR  # the official 3.1 schema
 
 from infra import functions, openapi
-from shared import clients, leads, tagging
+from shared.clients import accounts
+from shared.leads import intake, tagging
 
 DOCUMENT = openapi.document()
 # The contract's routes (Parts 1 and 2) that a key or session reaches; each function's ROUTES must
@@ -85,9 +86,9 @@ def test_lead_intake_documents_the_idempotency_key_header_and_both_success_statu
     assert {"200", "201", "409", "422"} <= set(op["responses"])
 
 
-@pytest.mark.parametrize("model,mode", [(leads.LeadRequest, "validation"), (tagging.TagRequest, "validation"),
+@pytest.mark.parametrize("model,mode", [(intake.LeadRequest, "validation"), (tagging.TagRequest, "validation"),
                                         (tagging.TagResponse, "serialization"),
-                                        (clients.RotatedKey, "serialization")])
+                                        (accounts.RotatedKey, "serialization")])
 def test_the_schemas_are_the_pydantic_models_own(model, mode):
     generated = model.model_json_schema(ref_template=openapi.REF, mode=mode)
     openapi._refuse_nul(generated)  # the document adds "no U+0000" to every free-text string
@@ -129,16 +130,16 @@ def test_the_document_route_takes_only_get(api):
 
 
 def test_every_request_model_of_every_route_refuses_nul_in_its_text():
-    """The U+0000 rule lives in one base class (shared/fields.RequestModel): every route's body and
+    """The U+0000 rule lives in one base class (shared/platform/fields.RequestModel): every route's body and
     query models must stand on it."""
-    from shared import fields
+    from shared.platform import fields
 
     models = [model for _, route in functions.http_routes() for model in (route.request, route.query) if model]
     assert models and all(issubclass(model, fields.RequestModel) for model in models)
 
 
 ADDED_FUNCTION = """
-from shared import http
+from shared.platform import http
 
 
 def ping(req: http.Request) -> http.Response:

@@ -8,7 +8,7 @@ import pooler
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import db
+from shared.platform import db
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from helpers import apigw_event, avenir, invoke, load_function
 
-from shared import clients
-from shared.exceptions import NotFound, Unauthorized
+from shared.clients import accounts
+from shared.platform.exceptions import NotFound, Unauthorized
 
 ROUTE = "/api/clients/rotate-key"
 
@@ -31,8 +31,8 @@ def test_rotating_returns_a_new_key_once_and_the_old_key_stops_working(database,
     assert new_key != client.api_key and new_key.startswith("avk_")
     assert response.headers["Cache-Control"] == "no-store"
     assert api.post(ROUTE, key=client.api_key).status == 401
-    assert clients.authenticate(client.api_key) is None
-    assert clients.authenticate(new_key).client_id == client.client_id
+    assert accounts.authenticate(client.api_key) is None
+    assert accounts.authenticate(new_key).client_id == client.client_id
 
 
 def test_a_rotation_sets_last_rotated_and_logs_fingerprints_only(database, make_client, api):
@@ -42,14 +42,14 @@ def test_a_rotation_sets_last_rotated_and_logs_fingerprints_only(database, make_
 
     new_key = response.json["api_key"]
     row = database.one("SELECT api_key, last_rotated FROM clients WHERE client_id = :c", c=client.client_id)
-    assert row["api_key"] == clients.key_digest(new_key)
+    assert row["api_key"] == accounts.key_digest(new_key)
     assert row["last_rotated"] == datetime.datetime.fromisoformat(response.json["rotated_at"])
     [entry] = rotation_log(database, client.client_id)
-    assert entry["old_key_fingerprint"] == clients.key_fingerprint(client.api_key)
-    assert entry["new_key_fingerprint"] == clients.key_fingerprint(new_key)
+    assert entry["old_key_fingerprint"] == accounts.key_fingerprint(client.api_key)
+    assert entry["new_key_fingerprint"] == accounts.key_fingerprint(new_key)
     assert entry["rotated_at"] == row["last_rotated"] and entry["rotated_by"] == "api"
     logged = database.scalar("SELECT row_to_json(l)::text FROM api_key_rotation_log l WHERE id = :i", i=entry["id"])
-    for secret in (client.api_key, new_key, clients.key_digest(client.api_key), clients.key_digest(new_key)):
+    for secret in (client.api_key, new_key, accounts.key_digest(client.api_key), accounts.key_digest(new_key)):
         assert secret not in logged
 
 
@@ -59,7 +59,7 @@ def test_the_new_key_can_itself_be_rotated(make_client, api, database):
     third = api.post(ROUTE, key=second)
     assert third.status == 200 and third.json["api_key"] not in (client.api_key, second)
     assert [e["new_key_fingerprint"] for e in rotation_log(database, client.client_id)] == [
-        clients.key_fingerprint(second), clients.key_fingerprint(third.json["api_key"])]
+        accounts.key_fingerprint(second), accounts.key_fingerprint(third.json["api_key"])]
 
 
 def test_a_legacy_plaintext_key_is_logged_by_the_fingerprint_of_the_presented_key(database, api):
@@ -71,7 +71,7 @@ def test_a_legacy_plaintext_key_is_logged_by_the_fingerprint_of_the_presented_ke
 
     assert response.status == 200
     [entry] = rotation_log(database, client_id)
-    assert entry["old_key_fingerprint"] == clients.key_fingerprint(legacy)
+    assert entry["old_key_fingerprint"] == accounts.key_fingerprint(legacy)
     assert api.post(ROUTE, key=legacy).status == 401
 
 
@@ -79,10 +79,10 @@ def test_without_a_valid_key_nothing_is_rotated(database, make_client, api):
     client = make_client()
     assert api.post(ROUTE).status == 401
     assert api.post(ROUTE, key=client.api_key + "x").status == 401
-    assert api.post(ROUTE, key=clients.new_api_key()).json["error"]["code"] == "unauthorized"
+    assert api.post(ROUTE, key=accounts.new_api_key()).json["error"]["code"] == "unauthorized"
     assert api.get(ROUTE, key=client.api_key).status == 405
     assert rotation_log(database, client.client_id) == []
-    assert clients.authenticate(client.api_key).client_id == client.client_id
+    assert accounts.authenticate(client.api_key).client_id == client.client_id
 
 
 def test_a_body_is_not_needed_and_one_sent_is_ignored(make_client, api):
@@ -126,8 +126,8 @@ def test_two_concurrent_rotations_with_the_same_key_let_exactly_one_win(database
     assert sorted(a.status for a in answers) == [200, 401]
     [winner] = [a for a in answers if a.status == 200]
     [entry] = rotation_log(database, client.client_id)
-    assert entry["new_key_fingerprint"] == clients.key_fingerprint(winner.json["api_key"])
-    assert clients.authenticate(winner.json["api_key"]).client_id == client.client_id
+    assert entry["new_key_fingerprint"] == accounts.key_fingerprint(winner.json["api_key"])
+    assert accounts.authenticate(winner.json["api_key"]).client_id == client.client_id
 
 
 def test_an_operator_rotates_a_clients_key_from_the_command_line(database, make_client):
@@ -139,11 +139,11 @@ def test_an_operator_rotates_a_clients_key_from_the_command_line(database, make_
     printed = json.loads(result.stdout)
     assert set(printed) == {"client_id", "api_key", "rotated_at"}
     assert printed["client_id"] == str(client.client_id)
-    assert clients.authenticate(client.api_key) is None
-    assert clients.authenticate(printed["api_key"]).client_id == client.client_id
+    assert accounts.authenticate(client.api_key) is None
+    assert accounts.authenticate(printed["api_key"]).client_id == client.client_id
     [entry] = rotation_log(database, client.client_id)
     assert entry["rotated_by"] == "cli"
-    assert entry["old_key_fingerprint"] == clients.key_fingerprint(client.api_key)
+    assert entry["old_key_fingerprint"] == accounts.key_fingerprint(client.api_key)
 
 
 def test_rotating_an_unknown_client_from_the_command_line_fails_and_says_so():
@@ -153,6 +153,6 @@ def test_rotating_an_unknown_client_from_the_command_line_fails_and_says_so():
 
 def test_a_key_whose_client_is_gone_cannot_rotate_anything(database):
     with pytest.raises(Unauthorized):
-        clients.rotate_key(uuid.uuid4(), presented_key=clients.new_api_key())
+        accounts.rotate_key(uuid.uuid4(), presented_key=accounts.new_api_key())
     with pytest.raises(NotFound):
-        clients.rotate_key(uuid.uuid4())
+        accounts.rotate_key(uuid.uuid4())

@@ -8,7 +8,7 @@ import pg8000.native
 import pytest
 from pg8000.exceptions import DatabaseError
 
-from shared import db, migrate
+from shared.platform import db, migrate
 
 TENANT_TABLES = ("lead_memory", "lead_actions", "growth_brain")
 

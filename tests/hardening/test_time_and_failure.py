@@ -12,12 +12,14 @@ import pytest
 from deploy import stack
 from helpers import apigw_event, invoke, load_function, migrated_database, throwaway_cluster
 
-from shared import clients, db, idempotency, leads, settings
+from shared.clients import accounts
+from shared.leads import intake as leads
+from shared.platform import db, idempotency, settings
 
 
 @pytest.fixture(scope="module")
 def owner(database):
-    return clients.create_client("Toitures Bouchard", f"owner-{uuid.uuid4().hex[:6]}@toitures-bouchard.ca")
+    return accounts.create_client("Toitures Bouchard", f"owner-{uuid.uuid4().hex[:6]}@toitures-bouchard.ca")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,7 @@ def freezable_database():
     with throwaway_cluster("avenir-test-frozen-") as cluster:
         try:
             os.environ["DATABASE_URL"] = migrated_database(cluster, "frozen")
-            yield cluster, clients.create_client("Toitures Gel", "owner@toitures-gel.ca")[1]
+            yield cluster, accounts.create_client("Toitures Gel", "owner@toitures-gel.ca")[1]
         finally:
             db.discard()
             if saved is not None:

@@ -147,7 +147,7 @@ def populate(conn: pg8000.native.Connection, *, clients: int, leads: int, action
 
 
 def main() -> None:
-    from shared import settings
+    from shared.platform import settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from shared import intelligence, logs
-from shared.exceptions import Conflict, NotFound, ValidationFailed
-from shared.intelligence import metrics
+from shared.growth import intelligence
+from shared.growth.intelligence import metrics
+from shared.platform import logs
+from shared.platform.exceptions import Conflict, NotFound, ValidationFailed
 
 RUN_DATE = datetime.date(2026, 11, 20)
 END = datetime.datetime(2026, 11, 21, tzinfo=datetime.UTC)  # the run date's end: exclusive
@@ -356,7 +357,7 @@ def refused_client(new_client, refuse_growth_rows):
 
 @pytest.fixture
 def job_log():
-    """What the run logs, as the JSON lines shared/logs.py writes."""
+    """What the run logs, as the JSON lines shared/platform/logs.py writes."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logs.JsonFormatter())

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from shared import intelligence
-from shared.intelligence import metrics, patterns
-from shared.intelligence.models import ClientFacts, ModelGroup, OpenLead, Period, Week
-from shared.intelligence.numbers import confidence, rounded, sample_confidence, shares
+from shared.growth import intelligence
+from shared.growth.intelligence import metrics, patterns
+from shared.growth.intelligence.models import ClientFacts, ModelGroup, OpenLead, Period, Week
+from shared.growth.intelligence.numbers import confidence, rounded, sample_confidence, shares
 
 RUN_DATE = datetime.date(2026, 11, 20)
 

@@ -4,12 +4,12 @@ import uuid
 
 import pytest
 
-from shared import clients
+from shared.clients import accounts
 
 
 @pytest.fixture
 def key(database):
-    return clients.create_client("Toitures Urgence", f"owner-{uuid.uuid4().hex[:6]}@urgence.ca")[1]
+    return accounts.create_client("Toitures Urgence", f"owner-{uuid.uuid4().hex[:6]}@urgence.ca")[1]
 
 
 def test_a_follow_up_of_a_leaking_roof_keeps_its_high_urgency(api, key, database):

@@ -11,8 +11,10 @@ import pytest
 from helpers import ClientKey, apigw_event, invoke, load_function
 
 from infra.pgcluster import free_port
-from shared import clients, db, leads
+from shared.clients import accounts
 from shared.enrichment import Enrichment, relationship_insight
+from shared.leads import intake
+from shared.platform import db
 
 PATH = "/api/lead"
 QUOTE = ("Hi, I'd like a quote for repainting three bedrooms in our condo in Verdun sometime next month. "
@@ -56,7 +58,7 @@ def sender(request, function) -> Sender:
 
 
 def _client(business_name: str, email: str) -> ClientKey:
-    return ClientKey(*clients.create_client(business_name, email.replace("@", f"+{uuid.uuid4().hex[:6]}@")))
+    return ClientKey(*accounts.create_client(business_name, email.replace("@", f"+{uuid.uuid4().hex[:6]}@")))
 
 
 # One client per role for the whole module (a bcrypt hash per client is the slow part of a test);
@@ -329,8 +331,8 @@ def test_the_dedupe_lookup_reads_an_index_under_row_level_security(other_client,
 
     with db.transaction(client_id=other_client.client_id) as conn:
         plan = "\n".join(row[0] for row in conn.run(
-            "EXPLAIN " + leads.Q.lookup, client_id=other_client.client_id, email="bulk.1234@gmail.com",
-            route=leads.ROUTE, idempotency_key=None))
+            "EXPLAIN " + intake.Q.lookup, client_id=other_client.client_id, email="bulk.1234@gmail.com",
+            route=intake.ROUTE, idempotency_key=None))
 
     assert "idx_lead_memory_client_email_ci" in plan and "Seq Scan on lead_memory" not in plan
 

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from shared import db
 from shared.mail import outbox
+from shared.platform import db
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared import clients, db, tagging
+from shared.clients import accounts
+from shared.leads import tagging
 from shared.mail import outbox
+from shared.platform import db
 
 UTC = datetime.UTC
 
@@ -179,8 +181,8 @@ def test_without_a_received_time_the_reply_is_due_from_the_statements_clock(mail
 
 # --- when tagging cancels it ------------------------------------------------------------------
 
-def client_of(client_id) -> clients.Client:
-    return clients.Client(client_id=client_id, business_name="Toitures Laval", is_internal=False, is_test=False,
+def client_of(client_id) -> accounts.Client:
+    return accounts.Client(client_id=client_id, business_name="Toitures Laval", is_internal=False, is_test=False,
                           key_prefix="test")
 
 

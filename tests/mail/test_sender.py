@@ -9,8 +9,8 @@ import urllib.parse
 import pytest
 
 from infra.pgcluster import free_port
-from shared import cipher
 from shared.mail import outbox, render, sender, transports
+from shared.platform import cipher
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
 

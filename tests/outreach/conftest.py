@@ -5,14 +5,14 @@ reply tests (tests/conftest.py)."""
 import pytest
 from helpers import ADDRESS, INTERNAL
 
-from shared import clients
+from shared.clients import accounts
 
 
 @pytest.fixture(scope="module")
 def admin(database) -> str:
     """The internal client's key (issued once: key hashing is deliberately slow), with the mailing
     address every outreach email must carry."""
-    key = clients.issue_internal_key("Avenir AI Solutions", "ops@avenir-leads.ca", "S3cret-pass!")[1]
+    key = accounts.issue_internal_key("Avenir AI Solutions", "ops@avenir-leads.ca", "S3cret-pass!")[1]
     database.sql("UPDATE clients SET mailing_address = :address, email = 'ops@avenir-leads.ca' WHERE client_id = :c",
                   address=ADDRESS, c=INTERNAL)
     return key

@@ -10,9 +10,9 @@ import uuid
 import pytest
 from helpers import ADDRESS, INTERNAL, insert_outreach, prospect
 
-from shared import outreach
 from shared.mail import sender
 from shared.privacy import maintenance
+from shared.prospects import outreach
 
 pytestmark = pytest.mark.usefixtures("clean")
 OUTREACH = "/api/prospects/outreach"

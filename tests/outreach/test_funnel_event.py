@@ -5,7 +5,7 @@ import datetime
 import pytest
 from helpers import INTERNAL, insert_outreach
 
-from shared import intelligence
+from shared.growth import intelligence
 
 pytestmark = pytest.mark.usefixtures("clean")
 

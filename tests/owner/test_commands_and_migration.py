@@ -9,11 +9,12 @@ import uuid
 import pg8000.native
 from helpers import avenir
 
-from shared import clients, migrate
+from shared.clients import accounts
+from shared.platform import migrate
 
 
 def test_client_list_shows_every_client_without_secrets(database):
-    client_id, key = clients.create_client("Toitures Listées", f"owner-{uuid.uuid4().hex[:6]}@listees.ca")
+    client_id, key = accounts.create_client("Toitures Listées", f"owner-{uuid.uuid4().hex[:6]}@listees.ca")
     result = avenir("client", "list")
     assert result.returncode == 0, result.stderr
     listed = {row["client_id"]: row for row in json.loads(result.stdout)["clients"]}
@@ -23,7 +24,7 @@ def test_client_list_shows_every_client_without_secrets(database):
 
 def test_set_password_reads_standard_input_and_ends_the_sessions(database, api):
     email = f"owner-{uuid.uuid4().hex[:6]}@motdepasse.ca"
-    client_id, _ = clients.create_client("Mot de Passe inc.", email, "Ancien-mot-2026")
+    client_id, _ = accounts.create_client("Mot de Passe inc.", email, "Ancien-mot-2026")
     token = api.post("/api/auth/login", {"email": email, "password": "Ancien-mot-2026"}).json["token"]
     short = avenir("client", "set-password", "--client", str(client_id), stdin="court\n")
     done = avenir("client", "set-password", "--client", str(client_id), stdin="Nouveau-mot-2026\n")
@@ -35,7 +36,7 @@ def test_set_password_reads_standard_input_and_ends_the_sessions(database, api):
 
 
 def test_leads_list_prints_the_inbox_for_a_client(database, api):
-    client_id, key = clients.create_client("Plomberie CLI", f"owner-{uuid.uuid4().hex[:6]}@cli.ca")
+    client_id, key = accounts.create_client("Plomberie CLI", f"owner-{uuid.uuid4().hex[:6]}@cli.ca")
     first = api.post("/api/lead", {"name": "Ana", "email": "ana@cli.ca"}, key=key).json["lead_id"]
     second = api.post("/api/lead", {"name": "Marc", "email": "marc@cli.ca"}, key=key).json["lead_id"]
     api.post(f"/api/leads/{first}/tag", {"tag": "Follow-Up"}, key=key)

@@ -8,12 +8,12 @@ import uuid
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import clients
+from shared.clients import accounts
 
 
 @pytest.fixture
 def owner(database):
-    client_id, key = clients.create_client("Rénovations Côté", f"owner-{uuid.uuid4().hex[:8]}@renos-cote.ca")
+    client_id, key = accounts.create_client("Rénovations Côté", f"owner-{uuid.uuid4().hex[:8]}@renos-cote.ca")
     return {"client_id": str(client_id), "key": key}
 
 
@@ -115,11 +115,11 @@ def test_csv_is_utf8_with_a_bom_header_first_every_match_and_formulas_quoted(api
 
 
 def test_csv_streams_in_batches(api, owner, monkeypatch):
-    from shared import inbox
+    from shared.leads import inbox
 
     monkeypatch.setattr(inbox, "CSV_BATCH", 2)
     made = [post_lead(api, owner["key"], f"Lead {n}", f"lead{n}@batch.ca") for n in range(5)]
-    chunks = list(inbox.csv_file(clients.by_id(uuid.UUID(owner["client_id"])), inbox.InboxQuery()))
+    chunks = list(inbox.csv_file(accounts.by_id(uuid.UUID(owner["client_id"])), inbox.InboxQuery()))
     assert len(chunks) == 1 + 3  # the header, then three batches of at most two
     ids = [row[0] for row in csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig")))][1:]
     assert ids == list(reversed(made))
@@ -172,7 +172,7 @@ def test_histories_keep_their_latest_100_entries_and_the_log_every_message(api, 
 
 
 def test_another_clients_leads_are_never_seen(api, owner):
-    _, other_key = clients.create_client("Plomberie Roy", f"roy-{uuid.uuid4().hex[:6]}@plomberie-roy.ca")
+    _, other_key = accounts.create_client("Plomberie Roy", f"roy-{uuid.uuid4().hex[:6]}@plomberie-roy.ca")
     theirs = post_lead(api, other_key, "Their Lead", "theirs@roy.ca", "secret plumbing")
     assert leads(api, owner["key"], q="plumbing")["leads"] == []
     assert api.get(f"/api/leads/{theirs}", key=owner["key"]).status == 404

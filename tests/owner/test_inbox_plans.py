@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from shared import clients, inbox
+from shared.clients import accounts
+from shared.leads import inbox
 
 LEADS = 100_000
 PAGE_ROWS = 26  # a page of 25 and the one that says more follow
@@ -42,7 +43,7 @@ SELECT id, client_id, timestamp, message FROM made
 
 @pytest.fixture(scope="module")
 def volume_client(database):
-    client_id, _ = clients.create_client("Toitures Volume", f"owner-{uuid.uuid4().hex[:6]}@volume.ca")
+    client_id, _ = accounts.create_client("Toitures Volume", f"owner-{uuid.uuid4().hex[:6]}@volume.ca")
     database.sql(GENERATE, client_id=client_id, leads=LEADS)
     database.sql("ANALYZE lead_memory; ANALYZE lead_actions; ANALYZE lead_messages")
     return client_id

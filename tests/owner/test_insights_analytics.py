@@ -9,14 +9,14 @@ import zoneinfo
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import clients
+from shared.clients import accounts
 
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 
 
 @pytest.fixture
 def owner(database):
-    client_id, key = clients.create_client("Paysagement Lefebvre", f"owner-{uuid.uuid4().hex[:8]}@lefebvre.ca")
+    client_id, key = accounts.create_client("Paysagement Lefebvre", f"owner-{uuid.uuid4().hex[:8]}@lefebvre.ca")
     return {"client_id": client_id, "key": key}
 
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import clients
+from shared.clients import accounts
 
 PASSWORD = "Toiture-2026!"
 
@@ -16,7 +16,7 @@ PASSWORD = "Toiture-2026!"
 @pytest.fixture
 def owner(database):
     email = f"owner-{uuid.uuid4().hex[:8]}@toitures-gagnon.ca"
-    client_id, key = clients.create_client("Toitures Gagnon", email, PASSWORD)
+    client_id, key = accounts.create_client("Toitures Gagnon", email, PASSWORD)
     return {"client_id": str(client_id), "email": email, "key": key}
 
 
@@ -149,7 +149,7 @@ def test_last_connection_is_written_at_most_once_a_minute(api, owner, database):
 def test_the_reference_internal_clients_placeholder_hash_matches_no_password(api, database):
     """schema/003 seeds the internal client with '$2a$10$placeholder', which is no bcrypt hash: found
     by the fuzzer as a 500 ("Invalid salt") on sign-in and on password change."""
-    _, key = clients.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    _, key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
     database.sql("UPDATE clients SET password_hash = '$2a$10$placeholder' WHERE is_internal")
     assert login(api, "internal@aveniraisolutions.ca", "anything-at-all").status == 401
     change = api.post("/api/client/password", {"current_password": "anything", "new_password": "Nouveau-mot-2026"},

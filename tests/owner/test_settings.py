@@ -5,14 +5,15 @@ import uuid
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import cipher, clients
+from shared.clients import accounts
+from shared.platform import cipher
 
 SECRET = "smtp-S3cret-" + uuid.uuid4().hex[:6]
 
 
 @pytest.fixture
 def owner(database):
-    client_id, key = clients.create_client("Dentisterie Lavoie", f"dr-{uuid.uuid4().hex[:8]}@lavoie-dentiste.ca")
+    client_id, key = accounts.create_client("Dentisterie Lavoie", f"dr-{uuid.uuid4().hex[:8]}@lavoie-dentiste.ca")
     return {"client_id": str(client_id), "key": key}
 
 
@@ -67,7 +68,7 @@ def test_settings_through_the_lambda_handler_match_http(api, owner):
 
 
 def test_each_client_sees_and_changes_only_its_own_settings(api, owner, database):
-    other_id, other_key = clients.create_client("Plomberie Roy", f"roy-{uuid.uuid4().hex[:6]}@plomberie-roy.ca")
+    other_id, other_key = accounts.create_client("Plomberie Roy", f"roy-{uuid.uuid4().hex[:6]}@plomberie-roy.ca")
     api.request("PATCH", "/api/client", {"business_name": "Renamed"}, key=other_key)
     assert api.get("/api/client", key=owner["key"]).json["business_name"] == "Dentisterie Lavoie"
     assert database.scalar("SELECT business_name FROM clients WHERE client_id = :c", c=other_id) == "Renamed"

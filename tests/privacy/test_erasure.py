@@ -8,7 +8,8 @@ import uuid
 import pytest
 from helpers import apigw_event, invoke, load_function
 
-from shared import clients, intelligence
+from shared.clients import accounts
+from shared.growth import intelligence
 
 NAME, EMAIL = "Zephyrine Oakhollow", "Zephyrine.Oakhollow@Maison-Bleue.ca"
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY", "USER-DEFINED")
@@ -16,13 +17,13 @@ TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY"
 
 @pytest.fixture
 def owner(database):
-    client_id, key = clients.create_client("Toitures Beaulieu", f"owner-{uuid.uuid4().hex[:8]}@toitures-beaulieu.ca")
+    client_id, key = accounts.create_client("Toitures Beaulieu", f"owner-{uuid.uuid4().hex[:8]}@toitures-beaulieu.ca")
     return {"client_id": str(client_id), "key": key}
 
 
 @pytest.fixture
 def other_owner(database):
-    client_id, key = clients.create_client("Paysagement Nord", f"owner-{uuid.uuid4().hex[:8]}@paysagement-nord.ca")
+    client_id, key = accounts.create_client("Paysagement Nord", f"owner-{uuid.uuid4().hex[:8]}@paysagement-nord.ca")
     return {"client_id": str(client_id), "key": key}
 
 
@@ -191,7 +192,7 @@ def test_both_routes_need_a_key_or_a_session(api, owner):
 
 def test_a_session_token_erases_and_exports_like_the_key(api, database):
     email = f"owner-{uuid.uuid4().hex[:8]}@toitures-beaulieu.ca"
-    _, key = clients.create_client("Toitures Beaulieu", email, "Sup3r-secret-pass")
+    _, key = accounts.create_client("Toitures Beaulieu", email, "Sup3r-secret-pass")
     post_lead(api, key, NAME, EMAIL, "A quote, please.")
     token = api.post("/api/auth/login", {"email": email, "password": "Sup3r-secret-pass"}).json["token"]
     bearer = {"Authorization": f"Bearer {token}"}

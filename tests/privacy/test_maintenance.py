@@ -10,7 +10,7 @@ import pytest
 from helpers import apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli
-from shared import clients
+from shared.clients import accounts
 from shared.privacy import maintenance
 
 NOW = datetime.datetime(2031, 3, 10, 4, 0, tzinfo=datetime.UTC)
@@ -43,7 +43,7 @@ def lead(database):
 
 
 def client(name="Northwind Renovation", email=None) -> uuid.UUID:
-    return clients.create_client(name, email or f"owner-{uuid.uuid4().hex[:8]}@northwind-reno.ca")[0]
+    return accounts.create_client(name, email or f"owner-{uuid.uuid4().hex[:8]}@northwind-reno.ca")[0]
 
 
 def state(database, lead_id) -> tuple:

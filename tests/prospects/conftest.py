@@ -1,10 +1,10 @@
 """Fixtures of the prospect routes' tests: the internal (admin) client's key."""
 import pytest
 
-from shared import clients
+from shared.clients import accounts
 
 
 @pytest.fixture(scope="module")
 def admin(database) -> str:
     """The internal client's key, issued once for the module (key hashing is deliberately slow)."""
-    return clients.issue_internal_key("Avenir", "ops@avenir-leads.ca", "S3cret-pass!")[1]
+    return accounts.issue_internal_key("Avenir", "ops@avenir-leads.ca", "S3cret-pass!")[1]

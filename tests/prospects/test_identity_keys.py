@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from shared import prospects
+from shared.prospects import scoring
 
 WEBSITES = [
     ("HTTPS://WWW.Example.ca/contact/", "example.ca"),
@@ -29,12 +29,12 @@ WEBSITES = [
 
 @pytest.mark.parametrize("website, host", WEBSITES)
 def test_a_website_host_ignores_scheme_www_case_port_path_and_trailing_slash(website, host):
-    assert prospects.website_host(website) == host
+    assert scoring.website_host(website) == host
 
 
 @pytest.mark.parametrize("website", [w for w, _ in WEBSITES])
 def test_python_and_sql_compute_the_same_website_host(database, website):
-    assert database.scalar("SELECT prospect_website_host(:w)", w=website) == prospects.website_host(website)
+    assert database.scalar("SELECT prospect_website_host(:w)", w=website) == scoring.website_host(website)
 
 
 @pytest.mark.parametrize("email, key", [
@@ -44,7 +44,7 @@ def test_python_and_sql_compute_the_same_website_host(database, website):
     ("Éric@Example.ca", "Éric@example.ca"),
 ])
 def test_python_and_sql_compare_contact_emails_case_insensitively(database, email, key):
-    assert prospects.email_key(email) == key
+    assert scoring.email_key(email) == key
     assert database.scalar("SELECT prospect_email_key(:e)", e=email) == key
 
 
@@ -55,6 +55,6 @@ def test_the_identity_lookup_is_served_by_the_expression_indexes(database):
         FROM generate_series(1, 5000) AS n""")
     database.sql("ANALYZE prospect_candidates")
     plan = "\n".join(r["QUERY PLAN"] for r in database.sql(
-        "EXPLAIN " + prospects.Q.match_stored, hosts=json.dumps(["business-7.ca", "business-9.ca"]),
+        "EXPLAIN " + scoring.Q.match_stored, hosts=json.dumps(["business-7.ca", "business-9.ca"]),
         emails=json.dumps(["info@x.ca"])))
     assert "idx_prospects_website_host" in plan and "idx_prospects_email_key" in plan, plan

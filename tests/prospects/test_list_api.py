@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from shared import prospects
+from shared.prospects import scoring
 
 LIST = "/api/prospects"
 
@@ -116,7 +116,7 @@ def test_the_high_priority_list_is_served_from_the_partial_index_at_10000_rows(d
     try:
         conn.run(f"SET plan_cache_mode = {plan_cache_mode}")
         params = dict(min_score=min_score, contacted=False, industry=None, region=None, limit=20)
-        used = index_names(plan(conn, prospects.Q.list_high_priority, **params))
+        used = index_names(plan(conn, scoring.Q.list_high_priority, **params))
     finally:
         conn.close()
     assert used == {"idx_prospects_high_priority"}

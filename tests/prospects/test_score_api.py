@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from shared import db, prospects
+from shared.platform import db
+from shared.prospects import scoring
 
 SCORE = "/api/prospects/score"
 SLOW_GENERIC = {"has_autoresponder": False, "response_time_ms": 1000, "is_personalized": False, "is_generic": True}
@@ -142,7 +143,7 @@ def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin
     site = unique_site()
     in_flight = database.connect()  # a batch that has found nothing stored and is inserting
     in_flight.run("BEGIN")
-    in_flight.run(prospects.Q.lock_batches, key=prospects.SCORING_LOCK)
+    in_flight.run(scoring.Q.lock_batches, key=scoring.SCORING_LOCK)
     stored_id = in_flight.run("INSERT INTO prospect_candidates (business_name, website) VALUES ('Gagnon', :w) "
                               "RETURNING id", w=site)[0][0]
     answers = []
@@ -164,12 +165,12 @@ def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin
 
 
 def test_a_full_batch_of_1000_is_stored_then_rescored_without_duplicates(database):
-    sites = [unique_site() for _ in range(prospects.MAX_BATCH)]
-    batch = [prospects.Prospect.model_validate(business(f"Business {i}", website=site))
+    sites = [unique_site() for _ in range(scoring.MAX_BATCH)]
+    batch = [scoring.Prospect.model_validate(business(f"Business {i}", website=site))
              for i, site in enumerate(sites)]
 
-    first = prospects.score_batch(batch)
-    again = prospects.score_batch(batch)
+    first = scoring.score_batch(batch)
+    again = scoring.score_batch(batch)
 
     assert first.scored == again.scored == 1000
     assert all(r.created for r in first.results) and not any(r.created for r in again.results)
@@ -189,11 +190,11 @@ def test_a_batch_takes_the_same_statements_whatever_its_size(database, monkeypat
 
     monkeypatch.setattr(conn, "pipeline", lambda steps: statements.extend(first_words(conn.pending + steps))
                         or pipeline(steps))
-    batch = [prospects.Prospect.model_validate(business(f"Business {i}", website=unique_site())) for i in range(size)]
-    extra = prospects.Prospect.model_validate(business("One more", website=unique_site()))
+    batch = [scoring.Prospect.model_validate(business(f"Business {i}", website=unique_site())) for i in range(size)]
+    extra = scoring.Prospect.model_validate(business("One more", website=unique_site()))
 
-    prospects.score_batch(batch)
-    prospects.score_batch([*batch, extra])
+    scoring.score_batch(batch)
+    scoring.score_batch([*batch, extra])
 
     # lock, match, insert / lock, match, insert the new one, update the stored ones
     assert statements == ["BEGIN", "SELECT", "SELECT", "INSERT", "COMMIT",
@@ -243,7 +244,7 @@ def test_a_body_without_a_prospect_list_is_a_validation_error(api, admin):
 
 
 def test_a_full_batch_of_1000_is_accepted_over_http(api, admin, database):
-    sites = [unique_site() for _ in range(prospects.MAX_BATCH)]
+    sites = [unique_site() for _ in range(scoring.MAX_BATCH)]
     batch = {"prospects": [business(f"Plomberie {i}", website=f"https://www.{site}/contact",
                                     contact_email=f"info@{site}", industry="plumbing", region="Montreal")
                            for i, site in enumerate(sites)]}
@@ -261,7 +262,7 @@ def test_more_than_1000_prospects_is_payload_too_large(api, admin):
 
 
 def test_a_body_over_the_batch_limit_is_payload_too_large(api, admin):
-    answer = api.post(SCORE, {"prospects": [business("x" * 500)] * 999, "padding": "x" * prospects.MAX_BATCH_BYTES},
+    answer = api.post(SCORE, {"prospects": [business("x" * 500)] * 999, "padding": "x" * scoring.MAX_BATCH_BYTES},
                       key=admin)
     assert (answer.status, answer.json["error"]["code"]) == (413, "payload_too_large")
 

@@ -1,8 +1,8 @@
 """The schema reference's scoring formula, boundary by boundary, and the batch size limit."""
 import pytest
 
-from shared import prospects
-from shared.exceptions import PayloadTooLarge
+from shared.platform.exceptions import PayloadTooLarge
+from shared.prospects import scoring
 
 
 @pytest.mark.parametrize(
@@ -26,9 +26,9 @@ from shared.exceptions import PayloadTooLarge
 )
 def test_response_score_follows_the_reference_formula(has_autoresponder, response_time_ms, is_personalized,
                                                       is_generic, response_score):
-    test = prospects.ResponseTest(has_autoresponder=has_autoresponder, response_time_ms=response_time_ms,
+    test = scoring.ResponseTest(has_autoresponder=has_autoresponder, response_time_ms=response_time_ms,
                                   is_personalized=is_personalized, is_generic=is_generic)
-    result = prospects.score(test)
+    result = scoring.score(test)
     assert result.response_score == response_score
     assert result.automation_need_score == 100 - response_score
 
@@ -45,13 +45,13 @@ def test_response_score_follows_the_reference_formula(has_autoresponder, respons
 )
 def test_high_priority_starts_at_an_automation_need_of_70(response_time_ms, is_personalized, is_generic,
                                                           automation_need_score, high_priority):
-    test = prospects.ResponseTest(has_autoresponder=False, response_time_ms=response_time_ms,
+    test = scoring.ResponseTest(has_autoresponder=False, response_time_ms=response_time_ms,
                                   is_personalized=is_personalized, is_generic=is_generic)
-    result = prospects.score(test)
+    result = scoring.score(test)
     assert (result.automation_need_score, result.high_priority) == (automation_need_score, high_priority)
 
 
 def test_a_batch_over_1000_prospects_is_too_large_before_any_validation():
-    prospects.check_batch_size({"prospects": [{}] * 1000})
+    scoring.check_batch_size({"prospects": [{}] * 1000})
     with pytest.raises(PayloadTooLarge, match="at most 1000 prospects; got 1001"):
-        prospects.check_batch_size({"prospects": [{}] * 1001})
+        scoring.check_batch_size({"prospects": [{}] * 1001})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from helpers import ClientKey
 
-from shared import clients
+from shared.clients import accounts
 
 # The seed's dashboard query (each lead with its latest action by timestamp), over every tag.
 DASHBOARD = """
@@ -57,7 +57,7 @@ class LeadSeed:
 @pytest.fixture(scope="module")
 def client(database) -> ClientKey:
     """One client for the module's tests (each test makes its own leads): a key costs a bcrypt hash."""
-    return ClientKey(*clients.create_client("Harbour Dental", f"front-desk-{uuid.uuid4().hex[:8]}@harbourdental.ca"))
+    return ClientKey(*accounts.create_client("Harbour Dental", f"front-desk-{uuid.uuid4().hex[:8]}@harbourdental.ca"))
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A conversion reads its client's conversion record from an index of its own, so the cost of
 converting does not grow with the client's (or every client's) whole action history."""
 
-from shared import db, growth
+from shared.growth import events
+from shared.platform import db
 
 
 def test_the_conversion_record_is_counted_from_its_partial_index(database, client):
@@ -12,9 +13,9 @@ def test_the_conversion_record_is_counted_from_its_partial_index(database, clien
     database.sql("VACUUM ANALYZE lead_actions")
 
     with db.transaction(client_id=client.client_id) as conn:
-        plan = "\n".join(row[0] for row in conn.run("EXPLAIN " + growth.Q.client_conversion_record,
+        plan = "\n".join(row[0] for row in conn.run("EXPLAIN " + events.Q.client_conversion_record,
                                                     client_id=client.client_id))
-        record = db.query_one(conn, growth.Q.client_conversion_record, client_id=client.client_id)
+        record = db.query_one(conn, events.Q.client_conversion_record, client_id=client.client_id)
 
     assert "idx_lead_actions_client_conversion_record" in plan, plan
     assert record == {"conversions": 2000, "reversions": 0}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared import growth
+from shared.growth import events
 
 SNAPSHOT_KEYS = {"lead_id", "lead_name", "initial_urgency", "initial_tone", "days_to_convert", "touch_points",
                  "conversion_value", "final_tag"}
@@ -129,13 +129,13 @@ T0 = datetime.datetime(2026, 11, 1, 9, 30, tzinfo=datetime.UTC)
     (None, T0, 0),
 ])
 def test_days_to_convert_is_whole_elapsed_days(since, converted_at, days):
-    assert growth.days_to_convert(since, converted_at) == days
+    assert events.days_to_convert(since, converted_at) == days
 
 
 @pytest.mark.parametrize("conversions, reversions, confidence", [
     (0, 0, "0.95"), (1, 0, "0.95"), (1, 1, "0.90"), (10, 5, "0.80"), (100, 0, "0.99"), (100, 100, "0.16"),
 ])
 def test_conversion_confidence_is_the_smoothed_share_of_conversions_kept(conversions, reversions, confidence):
-    value = growth.conversion_confidence(conversions, reversions)
+    value = events.conversion_confidence(conversions, reversions)
     assert 0 <= value <= 1
     assert value.quantize(Decimal("0.01")) == Decimal(confidence)

@@ -1,7 +1,7 @@
 """The do-nothing function: the server's ceiling. It answers every request with a fixed small JSON
 body without reading it, touching no database, so what is left is gunicorn + functions-framework.
 ROUTES only names the paths it is served on (the benchmarks' routes); no request goes through it."""
-from shared import http
+from shared.platform import http
 
 BODY = '{"ok": true}'
 

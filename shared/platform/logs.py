@@ -5,7 +5,7 @@ import logging
 import sys
 import time
 
-from shared import settings
+from shared.platform import settings
 
 _configured = False
 

@@ -4,9 +4,9 @@ import datetime
 from collections.abc import Callable
 from fractions import Fraction
 
-from shared.intelligence.metrics import URGENCY_TREND_CHANGE
-from shared.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
-from shared.intelligence.numbers import (
+from shared.growth.intelligence.metrics import URGENCY_TREND_CHANGE
+from shared.growth.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
+from shared.growth.intelligence.numbers import (
     confidence,
     counted,
     counts_z,

@@ -7,8 +7,8 @@ import json
 import uuid
 from decimal import Decimal
 
-from shared import db, sql
-from shared.intelligence.models import ClientFacts, GrowthEvent, ModelGroup, OpenLead, Period, Week
+from shared.growth.intelligence.models import ClientFacts, GrowthEvent, ModelGroup, OpenLead, Period, Week
+from shared.platform import db, sql
 
 Q = sql.load(__file__)
 

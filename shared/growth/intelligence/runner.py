@@ -6,11 +6,12 @@ import time
 import uuid
 from collections.abc import Callable
 
-from shared import db, logs, outreach
-from shared.exceptions import AvenirError, Conflict, NotFound, ValidationFailed
-from shared.intelligence import metrics, patterns, store
-from shared.intelligence.models import ClientFacts, GrowthEvent, RunSummary
-from shared.intelligence.outreach_funnel import outreach_funnel
+from shared.growth.intelligence import metrics, patterns, store
+from shared.growth.intelligence.models import ClientFacts, GrowthEvent, RunSummary
+from shared.growth.intelligence.outreach_funnel import outreach_funnel
+from shared.platform import db, logs
+from shared.platform.exceptions import AvenirError, Conflict, NotFound, ValidationFailed
+from shared.prospects import outreach
 
 log = logging.getLogger("avenir.intelligence")
 # Clients whose rows are replaced together in one transaction (one DELETE, one INSERT). Each

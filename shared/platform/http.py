@@ -14,8 +14,9 @@ from typing import Any
 
 import pydantic
 
-from shared import clients, logs, sessions
-from shared.exceptions import (
+from shared.clients import accounts, sessions
+from shared.platform import logs
+from shared.platform.exceptions import (
     AvenirError,
     Forbidden,
     InvalidJson,
@@ -43,7 +44,7 @@ class Request:
     path_params: dict[str, str] = field(default_factory=dict)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     scheduled_event: dict | None = None  # set for EventBridge / CloudEvent triggers
-    client: clients.Client | None = None
+    client: accounts.Client | None = None
     # Reads at most n bytes of a body not read yet (a served request's stream); None once read.
     reader: Callable[[int], bytes] | None = None
     body_left_unread: bool = False  # the body was refused at its limit, or before it was read
@@ -346,7 +347,7 @@ def api_key(request: Request) -> str | None:
     return key or None
 
 
-def authenticate(request: Request, sessions_allowed: bool = True) -> clients.Client:
+def authenticate(request: Request, sessions_allowed: bool = True) -> accounts.Client:
     """The client whose API key, or owner session token (`Authorization: Bearer avs_...`), the request
     carries; 401 when missing, unknown, expired or rotated away. The lead webhook takes keys only."""
     credential = api_key(request)
@@ -354,7 +355,7 @@ def authenticate(request: Request, sessions_allowed: bool = True) -> clients.Cli
         raise Unauthorized("Missing credentials: send the API key in x-api-key or Authorization: Bearer, "
                            "or a session token as Bearer.")
     if not credential.startswith(sessions.TOKEN_PREFIX):
-        client = clients.authenticate(credential)
+        client = accounts.authenticate(credential)
         if client is None:
             raise Unauthorized("Unknown or rotated API key.")
     elif not sessions_allowed:
@@ -367,7 +368,7 @@ def authenticate(request: Request, sessions_allowed: bool = True) -> clients.Cli
     return client
 
 
-def authenticate_internal(request: Request) -> clients.Client:
+def authenticate_internal(request: Request) -> accounts.Client:
     client = authenticate(request)
     if not client.is_internal:
         raise Forbidden("This route is only for the internal (admin) client.")

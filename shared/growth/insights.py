@@ -5,9 +5,9 @@ from typing import Literal
 
 import pydantic
 
-from shared import db, fields, sql
-from shared.clients import Client
-from shared.intelligence.models import RUN_DATE_PATTERN
+from shared.clients.accounts import Client
+from shared.growth.intelligence.models import RUN_DATE_PATTERN
+from shared.platform import db, fields, sql
 
 Q = sql.load(__file__)
 

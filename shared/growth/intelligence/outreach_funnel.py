@@ -1,15 +1,15 @@
 """The internal client's nightly outreach_funnel event: which prospects answer our outreach, by
-industry and by region (the figures from shared/outreach.py, the words here)."""
+industry and by region (the figures from shared/prospects/outreach.py, the words here)."""
 import datetime
 
-from shared.intelligence.models import GrowthEvent
-from shared.intelligence.numbers import ratio, rounded, sample_confidence
+from shared.growth.intelligence.models import GrowthEvent
+from shared.growth.intelligence.numbers import ratio, rounded, sample_confidence
 
 MIN_SEGMENT = 3  # emails a segment needs before the insight names it as the one that answers most
 
 
 def outreach_funnel(segments: list[dict], run_date: datetime.date) -> GrowthEvent:
-    """segments: shared.outreach.funnel_by_segment's rows. The snapshot holds the whole funnel and
+    """segments: shared.prospects.outreach.funnel_by_segment's rows. The snapshot holds the whole funnel and
     each industry's and region's ({"segment", "sent", "opened", "replied", "ignored", "reply_rate"},
     most emails first); the insight names the industry and the region with the best reply rate
     among those with at least MIN_SEGMENT emails. confidence = n / (n + 10), n = emails sent."""

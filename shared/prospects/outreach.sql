@@ -1,4 +1,4 @@
--- Prospect outreach (shared/outreach.py). The outbox is lead_replies (schema/012, 014).
+-- Prospect outreach (shared/prospects/outreach.py). The outbox is lead_replies (schema/012, 014).
 
 -- name: lock_batches
 -- Taken first by every batch: two batches at once take turns, so the second sees the first's

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 import pydantic
 
-from shared import cipher, db, fields, sql
-from shared.clients import Client
+from shared.clients.accounts import Client
 from shared.enrichment import Language
 from shared.mail.render import EmailTone
+from shared.platform import cipher, db, fields, sql
 
 Q = sql.load(__file__)
 

@@ -7,7 +7,7 @@ import os
 import ssl
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from shared.exceptions import ConfigError
+from shared.platform.exceptions import ConfigError
 
 
 def log_level() -> str:
@@ -34,7 +34,7 @@ def key_wait_ms() -> int:
 
 
 def prepared_statements() -> bool:
-    """Whether connections prepare their parametrised statements (see shared/db.Connection)."""
+    """Whether connections prepare their parametrised statements (see shared/platform/db.Connection)."""
     return os.environ.get("AVENIR_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
@@ -138,7 +138,7 @@ def _params_from_secret(arn: str, secrets_client=None) -> dict:
             raise ConfigError(f"Cannot read the database secret {arn}: {type(e).__name__}: {e}") from None
         return params_from_secret_string(secret)
     except ConfigError as e:
-        from shared import logs  # here, not at the top: shared.logs imports this module
+        from shared.platform import logs  # here, not at the top: shared.platform.logs imports this module
 
         logs.event(logging.getLogger("avenir.settings"), "database secret unusable", level=logging.ERROR,
                    secret_arn=arn, error=e.message)

@@ -1,6 +1,6 @@
 """The growth brain's lessons from one lead's life: a `conversion` event when a lead is tagged
 Converted and a `reversion` event when that is undone. (The nightly engine writes its own events
-from shared/intelligence/.)"""
+from shared/growth/intelligence/.)"""
 import datetime
 import json
 import uuid
@@ -9,8 +9,8 @@ from typing import Literal
 
 import pydantic
 
-from shared import sql
-from shared.intelligence.numbers import counted
+from shared.growth.intelligence.numbers import counted
+from shared.platform import sql
 
 Q = sql.load(__file__)
 

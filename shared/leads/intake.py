@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 from pg8000.exceptions import DatabaseError
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from shared import db, fields, idempotency, settings, sql
-from shared.clients import Client
+from shared.clients.accounts import Client
 from shared.enrichment import ENGINE_VERSION, Enrichment, Language, enrich, relationship_insight
-from shared.exceptions import IdempotencyKeyInFlight
 from shared.mail import outbox
+from shared.platform import db, fields, idempotency, settings, sql
+from shared.platform.exceptions import IdempotencyKeyInFlight
 
 ROUTE = "POST /api/lead"
 Q = sql.load(__file__)

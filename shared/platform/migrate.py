@@ -4,10 +4,10 @@ import hashlib
 import logging
 from pathlib import Path
 
-from shared import db, sql
+from shared.platform import db, sql
 
 log = logging.getLogger("avenir.migrate")
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 LOCK_KEY = 7_236_501_118  # any constant: "the avenir migration lock"
 Q = sql.load(__file__)
 

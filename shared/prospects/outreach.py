@@ -14,10 +14,10 @@ from typing import Literal
 
 import pydantic
 
-from shared import db, fields, settings, sql
-from shared.exceptions import Conflict, NotFound
 from shared.mail import render
 from shared.mail import sender as mail_sender
+from shared.platform import db, fields, settings, sql
+from shared.platform.exceptions import Conflict, NotFound
 
 Q = sql.load(__file__)
 OUTREACH_LOCK = 7_236_501_206  # any constant: "an outreach batch is being written"

@@ -4,7 +4,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from shared.intelligence.models import (
+from shared.growth.intelligence.models import (
     ClientFacts,
     ConversionPredictionSnapshot,
     EngagementMetrics,
@@ -18,7 +18,7 @@ from shared.intelligence.models import (
     UrgencyTrendSnapshot,
     Week,
 )
-from shared.intelligence.numbers import (
+from shared.growth.intelligence.numbers import (
     confidence,
     counted,
     percent,

@@ -12,8 +12,8 @@ import bcrypt
 import pydantic
 from pg8000.exceptions import DatabaseError
 
-from shared import db, sql
-from shared.exceptions import Conflict, NotFound, Unauthorized, ValidationFailed
+from shared.platform import db, sql
+from shared.platform.exceptions import Conflict, NotFound, Unauthorized, ValidationFailed
 
 Q = sql.load(__file__)
 

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import pydantic
 
-from shared import db, fields, sql
 from shared.enrichment import Language
-from shared.exceptions import PayloadTooLarge
+from shared.platform import db, fields, sql
+from shared.platform.exceptions import PayloadTooLarge
 
 Q = sql.load(__file__)
 

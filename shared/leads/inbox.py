@@ -10,10 +10,10 @@ from typing import Annotated
 
 import pydantic
 
-from shared import db, fields, sql
-from shared.clients import Client
+from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
-from shared.exceptions import NotFound
+from shared.platform import db, fields, sql
+from shared.platform.exceptions import NotFound
 
 Q = sql.load(__file__)
 

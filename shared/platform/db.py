@@ -11,8 +11,8 @@ from pg8000.converters import make_params
 from pg8000.core import NULL_BYTE, Context
 from pg8000.exceptions import DatabaseError, InterfaceError
 
-from shared import settings, sql
-from shared.exceptions import ConfigError, Unavailable
+from shared.platform import settings, sql
+from shared.platform.exceptions import ConfigError, Unavailable
 
 _local = threading.local()
 Q = sql.load(__file__)

@@ -10,9 +10,10 @@ from typing import Annotated
 import bcrypt
 import pydantic
 
-from shared import clients, db, fields, idempotency, sql
-from shared.clients import Client
-from shared.exceptions import Forbidden, TooManyAttempts, Unauthorized
+from shared.clients import accounts
+from shared.clients.accounts import Client
+from shared.platform import db, fields, idempotency, sql
+from shared.platform.exceptions import Forbidden, TooManyAttempts, Unauthorized
 
 Q = sql.load(__file__)
 
@@ -71,7 +72,7 @@ def login(email: str, password: str) -> LoginResponse:
     within 15 minutes, every attempt (right password or not) is a 429 until the window has passed."""
     row, attempt_id = _count_attempt(email_digest(email), email.strip())
     stored = row["password_hash"].encode() if row["client_id"] else _dummy_hash()
-    if not (clients.password_matches(password, stored) and row["client_id"]):
+    if not (accounts.password_matches(password, stored) and row["client_id"]):
         raise Unauthorized(WRONG_CREDENTIALS)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.admin_transaction() as conn:
@@ -115,9 +116,9 @@ def change_password(client: Client, current_password: str, new_password: str) ->
     """403 when current_password is not the client's; the client's other sessions end."""
     with db.admin_transaction() as conn:
         stored = db.query_one(conn, Q.lock_password, client_id=client.client_id)["password_hash"]
-        if not clients.password_matches(current_password, stored.encode()):
+        if not accounts.password_matches(current_password, stored.encode()):
             raise Forbidden("The current password is not right; the password was not changed.")
-        db.query(conn, Q.set_password, client_id=client.client_id, password_hash=clients.hash_password(new_password),
+        db.query(conn, Q.set_password, client_id=client.client_id, password_hash=accounts.hash_password(new_password),
                  keep_digest=client.session_digest)
 
 
@@ -127,6 +128,6 @@ def set_password(client_id: uuid.UUID, new_password: str) -> bool:
     with db.admin_transaction() as conn:
         known = db.query(conn, Q.client_exists, client_id=client_id)
         if known:
-            db.query(conn, Q.set_password, client_id=client_id, password_hash=clients.hash_password(new_password),
+            db.query(conn, Q.set_password, client_id=client_id, password_hash=accounts.hash_password(new_password),
                      keep_digest=None)
     return bool(known)

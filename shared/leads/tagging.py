@@ -7,9 +7,11 @@ from typing import Literal
 
 import pydantic
 
-from shared import db, fields, growth, leads, sql
-from shared.clients import Client
-from shared.exceptions import Conflict, NotFound
+from shared.clients.accounts import Client
+from shared.growth import events
+from shared.leads import intake
+from shared.platform import db, fields, sql
+from shared.platform.exceptions import Conflict, NotFound
 
 Q = sql.load(__file__)
 
@@ -80,7 +82,7 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
             _refuse_a_second_live_lead(conn, client, lead)
         change = _record(conn, lead, tag, ACTION_TYPES.get(tag, "tag"), commit=tag != "Converted")
         if tag == "Converted":  # its growth event and the COMMIT in one round trip
-            db.pipeline(conn, growth.conversion_step(
+            db.pipeline(conn, events.conversion_step(
                 client_id=client.client_id, converted_at=change.at, lead_id=lead.id, lead_name=lead.name,
                 lead_since=lead.since, initial_urgency=lead.initial_urgency, initial_tone=lead.initial_tone,
                 touch_points=change.earlier_actions, conversion_value=conversion_value, record=record), commit=True)
@@ -98,7 +100,7 @@ def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
             raise Conflict(f"Only a Converted lead can be reverted; lead {lead.id} is {lead.current_tag}.")
         # the change, its reversion event and the COMMIT in one round trip
         (row,), _ = db.pipeline(conn, _record_step(lead, "Active", "revert", reason),
-                                growth.reversion_step(client_id=client.client_id, lead_id=lead.id,
+                                events.reversion_step(client_id=client.client_id, lead_id=lead.id,
                                                       lead_name=lead.name, reason=reason), commit=True)
         change = _change(row)
     return RevertResponse(lead_id=lead.id, previous_tag="Converted", current_tag="Active",
@@ -122,7 +124,7 @@ def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID,
     """The client's lead, row-locked until the transaction ends (and, for a conversion, the
     client's conversion record, read in the same round trip)."""
     steps = [(Q.lock_lead, {"lead_id": lead_id, "client_id": client.client_id})]
-    steps += [growth.conversion_record_step(client.client_id)] if with_conversion_record else []
+    steps += [events.conversion_record_step(client.client_id)] if with_conversion_record else []
     found, *record = db.pipeline(conn, *steps)
     if not found:
         raise NotFound(_NOT_FOUND)
@@ -135,7 +137,7 @@ def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID,
 def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) -> None:
     """Un-deleting a lead whose email came back since as a new lead would leave two live leads
     with one email, which intake's dedupe cannot tell apart: 409 naming the live one."""
-    _, found = db.pipeline(conn, (leads.Q.lock, {"lock_ids": [leads.email_lock_id(client.client_id, lead.email)]}),
+    _, found = db.pipeline(conn, (intake.Q.lock, {"lock_ids": [intake.email_lock_id(client.client_id, lead.email)]}),
                            (Q.live_lead_with_email, {"client_id": client.client_id, "email": lead.email,
                                                      "lead_id": lead.id}))
     if found:

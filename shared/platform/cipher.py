@@ -3,7 +3,7 @@ the database: Fernet (AES-128-CBC with HMAC-SHA256, from the `cryptography` pack
 import functools
 import os
 
-from shared.exceptions import ConfigError
+from shared.platform.exceptions import ConfigError
 
 PREFIX = "fernet:"
 

@@ -1,12 +1,12 @@
 """Idempotency-Key deliveries: the key and body fingerprint of a delivery, the advisory lock that
 makes two deliveries with one key take turns, and the replay of a first response (stored and
-purged by the intake's own statements, shared/leads.sql; table idempotency_keys, schema/005)."""
+purged by the intake's own statements, shared/leads/intake.sql; table idempotency_keys, schema/005)."""
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 
-from shared.exceptions import IdempotencyKeyReuse, ValidationFailed
+from shared.platform.exceptions import IdempotencyKeyReuse, ValidationFailed
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200

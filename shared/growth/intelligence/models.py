@@ -9,7 +9,7 @@ from typing import Literal
 
 import pydantic
 
-from shared import fields
+from shared.platform import fields
 
 Trend = Literal["increasing", "decreasing", "stable"]
 PatternType = Literal["urgency_increasing", "volume_spike", "volume_drop", "stale_follow_ups",
@@ -168,4 +168,4 @@ class ClientFacts:
     stale_follow_ups: int = 0
     model: list[ModelGroup] = field(default_factory=list)
     top_open_leads: list[OpenLead] = field(default_factory=list)
-    outreach: list[dict] | None = None  # the internal client's outreach funnel by segment (shared/outreach.py)
+    outreach: list[dict] | None = None  # the internal client's outreach funnel by segment (prospects/outreach)

@@ -1,0 +1,1 @@
+"""Clients: their accounts and API keys, owner sessions, the settings an owner changes."""

@@ -1,0 +1,1 @@
+"""Leads: intake, tagging and reverting, the owner's inbox and a lead's story."""
