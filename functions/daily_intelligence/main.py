@@ -34,21 +34,8 @@ def daily_intelligence(request):  # functions-framework target (a Flask request)
 
 
 def daily_intelligence_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
-    event = {"id": cloud_event["id"], "source": cloud_event["source"], "time": cloud_event.get("time")}
-    request = http.Request(method=http.SCHEDULE[0], path=http.SCHEDULE[1], headers={}, scheduled_event=event,
-                           request_id=str(cloud_event["id"]))
-    _raise_when_failed(http.serve(request, ROUTES).status)
+    http.serve_cloud_event(cloud_event, ROUTES, "daily intelligence")
 
 
 def handler(event, context):  # AWS Lambda: API Gateway HTTP API v2, or the EventBridge schedule
-    result = http.serve_lambda(event, ROUTES)
-    if "rawPath" not in event and event.get("detail-type"):
-        _raise_when_failed(result["statusCode"])
-    return result
-
-
-def _raise_when_failed(status: int) -> None:
-    """A scheduler sees a failed run (database unavailable, ...) only as an exception, and then
-    retries it; a run that merely lists failed clients has logged them and is not retried."""
-    if status >= 500:
-        raise RuntimeError(f"daily intelligence run failed with status {status}; see the log")
+    return http.serve_scheduled_lambda(event, ROUTES, "daily intelligence")

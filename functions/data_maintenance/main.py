@@ -19,20 +19,8 @@ def data_maintenance(request):  # functions-framework HTTP target: it answers no
 
 
 def data_maintenance_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
-    event = {"id": cloud_event["id"], "source": cloud_event["source"], "time": cloud_event.get("time")}
-    request = http.Request(method=http.SCHEDULE[0], path=http.SCHEDULE[1], headers={}, scheduled_event=event,
-                           request_id=str(cloud_event["id"]))
-    _raise_when_failed(http.serve(request, ROUTES).status)
+    http.serve_cloud_event(cloud_event, ROUTES, "data maintenance")
 
 
-def handler(event, context):  # AWS Lambda: the EventBridge schedule
-    result = http.serve_lambda(event, ROUTES)
-    _raise_when_failed(result["statusCode"])
-    return result
-
-
-def _raise_when_failed(status: int) -> None:
-    """A run that could not work (the database unavailable) shows as the function's error, so the
-    scheduler retries it: a rerun is safe (it finds only what is left to do)."""
-    if status >= 500:
-        raise RuntimeError(f"data maintenance run failed with status {status}; see the log")
+def handler(event, context):  # AWS Lambda: the EventBridge schedule (a retry is safe: it finds what is left)
+    return http.serve_scheduled_lambda(event, ROUTES, "data maintenance")

@@ -20,20 +20,8 @@ def followup_sender(request):  # functions-framework HTTP target: it answers no 
 
 
 def followup_sender_scheduled(cloud_event):  # functions-framework CloudEvent target (Cloud Scheduler)
-    request = http.Request(method=http.SCHEDULE[0], path=http.SCHEDULE[1], headers={},
-                           scheduled_event={"id": cloud_event["id"], "source": cloud_event["source"]},
-                           request_id=str(cloud_event["id"]))
-    _raise_when_failed(http.serve(request, ROUTES).status)
+    http.serve_cloud_event(cloud_event, ROUTES, "follow-up sender")
 
 
-def handler(event, context):  # AWS Lambda: the EventBridge schedule
-    result = http.serve_lambda(event, ROUTES)
-    _raise_when_failed(result["statusCode"])
-    return result
-
-
-def _raise_when_failed(status: int) -> None:
-    """A run that could not work (the database unavailable) shows as the function's error; it is not
-    retried (MaximumRetryAttempts 0): the next minute's run is the retry."""
-    if status >= 500:
-        raise RuntimeError(f"follow-up sender run failed with status {status}; see the log")
+def handler(event, context):  # AWS Lambda: the EventBridge schedule (no retry: the next minute's run is one)
+    return http.serve_scheduled_lambda(event, ROUTES, "follow-up sender")

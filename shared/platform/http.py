@@ -337,6 +337,33 @@ def serve_lambda(event: dict, routes: Routes) -> dict:
             "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
 
 
+# --- scheduled runs -------------------------------------------------------------------------
+
+def serve_cloud_event(cloud_event, routes: Routes, job: str) -> None:
+    """A scheduler's CloudEvent (functions-framework's cloudevent target, Cloud Scheduler) served as
+    the schedule route; a failed run raises (see raise_when_failed)."""
+    event = {"id": cloud_event["id"], "source": cloud_event["source"], "time": cloud_event.get("time")}
+    request = Request(method=SCHEDULE[0], path=SCHEDULE[1], headers={}, scheduled_event=event,
+                      request_id=request_id(str(cloud_event["id"])))
+    raise_when_failed(serve(request, routes).status, job)
+
+
+def serve_scheduled_lambda(event: dict, routes: Routes, job: str) -> dict:
+    """serve_lambda for a function that EventBridge also calls on a schedule: a failed scheduled run
+    raises (an HTTP call gets its answer as it is)."""
+    result = serve_lambda(event, routes)
+    if "rawPath" not in event and "detail-type" in event:
+        raise_when_failed(result["statusCode"], job)
+    return result
+
+
+def raise_when_failed(status: int, job: str) -> None:
+    """A scheduler sees a failed run (the database unavailable, ...) only as an exception: the
+    function's error in its metrics, and the retry its schedule allows (template.yaml). A run that
+    merely lists what failed inside it has logged that and is not an error."""
+    if status >= 500:
+        raise RuntimeError(f"{job} run failed with status {status}; see the log")
+
 # --- authentication -------------------------------------------------------------------------
 
 def api_key(request: Request) -> str | None:
