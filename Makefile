@@ -18,7 +18,7 @@ run: $(STAMP)
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
-POOLED_SUITES := tests/lead_intake tests/hardening/test_pooler.py tests/foundation/test_round_trips.py
+POOLED_SUITES := tests/leads/test_intake.py tests/leads/test_follow_up_context.py tests/platform/test_pooler.py tests/platform/test_round_trips.py
 test: $(STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
@@ -36,7 +36,7 @@ bench: $(STAMP)
 
 # More generated cases per operation than `make test` runs (AVENIR_FUZZ_EXAMPLES=N to choose).
 fuzz: $(STAMP)
-	AVENIR_FUZZ_EXAMPLES=$${AVENIR_FUZZ_EXAMPLES:-150} $(BIN)/pytest -q -p no:cacheprovider tests/hardening/test_fuzz.py
+	AVENIR_FUZZ_EXAMPLES=$${AVENIR_FUZZ_EXAMPLES:-150} $(BIN)/pytest -q -p no:cacheprovider tests/end_to_end/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests

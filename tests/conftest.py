@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: one throwaway PostgreSQL cluster per session, a fresh
 migrated database per test module, clients with keys, the full local server on a real port,
 and Lambda invocations with realistic API Gateway v2 events."""
+import datetime
 import os
 import shutil
 import tempfile
@@ -9,24 +10,30 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pooler
 import pytest
 from aiosmtpd.controller import Controller
-from helpers import (
-    TEMPLATE_DB,
-    Api,
-    ClientKey,
-    Database,
-    Received,
-    ScriptedHandler,
-    migrated_database,
-    restore_env,
-    throwaway_cluster,
-)
 
 from infra.pgcluster import free_port
 from shared.clients import accounts
 from shared.platform import db, settings
+from tests import pooler
+from tests.helpers import (
+    DAY,
+    INSERT_ACTIONS,
+    INSERT_LEAD,
+    TEMPLATE_DB,
+    Api,
+    ClientKey,
+    Database,
+    LeadSeed,
+    Ledger,
+    Received,
+    ScriptedHandler,
+    history,
+    migrated_database,
+    restore_env,
+    throwaway_cluster,
+)
 
 # The key SMTP passwords are encrypted with (shared/platform/cipher.py), one for the whole test session.
 os.environ.setdefault("AVENIR_SECRET_KEY", "m6H2k0ehS1Yq4BqX9dM7Jf3bVq0tWm0c8aQh5nXr2Kk=")
@@ -165,3 +172,69 @@ def platform_smtp(smtp_server, monkeypatch):
     monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "2")
     monkeypatch.setenv("AVENIR_PUBLIC_URL", "https://avenir.example.ca")
     return smtp_server
+
+
+# --- a client and its leads with a past (the tagging and growth tests) ---
+
+@pytest.fixture(scope="module")
+def client(database) -> ClientKey:
+    """One client for the module's tests (each test makes its own leads): a key costs a bcrypt hash."""
+    return ClientKey(*accounts.create_client("Harbour Dental", f"front-desk-{uuid.uuid4().hex[:8]}@harbourdental.ca"))
+
+
+@pytest.fixture
+def make_lead(database):
+    """make_lead(client_id, name="Sarah Chen", age_days=7, urgency=["Low", "High"], ...) -> LeadSeed.
+    The lead arrived `age_days` ago (one `insert` action then) and wrote again `updates` times
+    since (one `update` action each, evenly spaced); the histories hold one entry per message.
+    """
+    def make(client_id, name="Sarah Chen", age_days=0.0, tag="Active", urgency=("Medium",),
+             tone=("Professional",), confidence=(0.72,), updates=0, is_test=False, email=None,
+             urgency_now=None, tone_now=None) -> LeadSeed:
+        age = age_days * DAY
+        email = email or f"{name.split()[0].lower()}.{uuid.uuid4().hex[:6]}@harbourdental.ca"
+        current_urgency = urgency_now or (urgency[-1] if urgency else "Medium")
+        current_tone = tone_now or (tone[-1] if tone else "Professional")
+        current_confidence = confidence[-1] if confidence else 0.72
+        row = database.one(
+            INSERT_LEAD, client_id=client_id, email=email, name=name, tag=tag, is_test=is_test,
+            message="Hi, we need a quote for cleaning and whitening for two adults next month.",
+            summary="Asks for a quote for cleaning and whitening for two adults.",
+            tone=current_tone, urgency=current_urgency, confidence=current_confidence,
+            tone_history=history(tone, age), urgency_history=history(urgency, age),
+            confidence_history=history(confidence, age), age_seconds=age)
+        arrived, now = row["timestamp"], datetime.datetime.now(datetime.UTC)
+        kinds = ["insert"] + ["update"] * updates
+        ats = [arrived + (now - arrived) * i / (updates + 1) for i in range(updates + 1)]
+        database.sql(INSERT_ACTIONS, lead_id=row["id"], client_id=client_id, is_test=is_test, kinds=kinds,
+                     ats=ats)
+        return LeadSeed(id=str(row["id"]), client_id=client_id, name=name)
+    return make
+
+
+@pytest.fixture
+def ledger(database) -> Ledger:
+    return Ledger(database)
+
+
+@pytest.fixture
+def refuse_inserts(database):
+    """refuse_inserts(table, client_id): from then on the database refuses that client's new rows in
+    `table` (a trigger raising on insert): a real write failure, as a constraint or a dropped client
+    would cause. Removed when the test ends."""
+    tables = []
+
+    def refuse(table, client_id):
+        database.sql(f"""
+            CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.client_id = '{client_id}' THEN RAISE EXCEPTION 'refused for this client'; END IF;
+              RETURN NEW;
+            END $$""")
+        database.sql(f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} FOR EACH ROW "
+                     f"EXECUTE FUNCTION refuse_{table}()")
+        tables.append(table)
+    yield refuse
+    for table in tables:
+        database.sql(f"DROP TRIGGER IF EXISTS refuse_{table} ON {table}")
+        database.sql(f"DROP FUNCTION IF EXISTS refuse_{table}()")

@@ -145,5 +145,24 @@ def _params_from_secret(arn: str, secrets_client=None) -> dict:
         raise ConfigError("The database settings cannot be read; retry later.") from None
 
 
+def secret_key() -> str:
+    """The key SMTP passwords are encrypted with (cipher.py): AVENIR_SECRET_KEY, or the Secrets Manager
+    secret AVENIR_SECRET_KEY_ARN names (in AWS)."""
+    key = os.environ.get("AVENIR_SECRET_KEY")
+    if key:
+        return key
+    arn = os.environ.get("AVENIR_SECRET_KEY_ARN")
+    if arn:
+        return _secret_key_from(arn)
+    raise ConfigError("No encryption key: set AVENIR_SECRET_KEY (or AVENIR_SECRET_KEY_ARN in AWS).")
+
+
+@functools.lru_cache(maxsize=2)
+def _secret_key_from(arn: str) -> str:
+    import boto3
+
+    return boto3.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"].strip()
+
+
 def clear_cache() -> None:
     _params_from_secret.cache_clear()

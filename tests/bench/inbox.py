@@ -7,7 +7,7 @@ import uuid
 from shared.leads import inbox
 from tests.bench import stack
 from tests.bench.report import Section, Table, Verdict, mark
-from tests.owner.test_inbox_plans import FILTERS, GENERATE, LEADS, explain, lead_rows_read
+from tests.leads.test_inbox_plans import FILTERS, GENERATE, LEADS, explain, lead_rows_read
 
 TARGET_MS = 20.0
 # The schema reference's query, as it is written there (every active lead with its latest action).
@@ -21,7 +21,7 @@ ORDER BY lm.id, la.timestamp DESC
 
 
 class _Database:
-    """What tests/owner/test_inbox_plans.explain needs of a database: a superuser connection."""
+    """What tests/leads/test_inbox_plans.explain needs of a database: a superuser connection."""
 
     def __init__(self, bench: stack.Stack):
         self.bench = bench

@@ -27,7 +27,7 @@ SELECT (SELECT count(*) FROM (SELECT client_id, count(*), avg(confidence_score),
 def measure(run: stack.Run) -> Section:
     section = Section(
         "2. Daily intelligence at scale",
-        "For each size, a fresh migrated database is loaded by `tests/intelligence/datagen.py` (set-based "
+        "For each size, a fresh migrated database is loaded by `tests/growth/intelligence/datagen.py` (set-based "
         "`generate_series` SQL, leads over the 90 days before the run date, 5 % test clients, 5 % test leads), "
         "then the job runs in process as the schedule runs it (`shared.growth.intelligence.run_daily(run_date)` for "
         "every non-test client), then again for the same date (which replaces that date's rows). Baseline: "
@@ -54,7 +54,7 @@ def one_scale(run: stack.Run, scale: float, run_date: datetime.date) -> tuple[tu
     ((job s, re-run s, baseline s), the table's row)."""
     from shared.growth import intelligence
     from shared.platform import migrate
-    from tests.intelligence import datagen
+    from tests.growth.intelligence import datagen
 
     name = f"bench_intelligence_{str(scale).replace('.', '_')}"
     url = run.stack.cluster.create_database(name)

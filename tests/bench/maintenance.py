@@ -46,7 +46,7 @@ ANALYZE idempotency_keys, owner_sessions
 def measure(run: stack.Run) -> Section:
     section = Section(
         "7. Nightly data maintenance at scale",
-        "A fresh migrated database is loaded by `tests/intelligence/datagen.py` at the reference's largest "
+        "A fresh migrated database is loaded by `tests/growth/intelligence/datagen.py` at the reference's largest "
         "sizes (leads and actions over 90 days), plus one stored first response per lead and one session per "
         "client, half of each expired. The run is as of 320 days after the data's last day, so leads of the "
         "older half are over a year old and those whose actions all are too get archived. Baseline: the "
@@ -56,7 +56,7 @@ def measure(run: stack.Run) -> Section:
         "as of 80 days later.")
     from shared.platform import migrate
     from shared.privacy import maintenance
-    from tests.intelligence import datagen
+    from tests.growth.intelligence import datagen
 
     end = datetime.date(2026, 6, 30)
     now = datetime.datetime.combine(end + datetime.timedelta(days=320), datetime.time(4), datetime.UTC)

@@ -21,7 +21,7 @@ def kinds(api_key: str) -> dict:
     import sys
 
     sys.path.insert(0, str(stack.ROOT / "tests"))  # as pytest runs them: the suite's event builder and loader
-    from helpers import apigw_event, load_function
+    from tests.helpers import apigw_event, load_function
 
     intake, tag, revert = (load_function(name) for name in ("lead_intake", "tag_lead", "revert_lead"))
 

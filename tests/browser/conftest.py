@@ -6,13 +6,13 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from helpers import Api
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-from browser.dashboard import RECORD_ALERTS, Dashboard
 from shared.clients import accounts, sessions
+from tests.browser.dashboard import RECORD_ALERTS, Dashboard
+from tests.helpers import Api
 
 PASSWORD = "Toitures-2026!"
 

@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser.dashboard import STATIC, literal
 from shared.clients import accounts
+from tests.browser.dashboard import STATIC, literal
 
 PASSWORD = "Couvreurs-2026!"  # the owner's sign-in of this module's clients
 

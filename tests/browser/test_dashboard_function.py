@@ -6,9 +6,9 @@ import re
 import urllib.request
 
 import pytest
-from helpers import apigw_event, load_function
 
-from browser.dashboard import STATIC
+from tests.browser.dashboard import STATIC
+from tests.helpers import apigw_event, load_function
 
 
 @pytest.fixture(scope="module")

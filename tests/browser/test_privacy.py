@@ -3,8 +3,8 @@ an erasure only after a confirmation that names the email (Cancel erases nothing
 French."""
 import json
 
-from browser.dashboard import literal
-from browser.test_dashboard import _no_script_errors  # noqa: F401 (autouse: no script error in any test)
+from tests.browser.dashboard import literal
+from tests.browser.test_dashboard import _no_script_errors  # noqa: F401 (autouse: no script error in any test)
 
 NAME, EMAIL = "Ysolde Marchetti", "ysolde.marchetti@videotron.ca"
 

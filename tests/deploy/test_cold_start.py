@@ -3,7 +3,7 @@ serving), and no boto3 until the secret is actually read. The import time and pe
 module are printed (run with -s) and recorded as test properties; nothing here asserts on time."""
 import pytest
 
-from deploy import cold_start, stack
+from tests.deploy import cold_start, stack
 
 SECRET_ARN = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:avenir/database-AbCdEf"
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
-from helpers import ROOT, Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from shared.platform import db
+from tests.helpers import ROOT, Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 GENERATED = [  # (pattern, placeholder): values that differ between two identical runs
     (re.compile(r"avk_[0-9a-f]{8}(_[A-Za-z0-9_-]+)?"), "<api-key>"),

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
-from helpers import apigw_event, invoke, load_function
 from moto import mock_aws
 
-from deploy import stack
 from shared.platform import db, logs, settings
+from tests.deploy import stack
+from tests.helpers import apigw_event, invoke, load_function
 
 REGION = tomllib.loads((stack.ROOT / "infra" / "samconfig.toml").read_text())["default"]["global"]["parameters"][
     "region"]

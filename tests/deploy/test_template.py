@@ -15,9 +15,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import load_function
 
-from deploy import stack
+from tests.deploy import stack
+from tests.helpers import load_function
 
 REGION = "ca-central-1"
 # What Lambda's python3.11 runtime already has, or what only the local server uses.

@@ -7,11 +7,11 @@ import smtplib
 import time
 
 import pytest
-from helpers import load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli, mailsink
 from infra.pgcluster import free_port
 from shared.mail import sender
+from tests.helpers import load_function, scheduled_event, scheduler_cloudevent
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
 
@@ -85,7 +85,7 @@ def test_a_run_that_cannot_reach_the_database_fails_as_the_functions_error(monke
 
 
 def test_the_template_runs_the_sender_every_minute_and_lets_it_send_only_from_the_platform_address():
-    from deploy import stack
+    from tests.deploy import stack
 
     template = stack.load()
     function = stack.function_for(template, "followup_sender")

@@ -7,9 +7,9 @@ import itertools
 import re
 
 import pytest
-from helpers import FIXTURES
 
 from shared.mail import render
+from tests.helpers import FIXTURES
 
 SNAPSHOTS = FIXTURES / "mail"
 UNSUBSCRIBE = "https://avenir.example.ca/u/Zq3xT0ken-for-the-test_9aB"

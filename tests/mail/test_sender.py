@@ -349,7 +349,8 @@ def certificate(tmp_path_factory):
 def tls_server(certificate, implicit: bool, logins: list):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
-    from helpers import ScriptedHandler
+
+    from tests.helpers import ScriptedHandler
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*certificate)

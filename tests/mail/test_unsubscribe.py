@@ -8,9 +8,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from helpers import apigw_event, load_function
 
 from shared.mail import sender
+from tests.helpers import apigw_event, load_function
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
 ONE_CLICK = b"List-Unsubscribe=One-Click"

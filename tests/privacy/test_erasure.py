@@ -6,10 +6,10 @@ import json
 import uuid
 
 import pytest
-from helpers import apigw_event, invoke, load_function
 
 from shared.clients import accounts
 from shared.growth import intelligence
+from tests.helpers import apigw_event, invoke, load_function
 
 NAME, EMAIL = "Zephyrine Oakhollow", "Zephyrine.Oakhollow@Maison-Bleue.ca"
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY", "USER-DEFINED")

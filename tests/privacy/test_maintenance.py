@@ -7,11 +7,11 @@ import json
 import uuid
 
 import pytest
-from helpers import apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 from infra import cli
 from shared.clients import accounts
 from shared.privacy import maintenance
+from tests.helpers import apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
 NOW = datetime.datetime(2031, 3, 10, 4, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
@@ -96,28 +96,10 @@ def test_archiving_cancels_the_leads_queued_reply(database, lead):
     assert database.scalar("SELECT status FROM lead_replies WHERE lead_id = :l", l=stale) == "cancelled"
 
 
-@pytest.fixture
-def refuse_archive_actions(database):
-    """refuse_archive_actions(client_id): the database refuses that client's new actions (a trigger)."""
-    def refuse(client_id):
-        database.sql(f"""
-            CREATE FUNCTION refuse_actions() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF NEW.client_id = '{client_id}' THEN RAISE EXCEPTION 'refused for this client'; END IF;
-              RETURN NEW;
-            END $$""")
-        database.sql("CREATE TRIGGER refuse_actions BEFORE INSERT ON lead_actions FOR EACH ROW "
-                     "EXECUTE FUNCTION refuse_actions()")
-    yield refuse
-    database.sql("DROP TRIGGER IF EXISTS refuse_actions ON lead_actions")
-    database.sql("DROP FUNCTION IF EXISTS refuse_actions()")
-
-
-def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_job(database, lead,
-                                                                                    refuse_archive_actions):
+def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_job(database, lead, refuse_inserts):
     failing, fine = client("Toitures Beaulieu"), client("Paysagement Nord")
     failing_lead, fine_lead = lead(failing, 400 * DAY), lead(fine, 400 * DAY)
-    refuse_archive_actions(failing)
+    refuse_inserts("lead_actions", failing)
 
     summary = maintenance.run(NOW)
 
@@ -131,7 +113,7 @@ def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_j
     assert state(database, failing_lead)[0] == "Archived"
 
 
-def test_many_stale_leads_are_archived_batch_after_batch_on_both_paths(database, lead, refuse_archive_actions,
+def test_many_stale_leads_are_archived_batch_after_batch_on_both_paths(database, lead, refuse_inserts,
                                                                      monkeypatch):
     monkeypatch.setattr(maintenance, "ARCHIVE_BATCH", 2)
     mine, failing = client(), client("Toitures Beaulieu")
@@ -139,7 +121,7 @@ def test_many_stale_leads_are_archived_batch_after_batch_on_both_paths(database,
     assert maintenance.run(NOW).archived == 5  # batches of 2, 2, 1
     more = [lead(mine, 400 * DAY) for _ in range(4)]
     lead(failing, 400 * DAY)
-    refuse_archive_actions(failing)
+    refuse_inserts("lead_actions", failing)
     summary = maintenance.run(NOW)  # every client at once fails; one client at a time: 2, 2, 0
     assert (summary.archived, summary.failed_clients) == (4, [failing])
     for lead_id in stale + more:
@@ -187,10 +169,10 @@ def test_maintenance_run_prints_the_summary_as_of_the_time_given(database, lead,
     assert state(database, stale) == ("Archived", True, [("Archived", NOW)])
 
 
-def test_maintenance_run_exits_1_when_a_client_failed(database, lead, refuse_archive_actions, capsys):
+def test_maintenance_run_exits_1_when_a_client_failed(database, lead, refuse_inserts, capsys):
     failing = client()
     lead(failing, 400 * DAY)
-    refuse_archive_actions(failing)
+    refuse_inserts("lead_actions", failing)
     status, summary = run_cli(capsys, "maintenance", "run", "--now", "2031-03-10T04:00:00+00:00")
     assert status == 1 and summary["failed_clients"] == [str(failing)]
 

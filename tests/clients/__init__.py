@@ -1,0 +1,1 @@
+"""Tests of shared/clients: API keys and rotation, owner sessions, the client's settings."""

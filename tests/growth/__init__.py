@@ -1,0 +1,1 @@
+"""Tests of shared/growth: conversion events, insights and analytics, the nightly intelligence."""

@@ -1,0 +1,167 @@
+"""`avenir migrate` and `avenir client create` as an operator runs them."""
+import json
+import os
+import subprocess
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from infra.pgcluster import free_port
+from shared.clients import accounts
+from shared.leads.intake import LeadRequest
+from tests.helpers import AVENIR, avenir
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+@pytest.fixture
+def empty_database(pg):
+    name = "empty_" + uuid.uuid4().hex[:8]
+    return pg.create_database(name)
+
+
+def schema_counts(database_url):
+    from shared.platform import db
+    conn = db.connect()
+    try:
+        return conn.run("SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public'), "
+                        "(SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'), "
+                        "(SELECT count(*) FROM pg_policies), (SELECT count(*) FROM clients), "
+                        "(SELECT count(*) FROM schema_migrations)")[0]
+    finally:
+        conn.close()
+
+
+def test_migrate_applies_everything_once_and_is_a_no_op_the_second_time(empty_database):
+    first = avenir("migrate", env={"DATABASE_URL": empty_database})
+    assert first.returncode == 0, first.stderr
+    applied = json.loads(first.stdout)["applied"]
+    assert applied and applied == sorted(applied) and applied[0].startswith("001_")
+    os.environ["DATABASE_URL"] = empty_database
+    counts = schema_counts(empty_database)
+    second = avenir("migrate", env={"DATABASE_URL": empty_database})
+    assert second.returncode == 0 and json.loads(second.stdout) == {"applied": []}
+    assert schema_counts(empty_database) == counts
+
+
+def test_two_migrations_at_once_leave_one_copy_of_everything(empty_database):
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(avenir("migrate", env={"DATABASE_URL": empty_database})))
+               for _ in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    applied = [json.loads(r.stdout)["applied"] for r in results]
+    assert sorted(map(len, applied))[0] == 0  # one run did all the work, the other found nothing to do
+    os.environ["DATABASE_URL"] = empty_database
+    tables, _, _, internal_clients, _ = schema_counts(empty_database)
+    assert internal_clients == 1
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "mysql://root@localhost/db", "postgresql://postgres@127.0.0.1:{port}/x",
+                                 "postgresql://postgres@127.0.0.1:notaport/x"])
+def test_a_bad_database_url_gives_one_clear_line_and_a_non_zero_exit(url):
+    result = avenir("migrate", env={"DATABASE_URL": url.format(port=free_port())})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("avenir: error:"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_database_configured_is_a_clear_error():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_SECRET_ARN")}
+    result = subprocess.run([*AVENIR, "migrate"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_client_create_prints_the_key_once_and_stores_only_its_digest(database):
+    result = avenir("client", "create", "--business-name", "Toitures Laval", "--email", "info@toitures-laval.ca",
+                    "--password", "Tr3s-secret")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == {"client_id", "api_key"}
+    row = database.one("SELECT api_key, password_hash, is_test, is_internal FROM clients WHERE client_id = :c",
+                       c=uuid.UUID(out["client_id"]))
+    assert row["api_key"] == accounts.key_digest(out["api_key"]) and out["api_key"] not in row["api_key"]
+    assert row["password_hash"].startswith("$2") and "Tr3s-secret" not in row["password_hash"]
+    assert row["is_test"] is False and row["is_internal"] is False
+    assert accounts.authenticate(out["api_key"]).client_id == uuid.UUID(out["client_id"])
+
+
+@pytest.mark.parametrize("email,is_test", [("qa-TEST@renos.ca", True), ("owner@example.com", True),
+                                           ("owner@renos.ca", False)])
+def test_client_create_detects_test_clients_from_the_email(database, email, is_test):
+    out = json.loads(avenir("client", "create", "--business-name", "R", "--email", email).stdout)
+    assert database.scalar("SELECT is_test FROM clients WHERE client_id = :c", c=uuid.UUID(out["client_id"])) is is_test
+
+
+def test_client_create_refuses_a_duplicate_email_clearly(database):
+    avenir("client", "create", "--business-name", "A", "--email", "same@dup.ca")
+    result = avenir("client", "create", "--business-name", "B", "--email", "same@dup.ca")
+    assert result.returncode == 1 and "already exists" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_internal_key_is_issued_for_the_reference_internal_client(database):
+    out = json.loads(avenir("client", "create", "--business-name", "Avenir AI Solutions", "--email", "ops@avenir.ca",
+                            "--internal").stdout)
+    assert out["client_id"] == "00000000-0000-0000-0000-000000000001"
+    client = accounts.authenticate(out["api_key"])
+    assert client.is_internal and client.client_id == accounts.INTERNAL_CLIENT_ID
+    assert database.scalar("SELECT count(*) FROM clients WHERE is_internal") == 1
+
+
+@pytest.mark.parametrize("business_name,email,field", [
+    ("Toitures Laval", "bad", "--email"),
+    ("Toitures Laval", "owner@", "--email"),
+    ("Toitures Laval", "owner@toitures laval.ca", "--email"),
+    ("Toitures Laval", "", "--email"),
+    ("", "owner@toitures-laval.ca", "--business-name"),
+    ("   ", "owner@toitures-laval.ca", "--business-name"),
+    ("T" * 201, "owner@toitures-laval.ca", "--business-name"),
+])
+def test_client_create_refuses_what_the_api_would_refuse_in_one_line_and_writes_nothing(database, business_name,
+                                                                                        email, field):
+    before = database.scalar("SELECT count(*) FROM clients")
+    result = avenir("client", "create", "--business-name", business_name, "--email", email)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"avenir: error: {field}: "), result.stderr
+    assert database.scalar("SELECT count(*) FROM clients") == before
+
+
+def test_client_create_stores_the_email_as_the_lead_intake_would(database):
+    out = json.loads(avenir("client", "create", "--business-name", "  Plomberie Brossard ",
+                            "--email", "Info@Plomberie-BROSSARD.ca").stdout)
+    row = database.one("SELECT business_name, email FROM clients WHERE client_id = :c", c=uuid.UUID(out["client_id"]))
+    as_a_lead = LeadRequest(name="Plomberie Brossard", email="Info@Plomberie-BROSSARD.ca").email
+    assert row == {"business_name": "Plomberie Brossard", "email": as_a_lead}
+
+
+def test_an_internal_key_needs_no_business_name_or_email(database):
+    result = avenir("client", "create", "--internal")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["client_id"] == str(accounts.INTERNAL_CLIENT_ID) and accounts.authenticate(out["api_key"]).is_internal
+    assert database.scalar("SELECT business_name FROM clients WHERE is_internal") == "Avenir AI Solutions"
+
+
+def test_openapi_without_output_prints_the_document_and_writes_no_file(tmp_path):
+    result = subprocess.run([*AVENIR, "openapi"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["openapi"].startswith("3.1") and "/api/lead" in document["paths"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_placeholder_key_never_authenticates(database):
+    assert accounts.authenticate("internal-api-key-placeholder") is None
+
+
+def test_a_migration_may_run_longer_than_the_request_statement_timeout(empty_database, tmp_path, monkeypatch):
+    (tmp_path / "001_slow_index.sql").write_text("SELECT pg_sleep(0.3); CREATE TABLE slow_built (id int);")
+    monkeypatch.setenv("DATABASE_URL", empty_database)
+    monkeypatch.setenv("AVENIR_STATEMENT_TIMEOUT_MS", "100")
+    from shared.platform import migrate
+
+    assert migrate.migrate(schema_dir=tmp_path) == ["001_slow_index.sql"]
