@@ -106,7 +106,7 @@ def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_j
     assert summary.archived == 1 and summary.failed_clients == [failing]
     assert state(database, fine_lead)[0] == "Archived"
     assert state(database, failing_lead) == ("Active", False, [])  # its statement rolled back whole
-    database.sql("DROP TRIGGER refuse_actions ON lead_actions")
+    database.sql("DROP TRIGGER refuse_lead_actions ON lead_actions")  # the failure is over
     assert maintenance.run(NOW).model_dump() | {"failed_clients": None} == {
         "archived": 1, "idempotency_keys_deleted": 0, "sessions_deleted": 0, "outreach_ignored": 0,
         "login_failures_deleted": 0, "failed_clients": None}
