@@ -18,13 +18,17 @@ run: $(STAMP)
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
+# The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster);
+# the fuzzer alone after it: schemathesis expands its cases per operation only in a plain run.
+FUZZ := tests/end_to_end/test_fuzz.py
 POOLED_SUITES := tests/leads/test_intake.py tests/leads/test_follow_up_context.py tests/platform/test_pooler.py tests/platform/test_round_trips.py
 test: $(STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=$(FUZZ)
+	$(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
 	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider $(POOLED_SUITES)
 
 # Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
@@ -36,7 +40,7 @@ bench: $(STAMP)
 
 # More generated cases per operation than `make test` runs (AVENIR_FUZZ_EXAMPLES=N to choose).
 fuzz: $(STAMP)
-	AVENIR_FUZZ_EXAMPLES=$${AVENIR_FUZZ_EXAMPLES:-150} $(BIN)/pytest -q -p no:cacheprovider tests/end_to_end/test_fuzz.py
+	AVENIR_FUZZ_EXAMPLES=$${AVENIR_FUZZ_EXAMPLES:-150} $(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests

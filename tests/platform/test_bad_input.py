@@ -16,7 +16,8 @@ from infra.pgcluster import free_port
 from shared.growth import intelligence
 from tests.helpers import apigw_event, invoke, load_function
 
-ROUTES_WITH_A_BODY = ["/api/lead", f"/api/leads/{uuid.uuid4()}/tag", f"/api/leads/{uuid.uuid4()}/revert",
+NO_SUCH_LEAD = "5f0c7a1e-2b3d-4c6e-8f90-a1b2c3d4e5f6"  # a fixed id: test ids must not change between collections
+ROUTES_WITH_A_BODY = ["/api/lead", f"/api/leads/{NO_SUCH_LEAD}/tag", f"/api/leads/{NO_SUCH_LEAD}/revert",
                       "/api/prospects/score", "/api/intelligence/run"]
 
 
