@@ -9,7 +9,7 @@ from typing import Literal
 
 import pydantic
 
-from shared.growth.intelligence.numbers import counted
+from shared.growth.numbers import counted
 from shared.platform import sql
 
 Q = sql.load(__file__)

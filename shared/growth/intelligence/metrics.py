@@ -18,7 +18,7 @@ from shared.growth.intelligence.models import (
     UrgencyTrendSnapshot,
     Week,
 )
-from shared.growth.intelligence.numbers import (
+from shared.growth.numbers import (
     confidence,
     counted,
     percent,

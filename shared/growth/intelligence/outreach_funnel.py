@@ -3,7 +3,7 @@ industry and by region (the figures from shared/prospects/outreach.py, the words
 import datetime
 
 from shared.growth.intelligence.models import GrowthEvent
-from shared.growth.intelligence.numbers import ratio, rounded, sample_confidence
+from shared.growth.numbers import ratio, rounded, sample_confidence
 
 MIN_SEGMENT = 3  # emails a segment needs before the insight names it as the one that answers most
 

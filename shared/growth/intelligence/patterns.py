@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from shared.growth.intelligence.metrics import URGENCY_TREND_CHANGE
 from shared.growth.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
-from shared.growth.intelligence.numbers import (
+from shared.growth.numbers import (
     confidence,
     counted,
     counts_z,

@@ -9,7 +9,7 @@ import pytest
 from shared.growth import intelligence
 from shared.growth.intelligence import metrics, patterns
 from shared.growth.intelligence.models import ClientFacts, ModelGroup, OpenLead, Period, Week
-from shared.growth.intelligence.numbers import confidence, rounded, sample_confidence, shares
+from shared.growth.numbers import confidence, rounded, sample_confidence, shares
 
 RUN_DATE = datetime.date(2026, 11, 20)
 
