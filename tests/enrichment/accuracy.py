@@ -82,10 +82,14 @@ def main(argv: list[str]) -> int:
         predicted[name] = [predict(r, engine) for r in rows]
         for split in SPLITS:
             kept = [(r, p) for r, p in zip(rows, predicted[name], strict=True) if r["split"] == split]
-            print(format_scores(f"{split} {name}", scores(*map(list, zip(*kept, strict=True)))))
+            if kept:
+                print(format_scores(f"{split} {name}", scores(*map(list, zip(*kept, strict=True)))))
+            else:
+                print(f"{split} {name}: no {split} files yet")
     holdout = [(r, p) for r, p in zip(rows, predicted["hybrid"], strict=True) if r["split"] == "holdout"]
-    print("\nHeld-out intent confusion (hybrid):")
-    print(confusion(*map(list, zip(*holdout, strict=True))))
+    if holdout:
+        print("\nHeld-out intent confusion (hybrid):")
+        print(confusion(*map(list, zip(*holdout, strict=True))))
     n, urgency, intent = thread_scores()
     print(f"\nFollow-up threads: {n}, urgency right {urgency}, intent right {intent}")
     if "--train-errors" in argv:

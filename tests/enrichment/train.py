@@ -39,9 +39,11 @@ Gather = Callable[[list[float]], tuple[float, ...]]
 class Params:
     """Logistic regression: SGD with rate lr0 / (1 + decay * step), a shrink (1 - lr * l2) per
     epoch, the order shuffled by Random(seed + epoch). Naive Bayes: add-alpha counts, logits
-    multiplied by nb_temperature."""
+    multiplied by nb_temperature. epochs chosen by 5-fold CV on the train split (2,789 rows): 8, 12, 16,
+    20, 28 gave intent 0.840, 0.849, 0.853, 0.854, 0.857 and tone 0.802, 0.804, 0.806, 0.810, 0.808;
+    20 for its tone and training time."""
 
-    epochs: int = 8
+    epochs: int = 20
     lr0: float = 1.0
     decay: float = 0.0002
     l2: float = 0.0005
