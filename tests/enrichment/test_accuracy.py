@@ -29,9 +29,10 @@ ALLOWED = {"language": {"en", "fr"}, "intent": set(contract.INTENTS), "urgency":
 # the folds have not seen fails here. Issue #18's urgency 0.90 and spam recall 0.90 are not reached.
 CV_FLOORS = {"language": 0.99, "intent": 0.845, "urgency": 0.865, "tone": 0.80, "spam_recall": 0.85}
 CV_REAL_AS_SPAM_RATE = 0.01
-# Held-out floors: to be set from the one reading of the fresh held-out batch (holdout-04/05), about
-# one point under it. Until then only the issue's 1% ceiling on real messages marked spam applies.
-HOLDOUT_FLOORS: dict[str, float] = {}
+# Held-out floors: about one point under the one reading of the fresh held-out batch (holdout-04/05,
+# 591 messages, 5 Dec 2026): language 0.993, intent 0.883, urgency 0.885, tone 0.853, spam recall 0.929.
+HOLDOUT_FLOORS: dict[str, float] = {"language": 0.98, "intent": 0.87, "urgency": 0.875, "tone": 0.84,
+                                    "spam_recall": 0.92}
 HOLDOUT_REAL_AS_SPAM_RATE = 0.01
 
 
