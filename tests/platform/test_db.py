@@ -1,7 +1,10 @@
 """The connection: reused while warm, re-opened after a failure, transactions all or nothing."""
+import os
+import socket
+
 import pytest
 
-from shared.platform import db
+from shared.platform import db, settings
 
 
 def test_the_connection_is_reused_across_invocations(database):
@@ -90,3 +93,35 @@ def test_a_pipeline_runs_each_statement_in_order_and_stops_at_the_first_error(da
     assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE business_name LIKE 'Never%'") == 0
     with db.admin_transaction() as conn:  # the connection is back in sync
         assert db.query(conn, "SELECT :a::int + 1 AS b", a=1) == [{"b": 2}]
+
+
+def _nodelay_of_sockets_to(port: int) -> list[int]:
+    """TCP_NODELAY of each of this process's TCP sockets connected to `port` (read from its open files)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            probe = socket.socket(fileno=os.dup(int(fd)))
+        except OSError:
+            continue
+        with probe:
+            if probe.family in (socket.AF_INET, socket.AF_INET6) and probe.type == socket.SOCK_STREAM:
+                try:
+                    if probe.getpeername()[1] == port:
+                        found.append(probe.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                except OSError:
+                    pass
+    return found
+
+
+def test_the_connection_sends_without_nagle_delay_as_after_a_reopen(database):
+    """A pipeline larger than the driver's write buffer leaves in two writes; with Nagle's algorithm
+    the second waited for PostgreSQL's delayed acknowledgement (up to 40 ms). TCP_NODELAY, as libpq."""
+    port = settings.connection_params()["port"]
+    db.discard()
+    with db.transaction() as conn:
+        pid = conn.run("SELECT pg_backend_pid()")[0][0]
+    assert _nodelay_of_sockets_to(port) == [1]
+    database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
+    with db.transaction() as conn:
+        conn.run("SELECT 1")
+    assert _nodelay_of_sockets_to(port) == [1]
