@@ -220,7 +220,7 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
         conn.run(f"INSERT INTO bench_commit VALUES ({i})")
         conn.run("COMMIT")
 
-    def intake(i):
+    def store(i):
         lead = intake.LeadRequest(name="Olivia Park", email=f"breakdown-{uuid.uuid4().hex}@bench-roofing.ca",
                                  message=message)
         intake.intake(client, lead, None)
@@ -230,7 +230,7 @@ def breakdown(run: stack.Run, api_key: str, repeats: int) -> Table:
             name="Olivia Park", email=f"p{i}@bench-roofing.ca", message=message))],
         ["enrichment (shared.enrichment.enrich)", timed(lambda i: enrichment.enrich("Olivia Park", message))],
         ["key lookup transaction (accounts.authenticate)", timed(lambda i: accounts.authenticate(api_key))],
-        ["intake transaction, enrichment included (intake.intake, new email)", timed(intake)],
+        ["intake transaction, enrichment included (intake.intake, new email)", timed(store)],
         ["driver: one simple-protocol statement (`SELECT 1`, no parameter)", timed(lambda i: conn.run("SELECT 1"))],
         ["driver: one statement with a parameter (pg8000's `conn.run`, unnamed: 3 round trips)",
          timed(lambda i: conn.run("SELECT CAST(:x AS int)", x=i))],
