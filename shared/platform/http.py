@@ -306,9 +306,14 @@ def serve_flask(flask_request, routes: Routes):
     return body, response.status, response.headers
 
 
+def is_scheduled(event: dict) -> bool:
+    """An EventBridge scheduled event, not an API Gateway call."""
+    return "rawPath" not in event and bool(event.get("source")) and "detail-type" in event
+
+
 def from_lambda(event: dict) -> Request:
     """An API Gateway HTTP API (payload 2.0) event, or an EventBridge scheduled event."""
-    if "rawPath" not in event and event.get("source") and "detail-type" in event:
+    if is_scheduled(event):
         return Request(method=SCHEDULE[0], path=SCHEDULE[1], headers={}, scheduled_event=event,
                        request_id=request_id(event.get("id")))
     context = event.get("requestContext") or {}
@@ -352,7 +357,7 @@ def serve_scheduled_lambda(event: dict, routes: Routes, job: str) -> dict:
     """serve_lambda for a function that EventBridge also calls on a schedule: a failed scheduled run
     raises (an HTTP call gets its answer as it is)."""
     result = serve_lambda(event, routes)
-    if "rawPath" not in event and "detail-type" in event:
+    if is_scheduled(event):
         raise_when_failed(result["statusCode"], job)
     return result
 
