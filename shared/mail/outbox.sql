@@ -41,7 +41,7 @@ decision AS (
          CASE client.speed
            WHEN 'Within 1 hour' THEN input.received_at + interval '30 minutes'
            WHEN 'Same day' THEN
-             CASE WHEN (input.received_at AT TIME ZONE client.zone)::time >= time '18:00'
+             CASE WHEN (input.received_at AT TIME ZONE client.zone)::time >= CAST('18:00' AS time)
                   THEN (date_trunc('day', input.received_at AT TIME ZONE client.zone) + interval '1 day 9 hours')
                        AT TIME ZONE client.zone
                   ELSE greatest(input.received_at + interval '90 minutes',

@@ -26,11 +26,13 @@ def fixture_leads() -> list[tuple[str, str]]:
 def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     """The statements one POST /api/lead of a new email runs, in order, taken from the app's own
     modules (shared.platform.db, shared.clients.accounts, shared.leads.intake): the key lookup transaction,
-    then the intake transaction (role + client, advisory lock, lookup, insert of the lead, its action and
-    its response). Per transaction a new email (:n) and lock id (:lock); the rest as the app sends it."""
+    then the intake transaction (role + client, advisory lock, lookup, insert of the lead, its action, its
+    message and its response, the follow-up reply queued). Per transaction a new email (:n) and lock id
+    (:lock); the rest as the app sends it."""
     from shared import enrichment
     from shared.clients import accounts
     from shared.leads import intake
+    from shared.mail import outbox
     from shared.platform import db
 
     name, message = "Olivia Park", "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun."
@@ -47,12 +49,15 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
                        "message_id": "gen_random_uuid()", "lock_ids": "ARRAY[CAST(:lock AS bigint)]",
                        "idempotency_key": "NULL", "request_hash": "NULL", "wait_ms": "'0'",
                        "statement_timeout": "'5000'", "plan_cache_mode": "'auto'"})
-    statements = [db.Q.client_settings, intake.Q.lock_wait, intake.Q.lock, intake.Q.lock_wait_end, intake.Q.lookup,
-                  intake.Q.insert_lead]
+    statements = [db.Q.client_settings, intake.Q.lock_wait, intake.Q.lock, intake.Q.lock_wait_end, intake.Q.lookup]
+    # The reply is queued for the lead and message the insert made (their ids kept by pgbench's \gset).
+    reply = dict(parameters, lead_id=":id", message_id=":message_id", to_email=parameters["email"], received_at="NULL")
     script = ["\\set n random(1, 999999999999)\n",
               "\\set lock random(1, 9000000000000000000)\n",
               load.pgbench_statement(accounts.Q.authenticate, parameters),
-              "BEGIN;\n", *(load.pgbench_statement(sql, parameters) for sql in statements), "COMMIT;\n"]
+              "BEGIN;\n", *(load.pgbench_statement(sql, parameters) for sql in statements),
+              load.pgbench_statement(intake.Q.insert_lead, parameters).rstrip().removesuffix(";") + " \\gset\n",
+              load.pgbench_statement(outbox.Q.queue_reply, reply), "COMMIT;\n"]
     return "".join(script), variables
 
 
