@@ -49,16 +49,21 @@ def pgbouncer(cluster: LocalPostgres) -> Iterator[int]:
     os.chmod(root, 0o777)
     port = free_port()
     (root / "pgbouncer.ini").write_text(CONFIG.format(pg_port=cluster.port, port=port, root=root))
+    # PgBouncer logs every line to stderr too. Not a pipe: nobody reads it while the tests run, so
+    # once its 64 KB filled (some 200 client connections, two lines each) PgBouncer blocked on the
+    # write and stopped answering, every request timing out (issue 17). A file is never full.
+    stderr = open(root / "stderr.log", "wb")
     process = subprocess.Popen(_as_postgres([PGBOUNCER, str(root / "pgbouncer.ini")]),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         deadline = time.monotonic() + 10
         while port_is_free(port):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pgbouncer did not start: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"pgbouncer did not start: {(root / 'stderr.log').read_text()[-2000:]}")
             time.sleep(0.05)
         yield port
     finally:
+        stderr.close()
         process.terminate()
         try:
             process.wait(10)

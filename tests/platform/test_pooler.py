@@ -43,3 +43,15 @@ def test_transactions_share_server_connections_and_each_sees_only_its_client(poo
         first.close()
         second.close()
     assert pids[0] == pids[1]
+
+
+def test_the_pooler_keeps_answering_after_hundreds_of_client_connections(pooled):
+    # Each served request opens and closes a client connection, and PgBouncer logs two lines for
+    # each: a whole pooled run makes thousands. Its stderr once went to a pipe nobody read, so
+    # after 64 KB (some 200 connections) PgBouncer blocked writing it and every request timed out.
+    for _ in range(400):
+        conn = db.connect()
+        try:
+            assert db.query(conn, "SELECT 1 AS one") == [{"one": 1}]
+        finally:
+            conn.close()
