@@ -21,7 +21,7 @@ __all__ = [
 
 # Recorded with each logged message (lead_messages.enrichment_version): which rules + model pair read
 # it. Bump it whenever either changes (a new model.json included).
-ENGINE_VERSION = "2026.12-lexicon+linear-3"
+ENGINE_VERSION = "2026.12-lexicon+linear-4"
 
 
 @runtime_checkable

@@ -165,7 +165,9 @@ INTENT_TERMS: dict[str, Terms] = {
 # Structural intent signals (see rules.structural_scores).
 # "you installed", "your crew replaced", "vous avez posé": a complaint about work already done.
 PAST_SERVICE_WEIGHT = 2.5
-NOT_PARTICIPLES = frozenset("need speed indeed proceed succeed exceed feed".split())
+# After "you", -ed words that are not work done for the sender: not participles ("you need"), or the
+# business receiving what the sender sent ("just checking you received my application").
+NOT_PARTICIPLES = frozenset("need speed indeed proceed succeed exceed feed received".split())
 # French inverted questions ("acceptez-vous", "travaillez-vous") ask for information, except
 # request modals that introduce a favour ("pouvez-vous venir", "auriez-vous une place").
 INVERTED_QUESTION_WEIGHT = 2.0

@@ -38,8 +38,8 @@ def scores(rows: list[dict], predictions: list[dict]) -> dict[str, float]:
 
 
 def format_scores(label: str, table: dict[str, float]) -> str:
-    cells = " ".join(f"{table[f]:>9.3f}" for f in FIELDS)
-    return (f"{label:<20} {table['n']:>5} {cells} {table['spam_recall']:>9.3f} "
+    cells = " ".join(f"{table[f]:>9.4f}" for f in FIELDS)  # 4 places: 0.9898 must not print as 0.990
+    return (f"{label:<20} {table['n']:>5} {cells} {table['spam_recall']:>9.4f} "
             f"{table['real_as_spam']:>5} ({table['real_as_spam_rate']:.2%})")
 
 

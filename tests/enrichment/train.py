@@ -1,7 +1,9 @@
 """Train the engine's linear models from the corpus's train split and write shared/enrichment/model.json.
 
 `make model` (`python -m tests.enrichment.train`): pure Python, fixed seed and order, so the same
-corpus always gives byte-identical weights; `--check` only compares them with the shipped file.
+corpus always gives byte-identical weights. The file also records the whole engine's accuracy by
+cross-validation on the same folds that tune the spam threshold (printed; `--errors` lists the rows
+it gets wrong); `--check` only compares a fresh training with the shipped file.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def train_lr(data: list[Example], n_classes: int, params: Params) -> tuple[list[
     g_k = p_k - [k == label]; W_k[i] -= lr * g_k * norm for each bucket i, b_k -= lr * g_k
     (classes with |g_k| < min_gradient are skipped: most of them once the example is learnt).
     """
-    weights = [[0.0] * BUCKETS for _ in range(n_classes)]
+    weights = [array("d", bytes(8 * BUCKETS)) for _ in range(n_classes)]  # contiguous: faster than lists
     bias = [0.0] * n_classes
     gathers = [_gather(idxs) for idxs, _ in data]
     step = 0
@@ -87,8 +89,8 @@ def train_lr(data: list[Example], n_classes: int, params: Params) -> tuple[list[
             _sgd_step(weights, bias, data[j], gathers[j], lr, params.min_gradient)
             step += 1
         shrink = 1.0 - lr * params.l2
-        weights = [[w * shrink for w in row] for row in weights]
-    return weights, bias
+        weights = [array("d", (w * shrink for w in row)) for row in weights]
+    return [list(row) for row in weights], bias
 
 
 def _gather(idxs: list[int]) -> Gather:
@@ -96,7 +98,7 @@ def _gather(idxs: list[int]) -> Gather:
     return itemgetter(*idxs) if len(idxs) > 1 else lambda row: tuple(row[i] for i in idxs)
 
 
-def _sgd_step(weights: list[list[float]], bias: list[float], example: Example, gather: Gather,
+def _sgd_step(weights: list[array], bias: list[float], example: Example, gather: Gather,
               lr: float, min_gradient: float) -> None:
     idxs, label = example
     norm = 1.0 / math.sqrt(len(idxs)) if idxs else 0.0
@@ -149,10 +151,10 @@ def encode_head(classes: tuple[str, ...], weights: list[list[float]], bias: list
             "scale": scales, "weights": packed}
 
 
-def fit(rows: list[dict], features: list[list[int]], params: Params, heads: tuple[str, ...] = tuple(HEADS)) -> dict:
-    """Every requested head (and the naive Bayes companion of the intent head), encoded."""
+def fit(rows: list[dict], features: list[list[int]], params: Params) -> dict:
+    """Every head (and the naive Bayes companion of the intent head), encoded."""
     encoded = {}
-    for head in heads:
+    for head in HEADS:
         data, classes = examples(rows, features, head), HEADS[head]
         encoded[head] = encode_head(classes, *train_lr(data, len(classes), params))
         if head == "intent":
@@ -161,24 +163,22 @@ def fit(rows: list[dict], features: list[list[int]], params: Params, heads: tupl
     return encoded
 
 
-def cross_validated(rows: list[dict], features: list[list[int]], params: Params,
-                    heads: tuple[str, ...] = ("intent",)) -> list[tuple[int, Model]]:
+def cross_validated(rows: list[dict], features: list[list[int]], params: Params) -> list[tuple[int, Model]]:
     """(row index, model trained without that row's fold) for every row: fold = index mod CV_FOLDS."""
     found = []
     for fold in range(CV_FOLDS):
         kept = [i for i in range(len(rows)) if i % CV_FOLDS != fold]
-        document = {"heads": fit([rows[i] for i in kept], [features[i] for i in kept], params, heads),
+        document = {"heads": fit([rows[i] for i in kept], [features[i] for i in kept], params),
                     "spam_threshold": 1.0, "version": "cv"}
         model = decode(document)
         found += [(i, model) for i in range(fold, len(rows), CV_FOLDS)]
     return sorted(found, key=lambda pair: pair[0])
 
 
-def spam_threshold(rows: list[dict], features: list[list[int]], params: Params) -> tuple[float, dict]:
+def spam_threshold(rows: list[dict], features: list[list[int]], folds: list[tuple[int, Model]]) -> tuple[float, dict]:
     """The lowest P(spam) threshold whose cross-validated false-positive rate (real messages called
     spam / real messages) stays at or below SPAM_FALSE_POSITIVE_TARGET."""
-    scored = [(model.intent(features[i])["spam"], rows[i]["intent"] == "spam")
-              for i, model in cross_validated(rows, features, params)]
+    scored = [(model.intent(features[i])["spam"], rows[i]["intent"] == "spam") for i, model in folds]
     real = sorted((p for p, is_spam in scored if not is_spam), reverse=True)
     spam = [p for p, is_spam in scored if is_spam]
     allowed = math.floor(SPAM_FALSE_POSITIVE_TARGET * len(real))
@@ -189,28 +189,16 @@ def spam_threshold(rows: list[dict], features: list[list[int]], params: Params) 
     return threshold, report
 
 
-def build(rows: list[dict], params: Params = Params()) -> dict:
-    """The model document: every head trained on all of `rows`, and the cross-validated threshold."""
-    features = featurise(rows)
-    threshold, cv = spam_threshold(rows, features, params)
-    digest = hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in rows).encode()).hexdigest()
-    return {"version": ENGINE_VERSION, "buckets": BUCKETS, "spam_threshold": threshold,
-            "training": {"rows": len(rows), "corpus_sha256": digest, "params": asdict(params),
-                         "spam_cross_validation": cv},
-            "heads": fit(rows, features, params)}
-
-
-def cross_validate(rows: list[dict], params: Params = Params(), errors: list[str] | None = None) -> dict[str, float]:
-    """The whole engine (rules + every head, the threshold tuned inside the training folds' scores)
-    scored by CV_FOLDS-fold cross-validation on `rows`: accuracy per field, spam recall, and the
-    share of real messages marked spam. A tuning aid for the train split; it never sees held-out rows."""
+def engine_scores(rows: list[dict], folds: list[tuple[int, Model]], threshold: float,
+                  errors: list[str] | None = None) -> dict[str, float]:
+    """The whole engine (rules + every head of the model trained without the row's fold, at the
+    cross-validated threshold) on each row: accuracy per field, spam recall, and the share of real
+    messages marked spam. Wrong rows are appended to `errors` when given."""
     from shared.enrichment.hybrid import HybridProvider
 
-    features = featurise(rows)
-    threshold, _ = spam_threshold(rows, features, params)
     hits: dict[str, int] = dict.fromkeys((*FIELDS, "spam", "real_as_spam"), 0)
     providers: dict[int, HybridProvider] = {}
-    for i, model in cross_validated(rows, features, params, tuple(HEADS)):
+    for i, model in folds:
         provider = providers.setdefault(id(model), HybridProvider(replace(model, spam_threshold=threshold)))
         found, row = provider.enrich(rows[i]["name"], rows[i]["message"]).as_dict(), rows[i]
         for field in FIELDS:
@@ -224,6 +212,21 @@ def cross_validate(rows: list[dict], params: Params = Params(), errors: list[str
     return table | {"spam_recall": hits["spam"] / spam, "real_as_spam": hits["real_as_spam"] / (len(rows) - spam)}
 
 
+def build(rows: list[dict], params: Params = Params(), errors: list[str] | None = None) -> dict:
+    """The model document: every head trained on all of `rows`; the spam threshold and the engine's
+    accuracy from the same CV_FOLDS-fold cross-validation (rows never scored by a model that saw them)."""
+    features = featurise(rows)
+    folds = cross_validated(rows, features, params)
+    threshold, spam_cv = spam_threshold(rows, features, folds)
+    scores = engine_scores(rows, folds, threshold, errors)
+    digest = hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in rows).encode()).hexdigest()
+    return {"version": ENGINE_VERSION, "buckets": BUCKETS, "spam_threshold": threshold,
+            "training": {"rows": len(rows), "corpus_sha256": digest, "params": asdict(params),
+                         "spam_cross_validation": spam_cv,
+                         "engine_cross_validation": {k: round(v, 4) for k, v in scores.items()}},
+            "heads": fit(rows, features, params)}
+
+
 def serialise(document: dict) -> str:
     """The exact text written to model.json (stable key order)."""
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
@@ -232,16 +235,13 @@ def serialise(document: dict) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file, write nothing")
-    parser.add_argument("--cross-validate", action="store_true", help="score the engine by CV on the train split")
-    parser.add_argument("--errors", action="store_true", help="with --cross-validate: list the rows CV gets wrong")
+    parser.add_argument("--errors", action="store_true", help="also list the rows cross-validation gets wrong")
     args = parser.parse_args(argv)
-    if args.cross_validate:
-        errors: list[str] | None = [] if args.errors else None
-        table = cross_validate(load_rows("train"), errors=errors)
-        print("\n".join(errors or []))
-        print(json.dumps({k: round(v, 4) for k, v in table.items()}))
-        return 0
-    text = serialise(build(load_rows("train")))
+    errors: list[str] | None = [] if args.errors else None
+    document = build(load_rows("train"), errors=errors)
+    print("\n".join(errors or []))
+    print("cross-validation " + json.dumps(document["training"]["engine_cross_validation"]))
+    text = serialise(document)
     if args.check:
         same = MODEL_FILE.exists() and MODEL_FILE.read_text(encoding="utf-8") == text
         print("model.json is up to date" if same else "model.json differs from a fresh training")
