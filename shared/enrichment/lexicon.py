@@ -24,13 +24,23 @@ FRENCH_WORDS = frozenset(
     """le la les de des du un une et est je j vous nous pour pas avec sur dans mon ma mes votre vos
     notre nos que qui qu ce cette ces ca au aux en l c n bonjour merci svp allo salut il elle mais ou
     aussi tres etre avez avons suis sont faire aimerais voudrais pourriez besoin combien quand
-    comment quel quelle quelles chez depuis plus pis tu leur peut pouvez fait cest jaimerais""".split()
+    comment quel quelle quelles chez depuis plus pis tu leur peut pouvez fait cest jaimerais
+    toujours rien encore oui deja""".split()
 )
 ENGLISH_WORDS = frozenset(
     """the and is are to of for you your we our i my it this that with can could would will do does
     have has please hi hello hey thanks thank what how need want like looking just there be was at
     from if any not no so since am get im don t re ve ll about us they he she""".split()
 )
+
+# Neither language: the messages the labelling rules send to the fallback, English (price bots in
+# Italian, Spanish, Portuguese...). Their common words, and letters French never writes (ñ, í, ã,
+# ð, ı, Vietnamese tone marks...: any accented letter not in FRENCH_ACCENTS), count for English.
+OTHER_LANGUAGE_WORDS = frozenset(
+    """ciao buongiorno hola ola volevo queria quisiera sapere saber tuo vostro seu sua prezzo prezzi
+    precio preco listino""".split()
+)
+FOREIGN_LETTER_WEIGHT = 2
 
 # Common Québec surnames / first names: only used to guess the language when the message is empty.
 FRENCH_NAMES = frozenset(

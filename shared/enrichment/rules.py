@@ -81,7 +81,9 @@ def detect_language(name: str, message: str) -> str:
     """'fr' or 'en' from the message; falls back to the name, then to 'en'.
 
     French score = French function words + 2 if any accented letter (é è à ç ê ...) appears.
-    English score = English function words. The higher wins; a tie defers to the name.
+    English score = English function words; a message in neither language falls back to English,
+    so words of the other languages and + 2 for a letter French never writes (ñ í ã ð ...) count
+    there too. The higher wins; a tie defers to the name.
     """
     return language_of(name, *language_scores(message))
 
@@ -90,7 +92,8 @@ def language_scores(message: str) -> tuple[int, int]:
     """(French score, English score) of `detect_language`."""
     tokens = tokenize(message)
     fr = sum(t in lx.FRENCH_WORDS for t in tokens) + 2 * _has_accent(message)
-    return fr, sum(t in lx.ENGLISH_WORDS for t in tokens)
+    en = sum(t in lx.ENGLISH_WORDS or t in lx.OTHER_LANGUAGE_WORDS for t in tokens)
+    return fr, en + lx.FOREIGN_LETTER_WEIGHT * _has_foreign_letter(message)
 
 
 def language_of(name: str, fr: int, en: int) -> str:
@@ -109,6 +112,11 @@ def language_from_name(name: str) -> str:
 
 def _has_accent(text: str) -> bool:
     return bool(_ACCENT.search(text))
+
+
+def _has_foreign_letter(text: str) -> bool:
+    """A letter outside ASCII that French does not write (lexicon.FRENCH_ACCENTS)."""
+    return any(not c.isascii() and c.isalpha() and c.lower() not in lx.FRENCH_ACCENTS for c in text)
 
 
 # --------------------------------------------------------------------------- intent

@@ -24,14 +24,15 @@ ALLOWED = {"language": {"en", "fr"}, "intent": set(contract.INTENTS), "urgency":
            "tone": set(contract.TONES), "split": {"train", "holdout"}, "spam": {True, False}}
 # Cross-validation floors (5-fold on the train split, recorded by `make model` in model.json): about
 # one point under the shipped round's figures (train split of 3,972 with holdout-01..05 retired into
-# it: language 0.997, intent 0.865, urgency 0.881, tone 0.824, spam recall 0.877, 0.47% of real
+# it: language 1.000, intent 0.865, urgency 0.880, tone 0.823, spam recall 0.877, 0.47% of real
 # messages marked spam), so a change that loses accuracy on wording the folds have not seen fails here.
 CV_FLOORS = {"language": 0.99, "intent": 0.855, "urgency": 0.87, "tone": 0.81, "spam_recall": 0.865}
 CV_REAL_AS_SPAM_RATE = 0.01
-# Held-out floors: about one point under the reading of the fresh held-out batch (holdout-06/07, 587
-# messages, 5 Dec 2026; see the corpus README for the one rule change after it): language 0.9898,
-# intent 0.894, urgency 0.905, tone 0.855, spam recall 0.914, 4 of 506 real messages marked spam.
-HOLDOUT_FLOORS: dict[str, float] = {"language": 0.98, "intent": 0.884, "urgency": 0.895, "tone": 0.845,
+# Held-out floors: about one point under the last reading of the fresh held-out batch (holdout-06/07,
+# 587 messages, 5 Dec 2026; the corpus README says which two rule changes came after the first):
+# language 0.995, intent 0.894, urgency 0.905, tone 0.859, spam recall 0.914, 4 of 506 real messages
+# marked spam.
+HOLDOUT_FLOORS: dict[str, float] = {"language": 0.985, "intent": 0.884, "urgency": 0.895, "tone": 0.849,
                                     "spam_recall": 0.90}
 HOLDOUT_REAL_AS_SPAM_RATE = 0.01
 

@@ -93,6 +93,24 @@ def test_english_messages_are_detected_as_english_even_with_accented_names(messa
     assert enrich("Alex", message).language == "en"
 
 
+@pytest.mark.parametrize("message", [
+    "Hola, quería saber tu precio.",            # "tu" is French too; í is not a French letter
+    "Ciao, volevo sapere il tuo prezzo.",       # "il" is French too; no accent at all
+    "Eu queria saber o seu preço.",             # ç is French too
+    "Tôi muốn biết giá của bạn",                # ô is French too
+])
+def test_a_message_in_neither_language_falls_back_to_english(message):
+    assert enrich("Alex", message).language == "en"
+
+
+@pytest.mark.parametrize("message", [
+    "toujours rien?",
+    "Bonjour, ici Carlos Muñoz, j'ai besoin d'une soumission pour ma toiture.",
+])
+def test_short_or_foreign_named_french_messages_stay_french(message):
+    assert enrich("Alex", message).language == "fr"
+
+
 @pytest.mark.parametrize("given, expected", [("fr", "fr"), ("FR", "fr"), ("fr-CA", "fr"), ("en", "en")])
 def test_explicit_language_is_used_instead_of_detection(given, expected):
     message = "Hi, could you send me a quote for my roof?" if expected == "fr" else \
