@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench fuzz lint clean openapi model
+.PHONY: run test test-fuzz test-pooled bench fuzz lint clean openapi model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,8 @@ run: $(STAMP)
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
 # The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster);
-# the fuzzer alone after it: schemathesis expands its cases per operation only in a plain run.
+# then the fuzzer (a plain run: schemathesis expands its cases per operation only there) side by
+# side with the pooled run, each printing its output when it ends (together ~2 min, 3 alone).
 FUZZ := tests/end_to_end/test_fuzz.py
 # Through PgBouncer: the suites of every HTTP route. The mail sender's, the scheduled jobs' and the
 # inbox plans' suites pass through it too (AVENIR_TEST_POOLER=1 by hand, 2.5 min more) but stay out
@@ -36,7 +37,12 @@ test: $(STAMP)
 	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=$(FUZZ)
+	$(MAKE) --no-print-directory -j 2 --output-sync=target test-fuzz test-pooled
+
+test-fuzz: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
+
+test-pooled: $(STAMP)
 	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile $(POOLED_SUITES)
 
 # Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
@@ -54,7 +60,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check shared functions infra tests
 	$(BIN)/cfn-lint    # template.yaml for ca-central-1 (.cfnlintrc.yaml); tests/deploy runs it in `make test`
 
-# Retrain the enrichment model from tests/fixtures/enrichment (deterministic, ~1 min): shared/enrichment/model.json.
+# Retrain the enrichment model from tests/fixtures/enrichment and cross-validate the engine
+# (deterministic, ~4 min): shared/enrichment/model.json.
 model: $(STAMP)
 	$(BIN)/python -m tests.enrichment.train
 
