@@ -1,5 +1,5 @@
 """The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies,
-the data maintenance."""
+the data maintenance, enriching stored messages again."""
 import argparse
 import json
 import sys
@@ -175,6 +175,26 @@ def cmd_maintenance_cleanup_test_data(args) -> int:
     return 0
 
 
+def cmd_enrich_rerun(args) -> int:
+    import datetime
+
+    from shared.leads import reenrich
+
+    try:
+        since = datetime.datetime.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise BadArgument(f"--since must be a date (2026-11-01) or an ISO 8601 time, got {args.since!r}.") from None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=datetime.UTC)
+    batch = reenrich.BATCH if args.batch is None else args.batch
+    if batch < 1:
+        raise BadArgument(f"--batch must be at least 1, got {batch}.")
+    summary = reenrich.rerun(args.client, since, batch,
+                             progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps(summary.model_dump(mode="json")))
+    return 0
+
+
 def cmd_openapi(args) -> int:
     from infra import openapi
 
@@ -255,6 +275,15 @@ def parser() -> argparse.ArgumentParser:
                                                                "prints the counts first")
     cleanup.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
     cleanup.set_defaults(run=cmd_maintenance_cleanup_test_data)
+
+    enrich = sub.add_parser("enrich", help="the stored messages read again by the current enrichment engine "
+                                          "(--rerun); progress on stderr, the summary JSON on stdout")
+    enrich.add_argument("--rerun", action="store_true", required=True,
+                        help="enrich again every message the current engine version has not read (required)")
+    enrich.add_argument("--client", type=uuid.UUID, help="only this client_id's messages")
+    enrich.add_argument("--since", help="only messages received since this date or ISO 8601 time (UTC when no zone)")
+    enrich.add_argument("--batch", type=int, help="messages per transaction (default 500)")
+    enrich.set_defaults(run=cmd_enrich_rerun)
 
     spec = sub.add_parser("openapi", help="print (or write) the OpenAPI 3.1 document of the HTTP API")
     spec.add_argument("--output", help="file to write (default: standard output)")
