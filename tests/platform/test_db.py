@@ -47,12 +47,17 @@ def _prepared_here(conn) -> int:
                     "WHERE statement LIKE '%FROM prospect_candidates%'")[0][0]
 
 
-def test_a_parametrised_statement_is_prepared_once_per_connection(database):
+def test_a_parametrised_statement_is_prepared_once_per_connection(database, monkeypatch):
+    monkeypatch.setenv("AVENIR_PREPARED_STATEMENTS", "1")  # the default, also when the suite runs pooled
     db.discard()
-    with db.admin_transaction() as conn:
-        for name in ("Toitures Laval", "Plomberie Brossard", "Notaires Lumen"):
-            assert db.query(conn, COUNT_PROSPECTS, name=name) == [{"count": 0}]
-        assert _prepared_here(conn) == 1
+    try:
+        with db.admin_transaction() as conn:
+            for name in ("Toitures Laval", "Plomberie Brossard", "Notaires Lumen"):
+                assert db.query(conn, COUNT_PROSPECTS, name=name) == [{"count": 0}]
+            assert _prepared_here(conn) == 1
+            conn.run("DEALLOCATE ALL")  # behind a transaction pooler the server connection serves others next
+    finally:
+        db.discard()
 
 
 def test_prepared_statements_can_be_turned_off_for_transaction_poolers(database, monkeypatch):
