@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fuzz test-pooled bench fuzz lint clean openapi model
+.PHONY: run test test-suite test-fuzz bench fuzz lint clean openapi model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,10 @@ run: $(STAMP)
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
-# The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster);
-# then the fuzzer (a plain run: schemathesis expands its cases per operation only there) side by
-# side with the pooled run, each printing its output when it ends (together ~2 min, 3 alone).
+# The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster)
+# while the fuzzer (a plain run: schemathesis expands its cases per operation only there) takes
+# the CPU they leave idle at the lowest priority (nice 19, its cluster too); each prints its output
+# when it ends. Then the pooled run. About 8.5 minutes on two cores.
 FUZZ := tests/end_to_end/test_fuzz.py
 # Through PgBouncer: the suites of every HTTP route. The mail sender's, the scheduled jobs' and the
 # inbox plans' suites pass through it too (AVENIR_TEST_POOLER=1 by hand, 2.5 min more) but stay out
@@ -36,14 +37,14 @@ test: $(STAMP)
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
+	$(MAKE) --no-print-directory -j 2 --output-sync=target test-suite test-fuzz
+	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile $(POOLED_SUITES)
+
+test-suite: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=$(FUZZ)
-	$(MAKE) --no-print-directory -j 2 --output-sync=target test-fuzz test-pooled
 
 test-fuzz: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
-
-test-pooled: $(STAMP)
-	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile $(POOLED_SUITES)
+	nice -n 19 $(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
 
 # Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
 # the HTTP load, py-spy profiles a target that is missed; both are installed when missing.
