@@ -62,7 +62,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint    # template.yaml for ca-central-1 (.cfnlintrc.yaml); tests/deploy runs it in `make test`
 
 # Retrain the enrichment model from tests/fixtures/enrichment and cross-validate the engine
-# (deterministic, ~4 min): shared/enrichment/model.json.
+# (deterministic, ~2.5 min on two cores): shared/enrichment/model.json.
 model: $(STAMP)
 	$(BIN)/python -m tests.enrichment.train
 

@@ -102,6 +102,6 @@ def test_held_out_accuracy_keeps_its_floors_and_one_percent_of_real_as_spam():
 
 def test_the_shipped_model_is_exactly_what_training_on_the_corpus_produces():
     """Weights, spam threshold and cross-validated figures (the corpus's train split, 5 folds plus
-    the whole split: about 4 minutes, the suite's longest test)."""
+    the whole split: about 2 minutes, the suite's longest test)."""
     fresh = train.serialise(train.build(load_rows("train")))
     assert MODEL_FILE.read_text(encoding="utf-8") == fresh, "run `make model` and commit model.json"
