@@ -34,9 +34,7 @@ class RerunSummary(pydantic.BaseModel):
 def rerun(client_id: uuid.UUID | None = None, since: datetime.datetime | None = None, batch: int = BATCH,
           progress: Callable[[str], None] = lambda line: None) -> RerunSummary:
     """Every message not at ENGINE_VERSION (of `client_id`, received at or after `since`) enriched
-    again, `batch` at a time."""
-    if batch < 1:
-        raise ValueError("batch must be at least 1")
+    again, `batch` (at least 1: `avenir enrich` refuses less) at a time."""
     messages = leads = 0
     while True:
         with db.admin_transaction() as conn:

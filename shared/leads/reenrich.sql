@@ -1,9 +1,9 @@
 -- name: messages_to_reenrich
 -- The next batch of logged messages the current engine has not read (enrichment_version differs),
 -- optionally one client's and received since a time; each lead's messages in order, with the lead's
--- name, the message before each (read with it, as the intake did) and whether it is the lead's
--- latest. The leads are row-locked, as the intake locks a returning lead, so that no delivery lands
--- between this read and store_reenriched. Messages already at :version drop out of the next read:
+-- name and the message before each (read with it, as the intake did). The leads are row-locked, as
+-- the intake locks a returning lead, so that no delivery lands between this read and
+-- store_reenriched. Messages already at :version drop out of the next read:
 -- an interrupted run goes on where it stopped.
 SELECT m.id, m.lead_id, m.message, m.language, l.name,
        p.id AS previous_id, p.message AS previous_message, p.intent AS previous_intent,
