@@ -39,11 +39,13 @@ class Connection(pg8000.native.Connection):
     def __init__(self, *args, prepare: bool = True, opening: list | None = None, **kwargs):
         self.results: list[Context] = []  # the pipeline's statements still to answer
         self.arguments = (args, kwargs)
-        super().__init__(*args, sock=_socket(**kwargs), **kwargs)
+        self.socket = _socket(**kwargs)
+        super().__init__(*args, sock=self.socket, **kwargs)
         self.prepare_statements = prepare
         self.statements: dict[str, tuple] = {}
         self.pending: list[tuple[str, dict]] = []
         self.in_transaction = False
+        self.broken = False  # out of step with the server after an error: see _in_step
         self.opening = opening or []  # the session's settings, run again when re-opened
         if self.opening:
             self.pipeline(self.opening)
@@ -53,9 +55,10 @@ class Connection(pg8000.native.Connection):
         with contextlib.suppress(Exception):
             self.close()
         args, kwargs = self.arguments
-        super().__init__(*args, sock=_socket(**kwargs), **kwargs)
+        self.socket = _socket(**kwargs)
+        super().__init__(*args, sock=self.socket, **kwargs)
         self.statements.clear()
-        self.in_transaction = False
+        self.in_transaction = self.broken = False
         if self.opening:
             self.pipeline(self.opening)
 
@@ -66,13 +69,32 @@ class Connection(pg8000.native.Connection):
         read-only admin_read), is sent again on a new server connection when the connection went
         stale while the runtime slept (database restarted): nothing of the unit ran yet."""
         pending, self.pending = self.pending, []
+        nothing_ran_yet = bool(pending) or not self.in_transaction
         try:
-            return self._round_trip(pending, steps)
+            return self._in_step(self._round_trip, pending, steps)
         except Exception as e:
-            if (self.in_transaction and not pending) or not is_broken_connection(e):
+            if not (nothing_ran_yet and is_broken_connection(e)):
                 raise
         self.reopen()
-        return self._round_trip(pending, steps)
+        return self._in_step(self._round_trip, pending, steps)
+
+    def _in_step(self, call, *args, **kwargs):
+        """call(*args, **kwargs); when it raises anything but an error the server reported (which
+        pg8000 raises only once it has read every answer, up to ReadyForQuery), where the protocol
+        stands is unknown: a message half written or buffered (a value the driver could not
+        convert or encode), an answer left unread (a timeout, an error in a handler). Such a
+        connection is closed and `broken`: never used again, so that no answer meant for one
+        request is read by the next, which may be another client's."""
+        try:
+            return call(*args, **kwargs)
+        except BaseException as e:
+            if sqlstate(e) is None:
+                self.broken, self.in_transaction = True, False
+                with contextlib.suppress(OSError):
+                    self.socket.shutdown(socket.SHUT_RDWR)  # what is still buffered is never sent
+                with contextlib.suppress(Exception):
+                    self.close()
+            raise
 
     def _round_trip(self, pending: list, steps: list) -> list[Context]:
         steps, skipped = pending + list(steps), len(pending)
@@ -131,7 +153,7 @@ class Connection(pg8000.native.Connection):
         """pg8000's own run (tests, migrations), after any pending BEGIN."""
         if self.pending:
             self.pipeline([])
-        return super().run(sql, stream=stream, types=types, **params)
+        return self._in_step(super().run, sql, stream=stream, types=types, **params)
 
 
 def _socket(host: str, port: int = 5432, timeout: float | None = None, **_) -> socket.socket:
@@ -194,7 +216,7 @@ def shared_connection() -> Connection:
     """This thread's connection, opened on first use and kept while the runtime stays warm."""
     key = settings.database_source()  # a new URL or secret (tests, re-configuration) means a new connection
     conn = getattr(_local, "conn", None)
-    if conn is None or getattr(_local, "key", None) != key:
+    if conn is None or conn.broken or getattr(_local, "key", None) != key:
         discard()
         conn = _local.conn = connect()
         _local.key = key
@@ -249,13 +271,20 @@ def _transaction(client_id, custom_plans: bool = False) -> Iterator[Connection]:
             conn.pipeline([(Q.commit, {})])
     except BaseException as e:
         conn.pending = []
-        if conn.in_transaction or is_unavailable(e):
-            with contextlib.suppress(Exception):
-                conn.pipeline([(Q.rollback, {})])
+        if conn.in_transaction and not _rolled_back(conn):
+            discard()  # a transaction that may still be open is never handed to the next request
         if is_unavailable(e):
             discard()
             raise Unavailable() from e
         raise
+
+
+def _rolled_back(conn: Connection) -> bool:
+    try:
+        conn.pipeline([(Q.rollback, {})])
+        return True
+    except Exception:
+        return False
 
 
 def transaction(client_id=None, custom_plans: bool = False) -> contextlib.AbstractContextManager[Connection]:

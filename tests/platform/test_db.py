@@ -1,4 +1,5 @@
 """The connection: reused while warm, re-opened after a failure, transactions all or nothing."""
+import datetime
 import os
 import socket
 
@@ -130,3 +131,42 @@ def test_the_connection_sends_without_nagle_delay_as_after_a_reopen(database):
     with db.transaction() as conn:
         conn.run("SELECT 1")
     assert _nodelay_of_sockets_to(port) == [1]
+
+
+# Values the driver cannot send: each fails while a pipeline's parameters are converted or written,
+# after BEGIN and the client's settings were already buffered for the same round trip.
+UNSENDABLE = {
+    "a date that overflows once moved to UTC": datetime.datetime(9999, 12, 31, 23, 59, 59,
+                                                                 tzinfo=datetime.timezone(-datetime.timedelta(hours=14))),
+    "a lone surrogate, which UTF-8 cannot encode": "\ud800",
+}
+
+
+@pytest.mark.parametrize("value", UNSENDABLE.values(), ids=UNSENDABLE.keys())
+def test_a_value_the_driver_cannot_send_leaves_no_connection_out_of_step(database, make_client, value):
+    first, second = make_client(), make_client()
+    for _ in range(3):  # each failure would leave one more unread answer behind
+        with pytest.raises((OverflowError, UnicodeEncodeError)):
+            with db.transaction(client_id=first.client_id) as conn:
+                db.query(conn, "SELECT :value AS value", value=value)
+    for client in (second, first, second):
+        with db.transaction(client_id=client.client_id) as conn:
+            assert db.query(conn, "SELECT current_setting('app.current_client_id') AS id, current_user AS role"
+                            ) == [{"id": str(client.client_id), "role": db.APP_ROLE}]
+            assert db.query(conn, "SELECT 1 + :n AS n", n=1) == [{"n": 2}]
+    with db.admin_transaction() as conn:  # and the admin path is not left in a client's role
+        assert db.query(conn, "SELECT current_setting('app.current_client_id', true) AS id") in (
+            [{"id": None}], [{"id": ""}])
+
+
+def test_an_error_in_the_code_between_statements_rolls_back_and_keeps_a_clean_connection(database, make_client):
+    client = make_client()
+    with pytest.raises(RuntimeError):
+        with db.transaction(client_id=client.client_id) as conn:
+            db.query(conn, "SELECT 1")
+            raise RuntimeError("a bug of ours between two statements")
+    with db.admin_transaction() as conn:
+        assert db.query(conn, "SELECT current_user = session_user AS admin, "
+                              "current_setting('app.current_client_id', true) AS id") in (
+            [{"admin": True, "id": None}], [{"admin": True, "id": ""}])
+
