@@ -93,8 +93,8 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
                  "responses": {}}
     if description.strip():
         operation["description"] = " ".join(description.split())
-    if route.public:
-        operation["security"] = []
+    if route.auth.schemes != ("ApiKey", "Bearer"):  # the document's default
+        operation["security"] = [{scheme: []} for scheme in route.auth.schemes]
     parameters = [*_path_parameters(route.path), *route.parameters, *_query_parameters(route.query, schemas)]
     if parameters:
         operation["parameters"] = parameters
@@ -111,7 +111,7 @@ def _operation(function: str, route: http.Route, refs: dict, schemas: dict) -> d
         if route.response_headers:
             response["headers"] = route.response_headers
         operation["responses"][str(status)] = response
-    for status in sorted(set(route.errors)):
+    for status in sorted({*route.errors, *route.auth.errors}):
         operation["responses"][str(status)] = {"$ref": f"#/components/responses/{status}"}
     return operation
 
@@ -131,7 +131,7 @@ def _path_parameters(path: str) -> list[dict]:
 
 
 def _refuse_nul(schema) -> None:
-    """Every free-text string of the document refuses U+0000, as the server does (shared/platform/http.py)."""
+    """Every free-text string of the document refuses U+0000, as the server does (shared/platform/fields.py)."""
     if isinstance(schema, dict):
         if schema.get("type") == "string" and not {"format", "enum", "const"} & schema.keys():
             schema["not"] = {"pattern": "\\u0000"}

@@ -1,5 +1,6 @@
 """Daily intelligence: the nightly growth insight run (EventBridge or Cloud Scheduler), and the
 same run on demand with POST /api/intelligence/run (internal client only)."""
+from shared.clients import credentials
 from shared.growth import intelligence
 from shared.platform import http
 
@@ -9,7 +10,6 @@ def run(req: http.Request) -> http.Response:
 
     Internal client only. Without a body: today (UTC), every non-test client. Running again for a
     date replaces that date's rows; a date after today has not ended yet (409)."""
-    http.authenticate_internal(req)
     body = req.parse(intelligence.RunRequest, data={} if not req.read_body().strip() else None)
     summary = intelligence.run_daily(body.date or intelligence.today(), body.client_id)
     return http.ok(summary.model_dump(mode="json"))
@@ -22,10 +22,11 @@ def scheduled(req: http.Request) -> http.Response:
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/intelligence/run", run, request=intelligence.RunRequest, body_required=False,
+    http.Route("POST", "/api/intelligence/run", run, auth=credentials.internal,
+               request=intelligence.RunRequest, body_required=False,
                responses={200: (intelligence.RunSummary, "What was written; failed clients are listed.")},
-               errors=(400, 401, 403, 404, 409, 413, 415, 422, 503)),
-    http.Route(*http.SCHEDULE, scheduled),
+               errors=(400, 404, 409, 413, 415, 422, 503)),
+    http.Route(*http.SCHEDULE, scheduled, auth=http.SCHEDULER),
 )
 
 

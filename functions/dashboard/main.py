@@ -3,6 +3,7 @@ served from a list made once at import (nothing else is reachable) under a stric
 import hashlib
 from pathlib import Path
 
+from shared.clients import credentials
 from shared.platform import http
 from shared.platform.exceptions import NotFound
 
@@ -60,10 +61,10 @@ def _file(req: http.Request, body: bytes, content_type: str, cache: str) -> http
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/", page, public=True, content_type="text/html",
+    http.Route("GET", "/", page, auth=credentials.public, content_type="text/html",
                responses={200: (None, "The dashboard's HTML page.")}),
     # One route for every kind of asset: its answer is JavaScript, CSS or JSON, as its name says.
-    http.Route("GET", "/assets/{name}", asset, public=True, content_type="*/*", errors=(404,),
+    http.Route("GET", "/assets/{name}", asset, auth=credentials.public, content_type="*/*", errors=(404,),
                responses={200: (None, "The asset: JavaScript (.js), CSS (.css) or a translation file (.json).")}),
 )
 

@@ -11,7 +11,7 @@ def run(req: http.Request) -> http.Response:
     return http.ok(summary.model_dump(mode="json"))
 
 
-ROUTES = http.Routes(http.Route(*http.SCHEDULE, run))
+ROUTES = http.Routes(http.Route(*http.SCHEDULE, run, auth=http.SCHEDULER))
 
 
 def data_maintenance(request):  # functions-framework HTTP target: it answers no HTTP route (404 / 405)

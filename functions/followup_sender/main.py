@@ -12,7 +12,7 @@ def run(req: http.Request) -> http.Response:
     return http.ok(sender.send_due(budget_s=BUDGET_S).as_dict())
 
 
-ROUTES = http.Routes(http.Route(*http.SCHEDULE, run))
+ROUTES = http.Routes(http.Route(*http.SCHEDULE, run, auth=http.SCHEDULER))
 
 
 def followup_sender(request):  # functions-framework HTTP target: it answers no HTTP route (404 / 405)

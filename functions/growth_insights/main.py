@@ -1,5 +1,6 @@
 """GET /api/insights and GET /api/analytics: what last night's run found for the client, and the
 client's leads, tags, urgency, intents and conversions over its own days."""
+from shared.clients import credentials
 from shared.growth import insights
 from shared.platform import http
 
@@ -9,7 +10,7 @@ def read_insights(req: http.Request) -> http.Response:
 
     That run date's rows (default: the client's latest run; `run_date` null when there is none),
     plus the conversion and reversion events of the 30 days before it."""
-    client = http.authenticate(req)
+    client = req.client
     query = req.parse(insights.InsightsQuery, req.query)
     return http.ok(insights.insights(client, query).model_dump(mode="json"))
 
@@ -18,16 +19,16 @@ def read_analytics(req: http.Request) -> http.Response:
     """Read the client's figures over the last days
 
     Test and deleted leads excluded; days are the client's `timezone` days, every day present."""
-    client = http.authenticate(req)
+    client = req.client
     query = req.parse(insights.AnalyticsQuery, req.query)
     return http.ok(insights.analytics(client, query).model_dump(mode="json", by_alias=True))
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/api/insights", read_insights, query=insights.InsightsQuery,
-               responses={200: (insights.Insights, "The run's events.")}, errors=(401, 422, 503)),
-    http.Route("GET", "/api/analytics", read_analytics, query=insights.AnalyticsQuery,
-               responses={200: (insights.Analytics, "The period's figures.")}, errors=(401, 422, 503)),
+    http.Route("GET", "/api/insights", read_insights, auth=credentials.client, query=insights.InsightsQuery,
+               responses={200: (insights.Insights, "The run's events.")}, errors=(422, 503)),
+    http.Route("GET", "/api/analytics", read_analytics, auth=credentials.client, query=insights.AnalyticsQuery,
+               responses={200: (insights.Analytics, "The period's figures.")}, errors=(422, 503)),
 )
 
 

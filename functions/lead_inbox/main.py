@@ -1,5 +1,6 @@
 """GET /api/leads and GET /api/leads/{lead_id}: the owner's inbox, newest first, filtered and
 paged (or one CSV file), and a lead's whole story: every message, action and growth event."""
+from shared.clients import credentials
 from shared.leads import inbox
 from shared.platform import http
 
@@ -10,7 +11,7 @@ def list_leads(req: http.Request) -> http.Response:
     Filters combine; `next_cursor` pages without repeating or skipping a lead while leads arrive.
     With `Accept: text/csv`, every matching lead (at most 100,000) as one CSV file, UTF-8 with a
     byte-order mark."""
-    client = http.authenticate(req)
+    client = req.client
     query = req.parse(inbox.InboxQuery, req.query)
     if "text/csv" in req.headers.get("accept", ""):
         return http.raw(inbox.csv_file(client, query), "text/csv; charset=utf-8",
@@ -23,16 +24,16 @@ def lead_story(req: http.Request) -> http.Response:
 
     The lead, every message it sent with its enrichment, its actions and its growth events, each
     list oldest first."""
-    client = http.authenticate(req)
+    client = req.client
     return http.ok(inbox.story(client, req.path_params["lead_id"]).model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/api/leads", list_leads, query=inbox.InboxQuery,
+    http.Route("GET", "/api/leads", list_leads, auth=credentials.client, query=inbox.InboxQuery,
                responses={200: (inbox.InboxPage, "A page of leads (or, with Accept: text/csv, a CSV file).")},
-               errors=(401, 422, 503)),
-    http.Route("GET", "/api/leads/{lead_id}", lead_story,
-               responses={200: (inbox.LeadStory, "The lead and its story.")}, errors=(401, 404, 503)),
+               errors=(422, 503)),
+    http.Route("GET", "/api/leads/{lead_id}", lead_story, auth=credentials.client,
+               responses={200: (inbox.LeadStory, "The lead and its story.")}, errors=(404, 503)),
 )
 
 

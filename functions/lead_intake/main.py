@@ -1,5 +1,6 @@
 """POST /api/lead: a webhook delivers a lead; it is enriched offline, deduplicated by email within
 the client, stored with its history in one transaction, and answered once per Idempotency-Key."""
+from shared.clients import credentials
 from shared.leads import intake as leads
 from shared.platform import http, idempotency
 
@@ -9,7 +10,7 @@ def intake(req: http.Request) -> http.Response:
 
     Enriches the lead offline, deduplicates it by email within the client, and stores it with its
     history and one lead_actions row, in one transaction."""
-    client = http.authenticate(req, sessions_allowed=False)  # the webhook: API keys only
+    client = req.client
     body = req.json()
     lead = req.parse(leads.LeadRequest, body)
     delivery = idempotency.delivery(req.headers.get("idempotency-key"), body)
@@ -23,10 +24,11 @@ def intake(req: http.Request) -> http.Response:
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/lead", intake, request=leads.LeadRequest, parameters=(idempotency.HEADER_PARAMETER,),
+    http.Route("POST", "/api/lead", intake, auth=credentials.api_key,
+               request=leads.LeadRequest, parameters=(idempotency.HEADER_PARAMETER,),
                responses={201: (leads.LeadResponse, "A new lead was stored."),
                           200: (leads.LeadResponse, "The client's lead with this email (any case) was updated.")},
-               errors=(400, 401, 409, 413, 415, 422, 503)),
+               errors=(400, 409, 413, 415, 422, 503)),
 )
 
 

@@ -1,6 +1,6 @@
 """POST /api/auth/login, /api/auth/logout and /api/client/password: the owner signs in with email
 and password for a 12-hour session, signs out, and changes the password (ending other sessions)."""
-from shared.clients import sessions
+from shared.clients import credentials, sessions
 from shared.platform import http
 from shared.platform.exceptions import Unauthorized
 
@@ -19,7 +19,7 @@ def logout(req: http.Request) -> http.Response:
     """End this session
 
     The session token (as Bearer) stops working at once."""
-    client = http.authenticate(req)
+    client = req.client
     if client.session_digest is None:
         raise Unauthorized("Send the session token to end, not an API key.")
     sessions.logout(client)
@@ -31,20 +31,22 @@ def change_password(req: http.Request) -> http.Response:
 
     `new_password` is 10 to 72 bytes; every other session of the client ends. A wrong
     `current_password` is a 403."""
-    client = http.authenticate(req)
+    client = req.client
     body = req.parse(sessions.PasswordChange)
     sessions.change_password(client, body.current_password, body.new_password)
     return http.no_content()
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/auth/login", login, request=sessions.LoginRequest, public=True,
+    http.Route("POST", "/api/auth/login", login, request=sessions.LoginRequest, auth=credentials.public,
                responses={200: (sessions.LoginResponse, "Signed in.")},
                errors=(400, 401, 413, 415, 422, 429, 503)),
-    http.Route("POST", "/api/auth/logout", logout, responses={204: (None, "Signed out.")}, errors=(401, 503)),
-    http.Route("POST", "/api/client/password", change_password, request=sessions.PasswordChange,
+    http.Route("POST", "/api/auth/logout", logout, auth=credentials.client,
+               responses={204: (None, "Signed out.")}, errors=(503,)),
+    http.Route("POST", "/api/client/password", change_password, auth=credentials.client,
+               request=sessions.PasswordChange,
                responses={204: (None, "Changed; the client's other sessions ended.")},
-               errors=(400, 401, 403, 413, 415, 422, 503)),
+               errors=(400, 403, 413, 415, 422, 503)),
 )
 
 

@@ -1,6 +1,6 @@
 """GET and PATCH /api/client: the owner reads and changes the client's settings (the reply's voice,
 the sender, the time zone); the SMTP password is write-only."""
-from shared.clients import client_settings
+from shared.clients import client_settings, credentials
 from shared.platform import http
 
 
@@ -8,7 +8,7 @@ def read(req: http.Request) -> http.Response:
     """Read the client's settings
 
     Never the password hash, the API key or the SMTP password (only whether one is set)."""
-    client = http.authenticate(req)
+    client = req.client
     return http.ok(client_settings.read(client).model_dump(mode="json"))
 
 
@@ -17,17 +17,18 @@ def change(req: http.Request) -> http.Response:
 
     Any subset of the writable fields; `null` clears an optional one; any other field is a 422
     naming it. Returns the settings as GET does."""
-    client = http.authenticate(req)
+    client = req.client
     body = req.parse(client_settings.SettingsChange)
     return http.ok(client_settings.change(client, body).model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/api/client", read, responses={200: (client_settings.Settings, "The settings.")},
-               errors=(401, 503)),
-    http.Route("PATCH", "/api/client", change, request=client_settings.SettingsChange,
+    http.Route("GET", "/api/client", read, auth=credentials.client,
+               responses={200: (client_settings.Settings, "The settings.")},
+               errors=(503,)),
+    http.Route("PATCH", "/api/client", change, auth=credentials.client, request=client_settings.SettingsChange,
                responses={200: (client_settings.Settings, "The settings, changed.")},
-               errors=(400, 401, 413, 415, 422, 503)),
+               errors=(400, 413, 415, 422, 503)),
 )
 
 

@@ -1,5 +1,6 @@
 """POST /api/prospects/score and GET /api/prospects: the admin scores a batch of tested
 businesses, then lists those that most need automation."""
+from shared.clients import credentials
 from shared.platform import http
 from shared.prospects import scoring
 
@@ -9,7 +10,6 @@ def score(req: http.Request) -> http.Response:
 
     Internal client only. Up to 1000 prospects; a stored prospect (same website host, else same
     contact email) is updated in place."""
-    http.authenticate_internal(req)
     body = req.json(max_bytes=scoring.MAX_BATCH_BYTES)
     scoring.check_batch_size(body)
     batch = req.parse(scoring.ScoreRequest, body)
@@ -20,18 +20,17 @@ def list_prospects(req: http.Request) -> http.Response:
     """List the prospects that most need automation
 
     Internal client only."""
-    http.authenticate_internal(req)
     query = req.parse(scoring.ProspectQuery, req.query)
     return http.ok(scoring.list_prospects(query).model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/prospects/score", score, request=scoring.ScoreRequest,
+    http.Route("POST", "/api/prospects/score", score, auth=credentials.internal, request=scoring.ScoreRequest,
                responses={200: (scoring.ScoreResponse, "One result per prospect, in request order.")},
-               errors=(400, 401, 403, 413, 415, 422, 503)),
-    http.Route("GET", "/api/prospects", list_prospects, query=scoring.ProspectQuery,
+               errors=(400, 413, 415, 422, 503)),
+    http.Route("GET", "/api/prospects", list_prospects, auth=credentials.internal, query=scoring.ProspectQuery,
                responses={200: (scoring.ProspectList, "Ordered by automation_need_score, highest first.")},
-               errors=(401, 403, 422, 503)),
+               errors=(422, 503)),
 )
 
 

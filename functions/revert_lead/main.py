@@ -1,4 +1,5 @@
 """POST /api/leads/{lead_id}/revert: undo a conversion, with the reason, back to Active."""
+from shared.clients import credentials
 from shared.leads import tagging
 from shared.platform import http
 
@@ -7,16 +8,16 @@ def revert(req: http.Request) -> http.Response:
     """Undo a lead's conversion
 
     Only a Converted lead can be reverted (else 409); it becomes Active, with the reason logged."""
-    client = http.authenticate(req)
+    client = req.client
     body = req.parse(tagging.RevertRequest)
     result = tagging.revert_lead(client, req.path_params["lead_id"], body.reason)
     return http.ok(result.model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/api/leads/{lead_id}/revert", revert, request=tagging.RevertRequest,
+    http.Route("POST", "/api/leads/{lead_id}/revert", revert, auth=credentials.client, request=tagging.RevertRequest,
                responses={200: (tagging.RevertResponse, "The lead is Active again.")},
-               errors=(400, 401, 404, 409, 413, 415, 422, 503)),
+               errors=(400, 404, 409, 413, 415, 422, 503)),
 )
 
 

@@ -2,6 +2,7 @@
 GET /o/{token}.gif: an outreach email's open pixel. No key: the token is the credential. GET /u shows
 one button; POST (that button, or a mail client's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes
 at once; an unknown token is a 404 page."""
+from shared.clients import credentials
 from shared.mail import unsubscribe as links  # `unsubscribe` is the functions-framework target below
 from shared.platform import http
 from shared.prospects import outreach
@@ -50,13 +51,14 @@ def _html(page: links.Page) -> http.Response:
 
 
 ROUTES = http.Routes(
-    http.Route("GET", "/u/{token}", unsubscribe_page, public=True, content_type="text/html",
+    http.Route("GET", "/u/{token}", unsubscribe_page, auth=credentials.public, content_type="text/html",
                responses={200: (None, "The page with its button."), 404: (None, "Unknown or expired link.")},
                errors=(503,)),
-    http.Route("POST", "/u/{token}", unsubscribe_now, public=True, content_type="text/html", body_required=False,
+    http.Route("POST", "/u/{token}", unsubscribe_now, auth=credentials.public,
+               content_type="text/html", body_required=False,
                responses={200: (None, "Unsubscribed."), 404: (None, "Unknown or expired link.")},
                errors=(413, 503)),
-    http.Route("GET", "/o/{token}", open_pixel, public=True, content_type="image/gif",
+    http.Route("GET", "/o/{token}", open_pixel, auth=credentials.public, content_type="image/gif",
                responses={200: (None, "A 1x1 transparent GIF.")}, errors=(503,)),
 )
 

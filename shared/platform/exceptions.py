@@ -1,5 +1,5 @@
 """Every error the product can answer with: one class per status and code, turned into the
-contract's JSON envelope in exactly one place (shared/platform/http.py)."""
+contract's JSON envelope in exactly one place (shared/platform/http/routing.py, `serve`)."""
 
 
 class AvenirError(Exception):

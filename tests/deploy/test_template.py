@@ -98,7 +98,7 @@ def test_every_contract_route_is_on_the_one_http_api_exactly(template):
     for folder, props in events:
         assert (props["Method"].upper(), props["Path"]) in stack.CONTRACT_ROUTES[folder]
         assert props["ApiId"] == {"Ref": "HttpApi"}
-        assert props.get("PayloadFormatVersion", "2.0") == "2.0"  # what shared/platform/http.py reads
+        assert props.get("PayloadFormatVersion", "2.0") == "2.0"  # what shared/platform/http/aws_lambda.py reads
 
 
 def test_daily_intelligence_runs_every_night_at_six_utc(template):
@@ -246,9 +246,9 @@ def test_the_layer_build_puts_shared_where_lambda_imports_it_from(template, tmp_
     makefile = stack.ROOT / resource["Metadata"]["ContextPath"] / "Makefile"
     subprocess.run(["make", "-s", "-f", str(makefile), "build-SharedLayer", f"ARTIFACTS_DIR={artifacts}",
                     "PIP_INSTALL=true", f"PYTHON={sys.executable}"], cwd=scratch, check=True, capture_output=True)
-    assert (artifacts / "python" / "shared" / "platform" / "http.py").is_file()
+    assert (artifacts / "python" / "shared" / "platform" / "http" / "routing.py").is_file()
     bytecode = list((artifacts / "python" / "shared").rglob("*.pyc"))
-    assert {p.name.split(".")[0] for p in bytecode} >= {"http", "db", "settings"}
+    assert {p.name.split(".")[0] for p in bytecode} >= {"routing", "aws_lambda", "db", "settings"}
     for pyc in bytecode:  # PEP 552 flags 0b01: hash-based and never checked against the source's mtime
         assert int.from_bytes(pyc.read_bytes()[4:8], "little") == 0b01, pyc
     folders = sorted(f.folder for f in stack.functions(template)

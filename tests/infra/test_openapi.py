@@ -139,17 +139,18 @@ def test_every_request_model_of_every_route_refuses_nul_in_its_text():
 
 
 ADDED_FUNCTION = """
+from shared.clients import credentials
 from shared.platform import http
 
 
 def ping(req: http.Request) -> http.Response:
     \"\"\"Answer a ping
 
-    A route a newcomer adds.\"\"\"
-    return http.ok({"pong": True})
+    A route a newcomer adds, for the internal client only.\"\"\"
+    return http.ok({"pong": str(req.client.client_id)})
 
 
-ROUTES = http.Routes(http.Route("GET", "/api/ping", ping, errors=(503,), public=True))
+ROUTES = http.Routes(http.Route("GET", "/api/ping", ping, auth=credentials.internal, errors=(503,)))
 
 
 def ping_function(request):
@@ -157,8 +158,10 @@ def ping_function(request):
 """
 
 
-def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_other_edit(tmp_path, monkeypatch):
-    """Issue 13: the functions' ROUTES are the one route table; the local server and the document follow."""
+def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_other_edit(
+        tmp_path, monkeypatch, database, make_client):
+    """The functions' ROUTES are the one route table; the local server and the document follow, and
+    the route's `auth` alone decides who may call it (401 without a key, 403 for another client)."""
     import shutil
 
     from werkzeug.test import Client
@@ -173,9 +176,14 @@ def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_ot
     functions.module.cache_clear()
     openapi._document.cache_clear()
     try:
-        assert openapi.document()["paths"]["/api/ping"]["get"]["summary"] == "Answer a ping"
-        answer = Client(serve.build_app()).get("/api/ping")
-        assert answer.status_code == 200 and answer.get_json() == {"pong": True}
+        operation = openapi.document()["paths"]["/api/ping"]["get"]
+        assert operation["summary"] == "Answer a ping" and {"401", "403", "503"} <= set(operation["responses"])
+        app = Client(serve.build_app())
+        assert app.get("/api/ping").status_code == 401
+        assert app.get("/api/ping", headers={"x-api-key": make_client().api_key}).status_code == 403
+        internal = make_client(internal=True)
+        answer = app.get("/api/ping", headers={"x-api-key": internal.api_key})
+        assert answer.status_code == 200 and answer.get_json() == {"pong": str(internal.client_id)}
     finally:
         monkeypatch.undo()
         functions.module.cache_clear()

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from infra.pgcluster import free_port
+from shared.clients import credentials
 from shared.platform import exceptions, http
 from tests.helpers import apigw_event
 
@@ -14,10 +15,11 @@ def echo(req: http.Request) -> http.Response:
 
 
 def whoami(req: http.Request) -> http.Response:
-    return http.ok({"client_id": str(http.authenticate(req).client_id)})
+    return http.ok({"client_id": str(req.client.client_id)})
 
 
-ROUTES = http.Routes(http.Route("POST", "/api/things/{thing_id}", echo), http.Route("GET", "/api/me", whoami))
+ROUTES = http.Routes(http.Route("POST", "/api/things/{thing_id}", echo, auth=credentials.public),
+                     http.Route("GET", "/api/me", whoami, auth=credentials.client))
 
 
 def serve(event) -> tuple[int, dict, dict]:
@@ -61,7 +63,8 @@ def test_unknown_route_is_a_json_404_and_wrong_method_a_405_with_allow():
 def test_an_unexpected_error_is_a_500_envelope_without_a_stack_trace():
     def boom(req):
         raise RuntimeError("secret internals at line 12")
-    result = http.serve_lambda(apigw_event("GET", "/x"), http.Routes(http.Route("GET", "/x", boom)))
+    routes = http.Routes(http.Route("GET", "/x", boom, auth=credentials.public))
+    result = http.serve_lambda(apigw_event("GET", "/x"), routes)
     body = json.loads(result["body"])
     assert result["statusCode"] == 500 and body["error"]["code"] == "internal_error"
     assert "secret internals" not in result["body"] and "Traceback" not in result["body"]

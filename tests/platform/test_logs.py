@@ -105,12 +105,13 @@ def test_request_lines_carry_the_error_code_and_the_intake_outcome(served_log):
 
 
 CRASH = """
+from shared.clients import credentials
 from shared.platform import http
 
 def boom(req):
     raise KeyError("the cause")
 
-routes = http.Routes(http.Route("GET", "/boom", boom))
+routes = http.Routes(http.Route("GET", "/boom", boom, auth=credentials.public))
 for _ in range(2):
     http.serve(http.Request("GET", "/boom", {}), routes)
 """

@@ -1,0 +1,167 @@
+"""One request and its answer, whichever runtime brought it: the body read within its limit, JSON
+parsed and validated into a route's model (422 naming each field), and the responses routes return."""
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+
+from shared.platform.exceptions import (
+    AvenirError,
+    InvalidJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+
+MAX_BODY_BYTES = 64 * 1024  # a route's limit unless it names its own (req.json(max_bytes=...))
+MAX_JSON_DEPTH = 64  # objects and arrays nested deeper than this are refused (400)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")  # a caller's X-Request-Id we repeat in logs
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    query: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    path_params: dict[str, str] = field(default_factory=dict)
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    scheduled_event: dict | None = None  # set for EventBridge / CloudEvent triggers
+    client: Any = None  # who the route's authenticator found (shared/clients/credentials.py)
+    # Reads at most n bytes of a body not read yet (a served request's stream); None once read.
+    reader: Callable[[int], bytes] | None = None
+    body_left_unread: bool = False  # the body was refused at its limit, or before it was read
+
+    def refused_body_unread(self) -> bool:
+        """Whether part of a sent body was never read: refused before reading, or at its limit."""
+        sent = _declared_length(self.headers) > 0 or "chunked" in self.headers.get("transfer-encoding", "")
+        return self.body_left_unread or (self.reader is not None and sent)
+
+    def read_body(self, max_bytes: int = MAX_BODY_BYTES) -> bytes:
+        """The body, read only up to max_bytes + 1 bytes, so that a huge or endless (chunked) body
+        costs no memory: 413 when it is longer, whether or not it declared its length."""
+        if self.reader is not None:
+            if _declared_length(self.headers) > max_bytes:
+                raise PayloadTooLarge(f"Body is {_declared_length(self.headers)} bytes; the limit is {max_bytes}.")
+            reader, self.reader = self.reader, None
+            try:
+                self.body = reader(max_bytes + 1)
+                self.body_left_unread = len(self.body) > max_bytes
+            except Exception as e:  # a malformed chunked encoding, a client gone mid-body
+                self.body_left_unread = True
+                raise InvalidJson(f"The request body could not be read ({type(e).__name__}).") from None
+        if len(self.body) > max_bytes:
+            raise PayloadTooLarge(f"Body is over {max_bytes} bytes, the limit of this route.")
+        return self.body
+
+    def json(self, max_bytes: int = MAX_BODY_BYTES) -> dict:
+        """The body as a JSON object: 413 over max_bytes (64 KiB unless the route says otherwise),
+        415 for a non-JSON content type, 400 when it does not parse, is nested deeper than
+        MAX_JSON_DEPTH or is not an object."""
+        body = self.read_body(max_bytes)
+        content_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
+            raise UnsupportedMediaType(f"Expected Content-Type application/json, got {content_type!r}.")
+        if not body.strip():
+            raise InvalidJson("Expected a JSON object body, got an empty body.")
+        too_deep = InvalidJson(f"Body is nested deeper than {MAX_JSON_DEPTH} levels.")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise InvalidJson(f"Body is not valid JSON: {e}.") from None
+        except RecursionError:
+            raise too_deep from None
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise too_deep
+        if not isinstance(data, dict):
+            raise InvalidJson(f"Expected a JSON object, got {type(data).__name__}.")
+        return data
+
+    def parse(self, model: type[pydantic.BaseModel], data: Any = None):
+        """Validate the JSON body (or `data`, such as the query) into a pydantic model; 422 listing
+        each bad field."""
+        try:
+            return model.model_validate(self.json() if data is None else data)
+        except pydantic.ValidationError as e:
+            raise ValidationFailed("The request does not match the expected fields.",
+                                   details=validation_details(e)) from None
+
+
+def _declared_length(headers: dict[str, str]) -> int:
+    try:
+        return int(headers.get("content-length") or 0)
+    except ValueError:
+        return 0
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a decoded JSON value (a scalar is 0), without recursion."""
+    depth, level = 0, [(value, 1)]
+    while level:
+        item, at = level.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            depth = max(depth, at)
+            level.extend((child, at + 1) for child in children)
+    return depth
+
+
+def validation_details(error: pydantic.ValidationError) -> list[dict]:
+    details = []
+    for problem in error.errors(include_url=False):
+        name = ""
+        for part in problem["loc"]:
+            name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        details.append({"field": name or "body", "message": problem["msg"]})
+    return details
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    log_fields: dict[str, Any] = field(default_factory=dict)  # what the request's log line adds
+
+    def text(self) -> str:
+        return json.dumps(self.body, default=str)
+
+    def chunks(self) -> Iterable[bytes]:
+        """The body as bytes: JSON, or a file's bytes (see `raw`), or a stream of them."""
+        if isinstance(self.body, bytes):
+            return [self.body]
+        if self.headers.get("Content-Type", "application/json").startswith("application/json"):
+            return [self.text().encode()]
+        return self.body
+
+
+def ok(body: Any, status: int = 200) -> Response:
+    return Response(status, body)
+
+
+def no_content() -> Response:
+    return Response(204, b"")
+
+
+def raw(body: bytes | Iterable[bytes], content_type: str, status: int = 200, **headers: str) -> Response:
+    """A response that is not JSON: a page, an asset, a CSV file (bytes, or an iterable of bytes
+    that is streamed out as it is produced)."""
+    return Response(status, body, {"Content-Type": content_type, **headers})
+
+
+def error_response(error: AvenirError) -> Response:
+    envelope = {"code": error.code, "message": error.message}
+    if error.details is not None:
+        envelope["details"] = error.details
+    return Response(error.status, {"error": envelope}, dict(error.headers))
+
+
+def request_id(caller_id: str | None) -> str:
+    """The caller's X-Request-Id when it is short and printable (it is repeated in logs and headers),
+    else a new one."""
+    return caller_id if caller_id and _REQUEST_ID.match(caller_id) else uuid.uuid4().hex
