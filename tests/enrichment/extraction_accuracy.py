@@ -19,7 +19,7 @@ from pathlib import Path
 from shared.enrichment.extraction import extract
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
-SPLITS = ("train", "holdout")
+SPLITS = ("train", "holdout", "holdout-02")
 FIELDS = ("phone", "address")
 WHEN_CLASSES = ("today", "this_week", "flexible")
 
@@ -73,7 +73,7 @@ def errors(rows: list[dict]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    splits = [s for s in SPLITS if not (s == "holdout" and "--train-only" in argv)]
+    splits = [s for s in SPLITS if not (s.startswith("holdout") and "--train-only" in argv)]
     print(f"{'split':<8} {'field':<16} {'precision':>9} {'recall':>7} {'answers':>8} {'labelled':>8}")
     for split in splits:
         rows = load_rows(split)
