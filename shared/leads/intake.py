@@ -53,9 +53,6 @@ def is_test_lead(client: Client, email: str) -> bool:
     return client.is_test or "test" in email or email.endswith("example.com")
 
 
-HISTORY_KEPT = 100  # latest entries kept in each history (written in leads.sql); every message stays whole
-
-
 def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | None = None) -> IntakeResult:
     """Store one lead for `client` in one transaction and say what happened.
 

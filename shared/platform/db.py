@@ -290,8 +290,8 @@ def _rolled_back(conn: Connection) -> bool:
 def transaction(client_id=None, custom_plans: bool = False) -> contextlib.AbstractContextManager[Connection]:
     """One transaction: COMMIT when the block ends, ROLLBACK when it raises. A lost connection
     becomes Unavailable (503) and the connection is re-opened on next use. BEGIN and the
-    settings travel with the block's first statement (`pipeline`); `query_and_commit` sends the
-    block's last statement with its COMMIT.
+    settings travel with the block's first statement (`pipeline`); `pipeline(..., commit=True)` sends
+    the block's last statement with its COMMIT.
 
     With a client_id (the application path) the transaction runs as APP_ROLE with
     `app.current_client_id` set: PostgreSQL's row level security then shows and accepts only that

@@ -19,7 +19,6 @@ HEADER_PARAMETER = {
                    "repeat waits for it and replays it, or after a few seconds gets a 409 "
                    "`idempotency_key_in_flight` with `Retry-After`. Bare (`abc`) or quoted (`\"abc\"`).",
     "schema": {"type": "string", "pattern": r'^[\x21\x23-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$'}}
-PURGE_BATCH = 100  # expired rows deleted per keyed delivery (written in leads.sql): bounded work, enough to keep up
 
 
 @dataclass(frozen=True)

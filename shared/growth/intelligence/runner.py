@@ -103,7 +103,7 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
 def _read(run_date: datetime.date, client_id: uuid.UUID | None, failures: Failures
           ) -> tuple[list[uuid.UUID], dict[uuid.UUID, ClientFacts], dict[uuid.UUID, metrics.ConversionModel]]:
     """Every client's facts and conversion model, in one read-only snapshot: two set-based
-    statements (CLIENT_FACTS, then TOP_OPEN_LEADS for the groups the model ranks first)."""
+    statements (store.sql's client_facts, then top_open_leads for the groups the model ranks first)."""
     windows = store.Windows.for_run_date(run_date)
     with db.admin_transaction() as conn:
         store.begin_job(conn, read_only=True)
