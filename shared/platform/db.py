@@ -45,7 +45,7 @@ class Connection(pg8000.native.Connection):
         self.statements: dict[str, tuple] = {}
         self.pending: list[tuple[str, dict]] = []
         self.in_transaction = False
-        self.broken = False  # out of step with the server after an error: see _in_step
+        self.broken = False  # out of step with the server after an error: see _guarded
         self.opening = opening or []  # the session's settings, run again when re-opened
         if self.opening:
             self.pipeline(self.opening)
@@ -71,14 +71,14 @@ class Connection(pg8000.native.Connection):
         pending, self.pending = self.pending, []
         nothing_ran_yet = bool(pending) or not self.in_transaction
         try:
-            return self._in_step(self._round_trip, pending, steps)
+            return self._guarded(self._round_trip, pending, steps)
         except Exception as e:
             if not (nothing_ran_yet and is_broken_connection(e)):
                 raise
         self.reopen()
-        return self._in_step(self._round_trip, pending, steps)
+        return self._guarded(self._round_trip, pending, steps)
 
-    def _in_step(self, call, *args, **kwargs):
+    def _guarded(self, call, *args, **kwargs):
         """call(*args, **kwargs); when it raises anything but an error the server reported (which
         pg8000 raises only once it has read every answer, up to ReadyForQuery), where the protocol
         stands is unknown: a message half written or buffered (a value the driver could not
@@ -153,7 +153,7 @@ class Connection(pg8000.native.Connection):
         """pg8000's own run (tests, migrations), after any pending BEGIN."""
         if self.pending:
             self.pipeline([])
-        return self._in_step(super().run, sql, stream=stream, types=types, **params)
+        return self._guarded(super().run, sql, stream=stream, types=types, **params)
 
 
 def _socket(host: str, port: int = 5432, timeout: float | None = None, **_) -> socket.socket:
