@@ -221,10 +221,14 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     client = sub.add_parser("client", help="manage clients").add_subparsers(dest="client_command", required=True)
-    create = client.add_parser("create", help="create a client and print its API key once")
+    create = client.add_parser("create", help="create a client and print its API key once",
+                               epilog="exit status: 0 created; 1 another client has this email (compared "
+                                      "ignoring case and surrounding spaces); 2 a value that breaks the rules "
+                                      "or no database")
     create.add_argument("--business-name", help="1 to 200 characters (required unless --internal)")
     create.add_argument("--email", help="the owner's email (required unless --internal)")
-    create.add_argument("--password")
+    create.add_argument("--password", help="the owner's sign-in password (default: a random one); with "
+                                           "--internal it replaces the internal client's and ends its sessions")
     create.add_argument("--internal", action="store_true",
                         help="issue a fresh key for the internal (admin) client; --business-name and --email "
                              "are then optional and used only if its row is absent")

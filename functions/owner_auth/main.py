@@ -30,7 +30,8 @@ def change_password(req: http.Request) -> http.Response:
     """Change the owner's password
 
     `new_password` is 10 to 72 bytes; every other session of the client ends. A wrong
-    `current_password` is a 403."""
+    `current_password` is a 403 and counts as a failed sign-in for the client's email: after 10
+    within 15 minutes (the two together), a 429 until the window has passed."""
     client = req.client
     body = req.parse(sessions.PasswordChange)
     sessions.change_password(client, body.current_password, body.new_password)
@@ -46,7 +47,7 @@ ROUTES = http.Routes(
     http.Route("POST", "/api/client/password", change_password, auth=credentials.client,
                request=sessions.PasswordChange,
                responses={204: (None, "Changed; the client's other sessions ended.")},
-               errors=(400, 403, 413, 415, 422, 503)),
+               errors=(400, 403, 413, 415, 422, 429, 503)),
 )
 
 

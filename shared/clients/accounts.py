@@ -1,11 +1,14 @@
 """Clients and their API keys: creation, authentication by key digest, rotation, the internal
 client. Keys are stored only as `sha256:<hex>`; a legacy plaintext key authenticates once and is
 upgraded. Key lookups cross clients by nature, so they use the admin transaction."""
+import contextlib
 import datetime
+import functools
 import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import bcrypt
@@ -68,15 +71,33 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
-def password_matches(password: str, stored_hash: bytes) -> bool:
-    """bcrypt's check, one full check whatever is given: a password over bcrypt's 72 bytes can never
-    have been set (hash_password refuses it), so it is compared as a wrong one, not refused early."""
+def password_matches(password: str, stored_hash: str | None) -> bool:
+    """bcrypt's check, exactly one full check whatever is given, so every failing sign-in costs the
+    same work: a password over bcrypt's 72 bytes can never have been set (hash_password refuses it)
+    and is compared as a wrong one; an account without a usable hash (an unknown email: None; the
+    reference's '$2a$10$placeholder'; anything else that is not a bcrypt hash) is checked against
+    a stand-in hash and matches nothing."""
     candidate = password.encode()
     fits = len(candidate) <= 72
-    try:
-        return bcrypt.checkpw(candidate if fits else b"-", stored_hash) and fits
-    except ValueError:  # not a bcrypt hash (the reference seeds its internal client with a placeholder)
-        return False
+    candidate = candidate if fits else b"-"
+    usable = stored_hash is not None and _BCRYPT_HASH.match(stored_hash) is not None
+    if usable:
+        try:
+            return bcrypt.checkpw(candidate, stored_hash.encode()) and fits
+        except ValueError:  # shaped like a bcrypt hash but not one (a salt bcrypt cannot read)
+            pass
+    bcrypt.checkpw(candidate, _stand_in_hash())
+    return False
+
+
+_BCRYPT_HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\Z")
+
+
+@functools.cache
+def _stand_in_hash() -> bytes:
+    """What a password is checked against when there is no usable hash: a random one, hashed at the
+    cost hash_password uses."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
 
 
 def authenticate(key: str) -> Client | None:
@@ -94,28 +115,39 @@ def authenticate(key: str) -> Client | None:
 
 
 def create_client(business_name: str, email: str, password: str | None = None) -> tuple[uuid.UUID, str]:
-    """A new client; returns (client_id, api_key) — the only time the key exists in clear."""
+    """A new client; returns (client_id, api_key) — the only time the key exists in clear. An email
+    another client has, but for ASCII case or surrounding spaces (schema/017), is a Conflict."""
     client_id, key = uuid.uuid4(), new_api_key()
     password_hash = hash_password(password or secrets.token_urlsafe(24))
-    try:
-        with db.admin_transaction() as conn:
-            db.query(conn, Q.insert_client, client_id=client_id, business_name=business_name, email=email,
-                     password_hash=password_hash, api_key=key_digest(key), is_test=is_test_email(email))
-    except DatabaseError as e:
-        if db.sqlstate(e) == "23505":
-            raise Conflict(f"A client with email {email!r} already exists.") from None
-        raise
+    with _refusing_a_taken_email(email), db.admin_transaction() as conn:
+        db.query(conn, Q.insert_client, client_id=client_id, business_name=business_name, email=email,
+                 password_hash=password_hash, api_key=key_digest(key), is_test=is_test_email(email))
     return client_id, key
 
 
 def issue_internal_key(business_name: str, email: str, password: str | None = None) -> tuple[uuid.UUID, str]:
-    """A fresh key for the reference's internal client (created if absent)."""
+    """A fresh key for the reference's internal client (created if absent, with `email`). With a
+    password, it becomes the owner's and the client's sessions end; without one, an existing
+    client keeps its password (a new row gets a random one)."""
     key = new_api_key()
-    with db.admin_transaction() as conn:
+    with _refusing_a_taken_email(email), db.admin_transaction() as conn:
         db.query(conn, Q.issue_internal_key, client_id=INTERNAL_CLIENT_ID, business_name=business_name,
                  email=email, password_hash=hash_password(password or secrets.token_urlsafe(24)),
-                 api_key=key_digest(key))
+                 api_key=key_digest(key), set_password=password is not None)
+        if password is not None:  # the row is locked by the upsert: this snapshot holds every session
+            db.query(conn, Q.end_sessions, client_id=INTERNAL_CLIENT_ID)
     return INTERNAL_CLIENT_ID, key
+
+
+@contextlib.contextmanager
+def _refusing_a_taken_email(email: str) -> Iterator[None]:
+    try:
+        yield
+    except DatabaseError as e:
+        if db.sqlstate(e) == "23505":
+            raise Conflict(f"A client with email {email!r} already exists (emails are compared "
+                           f"ignoring case and surrounding spaces).") from None
+        raise
 
 
 class RotatedKey(pydantic.BaseModel):

@@ -25,7 +25,12 @@ VALUES (:client_id, :business_name, :email, :password_hash, :api_key, :is_test, 
 -- name: issue_internal_key
 INSERT INTO clients (client_id, business_name, email, password_hash, api_key, is_internal, is_test)
 VALUES (:client_id, :business_name, :email, :password_hash, :api_key, true, false)
-ON CONFLICT (client_id) DO UPDATE SET api_key = EXCLUDED.api_key, is_internal = true, last_rotated = now()
+ON CONFLICT (client_id) DO UPDATE SET api_key = EXCLUDED.api_key, is_internal = true, last_rotated = now(),
+  password_hash = CASE WHEN :set_password THEN EXCLUDED.password_hash ELSE clients.password_hash END
+
+-- name: end_sessions
+-- Every session of the client (its password was just set by an operator).
+DELETE FROM owner_sessions WHERE client_id = :client_id
 
 -- name: lock_client_key
 -- The client's row, locked until the rotation commits: a second rotation waits here and then

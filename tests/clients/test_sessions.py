@@ -1,16 +1,20 @@
 """Owner sessions over real HTTP and through the Lambda handler: sign-in, the same 401 for an
 unknown email and a wrong password, the lockout (concurrent attempts included), sign-out, password
 change, session tokens on every route but the webhook, last_login and last_connection."""
+import re
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import bcrypt
 import pytest
 
 from shared.clients import accounts
 from tests.helpers import apigw_event, invoke, load_function
 
 PASSWORD = "Toiture-2026!"
+COST = 12  # bcrypt.gensalt()'s default, what hash_password uses
 
 
 @pytest.fixture
@@ -38,17 +42,30 @@ def test_signing_in_returns_a_token_that_opens_the_owners_routes(api, owner, dat
     assert row["last_login"] is not None and row["last_connection"] is not None
 
 
-def test_an_unknown_email_and_a_wrong_password_get_the_same_answer_in_about_the_same_time(api, owner):
-    started = time.perf_counter()
+@pytest.fixture
+def bcrypt_checks(monkeypatch):
+    """The cost factor of every bcrypt check this process completes (the HTTP server runs in it):
+    the work an answer took, counted at the library's boundary instead of timed."""
+    checks, check = [], bcrypt.checkpw
+
+    def counted(password, hashed):
+        matched = check(password, hashed)
+        checks.append(int(hashed[4:6]))
+        return matched
+    monkeypatch.setattr(bcrypt, "checkpw", counted)
+    return checks
+
+
+def test_an_unknown_email_and_a_wrong_password_get_the_same_answer_after_the_same_bcrypt_work(api, owner,
+                                                                                              bcrypt_checks):
     wrong_password = login(api, owner["email"], "not-the-password")
-    middle = time.perf_counter()
+    by_wrong_password = list(bcrypt_checks)
     unknown_email = login(api, f"nobody-{uuid.uuid4().hex[:6]}@gagnon.ca", "not-the-password")
-    ended = time.perf_counter()
     assert wrong_password.status == unknown_email.status == 401
     assert wrong_password.json == unknown_email.json
     assert wrong_password.headers["WWW-Authenticate"] == "Bearer"
-    # both paths run one bcrypt check: neither answers in a fraction of the other's time
-    assert (ended - middle) > (middle - started) / 4 and (middle - started) > (ended - middle) / 4
+    # each path completes exactly one bcrypt check at the cost new passwords are hashed with
+    assert by_wrong_password == [COST] and bcrypt_checks[1:] == [COST]
 
 
 def test_the_eleventh_attempt_within_15_minutes_is_refused_even_with_the_right_password(api, owner, database):
@@ -155,3 +172,114 @@ def test_the_reference_internal_clients_placeholder_hash_matches_no_password(api
     change = api.post("/api/client/password", {"current_password": "anything", "new_password": "Nouveau-mot-2026"},
                       key=key)
     assert change.status == 403
+
+
+def test_the_placeholder_hash_costs_one_full_bcrypt_check_like_any_wrong_password(api, database, bcrypt_checks):
+    accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
+    for unusable in ("$2a$10$placeholder", "", "not-a-hash", "$2b$12$" + "?" * 53):
+        database.sql("UPDATE clients SET password_hash = :h WHERE is_internal", h=unusable)
+        bcrypt_checks.clear()
+        assert login(api, "internal@aveniraisolutions.ca", "anything-at-all").status == 401
+        assert bcrypt_checks == [COST], unusable
+
+
+def dotted(email: str) -> str:
+    """The email with its first `i` written as U+0130: Python lower-cases it to `i` + U+0307,
+    a libc locale's lower() to a plain `i`."""
+    return re.sub("[iI]", "\u0130", email, count=1)
+
+
+def test_no_spelling_of_a_locked_email_signs_in_with_the_right_password(api, owner):
+    assert [login(api, owner["email"], f"wrong-{n}").status for n in range(10)] == [401] * 10
+    for spelling in (owner["email"], owner["email"].upper(), f"  {owner['email']} ", dotted(owner["email"]),
+                     dotted(owner["email"].upper())):
+        answer = login(api, spelling, PASSWORD)
+        assert answer.status in (401, 429), spelling
+    assert login(api, owner["email"].upper(), PASSWORD).status == 429
+
+
+def test_failures_under_every_spelling_that_opens_the_account_share_its_one_counter(api, database):
+    plain = f"owner-{uuid.uuid4().hex[:8]}@toitures-gagnon.ca"
+    opening = []
+    for spelling in (plain.upper(), f" {plain} ", dotted(plain), dotted(plain.upper())):
+        email = plain.replace("owner-", f"owner{len(opening)}{uuid.uuid4().hex[:4]}-")
+        accounts.create_client("Toitures Gagnon", email, PASSWORD)
+        spelling = spelling.replace(plain, email).replace(plain.upper(), email.upper())
+        if login(api, spelling, PASSWORD).status != 200:
+            continue  # no way into the account, so no guess at its password
+        opening.append(spelling)
+        for n in range(5):
+            login(api, spelling, f"wrong-{n}")
+            login(api, email, f"wrong-{n}")
+        assert (login(api, spelling, PASSWORD).status, login(api, email, PASSWORD).status) == (429, 429), spelling
+    assert len(opening) >= 2  # at least the upper-case and the padded spellings
+
+
+def sign_in_in_waves(api, email, signed_in: threading.Event, count=18, every=0.06):
+    """`count` sign-ins with the old password, one every `every` seconds, six at a time; `signed_in`
+    is set when the first one opens a session. Returns the tokens of those that did."""
+    def sign_in(delay):
+        time.sleep(delay)
+        answer = login(api, email, PASSWORD)
+        if answer.status == 200:
+            signed_in.set()
+        return answer
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(sign_in, [n * every for n in range(count)]))
+    return [a.json["token"] for a in answers if a.status == 200]
+
+
+def test_sign_ins_racing_a_password_change_keep_no_session_opened_with_the_old_password(api, owner):
+    changer = {"Authorization": f"Bearer {login(api, owner['email'], PASSWORD).json['token']}"}
+    signed_in = threading.Event()
+    with ThreadPoolExecutor(1) as racer:
+        tokens = racer.submit(sign_in_in_waves, api, owner["email"], signed_in)
+        assert signed_in.wait(60)  # the change starts while the others are still checking the old password
+        changed = api.post("/api/client/password", {"current_password": PASSWORD, "new_password": "Nouveau-mot-2026"},
+                           headers=changer)
+        tokens = tokens.result()
+    assert changed.status == 204
+    alive = [t for t in tokens if api.get("/api/client", headers={"Authorization": f"Bearer {t}"}).status == 200]
+    assert alive == []
+    assert api.get("/api/client", headers=changer).status == 200
+
+
+def test_an_operators_password_reset_racing_sign_ins_keeps_no_session_opened_with_the_old_password(api, owner):
+    from shared.clients import sessions
+    signed_in = threading.Event()
+    with ThreadPoolExecutor(1) as racer:
+        tokens = racer.submit(sign_in_in_waves, api, owner["email"], signed_in)
+        assert signed_in.wait(60)
+        assert sessions.set_password(uuid.UUID(owner["client_id"]), "Nouveau-mot-2026")
+        tokens = tokens.result()
+    alive = [t for t in tokens if api.get("/api/client", headers={"Authorization": f"Bearer {t}"}).status == 200]
+    assert tokens and alive == []
+
+
+def change(api, key, current):
+    return api.post("/api/client/password", {"current_password": current, "new_password": "Nouveau-mot-2026"}, key=key)
+
+
+def test_wrong_current_passwords_on_the_password_route_lock_it_like_failed_sign_ins(api, owner):
+    assert [change(api, owner["key"], f"guess-{n}").status for n in range(10)] == [403] * 10
+    locked = change(api, owner["key"], PASSWORD)
+    assert locked.status == 429 and locked.json["error"]["code"] == "too_many_attempts"
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    assert login(api, owner["email"], PASSWORD).status == 429
+    assert login(api, owner["email"], "Nouveau-mot-2026").status == 429
+
+
+def test_sign_in_failures_and_password_route_failures_count_together(api, owner, database):
+    assert [login(api, owner["email"], f"wrong-{n}").status for n in range(5)] == [401] * 5
+    assert [change(api, owner["key"], f"guess-{n}").status for n in range(5)] == [403] * 5
+    assert change(api, owner["key"], PASSWORD).status == 429
+    assert login(api, owner["email"], PASSWORD).status == 429
+    database.sql("UPDATE login_failures SET failed_at = failed_at - interval '16 minutes'")
+    assert change(api, owner["key"], PASSWORD).status == 204
+    assert login(api, owner["email"], "Nouveau-mot-2026").status == 200
+
+
+def test_concurrent_wrong_guesses_on_the_password_route_cannot_slip_past_the_lockout(api, owner):
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda n: change(api, owner["key"], f"guess-{n}").status, range(16)))
+    assert statuses.count(403) == 10 and statuses.count(429) == 6

@@ -165,3 +165,50 @@ def test_a_migration_may_run_longer_than_the_request_statement_timeout(empty_dat
     from shared.platform import migrate
 
     assert migrate.migrate(schema_dir=tmp_path) == ["001_slow_index.sql"]
+
+
+def test_client_create_refuses_an_email_another_client_has_in_another_case_in_one_line(database):
+    first = avenir("client", "create", "--business-name", "A", "--email", "Owner@Case-Dup.ca")
+    before = database.scalar("SELECT count(*) FROM clients")
+    for taken in ("owner@case-dup.ca", "OWNER@CASE-DUP.CA"):
+        result = avenir("client", "create", "--business-name", "B", "--email", taken)
+        lines = result.stderr.strip().splitlines()
+        assert first.returncode == 0 and result.returncode == 1 and result.stdout == ""
+        assert len(lines) == 1 and lines[0].startswith("avenir: error: ") and "already exists" in lines[0]
+    assert database.scalar("SELECT count(*) FROM clients") == before
+
+
+def test_internal_client_create_with_a_password_sets_the_owners_password(database, api):
+    result = avenir("client", "create", "--internal", "--password", "Interne-2026!")
+    assert result.returncode == 0, result.stderr
+    answer = api.post("/api/auth/login", {"email": "internal@aveniraisolutions.ca", "password": "Interne-2026!"})
+    assert answer.status == 200 and answer.json["client_id"] == str(accounts.INTERNAL_CLIENT_ID)
+    bearer = {"Authorization": f"Bearer {answer.json['token']}"}
+    again = avenir("client", "create", "--internal", "--password", "Autre-mot-2026")
+    assert again.returncode == 0 and api.get("/api/client", headers=bearer).status == 401  # the old sessions end
+    assert api.post("/api/auth/login", {"email": "internal@aveniraisolutions.ca",
+                                        "password": "Autre-mot-2026"}).status == 200
+    assert avenir("client", "create", "--internal").returncode == 0  # no --password: the password stays
+    assert api.post("/api/auth/login", {"email": "internal@aveniraisolutions.ca",
+                                        "password": "Autre-mot-2026"}).status == 200
+
+
+def test_migrating_clients_whose_emails_differ_only_in_case_stops_naming_them_and_keeps_them(empty_database,
+                                                                                              tmp_path):
+    from shared.platform import db, migrate
+    for path in migrate.migration_files():
+        if path.name < "017_":
+            (tmp_path / path.name).write_text(path.read_text())
+    os.environ["DATABASE_URL"] = empty_database
+    migrate.migrate(tmp_path)
+    conn = db.connect()
+    try:
+        conn.run("INSERT INTO clients (client_id, business_name, email, password_hash, api_key) VALUES "
+                 "('00000000-0000-0000-0000-00000000000a', 'A', 'Marie@Plomberie.ca', 'x', 'k1'), "
+                 "('00000000-0000-0000-0000-00000000000b', 'B', 'marie@plomberie.ca ', 'x', 'k2')")
+    finally:
+        conn.close()
+    result = avenir("migrate", env={"DATABASE_URL": empty_database})
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "00000000-0000-0000-0000-00000000000a" in result.stderr and "'marie@plomberie.ca '" in result.stderr
+    assert schema_counts(empty_database)[3] == 3  # the internal client and both of these, untouched
