@@ -2,6 +2,7 @@
 contract's rules, claimed by senders without blocking one another, and its outcome recorded."""
 import datetime
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass
 
@@ -14,6 +15,8 @@ RECENT_REPLY = datetime.timedelta(minutes=10)
 # Temporary failure after attempt n (1..5): the next attempt is due RETRY_DELAYS_S[n - 1] later.
 RETRY_DELAYS_S = (60, 5 * 60, 15 * 60, 30 * 60, 60 * 60)
 STATUSES = ("queued", "sending", "sent", "failed", "cancelled", "skipped")
+ERROR_MAX_CHARS = 500
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")  # NUL: refused by PostgreSQL; the rest: unreadable
 
 
 def queue_reply(conn: db.Connection, *, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID | None,
@@ -78,9 +81,18 @@ def record(reply: dict, status: str, error: str | None = None, retry_in_s: int =
         _, recorded = db.pipeline(
             conn, (Q.commit_without_flush, {}),
             (Q.record, {"reply_id": reply["reply_id"], "lease_until": reply["lease_until"], "status": status,
-                        "error": None if error is None else error[:500], "retry_in_s": retry_in_s,
+                        "error": clean_error(error), "retry_in_s": retry_in_s,
                         "released": released}))
         return len(recorded) == 1
+
+
+def clean_error(error: str | None) -> str | None:
+    """An error text as stored in last_error: control characters (NUL among them, which PostgreSQL
+    refuses in text) become one space, and it is cut at ERROR_MAX_CHARS. Part of it may come from
+    outside (a mail server, SES, an exception's message): whatever it holds, recording it cannot fail."""
+    if error is None:
+        return None
+    return " ".join(_UNPRINTABLE.sub(" ", str(error)).split())[:ERROR_MAX_CHARS]
 
 
 def retry_failed(client_id: uuid.UUID | None = None) -> int:

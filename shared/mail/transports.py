@@ -1,6 +1,8 @@
 """How a reply leaves: a client's own SMTP server, the platform's SMTP server (AVENIR_SMTP_URL) or
 Amazon SES (AVENIR_SES_FROM); every failure sorted into temporary (retried later) or permanent."""
+import re
 import smtplib
+import socket
 import ssl
 import time
 from email.message import Message
@@ -9,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 IMPLICIT_TLS_PORT = 465  # SMTPS; any other port speaks plain SMTP upgraded with STARTTLS
 DEFAULT_SUBMISSION_PORT = 587
+ENHANCED_STATUS = re.compile(r"\s*([245]\.\d{1,3}\.\d{1,3})(?!\S)")
 IDLE_CHECK_S = 5  # a connection idle this long is checked (NOOP) before the next message
 # SES error codes worth another try; any other client error (rejected, not verified, paused) is not.
 SES_TEMPORARY_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "ServiceUnavailable",
@@ -119,23 +122,42 @@ class SmtpTransport:
 
 def smtp_failure(error: Exception) -> TemporaryFailure | PermanentFailure:
     """An SMTP reply code decides (4xx temporary, 5xx permanent); a connection refused, lost or
-    timed out is temporary; a certificate that does not verify is permanent."""
+    timed out is temporary; a certificate that does not verify is permanent. The text says what
+    failed, with the reply code and enhanced status code only: never the server's own words (a
+    client's server could be anyone's, and last_error is shown to the client)."""
     if isinstance(error, (TemporaryFailure, PermanentFailure)):
         return error
-    code, text = _smtp_reply(error)
+    code, status = _smtp_reply(error)
     if code is not None:
         failure = PermanentFailure if 500 <= code <= 599 else TemporaryFailure
-        return failure(f"SMTP {code} {text}".strip())
+        return failure(f"{_refused_what(error, code)} ({code}{status})")
     if isinstance(error, ssl.SSLCertVerificationError):
         return PermanentFailure(f"TLS certificate not trusted: {error.verify_message}")
     if isinstance(error, TimeoutError) or "timed out" in str(error):  # smtplib reports some as a disconnect
-        return TemporaryFailure(f"SMTP server did not answer in time (timeout): {error}")
+        return TemporaryFailure("timed out: the SMTP server did not answer in time (timeout)")
+    if isinstance(error, ConnectionRefusedError):
+        return TemporaryFailure("connection refused")
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return TemporaryFailure(f"SMTP connection lost: {error}")
-    return TemporaryFailure(f"{type(error).__name__}: {error}")
+        return TemporaryFailure("connection lost")
+    if isinstance(error, socket.gaierror):
+        return TemporaryFailure("host not found")
+    return TemporaryFailure(f"connection failed ({type(error).__name__})")
+
+
+def _refused_what(error: Exception, code: int) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipient refused" if code >= 500 else "recipient deferred"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "authentication failed"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return "sender refused" if code >= 500 else "sender deferred"
+    if isinstance(error, smtplib.SMTPConnectError):
+        return "server refused the connection"
+    return "message refused" if code >= 500 else "temporary failure"
 
 
 def _smtp_reply(error: Exception) -> tuple[int | None, str]:
+    """The reply code, and " x.y.z" when the text starts with an enhanced status code (RFC 3463)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
         code, text = next(iter(error.recipients.values()))
     elif isinstance(error, smtplib.SMTPResponseException):
@@ -143,7 +165,8 @@ def _smtp_reply(error: Exception) -> tuple[int | None, str]:
     else:
         return None, ""
     text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return (code if isinstance(code, int) and 200 <= code <= 599 else None), " ".join(text.split())
+    status = ENHANCED_STATUS.match(text)
+    return (code if isinstance(code, int) and 200 <= code <= 599 else None), (f" {status[1]}" if status else "")
 
 
 class SesTransport:
