@@ -196,13 +196,14 @@ class Routes:
         return ("platform",)
 
     def _new(self, key: tuple, reply: dict) -> transports.Transport:
-        timeout_s = settings.smtp_timeout_s()
+        timeout_s, deadline_s = settings.smtp_timeout_s(), settings.smtp_deadline_s()
         if key[0] == "client":
             port = reply["smtp_port"] or transports.DEFAULT_SUBMISSION_PORT
             return transports.SmtpTransport(reply["smtp_host"], port, reply["smtp_username"],
-                                            client_smtp_password(reply), timeout_s)
+                                            client_smtp_password(reply), timeout_s, deadline_s=deadline_s,
+                                            public_only=True)
         if settings.smtp_url():
-            return transports.SmtpTransport.from_url(settings.smtp_url(), timeout_s)
+            return transports.SmtpTransport.from_url(settings.smtp_url(), timeout_s, deadline_s)
         if settings.ses_from():
             return transports.SesTransport(self.ses_client())
         return transports.Unconfigured()

@@ -1,6 +1,9 @@
 """The follow-up sender facing mail servers it cannot trust: what a server answers is never stored
 as it came, a client's server never reaches the platform's own network, and one client's slow
 server never holds the other clients' replies."""
+import socket
+import threading
+
 import pytest
 
 from shared.mail import outbox, sender
@@ -43,3 +46,107 @@ def test_a_lead_named_with_a_link_gets_a_reply_without_it_addressed_to_the_email
     text = message.get_body(("plain",)).get_content()
     assert message["To"] == "olivia@parkhomes.ca"
     assert text.startswith("Hi there,") and "win-a-prize" not in text + str(message)
+
+
+# --- where a client's server may be -----------------------------------------------------------------
+
+LOOPBACK_SPELLINGS = ["127.0.0.1", "localhost", "0.0.0.0", "2130706433", "127.1", "::1", "::ffff:127.0.0.1"]
+
+
+@pytest.fixture
+def listener():
+    """A real socket listening on 127.0.0.1 and ::1 (one port), never accepting: connections() tells
+    how many connections reached it."""
+    sockets = [socket.create_server(("127.0.0.1", 0))]
+    port = sockets[0].getsockname()[1]
+    try:
+        sockets.append(socket.create_server(("::1", port), family=socket.AF_INET6))
+    except OSError:
+        pass  # no IPv6 here: ::1 then cannot be reached at all
+
+    def connections() -> int:
+        count = 0
+        for sock in sockets:
+            sock.setblocking(False)
+            while True:
+                try:
+                    sock.accept()[0].close()
+                    count += 1
+                except BlockingIOError:
+                    break
+        return count
+    yield port, connections
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.mark.parametrize("host", LOOPBACK_SPELLINGS + ["169.254.169.254", "10.0.0.7", "fd00:ec2::254"])
+def test_without_the_private_setting_a_client_server_on_a_private_address_is_refused_and_never_reached(
+        monkeypatch, listener, mail_client, lead_with_reply, replies_of, database, host):
+    monkeypatch.delenv("AVENIR_SMTP_ALLOW_PRIVATE")
+    port, connections = listener
+    client_id = mail_client()
+    database.sql("UPDATE clients SET smtp_host = :h, smtp_port = :p WHERE client_id = :c", h=host, p=port, c=client_id)
+    lead_id, _ = lead_with_reply(client_id)
+    assert sender.send_due().failed == 1
+    [reply] = replies_of(lead_id)
+    assert reply["status"] == "failed" and reply["last_error"].startswith("refused: smtp_host must be a public")
+    assert connections() == 0
+
+
+def test_with_the_private_setting_the_same_server_is_reached(listener, mail_client, lead_with_reply, database,
+                                                              monkeypatch):
+    monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "0.3")
+    port, connections = listener
+    client_id = mail_client()
+    database.sql("UPDATE clients SET smtp_host = '2130706433', smtp_port = :p WHERE client_id = :c", p=port,
+                 c=client_id)
+    lead_with_reply(client_id)
+    assert sender.send_due().retrying == 1  # it never answers: timed out, retried later
+    assert connections() == 1
+
+
+# --- a server scripted byte by byte -----------------------------------------------------------------
+
+@pytest.fixture
+def raw_smtp():
+    """raw_smtp(script) -> port: a socket server on 127.0.0.1 that plays script(connection) to each
+    connection, in a thread of its own."""
+    servers = []
+
+    def start(script) -> int:
+        server = socket.create_server(("127.0.0.1", 0))
+        servers.append(server)
+
+        def serve():
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                threading.Thread(target=_play, args=(script, conn), daemon=True).start()
+        threading.Thread(target=serve, daemon=True).start()
+        return server.getsockname()[1]
+    yield start
+    for server in servers:
+        server.close()
+
+
+def _play(script, conn):
+    with conn:
+        try:
+            script(conn)
+        except OSError:
+            pass
+
+
+def test_a_server_banner_refusing_the_connection_is_not_echoed_in_last_error(
+        raw_smtp, mail_client, lead_with_reply, replies_of, database):
+    port = raw_smtp(lambda conn: conn.sendall(b"554 5.7.1 Internal host db7.corp.local says go away\r\n"))
+    client_id = mail_client()
+    database.sql("UPDATE clients SET smtp_host = '127.0.0.1', smtp_port = :p WHERE client_id = :c", p=port,
+                 c=client_id)
+    lead_id, _ = lead_with_reply(client_id)
+    sender.send_due()
+    [reply] = replies_of(lead_id)
+    assert reply["last_error"] == "server refused the connection (554 5.7.1)"
