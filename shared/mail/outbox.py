@@ -68,10 +68,21 @@ def save_rendered(prepared: list[Prepared], valid_days: int) -> None:
         db.query(conn, Q.save_rendered, rendered=rendered, valid_days=valid_days)
 
 
-def record(reply: dict, status: str, error: str | None = None, retry_in_s: int = 0, released: bool = False) -> bool:
-    """The outcome of the attempt on a claimed reply: sent, queued again (in retry_in_s; `released`
-    gives the attempt back: it was never made), failed, cancelled or skipped. False when the lease
-    was lost meanwhile.
+def begin_attempt(reply: dict) -> bool:
+    """Count the attempt the sender is starting on a claimed reply (reply["attempts"] updated): a
+    claim alone counts none, so replies claimed by a run that died before reaching them keep every
+    attempt. False when the lease was lost meanwhile (the reply is then not sent)."""
+    with db.admin_transaction() as conn:
+        rows = db.query(conn, Q.begin_attempt, reply_id=reply["reply_id"], lease_until=reply["lease_until"])
+    if rows:
+        reply["attempts"] = rows[0]["attempts"]
+    return bool(rows)
+
+
+def record(reply: dict, status: str, error: str | None = None, retry_in_s: int = 0) -> bool:
+    """The outcome of the attempt on a claimed reply: sent, queued again (in retry_in_s; handed back
+    unsent, it keeps its attempts: only begin_attempt counts one), failed, cancelled or skipped.
+    False when the lease was lost meanwhile.
 
     Committed without waiting for the disk (synchronous_commit off, this transaction only): a record
     lost in a database crash leaves the reply `sending` until its lease ends, and it is then sent again
@@ -81,8 +92,7 @@ def record(reply: dict, status: str, error: str | None = None, retry_in_s: int =
         _, recorded = db.pipeline(
             conn, (Q.commit_without_flush, {}),
             (Q.record, {"reply_id": reply["reply_id"], "lease_until": reply["lease_until"], "status": status,
-                        "error": clean_error(error), "retry_in_s": retry_in_s,
-                        "released": released}))
+                        "error": clean_error(error), "retry_in_s": retry_in_s}))
         return len(recorded) == 1
 
 

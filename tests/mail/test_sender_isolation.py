@@ -3,6 +3,7 @@ as it came, a client's server never reaches the platform's own network, and one 
 server never holds the other clients' replies."""
 import socket
 import threading
+import time
 
 import pytest
 
@@ -150,3 +151,50 @@ def test_a_server_banner_refusing_the_connection_is_not_echoed_in_last_error(
     sender.send_due()
     [reply] = replies_of(lead_id)
     assert reply["last_error"] == "server refused the connection (554 5.7.1)"
+
+
+# --- one client's slow server -----------------------------------------------------------------------
+
+def trickle(lines: int, every_s: float):
+    """A server that never finishes its greeting: a "220-" line every every_s, `lines` times."""
+    def script(conn):
+        for _ in range(lines):
+            conn.sendall(b"220-still warming up\r\n")
+            time.sleep(every_s)
+    return script
+
+
+def test_a_server_trickling_its_greeting_ends_at_the_deadline_and_holds_no_other_clients_reply(
+        raw_smtp, platform_smtp, monkeypatch, mail_client, lead_with_reply, replies_of, database):
+    monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "2")  # each line comes well within it
+    monkeypatch.setenv("AVENIR_SMTP_DEADLINE_S", "1")
+    connections = []
+    slow_port = raw_smtp(lambda conn: connections.append(1) or trickle(lines=20, every_s=0.3)(conn))
+    slow = mail_client(business_name="Slow Roofing")
+    database.sql("UPDATE clients SET smtp_host = '127.0.0.1', smtp_port = :p WHERE client_id = :c", p=slow_port,
+                 c=slow)
+    slow_leads = [lead_with_reply(slow)[0] for _ in range(4)]
+    others = [lead_with_reply(mail_client(business_name=f"Other {n}"))[0] for n in range(4)]
+    summary = sender.send_due(workers=4)
+    assert summary.sent == 4 and len(platform_smtp.received) == 4
+    assert all(replies_of(lead)[0]["status"] == "sent" for lead in others)
+    slow_replies = [replies_of(lead)[0] for lead in slow_leads]
+    assert {reply["status"] for reply in slow_replies} == {"queued"}
+    tried = [reply for reply in slow_replies if reply["attempts"] == 1]
+    assert 1 <= len(tried) <= 2  # at most its share of the 4 workers, each once
+    assert all("deadline" in reply["last_error"] for reply in tried)
+    assert all(reply["attempts"] == 0 and reply["last_error"].startswith("not tried")
+               for reply in slow_replies if reply not in tried)
+    assert len(connections) == len(tried)
+
+
+def test_a_reply_claimed_by_runs_killed_before_reaching_it_keeps_all_its_attempts(
+        platform_smtp, mail_client, lead_with_reply, replies_of, database):
+    lead_id, _ = lead_with_reply(mail_client())
+    for _ in range(8):  # eight runs, each killed (a Lambda timeout) after claiming, before sending
+        assert len(outbox.claim(10, 300)) == 1
+        database.sql("UPDATE lead_replies SET lease_until = now() - interval '1 second' WHERE lead_id = :l",
+                     l=lead_id)
+    assert sender.send_due().sent == 1
+    [reply] = replies_of(lead_id)
+    assert (reply["status"], reply["attempts"]) == ("sent", 1) and len(platform_smtp.received) == 1
