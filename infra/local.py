@@ -166,6 +166,9 @@ def main(port: int = 8080) -> int:
                   f"export DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])}\n", flush=True)
         demo_dashboard(port)
         os.environ.setdefault("AVENIR_PUBLIC_URL", f"http://127.0.0.1:{port}")  # the links in replies
+        # a client may point its own smtp_host at the local sink (127.0.0.1): private addresses are
+        # refused everywhere else (shared/mail/smtp_hosts.py)
+        os.environ.setdefault("AVENIR_SMTP_ALLOW_PRIVATE", "1")
         stop_mail = mailsink.start_local_mail(STATE / "mail")  # sets AVENIR_SMTP_URL; sends every minute
         print(f"Follow-up replies are sent every minute to a local mail sink: each one lands in "
               f"{STATE / 'mail'} as an .eml file.\n", flush=True)

@@ -9,6 +9,7 @@ import pydantic
 
 from shared.clients.accounts import Client
 from shared.enrichment import Language
+from shared.mail import smtp_hosts
 from shared.mail.render import EmailTone
 from shared.platform import cipher, db, fields, sql
 
@@ -84,6 +85,13 @@ class SettingsChange(fields.RequestModel):
         if value is None:
             raise ValueError("cannot be cleared: give a value")
         return value
+
+    @pydantic.field_validator("smtp_host")
+    @classmethod
+    def _public_mail_server(cls, value: str | None) -> str | None:
+        """Refused when it resolves to a loopback, private, link-local or reserved address (the
+        sender checks again when it connects: DNS can change)."""
+        return value if value is None else smtp_hosts.check(value)
 
     @pydantic.field_validator("timezone")
     @classmethod

@@ -2,6 +2,7 @@
 contract's rules, claimed by senders without blocking one another, and its outcome recorded."""
 import datetime
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass
 
@@ -14,6 +15,8 @@ RECENT_REPLY = datetime.timedelta(minutes=10)
 # Temporary failure after attempt n (1..5): the next attempt is due RETRY_DELAYS_S[n - 1] later.
 RETRY_DELAYS_S = (60, 5 * 60, 15 * 60, 30 * 60, 60 * 60)
 STATUSES = ("queued", "sending", "sent", "failed", "cancelled", "skipped")
+ERROR_MAX_CHARS = 500
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")  # NUL: refused by PostgreSQL; the rest: unreadable
 
 
 def queue_reply(conn: db.Connection, *, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID | None,
@@ -65,10 +68,21 @@ def save_rendered(prepared: list[Prepared], valid_days: int) -> None:
         db.query(conn, Q.save_rendered, rendered=rendered, valid_days=valid_days)
 
 
-def record(reply: dict, status: str, error: str | None = None, retry_in_s: int = 0, released: bool = False) -> bool:
-    """The outcome of the attempt on a claimed reply: sent, queued again (in retry_in_s; `released`
-    gives the attempt back: it was never made), failed, cancelled or skipped. False when the lease
-    was lost meanwhile.
+def begin_attempt(reply: dict) -> bool:
+    """Count the attempt the sender is starting on a claimed reply (reply["attempts"] updated): a
+    claim alone counts none, so replies claimed by a run that died before reaching them keep every
+    attempt. False when the lease was lost meanwhile (the reply is then not sent)."""
+    with db.admin_transaction() as conn:
+        rows = db.query(conn, Q.begin_attempt, reply_id=reply["reply_id"], lease_until=reply["lease_until"])
+    if rows:
+        reply["attempts"] = rows[0]["attempts"]
+    return bool(rows)
+
+
+def record(reply: dict, status: str, error: str | None = None, retry_in_s: int = 0) -> bool:
+    """The outcome of the attempt on a claimed reply: sent, queued again (in retry_in_s; handed back
+    unsent, it keeps its attempts: only begin_attempt counts one), failed, cancelled or skipped.
+    False when the lease was lost meanwhile.
 
     Committed without waiting for the disk (synchronous_commit off, this transaction only): a record
     lost in a database crash leaves the reply `sending` until its lease ends, and it is then sent again
@@ -78,9 +92,17 @@ def record(reply: dict, status: str, error: str | None = None, retry_in_s: int =
         _, recorded = db.pipeline(
             conn, (Q.commit_without_flush, {}),
             (Q.record, {"reply_id": reply["reply_id"], "lease_until": reply["lease_until"], "status": status,
-                        "error": None if error is None else error[:500], "retry_in_s": retry_in_s,
-                        "released": released}))
+                        "error": clean_error(error), "retry_in_s": retry_in_s}))
         return len(recorded) == 1
+
+
+def clean_error(error: str | None) -> str | None:
+    """An error text as stored in last_error: control characters (NUL among them, which PostgreSQL
+    refuses in text) become one space, and it is cut at ERROR_MAX_CHARS. Part of it may come from
+    outside (a mail server, SES, an exception's message): whatever it holds, recording it cannot fail."""
+    if error is None:
+        return None
+    return " ".join(_UNPRINTABLE.sub(" ", str(error)).split())[:ERROR_MAX_CHARS]
 
 
 def retry_failed(client_id: uuid.UUID | None = None) -> int:

@@ -63,6 +63,8 @@ reply AS (
 SELECT outcome FROM decision
 
 -- name: claim
+-- Claiming does not count an attempt (begin_attempt does, when the sender starts on the reply): a run
+-- that dies with replies it never started leaves their attempts as they were.
 -- Due replies, and replies whose sender's lease ran out (it died mid-send), locked and leased in one
 -- statement; SKIP LOCKED lets another sender take the next ones instead of waiting. Each comes with
 -- what sending it needs: its lead's name and tag, its client's settings, and whether the email has
@@ -78,7 +80,7 @@ WITH due AS (
 ),
 claimed AS (
   UPDATE lead_replies AS reply
-  SET status = 'sending', attempts = reply.attempts + 1,
+  SET status = 'sending',
       lease_until = clock_timestamp() + CAST(:lease_s AS integer) * interval '1 second'
   FROM due
   WHERE reply.reply_id = due.reply_id
@@ -138,8 +140,7 @@ SET status = CAST(:status AS text),
     sent_at = CASE WHEN CAST(:status AS text) = 'sent' THEN clock_timestamp() END,
     due_at = CASE WHEN CAST(:status AS text) = 'queued'
                   THEN clock_timestamp() + CAST(:retry_in_s AS integer) * interval '1 second'
-                  ELSE due_at END,
-    attempts = attempts - CASE WHEN CAST(:released AS boolean) THEN 1 ELSE 0 END
+                  ELSE due_at END
 WHERE reply_id = :reply_id AND status = 'sending' AND lease_until = :lease_until
 RETURNING reply_id, outreach_id, status, sent_at
 ),
@@ -150,6 +151,14 @@ logged AS (
   WHERE log.id = recorded.outreach_id AND recorded.status = 'sent'
 )
 SELECT reply_id FROM recorded
+
+-- name: begin_attempt
+-- The sender starts on a claimed reply (it is about to reach a mail server): one attempt more, while
+-- the lease is still this sender's.
+UPDATE lead_replies
+SET attempts = attempts + 1
+WHERE reply_id = :reply_id AND status = 'sending' AND lease_until = :lease_until
+RETURNING attempts
 
 -- name: retry_failed
 UPDATE lead_replies

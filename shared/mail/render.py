@@ -27,6 +27,8 @@ INTENTS = tuple(intent for intent in contract.INTENTS if intent != "spam")  # sp
 SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
 _PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+NAME_MAX_CHARS = 60
+_NOT_A_NAME = re.compile(r"://|www\.|@|\d{4,}", re.I)
 UNSUBSCRIBE_MARK = "{{unsubscribe_url}}"  # where the link goes in a stored reply
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in a mail's source, unlike the classic default (base64)
@@ -64,7 +66,8 @@ def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Ren
     intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
     values = _values(context, language, unsubscribe_url)
     said = _words_for(intent, has_service=bool(one_line(context.primary_service or "")))
-    blocks = {name: fill(tone[name], values) for name in ("greeting", "opening", "closing", "sign_off")}
+    blocks = {name: fill(tone[name], values) for name in ("opening", "closing", "sign_off")}
+    blocks["greeting"] = fill(tone["greeting" if values["name"] else "greeting.no_name"], values)
     blocks["intent_body"] = fill(_paragraphs(said("body")), values)
     blocks["booking"] = (fill(tone["booking"], values) if context.booking_link
                          else fill(intent.get("without_booking", ""), values))
@@ -147,8 +150,16 @@ def _is_web_link(url: str) -> bool:
     return re.match(r"^https?://[^\s<>\"']+$", url, re.I) is not None
 
 
+def plausible_name(name: str | None) -> str:
+    """A lead's name as a reply may say it (greeting, To:), or "" when it does not read as a name
+    (API.md, "The name in a reply"): more than 60 characters, a link (`://`, `www.`), an address (`@`)
+    or a run of 4+ digits. Anything a form accepts would otherwise go out in the client's name."""
+    name = one_line(name or "")
+    return "" if len(name) > NAME_MAX_CHARS or _NOT_A_NAME.search(name) else name
+
+
 def _values(context: ReplyContext, language: str, unsubscribe_url: str) -> dict[str, str]:
-    name = one_line(context.lead_name)
+    name = plausible_name(context.lead_name)
     return {"name": name, "first_name": name.split(" ")[0] if name else "",
             "business_name": one_line(context.business_name),
             "service": one_line(context.primary_service or "") or tones(language)["words"]["service"],
@@ -197,7 +208,7 @@ class Envelope:
 
     from_name: str
     from_address: str
-    to_name: str
+    to_name: str  # the lead's name: said only when plausible_name keeps it
     to_address: str
     reply_to: str | None
 
@@ -216,7 +227,7 @@ def email_message(rendered: Rendered, envelope: Envelope, message_id: str, langu
     every header it is given, some ten times slower, and the sender builds one per reply."""
     message = MIMEMultipart("alternative")
     message["From"] = formataddr((one_line(envelope.from_name), envelope.from_address), charset="utf-8")
-    message["To"] = formataddr((one_line(envelope.to_name), envelope.to_address), charset="utf-8")
+    message["To"] = formataddr((plausible_name(envelope.to_name), envelope.to_address), charset="utf-8")
     if envelope.reply_to:
         message["Reply-To"] = one_line(envelope.reply_to)
     message["Subject"] = _header(one_line(rendered.subject))

@@ -58,6 +58,19 @@ def smtp_timeout_s() -> float:
     return float(os.environ.get("AVENIR_SMTP_TIMEOUT_S", "10"))
 
 
+def smtp_deadline_s() -> float:
+    """AVENIR_SMTP_DEADLINE_S: how long one message's whole exchange with a mail server may take,
+    connecting included (a server trickling its answer a line at a time never trips the per-command
+    timeout). 8 s: a reply started at the end of the sender's 20 s budget still ends in its 29 s."""
+    return float(os.environ.get("AVENIR_SMTP_DEADLINE_S", "8"))
+
+
+def smtp_allow_private() -> bool:
+    """AVENIR_SMTP_ALLOW_PRIVATE=1 lets a client's smtp_host be a loopback or private address: for
+    tests and `make run`'s local mail sink only; off by default (shared/mail/smtp_hosts.py)."""
+    return os.environ.get("AVENIR_SMTP_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
+
+
 def outreach_daily_cap() -> int:
     """How many outreach emails may be queued a day (UTC), all batches together."""
     return max(0, int(os.environ.get("AVENIR_OUTREACH_DAILY_CAP", "200")))

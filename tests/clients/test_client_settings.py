@@ -78,3 +78,19 @@ def test_the_smtp_password_never_reaches_the_log(api, owner, capfd):
     api.request("PATCH", "/api/client", {"smtp_password": SECRET}, key=owner["key"])
     out, err = capfd.readouterr()
     assert SECRET not in out + err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "0.0.0.0", "2130706433", "127.1", "::1",
+                                  "::ffff:127.0.0.1", "169.254.169.254", "fd00:ec2::254", "10.0.0.7", "192.168.1.1",
+                                  "224.0.0.1"])
+def test_an_smtp_host_on_a_loopback_private_or_metadata_address_is_a_422_naming_it(api, owner, monkeypatch, host):
+    monkeypatch.delenv("AVENIR_SMTP_ALLOW_PRIVATE", raising=False)
+    answer = api.request("PATCH", "/api/client", {"smtp_host": host, "smtp_port": 25}, key=owner["key"])
+    assert answer.status == 422 and [d["field"] for d in answer.json["error"]["details"]] == ["smtp_host"]
+    assert api.get("/api/client", key=owner["key"]).json["smtp_host"] is None
+
+
+def test_with_the_private_setting_a_local_smtp_host_is_accepted(api, owner, monkeypatch):
+    monkeypatch.setenv("AVENIR_SMTP_ALLOW_PRIVATE", "1")
+    answer = api.request("PATCH", "/api/client", {"smtp_host": "127.0.0.1"}, key=owner["key"])
+    assert answer.status == 200 and answer.json["smtp_host"] == "127.0.0.1"

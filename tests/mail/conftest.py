@@ -80,3 +80,10 @@ def time_passes(database):
     def make_all_due() -> None:
         database.sql("UPDATE lead_replies SET due_at = now() - interval '1 second' WHERE status = 'queued'")
     return make_all_due
+
+
+@pytest.fixture(autouse=True)
+def _local_mail_servers_allowed(monkeypatch):
+    """These tests' mail servers listen on 127.0.0.1: a client's smtp_host may name it here (the
+    setting is off by default; test_sender_isolation.py checks what it refuses then)."""
+    monkeypatch.setenv("AVENIR_SMTP_ALLOW_PRIVATE", "1")

@@ -145,7 +145,8 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" \'
 @pytest.mark.parametrize("field", ["lead_name", "business_name", "primary_service", "custom_tagline",
                                    "mailing_address", "contact_email"])
 def test_text_from_a_lead_or_a_client_is_escaped_in_the_html_part(field):
-    rendered = render.reply(context(**{field: HOSTILE}), UNSUBSCRIBE)
+    hostile = HOSTILE[:60] if field == "lead_name" else HOSTILE  # a longer name is not used at all
+    rendered = render.reply(context(**{field: hostile}), UNSUBSCRIBE)
     assert "<script" not in rendered.html and "<img" not in rendered.html and "onerror=alert(1)>" not in rendered.html
     assert "&lt;script&gt;" in rendered.html
     assert HOSTILE.split(" ")[0] in rendered.text  # the text part shows it as it was written
@@ -202,6 +203,33 @@ def test_a_line_break_in_a_name_cannot_add_a_header():
     message = build(from_name="Toitures Laval\r\nBcc: everyone@example.com", to_name="Olivia\nBcc: x@y.ca")
     assert message["Bcc"] is None
     assert "everyone@example.com" in message["From"] and "\n" not in message["From"]
+
+
+NOT_NAMES = ["https://win.example.com/prize", "Claim at www.win-prizes.example", "olivia@parkhomes.ca",
+             "Call 1-800-5551234 now", "O" * 61, "hxxp://evil.example"]
+
+
+@pytest.mark.parametrize("name", NOT_NAMES)
+@pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
+def test_a_lead_name_that_is_not_a_plausible_name_is_left_out_of_the_reply(name, language, tone):
+    rendered = render.reply(context(language, "quote_request", tone, lead_name=name), UNSUBSCRIBE)
+    greeting = rendered.text.splitlines()[0]
+    assert greeting == words(language, tone)["greeting.no_name"]
+    assert name not in rendered.text and name.split(" ")[0] not in rendered.text + rendered.html
+    assert name not in rendered.subject
+
+
+@pytest.mark.parametrize("name", NOT_NAMES)
+def test_the_to_header_carries_the_address_alone_when_the_name_is_not_plausible(name):
+    assert build(to_name=name)["To"] == "olivia@parkhomes.ca"
+
+
+@pytest.mark.parametrize("name, greeting", [("Olivia Park", "Hi Olivia,"), ("Zoë O'Neil-Tremblay", "Hi Zoë,"),
+                                            ("O" * 60, "Hi " + "O" * 60 + ","), ("Apt 123 Olivia", "Hi Apt,"),
+                                            ("", "Hi there,"), ("   ", "Hi there,")])
+def test_a_plausible_name_up_to_60_characters_is_greeted(name, greeting):
+    rendered = render.reply(context(lead_name=name), UNSUBSCRIBE)
+    assert rendered.text.splitlines()[0] == greeting
 
 
 def test_the_unsubscribe_link_replaces_the_mark_a_stored_reply_keeps():

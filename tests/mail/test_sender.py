@@ -143,7 +143,7 @@ def test_a_server_answering_421_then_250_gets_the_reply_on_the_second_attempt(pl
     before = datetime.datetime.now(datetime.UTC)
     assert sender.send_due().retrying == 1
     [reply] = replies_of(lead_id)
-    assert (reply["status"], reply["attempts"], reply["last_error"]) == ("queued", 1, "SMTP 421 4.7.0 Try again later")
+    assert (reply["status"], reply["attempts"], reply["last_error"]) == ("queued", 1, "temporary failure (421 4.7.0)")
     assert before + datetime.timedelta(seconds=59) <= reply["due_at"] <= before + datetime.timedelta(seconds=75)
     assert sender.send_due().sent == 0  # not before its retry is due
     time_passes()
@@ -153,10 +153,12 @@ def test_a_server_answering_421_then_250_gets_the_reply_on_the_second_attempt(pl
     assert len(platform_smtp.received) == 1
 
 
-@pytest.mark.parametrize("where, answer", [("rcpt", "550 5.1.1 No such user here"),
-                                           ("data", "554 5.7.1 Message rejected as spam")])
-def test_a_server_answering_5xx_fails_the_reply_at_once_with_its_error(platform_smtp, mail_client, lead_with_reply,
-                                                                       replies_of, time_passes, where, answer):
+@pytest.mark.parametrize("where, answer, error", [
+    ("rcpt", "550 5.1.1 No such user here", "recipient refused (550 5.1.1)"),
+    ("data", "554 5.7.1 Message rejected as spam", "message refused (554 5.7.1)")])
+def test_a_server_answering_5xx_fails_the_reply_at_once_with_what_failed(platform_smtp, mail_client, lead_with_reply,
+                                                                         replies_of, time_passes, where, answer,
+                                                                         error):
     script = platform_smtp.handler.rcpt_script if where == "rcpt" else platform_smtp.handler.script
     script.append(answer)
     lead_id, _ = lead_with_reply(mail_client())
@@ -164,7 +166,7 @@ def test_a_server_answering_5xx_fails_the_reply_at_once_with_its_error(platform_
     time_passes()
     assert sender.send_due().sent == 0
     [reply] = replies_of(lead_id)
-    assert (reply["status"], reply["attempts"], reply["last_error"]) == ("failed", 1, f"SMTP {answer}")
+    assert (reply["status"], reply["attempts"], reply["last_error"]) == ("failed", 1, error)
 
 
 def test_a_server_that_is_down_is_retried_later_and_tried_once_per_run(monkeypatch, mail_client, lead_with_reply,
@@ -176,7 +178,7 @@ def test_a_server_that_is_down_is_retried_later_and_tried_once_per_run(monkeypat
     for lead_id in leads:
         [reply] = replies_of(lead_id)
         assert reply["status"] == "queued" and reply["attempts"] == 1
-        assert "ConnectionRefusedError" in reply["last_error"]
+        assert reply["last_error"] == "connection refused"
     monkeypatch.setenv("AVENIR_SMTP_URL", smtp_server.url)  # it is back
     time_passes()
     assert sender.send_due().sent == 3
@@ -209,7 +211,7 @@ def test_after_six_temporary_failures_the_reply_fails_with_delays_growing_in_bet
             delays.append(round((reply["due_at"] - started).total_seconds() / 60))
             time_passes()
     assert delays == [1, 5, 15, 30, 60]
-    assert reply["status"] == "failed" and reply["last_error"] == "SMTP 451 4.3.0 Local error (after 6 attempts)"
+    assert reply["status"] == "failed" and reply["last_error"] == "temporary failure (451 4.3.0) (after 6 attempts)"
     time_passes()
     assert sender.send_due().sent == 0 and replies_of(lead_id)[0]["attempts"] == 6
 
