@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Not echoed: a refused second run prints its one line, then make adds its own (README, "Set-up").
 run: $(STAMP)
-	$(BIN)/python -m infra.local
+	@$(BIN)/python -m infra.local
 
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also

@@ -1,14 +1,24 @@
 """The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies,
-the data maintenance, enriching stored messages again."""
+the data maintenance, enriching stored messages again. Every error is one line on stderr and one of
+the exit statuses below (README, "Command line")."""
 import argparse
+import datetime
 import json
+import os
 import sys
 import uuid
 from typing import Annotated
 
 import pydantic
 
-from shared.platform.exceptions import AvenirError, Unavailable
+from shared.platform.exceptions import AvenirError, NotFound, Unavailable
+
+DONE = 0
+REFUSED = 1         # the database said no (an unknown client, a duplicate), or a client failed in a run
+BAD_ARGUMENTS = 2   # the command line is wrong; nothing was done
+UNAVAILABLE = 3     # no database configured, or it cannot be reached; nothing was done
+INTERRUPTED = 130   # Ctrl-C
+PIPE_CLOSED = 141   # standard output closed early (`| head`), as a process ended by SIGPIPE
 
 
 def cmd_migrate(args) -> int:
@@ -47,6 +57,36 @@ class ClientIdentity(pydantic.BaseModel):
 
 class BadArgument(Exception):
     """A command-line value that breaks the rules: one line on stderr, exit status 2 (argparse's)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose errors are one line, `avenir: error: ...` with the command's name (its usage
+    is --help's), exit status 2; its sub-commands' parsers are of this class too."""
+
+    def error(self, message: str):
+        self.exit(BAD_ARGUMENTS, f"avenir: error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def bounded(low: int, high: int):
+    """An argparse type: a whole number from low to high."""
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+    whole_number.__name__ = "number"
+    return whole_number
+
+
+def client_id(text: str) -> uuid.UUID:
+    """An argparse type: a client_id (a UUID)."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a client_id (a UUID), got {text!r}") from None
 
 
 def client_identity(business_name: str, email: str) -> ClientIdentity:
@@ -106,7 +146,7 @@ def cmd_client_set_password(args) -> int:
     if not 10 <= len(password.encode()) <= 72:
         raise BadArgument("the new password must be 10 to 72 bytes (read from standard input).")
     if not sessions.set_password(args.client, password):
-        raise BadArgument(f"no client with id {args.client}.")
+        raise NotFound(f"No client with id {args.client}.")
     print(json.dumps({"client_id": str(args.client), "password_set": True, "sessions_ended": True}))
     return 0
 
@@ -117,17 +157,14 @@ def cmd_leads_list(args) -> int:
 
     client = accounts.by_id(args.client)
     if client is None:
-        raise BadArgument(f"no client with id {args.client}.")
+        raise NotFound(f"No client with id {args.client}.")
     page = inbox.page(client, inbox.InboxQuery(tag=args.tag, limit=args.limit))
     print(json.dumps(page.model_dump(mode="json")))
     return 0
 
 
 def cmd_intelligence_run(args) -> int:
-    import datetime
-
     from shared.growth import intelligence
-    from shared.platform.exceptions import ValidationFailed
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -135,7 +172,7 @@ def cmd_intelligence_run(args) -> int:
     try:
         run_date = datetime.date.fromisoformat(args.date) if args.date else intelligence.today()
     except ValueError:
-        raise ValidationFailed(f"--date must be YYYY-MM-DD, got {args.date!r}.") from None
+        raise BadArgument(f"--date must be YYYY-MM-DD, got {args.date!r}.") from None
     summary = intelligence.run_daily(run_date, args.client, progress=progress)
     print(json.dumps(summary.model_dump(mode="json")))
     return 1 if summary.failed_clients else 0
@@ -155,6 +192,19 @@ def cmd_followups_retry(args) -> int:
     return 0
 
 
+# The times a command takes: beyond these, what the command computes from them (a year before, a
+# day's end in another zone) leaves what Python and PostgreSQL can hold.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
+
+
+def within_range(flag: str, moment: datetime.datetime | None) -> datetime.datetime | None:
+    if moment is not None and not EARLIEST <= moment <= LATEST:
+        raise BadArgument(f"{flag} must be a time from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}, "
+                          f"got {moment.isoformat()}.")
+    return moment
+
+
 def cmd_maintenance_run(args) -> int:
     from shared.privacy import maintenance
 
@@ -163,7 +213,7 @@ def cmd_maintenance_run(args) -> int:
     except ValueError:
         raise BadArgument(f"--now must be an ISO 8601 time such as 2026-11-25T06:30:00Z, got {args.now!r}.") \
             from None
-    summary = maintenance.run(now)
+    summary = maintenance.run(within_range("--now", now))
     print(json.dumps(summary.model_dump(mode="json")))
     return 1 if summary.failed_clients else 0
 
@@ -176,8 +226,6 @@ def cmd_maintenance_cleanup_test_data(args) -> int:
 
 
 def cmd_enrich_rerun(args) -> int:
-    import datetime
-
     from shared.leads import reenrich
 
     try:
@@ -186,13 +234,17 @@ def cmd_enrich_rerun(args) -> int:
         raise BadArgument(f"--since must be a date (2026-11-01) or an ISO 8601 time, got {args.since!r}.") from None
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=datetime.UTC)
+    within_range("--since", since)
     batch = reenrich.BATCH if args.batch is None else args.batch
-    if batch < 1:
-        raise BadArgument(f"--batch must be at least 1, got {batch}.")
+    if not 1 <= batch <= MAX_BATCH:
+        raise BadArgument(f"--batch must be at least 1 and at most {MAX_BATCH}, got {batch}.")
     summary = reenrich.rerun(args.client, since, batch,
                              progress=lambda line: print(line, file=sys.stderr, flush=True))
     print(json.dumps(summary.model_dump(mode="json")))
     return 0
+
+
+MAX_BATCH = 100_000  # messages per transaction: beyond it a batch only holds its locks longer
 
 
 def cmd_openapi(args) -> int:
@@ -208,16 +260,16 @@ def cmd_openapi(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="avenir", description="Avenir lead backend: operator commands.")
+    top = OneLineParser(prog="avenir", description="Avenir lead backend: operator commands.")
     sub = top.add_subparsers(dest="command", required=True)
 
     sub.add_parser("migrate", help="apply schema/ to DATABASE_URL (idempotent)").set_defaults(run=cmd_migrate)
 
     serve = sub.add_parser("serve", help="serve every route on one local port")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=bounded(1, 65535), default=8080)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    serve.add_argument("--threads", type=int, default=8, help="threads per worker")
+    serve.add_argument("--workers", type=bounded(1, 64), default=2, help="gunicorn worker processes (1 to 64)")
+    serve.add_argument("--threads", type=bounded(1, 256), default=8, help="threads per worker (1 to 256)")
     serve.set_defaults(run=cmd_serve)
 
     client = sub.add_parser("client", help="manage clients").add_subparsers(dest="client_command", required=True)
@@ -234,28 +286,28 @@ def parser() -> argparse.ArgumentParser:
                              "are then optional and used only if its row is absent")
     create.set_defaults(run=cmd_client_create)
     rotate = client.add_parser("rotate-key", help="issue a new API key for a client; the old one stops working")
-    rotate.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    rotate.add_argument("--client", required=True, type=client_id, help="the client's client_id")
     rotate.set_defaults(run=cmd_client_rotate_key)
 
     listing = client.add_parser("list", help="every client (id, name, email, flags, dates) as JSON")
     listing.set_defaults(run=cmd_client_list)
     password = client.add_parser("set-password", help="set an owner's password, read from standard input; "
                                                       "ends the client's sessions")
-    password.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    password.add_argument("--client", required=True, type=client_id, help="the client's client_id")
     password.set_defaults(run=cmd_client_set_password)
 
     leads = sub.add_parser("leads", help="a client's leads").add_subparsers(dest="leads_command", required=True)
     leads_list = leads.add_parser("list", help="the client's newest leads as JSON, like GET /api/leads")
-    leads_list.add_argument("--client", required=True, type=uuid.UUID, help="the client's client_id")
+    leads_list.add_argument("--client", required=True, type=client_id, help="the client's client_id")
     leads_list.add_argument("--tag", choices=["Active", "Follow-Up", "Converted", "Archived", "Deleted"])
-    leads_list.add_argument("--limit", type=int, default=25, help="1 to 100 (default 25)")
+    leads_list.add_argument("--limit", type=bounded(1, 100), default=25, help="1 to 100 (default 25)")
     leads_list.set_defaults(run=cmd_leads_list)
 
     intelligence = sub.add_parser("intelligence", help="the daily intelligence job").add_subparsers(
         dest="intelligence_command", required=True)
     run = intelligence.add_parser("run", help="run it now; prints the summary JSON, exit 1 if any client failed")
     run.add_argument("--date", help="run date YYYY-MM-DD (default: today, UTC)")
-    run.add_argument("--client", type=uuid.UUID, help="only this client_id")
+    run.add_argument("--client", type=client_id, help="only this client_id")
     run.set_defaults(run=cmd_intelligence_run)
 
     followups = sub.add_parser("followups", help="follow-up replies to leads").add_subparsers(
@@ -266,7 +318,7 @@ def parser() -> argparse.ArgumentParser:
     retry = followups.add_parser("retry", help="queue failed replies again, due now with fresh attempts; "
                                                "prints {\"requeued\": n}")
     retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
-    retry.add_argument("--client", type=uuid.UUID, help="only this client_id's")
+    retry.add_argument("--client", type=client_id, help="only this client_id's")
     retry.set_defaults(run=cmd_followups_retry)
 
     maintenance = sub.add_parser("maintenance", help="the data maintenance").add_subparsers(
@@ -284,7 +336,7 @@ def parser() -> argparse.ArgumentParser:
                                           "(--rerun); progress on stderr, the summary JSON on stdout")
     enrich.add_argument("--rerun", action="store_true", required=True,
                         help="enrich again every message the current engine version has not read (required)")
-    enrich.add_argument("--client", type=uuid.UUID, help="only this client_id's messages")
+    enrich.add_argument("--client", type=client_id, help="only this client_id's messages")
     enrich.add_argument("--since", help="only messages received since this date or ISO 8601 time (UTC when no zone)")
     enrich.add_argument("--batch", type=int, help="messages per transaction (default 500)")
     enrich.set_defaults(run=cmd_enrich_rerun)
@@ -296,22 +348,42 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command; whatever goes wrong is one `avenir: error:` line on stderr and its status."""
     try:
-        return args.run(args)
-    except BadArgument as e:
-        print(f"avenir: error: {e}", file=sys.stderr)
-        return 2
-    except Unavailable as e:
-        reason = str(e.__cause__) if e.__cause__ else e.message
-        print(f"avenir: error: database unavailable: {reason}", file=sys.stderr)
-        return 2
-    except AvenirError as e:
-        details = f" {json.dumps(e.details)}" if e.details else ""
-        print(f"avenir: error: {e.message}{details}", file=sys.stderr)
-        return 1
+        args = parser().parse_args(argv)
+        status = args.run(args)
+        sys.stdout.flush()  # a closed pipe is found here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`| head`): say nothing more and leave quietly; standard output is
+        # pointed at /dev/null so that the interpreter's own last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return PIPE_CLOSED
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - the one place a command's failure becomes its line and status
+        message, status = failure(e)
+        print(f"avenir: error: {' '.join(message.split())}", file=sys.stderr)
+        return status
+
+
+def failure(error: Exception) -> tuple[str, int]:
+    """What to say of a command's failure, and its exit status."""
+    if isinstance(error, BadArgument):
+        return str(error), BAD_ARGUMENTS
+    if isinstance(error, pydantic.ValidationError):  # a value a model refused: the flag that gave it
+        first = error.errors()[0]
+        field = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
+        return f"{field}: {first['msg']} (got {first.get('input')!r})", BAD_ARGUMENTS
+    if isinstance(error, Unavailable):
+        return f"database unavailable: {error.__cause__ or error.message}", UNAVAILABLE
+    if isinstance(error, AvenirError):
+        details = f" {json.dumps(error.details)}" if error.details else ""
+        return f"{error.message}{details}", BAD_ARGUMENTS if error.status in (400, 413, 422) else REFUSED
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}{f': {error.filename}' if error.filename else ''}", REFUSED
+    reason = error.args[0].get("M", error) if error.args and isinstance(error.args[0], dict) else error
+    return f"unexpected {type(error).__name__}: {reason}", REFUSED
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 one route table that the local server, the OpenAPI document and the deploy tests all read."""
 import functools
 import importlib.util
+import re
 from pathlib import Path
 
 from shared.platform import http
@@ -31,3 +32,10 @@ def http_routes() -> list[tuple[str, http.Route]]:
     """(function name, route) for every HTTP route of every function, in folder order."""
     return [(name, route) for name in names() for route in module(name).ROUTES.routes
             if (route.method, route.path) != http.SCHEDULE]
+
+
+def gateway_path(path: str) -> str:
+    """The path of a route as template.yaml gives it to API Gateway, which takes a path variable only
+    as a whole segment: `/o/{token}.gif` is routed as `/o/{token}`, and the function's own route
+    table then answers only the `.gif`."""
+    return re.sub(r"[^/{}]*\{(\w+)\}[^/{}]*", r"{\1}", path)

@@ -34,9 +34,9 @@ def unsubscribe_now(req: http.Request) -> http.Response:
 def open_pixel(req: http.Request) -> http.Response:
     """Open pixel of an outreach email
 
-    No key. The link's last segment is `<token>.gif`. Always a 1x1 transparent GIF (an unknown
-    token too: an image that fails to load says nothing useful to anyone); the first fetch of a sent
-    email's pixel marks it opened."""
+    No key. Always a 1x1 transparent GIF (an unknown token too: an image that fails to load says
+    nothing useful to anyone); the first fetch of a sent email's pixel marks it opened."""
+    # API Gateway routes the whole segment (`/o/{token}`): its pathParameters carry `<token>.gif`.
     outreach.record_open(req.path_params["token"].removesuffix(".gif"))
     return http.raw(PIXEL, "image/gif", **PIXEL_HEADERS)
 
@@ -58,7 +58,7 @@ ROUTES = http.Routes(
                content_type="text/html", body_required=False,
                responses={200: (None, "Unsubscribed."), 404: (None, "Unknown or expired link.")},
                errors=(413, 503)),
-    http.Route("GET", "/o/{token}", open_pixel, auth=credentials.public, content_type="image/gif",
+    http.Route("GET", "/o/{token}.gif", open_pixel, auth=credentials.public, content_type="image/gif",
                responses={200: (None, "A 1x1 transparent GIF.")}, errors=(503,)),
 )
 

@@ -71,7 +71,7 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
     lead leaves Converted only through revert (409 otherwise)."""
     lead_uuid = _parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
-        lead, record = _lock(conn, client, lead_uuid, with_conversion_record=tag == "Converted")
+        lead, conversion = _lock(conn, client, lead_uuid, converting=tag == "Converted")
         if tag == lead.current_tag:
             return TagResponse(lead_id=lead.id, previous_tag=lead.current_tag, current_tag=tag,
                                changed=False, action_id=None)
@@ -80,12 +80,10 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
                            f"POST /api/leads/{lead.id}/revert with a reason, not by tagging it {tag}.")
         if lead.current_tag == "Deleted":
             _refuse_a_second_live_lead(conn, client, lead)
-        change = _record(conn, lead, tag, ACTION_TYPES.get(tag, "tag"), commit=tag != "Converted")
-        if tag == "Converted":  # its growth event and the COMMIT in one round trip
-            db.pipeline(conn, events.conversion_step(
-                client_id=client.client_id, converted_at=change.at, lead_id=lead.id, lead_name=lead.name,
-                lead_since=lead.since, initial_urgency=lead.initial_urgency, initial_tone=lead.initial_tone,
-                touch_points=change.earlier_actions, conversion_value=conversion_value, record=record), commit=True)
+        if tag == "Converted":
+            change = _convert(conn, client, lead, conversion, conversion_value)
+        else:
+            change = _record(conn, lead, tag, ACTION_TYPES.get(tag, "tag"), commit=True)
     return TagResponse(lead_id=lead.id, previous_tag=lead.current_tag, current_tag=tag, changed=True,
                        action_id=change.action_id)
 
@@ -119,19 +117,47 @@ def _parse_lead_id(lead_id: str) -> uuid.UUID:
         raise NotFound(_NOT_FOUND) from None
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """What a conversion's growth event needs before the change is written: the change's time and
+    the lead's actions before it (conversion_moment), and the client's conversion record."""
+    at: datetime.datetime
+    earlier_actions: int
+    record: dict
+
+
 def _lock(conn: db.Connection, client: Client, lead_id: uuid.UUID,
-          with_conversion_record: bool = False) -> tuple[Lead, dict | None]:
-    """The client's lead, row-locked until the transaction ends (and, for a conversion, the
-    client's conversion record, read in the same round trip)."""
+          converting: bool = False) -> tuple[Lead, Conversion | None]:
+    """The client's lead, row-locked until the transaction ends (and, for a conversion, its
+    Conversion, read in the same round trip after the lock)."""
     steps = [(Q.lock_lead, {"lead_id": lead_id, "client_id": client.client_id})]
-    steps += [events.conversion_record_step(client.client_id)] if with_conversion_record else []
-    found, *record = db.pipeline(conn, *steps)
+    if converting:
+        steps += [(Q.conversion_moment, {"lead_id": lead_id}), events.conversion_record_step(client.client_id)]
+    found, *conversion = db.pipeline(conn, *steps)
     if not found:
         raise NotFound(_NOT_FOUND)
     row = found[0]
-    return Lead(id=row["id"], name=row["name"], email=row["email"], since=row["timestamp"],
+    lead = Lead(id=row["id"], name=row["name"], email=row["email"], since=row["timestamp"],
                 current_tag=row["current_tag"], initial_urgency=row["initial_urgency"],
-                initial_tone=row["initial_tone"]), (record[0][0] if record else None)
+                initial_tone=row["initial_tone"])
+    if not converting:
+        return lead, None
+    (moment,), (record,) = conversion
+    return lead, Conversion(at=moment["at"], earlier_actions=moment["earlier_actions"], record=record)
+
+
+def _convert(conn: db.Connection, client: Client, lead: Lead, conversion: Conversion,
+             conversion_value: float | None) -> Change:
+    """The change to Converted, its growth event and the COMMIT in one round trip: the event's time
+    and touch points were read with the lock, so it does not wait for the change's answer."""
+    (row,), _ = db.pipeline(
+        conn, _record_step(lead, "Converted", "tag", at=conversion.at),
+        events.conversion_step(
+            client_id=client.client_id, converted_at=conversion.at, lead_id=lead.id, lead_name=lead.name,
+            lead_since=lead.since, initial_urgency=lead.initial_urgency, initial_tone=lead.initial_tone,
+            touch_points=conversion.earlier_actions, conversion_value=conversion_value, record=conversion.record),
+        commit=True)
+    return _change(row)
 
 
 def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) -> None:
@@ -146,8 +172,10 @@ def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) 
                        f"Work with that lead instead.", details=[{"field": "lead_id", "message": str(other["id"])}])
 
 
-def _record_step(lead: Lead, tag: str, action_type: str, reason: str | None = None) -> tuple[str, dict]:
-    return Q.record_change, {"lead_id": lead.id, "tag": tag, "action_type": action_type, "reason": reason}
+def _record_step(lead: Lead, tag: str, action_type: str, reason: str | None = None,
+                 at: datetime.datetime | None = None) -> tuple[str, dict]:
+    return Q.record_change, {"lead_id": lead.id, "tag": tag, "action_type": action_type, "reason": reason,
+                             "at": at}
 
 
 def _record(conn: db.Connection, lead: Lead, tag: str, action_type: str, reason: str | None = None,

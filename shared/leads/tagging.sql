@@ -7,17 +7,26 @@ FROM lead_memory
 WHERE id = :lead_id AND client_id = :client_id
 FOR UPDATE
 
+-- name: conversion_moment
+-- A conversion's time and the lead's actions before it, read in the lock's round trip once the
+-- lock is held, so that its growth event can travel with the change (record_change, :at) and the
+-- COMMIT in one round trip. Every action of a lead is written with the lead's row locked, so the
+-- count still holds when the change is written.
+SELECT clock_timestamp() AS at,
+       (SELECT count(*) FROM lead_actions WHERE lead_id = :lead_id) AS earlier_actions
+
 -- name: record_change
--- One change: the lead's new state and its lead_actions row, stamped with one clock_timestamp()
--- read after the lock is held (now() would be the transaction's start, which can precede the
--- change that held the lock before us). earlier_actions: the statement's snapshot does not see
--- the row it inserts, so it counts the lead's actions before this one.
+-- One change: the lead's new state and its lead_actions row, stamped with :at (a conversion's,
+-- from conversion_moment) or else one clock_timestamp() read after the lock is held (now() would
+-- be the transaction's start, which can precede the change that held the lock before us).
+-- earlier_actions: the statement's snapshot does not see the row it inserts, so it counts the
+-- lead's actions before this one.
 WITH lead AS (
   UPDATE lead_memory
   SET current_tag = :tag::text,
       archived = (:tag::text = 'Archived'),
       deleted = (:tag::text = 'Deleted'),
-      last_updated = clock_timestamp()
+      last_updated = coalesce(:at::timestamptz, clock_timestamp())
   WHERE id = :lead_id
   RETURNING id, client_id, coalesce(is_test, false) AS is_test, last_updated
 )

@@ -7,6 +7,7 @@ import pydantic
 from shared.clients.accounts import Client
 from shared.leads import intake
 from shared.platform import db, fields, sql
+from shared.prospects import outreach
 
 Q = sql.load(__file__)
 
@@ -34,11 +35,22 @@ class ErasureReceipt(pydantic.BaseModel):
 def erase(client: Client, email: str) -> ErasureReceipt:
     """Remove every row of the client's data about `email` and record a receipt (see erasure.sql).
     The email's intake lock is held meanwhile, so a lead arriving at the same moment is stored
-    either before (and erased) or after (a new lead that starts afresh), never half-erased."""
-    with db.transaction(client_id=client.client_id) as conn:
+    either before (and erased) or after (a new lead that starts afresh), never half-erased.
+
+    The internal client's data also holds prospects, which belong to no client (the admin path,
+    as its prospect routes): its erasure runs there, every statement naming the client, and also
+    removes the prospects with that contact email and their outreach (counted in `replies`)."""
+    with _transaction(client) as conn:
         db.query(conn, Q.lock_email, id=intake.email_lock_id(client.client_id, email))
-        row = db.query_one(conn, Q.erase, client_id=client.client_id, email=email)
+        outreach_emails = outreach.erase_contact(conn, client.client_id, email) if client.is_internal else 0
+        row = db.query_one(conn, Q.erase, client_id=client.client_id, email=email, outreach_emails=outreach_emails)
     return ErasureReceipt(erased=Erased(**row))
+
+
+def _transaction(client: Client):
+    if client.is_internal:
+        return db.admin_transaction()
+    return db.transaction(client_id=client.client_id)
 
 
 def receipts(conn: db.Connection, client_id: uuid.UUID) -> list[dict]:

@@ -6,7 +6,8 @@
 -- the owner typed about that person; their insight_text is rewritten without the name. The
 -- conversion_prediction snapshots drop the lead from high_value_leads. The stored first responses
 -- to Idempotency-Key deliveries of those leads are deleted. One receipt row keeps the email's digest
--- and the counts. The collation finds the leads through idx_lead_memory_client_email_ci (lower()
+-- and the counts (replies: also the internal client's outreach emails to that address, which
+-- shared/prospects/outreach.py erase_contact deleted just before, :outreach_emails). The collation finds the leads through idx_lead_memory_client_email_ci (lower()
 -- cannot use an index under row level security); lower() = lower() keeps the exact rule.
 WITH erased AS (
   SELECT id, id::text AS id_text
@@ -70,7 +71,8 @@ INSERT INTO privacy_erasures (client_id, email_digest, leads, messages, actions,
                               idempotent_responses, erased_at)
 SELECT :client_id, avenir_email_digest(:email),
        (SELECT count(*) FROM leads), (SELECT count(*) FROM messages), (SELECT count(*) FROM actions),
-       (SELECT count(*) FROM replies), (SELECT count(*) FROM growth_events), (SELECT count(*) FROM responses),
+       (SELECT count(*) FROM replies) + :outreach_emails, (SELECT count(*) FROM growth_events),
+       (SELECT count(*) FROM responses),
        clock_timestamp()
 RETURNING receipt_id, leads, messages, actions, replies, growth_events, idempotent_responses, erased_at
 

@@ -185,6 +185,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# --- erasure on request ---------------------------------------------------------------------
+
+def erase_contact(conn: db.Connection, client_id: uuid.UUID, email: str) -> int:
+    """Within the internal client's erasure (on the admin path, the email's lock held): the prospects
+    with this contact email, their outreach and its outbox rows deleted, the address's digest kept
+    among the internal client's unsubscribes (Q.erase_contact). Returns the outbox rows deleted."""
+    conn.run(Q.lock_batches, key=OUTREACH_LOCK)
+    return db.query_one(conn, Q.erase_contact, client_id=client_id, email=email)["outbox"]
+
+
 # --- engagement -----------------------------------------------------------------------------
 
 def record_open(token: str) -> bool:

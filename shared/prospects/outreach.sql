@@ -141,3 +141,37 @@ JOIN prospect_candidates AS prospect ON prospect.id = log.prospect_id
 WHERE log.sent_at IS NOT NULL AND log.sent_at < CAST(:end AS timestamptz)
 GROUP BY GROUPING SETS ((prospect.industry), (prospect.region))
 ORDER BY dimension, sent DESC, segment
+
+-- name: erase_contact
+-- An erasure on request by the internal client (shared/privacy/erasure.py): every prospect whose
+-- contact email is this address (any letter case), their outreach log rows, and the outreach emails
+-- queued or sent to it in the outbox (also those of a prospect whose contact email has changed
+-- since), deleted. What is left is the address's digest in the internal client's unsubscribes, so
+-- that the same address scored again is never written to again (the candidates rule reads it).
+-- Taken in turns with the outreach batches (lock_batches first), so none is queueing it meanwhile.
+WITH prospects AS (
+  DELETE FROM prospect_candidates
+  WHERE prospect_email_key(contact_email) = prospect_email_key(:email)
+  RETURNING id
+),
+outbox AS (
+  DELETE FROM lead_replies
+  WHERE client_id = :client_id AND outreach_id IS NOT NULL
+    AND (lower(btrim(to_email)) = lower(btrim(:email))
+         OR outreach_id IN (SELECT id FROM prospect_outreach_log WHERE prospect_id IN (SELECT id FROM prospects)))
+  RETURNING outreach_id
+),
+logged AS (
+  DELETE FROM prospect_outreach_log
+  WHERE prospect_id IN (SELECT id FROM prospects) OR id IN (SELECT outreach_id FROM outbox)
+  RETURNING id
+),
+suppressed AS (
+  INSERT INTO unsubscribes (client_id, email_digest)
+  SELECT :client_id, avenir_email_digest(btrim(:email))
+  WHERE EXISTS (SELECT 1 FROM prospects) OR EXISTS (SELECT 1 FROM outbox)
+  ON CONFLICT (client_id, email_digest) DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM prospects) AS prospects, (SELECT count(*) FROM logged) AS outreach,
+       (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM suppressed) AS suppressed

@@ -57,7 +57,7 @@ def pgbench_script(client_id: str, api_key: str, count: int) -> tuple[str, dict]
                                                    "previous_tag": "Converted"})}
     base = {name: f":{name}" for name in variables}
     base.update({"lead_id": "(SELECT id FROM bench_tag_lead WHERE n = :i)", "created_at": "clock_timestamp()",
-                 "statement_timeout": "'5000'", "plan_cache_mode": "'auto'",
+                 "at": "NULL", "statement_timeout": "'5000'", "plan_cache_mode": "'auto'",
                  "action_id": "CAST('00000000-0000-4000-8000-000000000000' AS uuid)", "confidence": "0.95"})
 
     def step(tag: str, action_type: str, reason: str | None, event: str | None) -> str:

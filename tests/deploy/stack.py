@@ -13,9 +13,10 @@ from shared.platform import http
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 
-# Every function folder -> the HTTP routes its ROUTES declare (infra/functions.py): the one route
-# table the template is held to.
-CONTRACT_ROUTES = {name: {(route.method, route.path) for route in functions.module(name).ROUTES.routes
+# Every function folder -> the HTTP routes its ROUTES declare (infra/functions.py), as API Gateway
+# takes them (functions.gateway_path): the one route table the template is held to.
+CONTRACT_ROUTES = {name: {(route.method, functions.gateway_path(route.path))
+                          for route in functions.module(name).ROUTES.routes
                           if (route.method, route.path) != http.SCHEDULE}
                    for name in functions.names()}
 NIGHTLY_CRON = "cron(0 6 * * ? *)"

@@ -10,6 +10,7 @@ import pytest
 
 from infra.pgcluster import free_port
 from shared.clients import accounts
+from shared.leads import intake
 from shared.leads.intake import LeadRequest
 from tests.helpers import AVENIR, avenir
 
@@ -212,3 +213,94 @@ def test_migrating_clients_whose_emails_differ_only_in_case_stops_naming_them_an
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "00000000-0000-0000-0000-00000000000a" in result.stderr and "'marie@plomberie.ca '" in result.stderr
     assert schema_counts(empty_database)[3] == 3  # the internal client and both of these, untouched
+
+
+# --- every error one line, with the README's exit status ---------------------------------------
+
+NO_DATABASE = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_SECRET_ARN")}
+SOME_ID = "0b6f8a52-6a43-4c3e-9a8e-2f1d5c7b9e10"
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("avenir: error: "), result.stderr
+    assert result.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [
+    [], ["bogus"], ["leads", "list"], ["leads", "list", "--client", "nope"],
+    ["leads", "list", "--client", SOME_ID, "--limit", "0"], ["leads", "list", "--client", SOME_ID, "--limit", "101"],
+    ["leads", "list", "--client", SOME_ID, "--limit", "-1"], ["leads", "list", "--client", SOME_ID, "--limit", "1e9"],
+    ["leads", "list", "--client", SOME_ID, "--tag", "Won"], ["client", "rotate-key", "--client", "12345"],
+    ["client", "set-password", "--client", "x"], ["intelligence", "run", "--date", "2026-13-01"],
+    ["intelligence", "run", "--date", "yesterday"], ["intelligence", "run", "--client", "x"],
+    ["followups", "retry"], ["followups", "retry", "--failed", "--client", "x"],
+    ["maintenance", "run", "--now", "yesterday"], ["maintenance", "run", "--now", "2026-02-30T06:30:00Z"],
+    ["enrich", "--rerun", "--since", "last week"], ["enrich", "--rerun", "--batch", "0"],
+    ["enrich", "--rerun", "--batch", "99999999999999999999"], ["enrich", "--rerun", "--batch", "x"],
+    ["serve", "--port", "99999"], ["serve", "--port", "0"], ["serve", "--workers", "0"], ["serve", "--threads", "-3"],
+], ids=lambda args: " ".join(args) or "(nothing)")
+def test_a_bad_command_line_is_one_line_and_exit_status_2_before_any_database_is_needed(args):
+    result = subprocess.run([*AVENIR, *args], capture_output=True, text=True, env=NO_DATABASE, timeout=60)
+    assert result.returncode == 2, result.stderr
+    one_line_error(result)
+
+
+@pytest.mark.parametrize("args", [["migrate"], ["client", "list"], ["leads", "list", "--client", SOME_ID],
+                                  ["followups", "send"], ["maintenance", "run"], ["intelligence", "run"],
+                                  ["enrich", "--rerun"], ["client", "rotate-key", "--client", SOME_ID]])
+def test_no_database_is_one_line_and_exit_status_3(args):
+    result = subprocess.run([*AVENIR, *args], capture_output=True, text=True, env=NO_DATABASE, timeout=60)
+    assert result.returncode == 3 and "DATABASE_URL" in one_line_error(result)
+
+
+def test_an_unreachable_database_is_exit_status_3():
+    result = avenir("client", "list", env={"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/x"})
+    assert result.returncode == 3 and "database unavailable" in one_line_error(result)
+
+
+@pytest.mark.parametrize("args", [["leads", "list", "--client", "{unknown}"],
+                                  ["client", "rotate-key", "--client", "{unknown}"],
+                                  ["client", "set-password", "--client", "{unknown}"]])
+def test_a_client_id_that_names_no_client_is_one_line_and_exit_status_1(database, args):
+    result = avenir(*(arg.format(unknown=uuid.uuid4()) for arg in args), stdin="a-long-enough-password\n")
+    assert result.returncode == 1 and "No client with id" in one_line_error(result)
+
+
+@pytest.mark.parametrize("args", [
+    ["maintenance", "run", "--now", "9999-12-31T23:59:59-14:00"],
+    ["maintenance", "run", "--now", "0001-01-01T00:00:00+14:00"],
+    ["intelligence", "run", "--date", "9999-12-31"], ["intelligence", "run", "--date", "0001-01-01"],
+    ["enrich", "--rerun", "--since", "9999-12-31T23:59:59-14:00"],
+    ["enrich", "--rerun", "--since", "0001-01-01T00:00:00+14:00"],
+    ["leads", "list", "--client", "{client}", "--limit", "100"],
+], ids=lambda args: " ".join(args))
+def test_boundary_times_and_numbers_either_run_or_are_one_line_exit_status_2(database, args):
+    client_id, _ = accounts.create_client("Toitures Bornes", f"owner-{uuid.uuid4().hex[:8]}@bornes.ca")
+    result = avenir(*(arg.format(client=client_id) for arg in args))
+    if result.returncode != 0:
+        assert result.returncode == 2, result.stderr
+        one_line_error(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_leads_list_with_a_limit_of_0_is_one_line_and_exit_status_2(database):
+    client_id, _ = accounts.create_client("Toitures Zero", f"owner-{uuid.uuid4().hex[:8]}@zero.ca")
+    result = avenir("leads", "list", "--client", str(client_id), "--limit", "0")
+    assert result.returncode == 2 and "--limit" in one_line_error(result)
+
+
+@pytest.mark.parametrize("args", [["openapi"], ["leads", "list", "--client", "{client}", "--limit", "100"]])
+def test_a_standard_output_closed_early_ends_the_command_quietly(database, args):
+    """`avenir ... | head`: the reader goes away before the answer is written; no traceback, no
+    BrokenPipeError, status 141 (as a process ended by SIGPIPE)."""
+    client_id, key = accounts.create_client("Toitures Tete", f"owner-{uuid.uuid4().hex[:8]}@tete.ca")
+    for n in range(40):  # an inbox page larger than a pipe's buffer
+        intake.intake(accounts.authenticate(key), LeadRequest(name=f"Lead {n}", email=f"l{n}@tete.ca",
+                                                              message="Our roof leaks. " * 180))
+    process = subprocess.Popen([*AVENIR, *(arg.format(client=client_id) for arg in args)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141 and stderr == "", stderr

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 from openapi_spec_validator import validate
@@ -14,6 +16,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR  # the o
 from infra import functions, openapi
 from shared.clients import accounts
 from shared.leads import intake, tagging
+from shared.platform import http
 
 DOCUMENT = openapi.document()
 # The contract's routes (Parts 1 and 2) that a key or session reaches; each function's ROUTES must
@@ -188,3 +191,53 @@ def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_ot
         monkeypatch.undo()
         functions.module.cache_clear()
         openapi._document.cache_clear()
+
+
+def readme_routes() -> set[tuple[str, str]]:
+    """(method, path) of every route README.md's "What it serves" table names: `GET /o/{token}.gif`,
+    `GET`/`PATCH /api/client`, and a bare `/api/auth/logout` after `POST /api/auth/login` takes its
+    method."""
+    section = (functions.FUNCTIONS_DIR.parent / "README.md").read_text().split("## What it serves")[1]
+    rows = [line for line in section.strip().split("\n\n")[0].splitlines() if line.startswith("|")]
+    found = set()
+    for row in rows[2:]:
+        method = None
+        for methods, path in re.findall(r"`((?:GET|POST|PATCH|PUT|DELETE)(?:`/`(?:GET|POST|PATCH|PUT|DELETE))*)? ?"
+                                        r"(/[^`\s]*)`", row.split("|")[1]):
+            method = methods.replace("`", "").split("/") if methods else method
+            found |= {(m.lower(), path.split("?")[0]) for m in method}
+    return found
+
+
+def test_the_readme_names_every_documented_route_under_that_very_path():
+    """The README's table (the contract's paths) and the document agree path for path; the dashboard's
+    page and assets are described in their own section."""
+    documented = {(method, path) for method, path, op in operations() if op["tags"] != ["dashboard"]}
+    assert readme_routes() == documented
+
+
+def test_the_open_pixel_is_documented_and_served_as_a_gif_path_only(server):
+    assert "/o/{token}.gif" in DOCUMENT["paths"] and "/o/{token}" not in DOCUMENT["paths"]
+    with urllib.request.urlopen(f"{server}/o/{'a' * 32}.gif", timeout=30) as pixel:
+        assert pixel.status == 200 and pixel.headers["Content-Type"] == "image/gif"
+        assert pixel.read().startswith(b"GIF89a")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{server}/o/{'a' * 32}", timeout=30)
+    assert refused.value.code == 404
+
+
+def test_every_documented_path_reaches_its_function_through_the_template_and_its_route_table():
+    """A documented path, its parameters filled in, is routed by template.yaml's HTTP API to the
+    function that documents it (API Gateway matches whole segments), and that function's own route
+    table answers it: what the document says is what is served, locally and on AWS."""
+    from tests.deploy import stack
+
+    template = stack.load()
+    for path, item in DOCUMENT["paths"].items():
+        sample = re.sub(r"\{\w+\}", "0b6f8a52-6a43-4c3e-9a8e-2f1d5c7b9e10", path)
+        for method, operation in item.items():
+            folder = operation["tags"][0]
+            gateway = stack.function_for(template, folder).routes()
+            assert any(m == method.upper() and http.path_matches(p, sample) for m, p in gateway), (method, path)
+            table = functions.module(folder).ROUTES.routes
+            assert any(r.method == method.upper() and http.path_matches(r.path, sample) for r in table), (method, path)

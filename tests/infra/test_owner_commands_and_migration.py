@@ -29,7 +29,7 @@ def test_set_password_reads_standard_input_and_ends_the_sessions(database, api):
     short = avenir("client", "set-password", "--client", str(client_id), stdin="court\n")
     done = avenir("client", "set-password", "--client", str(client_id), stdin="Nouveau-mot-2026\n")
     unknown = avenir("client", "set-password", "--client", str(uuid.uuid4()), stdin="Nouveau-mot-2026\n")
-    assert (short.returncode, done.returncode, unknown.returncode) == (2, 0, 2)
+    assert (short.returncode, done.returncode, unknown.returncode) == (2, 0, 1)  # unknown: no such client
     assert "Nouveau-mot-2026" not in done.stdout + done.stderr
     assert api.get("/api/client", headers={"Authorization": f"Bearer {token}"}).status == 401
     assert api.post("/api/auth/login", {"email": email, "password": "Nouveau-mot-2026"}).status == 200
@@ -45,7 +45,7 @@ def test_leads_list_prints_the_inbox_for_a_client(database, api):
     assert everything.returncode == follow_up.returncode == 0, everything.stderr
     assert [lead["lead_id"] for lead in json.loads(everything.stdout)["leads"]] == [second, first]
     assert [lead["lead_id"] for lead in json.loads(follow_up.stdout)["leads"]] == [first]
-    assert avenir("leads", "list", "--client", str(uuid.uuid4())).returncode == 2
+    assert avenir("leads", "list", "--client", str(uuid.uuid4())).returncode == 1  # no such client
 
 
 def test_every_new_command_has_help():

@@ -19,6 +19,7 @@ import pytest
 from infra.pgcluster import LocalPostgres, free_port
 from shared.clients import accounts
 
+ROOT = Path(__file__).resolve().parents[2]
 
 def wait_for_port(port, process, timeout=30):
     deadline = time.time() + timeout
@@ -209,11 +210,28 @@ def test_a_second_make_run_refuses_and_leaves_the_first_one_serving(state_dir):
         assert "already running" in second.output and str(state_dir) in second.output, second.output
         assert "Traceback" not in second.output and "Stopping" not in second.output
         assert embedded_postgres_pid(state_dir) == postgres
+        through_make = make_run(second.env, state_dir)
+        assert embedded_postgres_pid(state_dir) == postgres
         assert api_call(port, "POST", "/api/lead", key, {"name": "Olivia Park", "email": "olivia@parkhomes.ca"})[0] \
             in (200, 201)
     finally:
         first.stop()
     assert first.process.returncode == 0 and embedded_postgres_pid(state_dir) is None
+    # What the README says `make run` prints then: its one line, then make's own, and make's status 2.
+    assert through_make.stdout == "" and through_make.returncode == 2, through_make
+    refusal, make_says = through_make.stderr.splitlines()
+    assert refusal == second.output.strip() and refusal.startswith("make run: error: ")
+    assert re.fullmatch(r"make: \*\*\* \[Makefile:\d+: run\] Error 1", make_says), make_says
+    assert f"`{make_says}`" in (ROOT / "README.md").read_text()
+
+
+def make_run(env: dict, scratch: Path) -> subprocess.CompletedProcess:
+    """`make run` itself, in the project's directory, with this venv's python (BIN) and an install
+    stamp that is up to date (so make installs nothing)."""
+    stamp = scratch / "installed.stamp"
+    stamp.touch()
+    return subprocess.run(["make", "run", f"BIN={Path(sys.executable).parent}", f"STAMP={stamp}"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
 
 
 def test_make_run_refuses_a_serving_port_that_is_taken_and_starts_nothing(state_dir):

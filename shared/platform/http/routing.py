@@ -87,8 +87,11 @@ class Routes:
 
 
 def _pattern(path: str) -> re.Pattern:
-    """"/api/leads/{lead_id}/tag" -> a regex naming lead_id; a trailing slash is tolerated."""
-    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "/?\\Z")
+    """"/api/leads/{lead_id}/tag" -> a regex naming lead_id; a trailing slash is tolerated. The text
+    around a parameter is literal ("/o/{token}.gif" answers "/o/x.gif", not "/o/x" nor "/o/xxgif")."""
+    parts = re.split(r"\{(\w+)\}", path)  # literal, name, literal, name, ..., literal
+    regex = "".join(f"(?P<{part}>[^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+    return re.compile("^" + regex + "/?\\Z")
 
 
 def path_matches(path: str, request_path: str) -> bool:
