@@ -32,6 +32,9 @@ log = logging.getLogger("avenir.http")
 MAX_BODY_BYTES = 64 * 1024  # a route's limit unless it names its own (req.json(max_bytes=...))
 MAX_JSON_DEPTH = 64  # objects and arrays nested deeper than this are refused (400)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")  # a caller's X-Request-Id we repeat in logs
+# Every API key (avk_...) and session token (avs_...) is printable ASCII: anything else is unknown
+# without a lookup (a NUL PostgreSQL would refuse, an unpaired surrogate no digest can encode).
+_CREDENTIAL = re.compile(r"[\x21-\x7e]{1,500}")
 
 
 @dataclass
@@ -386,6 +389,8 @@ def authenticate(request: Request, sessions_allowed: bool = True) -> accounts.Cl
     if not credential:
         raise Unauthorized("Missing credentials: send the API key in x-api-key or Authorization: Bearer, "
                            "or a session token as Bearer.")
+    if not _CREDENTIAL.fullmatch(credential):
+        raise Unauthorized("Unknown or rotated API key.")
     if not credential.startswith(sessions.TOKEN_PREFIX):
         client = accounts.authenticate(credential)
         if client is None:
