@@ -203,7 +203,8 @@ class Route:
 
 
 class Routes:
-    """A function's routes. A known path with another method is a 405, an unknown path a 404."""
+    """A function's routes. A known path with another method is a 405, an unknown path a 404;
+    a scheduler's event takes the SCHEDULE route and nothing else, an HTTP request never takes it."""
 
     def __init__(self, *routes: Route):
         self.routes = routes
@@ -212,6 +213,8 @@ class Routes:
     def dispatch(self, request: Request) -> Response:
         allowed = []
         for method, pattern, handle in self.table:
+            if (method == SCHEDULE[0]) != (request.scheduled_event is not None):
+                continue  # the scheduler's route answers its events only, never an HTTP request
             match = pattern.match(request.path)
             if match:
                 if method == request.method:

@@ -345,3 +345,11 @@ def test_a_credential_no_key_could_be_is_a_401_on_lambda_too(database, callers, 
     value = f"Bearer {credential}" if header == "authorization" else credential
     answer = invoke(load_function("owner_settings"), apigw_event("GET", "/api/client", headers={header: value}))
     assert answer.status == 401 and answer.json["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("method", ["SCHEDULE", "POST", "GET"])
+def test_the_schedulers_route_is_not_an_http_route(served, method):
+    """Before the fix `SCHEDULE /schedule` reached a scheduled job's handler over HTTP, without a
+    key (a 500: it carried no scheduler's event), and other methods were told to use SCHEDULE."""
+    status, answer = send(served, method, "/schedule")
+    assert status == 404 and answer["error"]["code"] == "not_found", answer
