@@ -2,11 +2,16 @@
 HTTP layer calls the route's authenticator before its handler and hands the client it returns on
 the request; each says which error statuses it answers and which security schemes it takes, for
 the OpenAPI document."""
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.clients import accounts, sessions
 from shared.platform.exceptions import Forbidden, Unauthorized
+
+# Every API key (avk_...) and session token (avs_...) is printable ASCII: anything else is unknown
+# without a lookup (a NUL PostgreSQL would refuse, an unpaired surrogate no digest can encode).
+_CREDENTIAL = re.compile(r"[\x21-\x7e]{1,500}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ def _key_or_session(headers: dict[str, str], sessions_allowed: bool = True) -> a
     if not credential:
         raise Unauthorized("Missing credentials: send the API key in x-api-key or Authorization: Bearer, "
                            "or a session token as Bearer.")
+    if not _CREDENTIAL.fullmatch(credential):
+        raise Unauthorized("Unknown or rotated API key.")
     if not credential.startswith(sessions.TOKEN_PREFIX):
         client = accounts.authenticate(credential)
         if client is None:

@@ -6,7 +6,6 @@ from typing import Literal
 import pydantic
 
 from shared.clients.accounts import Client
-from shared.growth.intelligence.models import RUN_DATE_PATTERN
 from shared.platform import db, fields, sql
 
 Q = sql.load(__file__)
@@ -18,9 +17,8 @@ EventType = Literal["engagement_score", "urgency_trend", "tone_distribution", "c
 
 
 class InsightsQuery(fields.RequestModel):
-    date: datetime.date | None = pydantic.Field(
-        None, json_schema_extra={"pattern": RUN_DATE_PATTERN},
-        description="The run date, YYYY-MM-DD (default: the client's latest run).")
+    date: fields.Date | None = pydantic.Field(
+        None, description="The run date, YYYY-MM-DD between 1900 and 2099 (default: the client's latest run).")
     event_type: EventType | None = None
 
 

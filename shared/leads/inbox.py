@@ -32,8 +32,9 @@ class InboxQuery(fields.RequestModel):
     language: Language | None = None
     q: Annotated[str, pydantic.StringConstraints(min_length=1, max_length=200)] | None = pydantic.Field(
         None, description="Text found in the name, the email or the latest message (any case).")
-    since: datetime.datetime | datetime.date | None = pydantic.Field(None, description="On the lead's timestamp.")
-    until: datetime.datetime | datetime.date | None = None
+    since: fields.Moment | None = pydantic.Field(
+        None, description="On the lead's timestamp: a timestamp or a date (its whole day), years 1900 to 2099.")
+    until: fields.Moment | None = None
     include_test: bool = False
     limit: int = pydantic.Field(25, ge=1, le=100)
     cursor: Annotated[str, pydantic.StringConstraints(pattern=CURSOR_PATTERN)] | None = pydantic.Field(

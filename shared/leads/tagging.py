@@ -24,7 +24,8 @@ ACTION_TYPES = {"Archived": "archive", "Deleted": "delete"}
 class TagRequest(fields.RequestModel):
     tag: Tag
     # Ignored unless the tag is Converted (it then goes into the conversion's learning snapshot).
-    conversion_value: float | None = pydantic.Field(None, ge=0, allow_inf_nan=False, strict=True)
+    conversion_value: float | None = pydantic.Field(None, ge=0, le=fields.MAX_AMOUNT, allow_inf_nan=False,
+                                                    strict=True)
 
 
 class TagResponse(pydantic.BaseModel):

@@ -1,4 +1,6 @@
 """Field types the request models share, so that the server's rule and the OpenAPI document's are one."""
+import datetime
+import re
 from typing import Annotated, Literal
 
 import pydantic
@@ -28,9 +30,52 @@ EMAIL = rf"^(?![^@]*@(?:[^@]*\.)?(?:{_SPECIAL_USE})$)"
 Email = Annotated[pydantic.EmailStr, pydantic.Field(json_schema_extra={"pattern": EMAIL})]
 
 
+# --- bounds: what PostgreSQL and Python can both hold, so no value reaches the driver that it
+# cannot convert (issue 27: a date it could not convert left the connection out of step) -------
+
+# Every date and timestamp the API takes is in the years 1900 to 2099 as written: any UTC offset
+# (at most a day) then moves it at most into 1899 or 2100, which Python's datetime (years 1 to
+# 9999), PostgreSQL's timestamptz and the inbox's cursor (microseconds since 1970, 17 digits)
+# all hold; the nightly job's windows (60 days back) stay in range too. Nothing the product
+# records is older than 1900 or meant for after 2099.
+MIN_YEAR, MAX_YEAR = 1900, 2099
+DATE_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DATE_TIME_PATTERN = r"^(19|20)[0-9]{2}-"  # with format date-time, which says the rest
+_DATE_RULE = f"a date as YYYY-MM-DD between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31"
+MAX_AMOUNT = 1_000_000_000  # an amount in the client's currency (a conversion's value): far above any
+# one sale of a small service business, and a period's sum of them stays a finite, exact float
+
+
+def _within_years(value: datetime.date) -> datetime.date:
+    """A date or timestamp (its year as written, before any offset is applied) in MIN_YEAR..MAX_YEAR."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise PydanticCustomError("date_out_of_range", "expected a year between {low} and {high}, got {year}",
+                                  {"low": MIN_YEAR, "high": MAX_YEAR, "year": value.year})
+    return value
+
+
+def _plain_date(value):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if not (isinstance(value, str) and re.match(DATE_PATTERN, value)):
+        raise PydanticCustomError("date_format", f"expected {_DATE_RULE}")
+    return value
+
+
+# A date written YYYY-MM-DD, years 1900 to 2099.
+Date = Annotated[datetime.date, pydantic.BeforeValidator(_plain_date), pydantic.AfterValidator(_within_years),
+                 pydantic.WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
+# A timestamp (ISO 8601, any offset) or a date, years 1900 to 2099 as written.
+Moment = Annotated[datetime.datetime | datetime.date, pydantic.AfterValidator(_within_years),
+                   pydantic.WithJsonSchema({"anyOf": [
+                       {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN},
+                       {"type": "string", "format": "date", "pattern": DATE_PATTERN}]})]
+
+
 class RequestModel(pydantic.BaseModel):
     """The base of every request body and query model: no text field may hold U+0000, which
-    PostgreSQL text cannot store (a 422 naming the field, with the other problems found)."""
+    PostgreSQL text cannot store (a 422 naming the field, with the other problems found). An unpaired
+    surrogate (`"\\ud800"` in JSON), which has no UTF-8 form, pydantic's str already refuses."""
 
     @pydantic.field_validator("*", mode="after")
     @classmethod

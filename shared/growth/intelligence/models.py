@@ -1,7 +1,6 @@
 """The shapes at the edges of the daily intelligence run: the request, the summary, the facts read
 for one client, and the learning snapshots written to growth_brain."""
 import datetime
-import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,25 +13,15 @@ from shared.platform import fields
 Trend = Literal["increasing", "decreasing", "stable"]
 PatternType = Literal["urgency_increasing", "volume_spike", "volume_drop", "stale_follow_ups",
                       "conversion_rate_falling"]
-# The run dates the job can compute (its windows reach 60 days back): years 1900 to 2099.
-RUN_DATE_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class RunRequest(fields.RequestModel):
     """POST /api/intelligence/run: both fields optional; unknown fields are ignored."""
 
-    date: datetime.date | None = pydantic.Field(
-        None, json_schema_extra={"pattern": RUN_DATE_PATTERN},
-        description="The run date, YYYY-MM-DD between 1900 and 2099 (default: today, UTC). A date after "
-                    "today has not ended yet: 409.")
+    date: fields.Date | None = pydantic.Field(
+        None, description="The run date, YYYY-MM-DD between 1900 and 2099 (default: today, UTC). A date after "
+                          "today has not ended yet: 409.")
     client_id: uuid.UUID | None = None
-
-    @pydantic.field_validator("date", mode="before")
-    @classmethod
-    def _plain_date(cls, value):
-        if value is not None and not (isinstance(value, str) and re.match(RUN_DATE_PATTERN, value)):
-            raise ValueError("expected a date as YYYY-MM-DD between 1900-01-01 and 2099-12-31")
-        return value
 
 
 class RunSummary(pydantic.BaseModel):

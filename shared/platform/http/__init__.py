@@ -16,8 +16,8 @@ from shared.platform.http.request import (
     request_id,
     validation_details,
 )
-from shared.platform.http.routing import Authenticator, Route, Routes, path_matches, serve
-from shared.platform.http.schedule import SCHEDULE, SCHEDULER, raise_when_failed, serve_cloud_event
+from shared.platform.http.routing import SCHEDULE, SCHEDULER, Authenticator, Route, Routes, path_matches, serve
+from shared.platform.http.schedule import raise_when_failed, serve_cloud_event
 
 __all__ = ["MAX_BODY_BYTES", "SCHEDULE", "SCHEDULER", "Authenticator", "Request", "Response", "Route", "Routes",
            "error_response", "from_flask", "from_lambda", "is_scheduled", "json_depth", "no_content", "ok",

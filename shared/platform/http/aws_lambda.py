@@ -3,8 +3,8 @@ events for the functions that also run on a schedule."""
 import base64
 
 from shared.platform.http.request import Request, request_id
-from shared.platform.http.routing import Routes, serve
-from shared.platform.http.schedule import SCHEDULE, raise_when_failed
+from shared.platform.http.routing import SCHEDULE, Routes, serve
+from shared.platform.http.schedule import raise_when_failed
 
 
 def is_scheduled(event: dict) -> bool:

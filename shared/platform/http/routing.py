@@ -31,6 +31,25 @@ class Authenticator(Protocol):
 
 
 
+SCHEDULE = ("SCHEDULE", "/schedule")  # the route a scheduled event (EventBridge, CloudEvent) takes
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """Who calls the schedule's route: the scheduler, through a scheduled event (EventBridge, a
+    CloudEvent) that a runtime builds from its trigger. Routes.dispatch gives such an event that
+    route and nothing else, and never gives that route an HTTP request."""
+
+    errors: tuple[int, ...] = ()
+    schemes: tuple[str, ...] = ()
+
+    def __call__(self, request: Request) -> None:
+        return None
+
+
+SCHEDULER = Scheduler()
+
+
 Handle = Callable[[Request], Response]
 
 
@@ -65,7 +84,8 @@ class Route:
 
 
 class Routes:
-    """A function's routes. A known path with another method is a 405, an unknown path a 404."""
+    """A function's routes. A known path with another method is a 405, an unknown path a 404;
+    a scheduler's event takes the schedule's route and nothing else, an HTTP request never takes it."""
 
     def __init__(self, *routes: Route):
         self.routes = routes
@@ -74,6 +94,8 @@ class Routes:
     def dispatch(self, request: Request) -> Response:
         allowed = []
         for method, pattern, route in self.table:
+            if (route.auth is SCHEDULER) != (request.scheduled_event is not None):
+                continue
             match = pattern.match(request.path)
             if match:
                 if method == request.method:

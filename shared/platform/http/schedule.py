@@ -1,28 +1,7 @@
 """Scheduled runs: the route a schedule's event takes, a scheduler's CloudEvent (functions-framework,
 Cloud Scheduler) served as that route, and a failed run raised so that the scheduler sees it."""
-from dataclasses import dataclass
-
-from shared.platform.exceptions import NotFound
 from shared.platform.http.request import Request, request_id
-from shared.platform.http.routing import Routes, serve
-
-SCHEDULE = ("SCHEDULE", "/schedule")  # the route a scheduled event (EventBridge, CloudEvent) takes
-
-
-@dataclass(frozen=True)
-class Scheduler:
-    """The schedule's route: answered only for a scheduled event (EventBridge, a CloudEvent), which a
-    runtime builds from its trigger; never for an HTTP request, whatever its method and path."""
-
-    errors: tuple[int, ...] = ()
-    schemes: tuple[str, ...] = ()
-
-    def __call__(self, request: Request) -> None:
-        if request.scheduled_event is None:
-            raise NotFound(f"No route for {request.method} {request.path}.")
-
-
-SCHEDULER = Scheduler()
+from shared.platform.http.routing import SCHEDULE, Routes, serve
 
 
 def serve_cloud_event(cloud_event, routes: Routes, job: str) -> None:
