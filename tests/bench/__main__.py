@@ -1,5 +1,5 @@
-"""`python -m tests.bench [section ...]`: build the stack, run every measurement (or the named
-ones) against its baselines, print progress, and write BENCHMARKS.md."""
+"""`python -m tests.bench [section ...]`: build the stack, run every section (or the named ones)
+against its baselines, print progress, and write BENCHMARKS.md (AVENIR_BENCH_OUTPUT to choose)."""
 import datetime
 import os
 import shutil
@@ -10,81 +10,72 @@ from pathlib import Path
 
 from tests.bench import (
     coldstart,
+    enrichment,
     followups,
     inbox,
+    intake,
     intelligence,
-    lead_intake,
     maintenance,
-    prospect_scoring,
     report,
-    round_trips,
     stack,
     tag_revert,
 )
 
 SECTIONS = {
-    "roundtrips": round_trips.measure,
-    "intake": lead_intake.measure,
-    "intelligence": intelligence.measure,
-    "scoring": prospect_scoring.measure,
-    "coldstart": coldstart.measure,
+    "intake": intake.measure,
     "tag": tag_revert.measure,
-    "inbox": inbox.measure,
     "followups": followups.measure,
+    "intelligence": intelligence.measure,
     "maintenance": maintenance.measure,
+    "inbox": inbox.measure,
+    "enrichment": enrichment.measure,
+    "coldstart": coldstart.measure,
 }
 
 
 def main(argv: list[str]) -> int:
     os.environ["AVENIR_LOG_LEVEL"] = "WARNING"  # the harness's own in-process calls; servers keep theirs
     chosen = argv or list(SECTIONS)
-    unknown = [name for name in chosen if name not in SECTIONS]
-    if unknown:
+    if unknown := [name for name in chosen if name not in SECTIONS]:
         print(f"unknown section(s) {unknown}; choose among {list(SECTIONS)}", file=sys.stderr)
         return 2
     output = Path(os.environ.get("AVENIR_BENCH_OUTPUT", stack.ROOT / "BENCHMARKS.md"))
-    started = datetime.datetime.now(datetime.UTC)
-    load_at_start = report.load_average()
-    clock = time.monotonic()
-    stack.say(f"benchmarks {'(QUICK mode) ' if stack.QUICK else ''}of {', '.join(chosen)}; "
-              f"server: gunicorn gthread, {stack.WORKERS} workers x {stack.THREADS} threads")
+    started, clock, load_at_start = datetime.datetime.now(datetime.UTC), time.monotonic(), report.load_average()
+    stack.say(f"benchmarks {'(quick) ' if stack.QUICK else ''}of {', '.join(chosen)}")
     bench = stack.Stack()
-    bench.start()
-    run = stack.Run(bench, bench.root / "work")
-    run.work_dir.mkdir()
     sections = []
     try:
+        bench.start()
+        run = stack.Run(bench, bench.root / "work")
+        run.work_dir.mkdir()
         for name in chosen:
             stack.say(f"=== {name} ===")
             try:
                 sections.append(SECTIONS[name](run))
             except Exception as e:
                 traceback.print_exc()
-                sections.append(report.Section(name, "", skipped=f"the measurement failed: {type(e).__name__}: {e}"))
-            stack.say(f"=== {name} done ({time.monotonic() - clock:.0f} s since start) ===")
-        facts = [("PostgreSQL", f"{bench.pg_version()}, embedded (infra.pgcluster), fsync=on, "
-                                "synchronous_commit=on, other settings at their defaults, same machine"),
-                 ("Server", f"`avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}`: gunicorn "
-                            "gthread (infra/serve.py), each path dispatched to its function's "
-                            "functions-framework app; logs at INFO (one JSON line per request) to a file"),
-                 ("Load generators", f"wrk 4.1 (Debian), one thread; pgbench 15, one thread, "
-                                     f"-M {stack.pgbench_mode()}; both on the same 2 cores as the server and "
-                                     "PostgreSQL"),
-                 ("Load average (1, 5, 15 min) at the start and at the end of the run",
-                  f"{load_at_start} / {report.load_average()} (2 cores: above 2, other work shared the machine)")]
+                sections.append(report.Section(name, "", failed=f"{type(e).__name__}: {e}"))
+        pg_version = bench.scalar("SHOW server_version")
     finally:
         bench.stop()
-    finished = datetime.datetime.now(datetime.UTC)
-    report.write(output, sections, started, finished, facts)
-    stack.say(f"wrote {output} in {(finished - started).total_seconds() / 60:.1f} min")
-    missed = [(s.title, v.what) for s in sections for v in s.missed]
-    for title, what in missed:
-        stack.say(f"target missed: {what} ({title})")
-    if os.environ.get("AVENIR_BENCH_KEEP") != "1":
-        shutil.rmtree(bench.root, ignore_errors=True)
-    else:
-        stack.say(f"kept the scratch directory {bench.root}")
-    return 0
+        if os.environ.get("AVENIR_BENCH_KEEP") == "1":
+            stack.say(f"kept the scratch directory {bench.root}")
+        else:
+            shutil.rmtree(bench.root, ignore_errors=True)
+    minutes = (time.monotonic() - clock) / 60
+    settings = (f"PostgreSQL {pg_version} embedded (fsync and synchronous_commit on); `avenir serve --workers "
+                f"{stack.WORKERS} --threads {stack.THREADS}` logging at INFO; wrk and pgbench (one thread each, "
+                f"-M {stack.pgbench_mode()}) on the same cores. Load average {load_at_start} at the start, "
+                f"{report.load_average()} at the end.")
+    report.write(output, sections, started, minutes, settings)
+    stack.say(f"wrote {output} in {minutes:.1f} min")
+    for section in sections:
+        for v in section.verdicts:
+            if v.met is False:
+                stack.say(f"goal missed: {v.what}: {v.figure} (goal {v.goal})")
+        if section.failed:
+            stack.say(f"not measured: {section.title}: {section.failed}")
+    return 1 if any(s.failed for s in sections) else 0
 
 
 if __name__ == "__main__":
