@@ -1,14 +1,9 @@
 """Follow-up replies: how fast one sender (`shared.mail.sender.send_due()`, what the every-minute
 function runs) drains 1,000 due replies to the local SMTP sink of `make run` (its own process),
 against a bare smtplib loop sending as many ready-made messages to the same sink."""
-import contextlib
 import smtplib
-import socket
-import subprocess
-import sys
 import time
 from email.message import EmailMessage
-from pathlib import Path
 
 from shared.platform import sql
 from tests.bench import stack
@@ -20,7 +15,6 @@ GOAL_SECONDS = 10.0 * REPLIES / 1000
 
 
 def measure(run: stack.Run) -> Section:
-    from infra.pgcluster import free_port
     from shared.mail import sender
 
     section = Section("Follow-up replies", (
@@ -30,14 +24,15 @@ def measure(run: stack.Run) -> Section:
     client = stack.make_client("Bench Roofing", f"owner-{int(time.time())}@bench-roofing.ca")
     run.stack.sql(Q.reply_settings, client_id=client.client_id)
     run.stack.sql(Q.due_replies, client_id=client.client_id, count=REPLIES)
-    sink_dir, port = run.work_dir / "mail", free_port()
-    with sink(sink_dir, port, run.work_dir / "mailsink.log"):
-        with stack.environment(AVENIR_SMTP_URL=f"smtp://127.0.0.1:{port}"):
+    sink_dir = run.work_dir / "mail"
+    # The sink of `make run`, in its own process as a mail server is (not sharing the sender's GIL).
+    with stack.Server("mailsink", ["infra.mailsink", "--port", "{port}", "--dir", str(sink_dir)], run.work_dir) as sink:
+        with stack.environment(AVENIR_SMTP_URL=f"smtp://127.0.0.1:{sink.port}"):
             started = time.perf_counter()
             summary = sender.send_due()
             drain_s = time.perf_counter() - started
         kept = len(list(sink_dir.glob("*.eml")))
-        bare_s = bare_smtp_loop(port, REPLIES)
+        bare_s = bare_smtp_loop(sink.port, REPLIES)
     sent = run.stack.scalar(Q.sent, client_id=client.client_id)
     if not summary.sent == sent == kept == REPLIES:
         raise AssertionError(f"expected {REPLIES} sent and kept: summary {summary}, {sent} rows sent, {kept} files")
@@ -48,28 +43,6 @@ def measure(run: stack.Run) -> Section:
                                     f"{bare_s:.2f} s bare smtplib", f"{drain_s / bare_s:.1f}×",
                                     f"< {GOAL_SECONDS:g} s", drain_s < GOAL_SECONDS))
     return section
-
-
-@contextlib.contextmanager
-def sink(directory: Path, port: int, log: Path):
-    """`python -m infra.mailsink` as its own process, as a mail server is (not sharing the sender's GIL)."""
-    with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "infra.mailsink", "--port", str(port), "--dir",
-                                    str(directory)], cwd=stack.ROOT, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the mail sink did not start; see {log}") from None
-                time.sleep(0.1)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def bare_smtp_loop(port: int, count: int) -> float:

@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.pgcluster import PG_BIN
 from tests.bench.stack import say
 
 LUA = Path(__file__).resolve().parent / "lua"
@@ -60,7 +61,7 @@ def pgbench(label: str, stack, script: Path, senders: int, seconds: float, varia
     """pgbench in the protocol mode the app uses; latency percentiles from its per-transaction log."""
     logs = script.parent / f"{slug(label)}-{senders}"
     logs.mkdir()
-    command = [stack.pgbench(), "-n", "-M", mode, "-c", str(senders), "-j", "1", "-T", str(int(seconds)),
+    command = [str(PG_BIN / "pgbench"), "-n", "-M", mode, "-c", str(senders), "-j", "1", "-T", str(int(seconds)),
                "-f", str(script), "-l", "--log-prefix", str(logs / "tx"), "-h", "127.0.0.1",
                "-p", str(stack.cluster.port), "-U", "postgres",
                *(f"-D{name}={value}" for name, value in variables.items()), stack.database]

@@ -4,6 +4,7 @@ live in git (`git log -p BENCHMARKS.md`), not in the file."""
 import datetime
 import os
 import platform
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,27 +38,24 @@ class Section:
     method: str  # one or two sentences: what runs, against which baseline
     tables: list[Table] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
-    failed: str = ""  # why it was not measured
+    failed: bool = False  # the method then says why it was not measured
 
 
-def verdict_mark(met: bool | None) -> str:
-    return {True: "met", False: "**missed**", None: "—"}[met]
+MARK = {True: "met", False: "**missed**", None: "—"}
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))
-    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 ** 2:.1f} GiB, {platform.system()} "
+    cpu = re.search(r"model name\s*: (.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    memory_kb = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    return (f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 ** 2:.1f} GiB, {platform.system()} "
             f"{platform.release()}, Python {platform.python_version()}")
 
 
 def git_commit() -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=stack.ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=stack.ROOT,
-                           capture_output=True, text=True).stdout.strip()
-    return (head.stdout.strip() or "unknown") + (" + uncommitted changes" if dirty else "")
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=stack.ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = git("status", "--porcelain", "-uno")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
 
 
 def load_average() -> str:
@@ -74,12 +72,10 @@ def write(path: Path, sections: list[Section], started: datetime.datetime, minut
             "`python -m tests.bench intake coldstart` for named sections. Earlier figures: "
             "`git log -p BENCHMARKS.md`.", "", "## Summary", ""]
     out += Table(["question", "figure", "baseline (same run)", "ratio", "goal", "verdict"],
-                 [[v.what, v.figure, v.baseline, v.ratio, v.goal or "—", verdict_mark(v.met)]
+                 [[v.what, v.figure, v.baseline, v.ratio, v.goal or "—", MARK[v.met]]
                   for s in sections for v in s.verdicts]).markdown()
     for section in sections:
         out += ["", f"## {section.title}", "", section.method]
-        if section.failed:
-            out += ["", f"Not measured: {section.failed}."]
         for table in section.tables:
             out += ["", *table.markdown()]
     path.write_text("\n".join(out) + "\n")

@@ -3,18 +3,17 @@ synchronous_commit on, a migrated database, and servers started as a user starts
 serve`, gunicorn gthread) as child processes on loopback ports."""
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
-from infra.pgcluster import PG_BIN, LocalPostgres, free_port
+from infra.pgcluster import LocalPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = os.environ.get("AVENIR_BENCH_QUICK") == "1"
@@ -73,9 +72,6 @@ class Stack:
         rows = self.sql(query, **params)
         return next(iter(rows[0].values())) if rows else None
 
-    def pgbench(self) -> str:
-        return str(PG_BIN / "pgbench") if (PG_BIN / "pgbench").exists() else "pgbench"
-
     @contextlib.contextmanager
     def scratch_database(self, name: str):
         """A fresh migrated database of its own (DATABASE_URL points at it), dropped afterwards."""
@@ -102,13 +98,12 @@ def make_client(business_name: str, email: str) -> SimpleNamespace:
 
 
 class Server:
-    """`with Server(...) as server:` a server child process on a free loopback port, serving once it
-    answers anything; stopped with SIGTERM (gunicorn's graceful stop)."""
+    """`with Server(name, [module, args...]) as server:` `python -m module args` ({port}: a free loopback
+    port) as a child process, ready once the port accepts a connection; stopped with SIGTERM."""
 
     def __init__(self, name: str, command: list[str], log_dir: Path):
         self.port = free_port()
-        self.command = [sys.executable, "-m", *command, "--port", str(self.port), "--workers", str(WORKERS),
-                        "--threads", str(THREADS)]
+        self.command = [sys.executable, "-m", *(part.replace("{port}", str(self.port)) for part in command)]
         self.log_path = log_dir / f"{name}.log"
         self.base_url = f"http://127.0.0.1:{self.port}"
 
@@ -119,14 +114,12 @@ class Server:
         deadline = time.monotonic() + 60
         while self.process.poll() is None and time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base_url + "/bench-ready", timeout=2).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
-            except urllib.error.HTTPError:
-                return self  # any HTTP answer (404) means the workers are serving
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError(f"{self.command} did not serve within 60 s; see {self.log_path}")
+        raise RuntimeError(f"{self.command} did not listen within 60 s; see {self.log_path}")
 
     def __exit__(self, *exc) -> None:
         self.process.terminate()
@@ -137,13 +130,16 @@ class Server:
             self.process.wait()
 
 
+SERVE = ["--port", "{port}", "--workers", str(WORKERS), "--threads", str(THREADS)]
+
+
 def avenir_serve(log_dir: Path, name: str) -> Server:
-    return Server(name, ["infra.cli", "serve"], log_dir)
+    return Server(name, ["infra.cli", "serve", *SERVE], log_dir)
 
 
 def noop_serve(log_dir: Path) -> Server:
     """The do-nothing function (tests/bench/functions/noop) behind the same gunicorn settings and path dispatch."""
-    return Server("noop-serve", ["tests.bench.noop_server"], log_dir)
+    return Server("noop-serve", ["tests.bench.noop_server", *SERVE], log_dir)
 
 
 @dataclass
