@@ -32,10 +32,11 @@ def main(chosen: list[str]) -> int:
             except Exception as e:
                 traceback.print_exc()
                 sections.append(report.Section(name, f"Not measured: {type(e).__name__}: {e}.", failed=True))
-        settings = (f"PostgreSQL {bench.scalar('SHOW server_version')} embedded (fsync and synchronous_commit "
-                    f"on); `avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}` logging at INFO; wrk "
-                    f"and pgbench (-M {stack.pgbench_mode()}), one thread each, on the same cores. Load average "
-                    f"{load_at_start} at the start, {report.load_average()} at the end.")
+        version = bench.sql("SHOW server_version")[0]["server_version"]
+        settings = (f"PostgreSQL {version} embedded (fsync and synchronous_commit on); `avenir serve --workers "
+                    f"{stack.WORKERS} --threads {stack.THREADS}` logging at INFO; wrk and pgbench (-M "
+                    f"{stack.pgbench_mode()}), one thread each, on the same cores. Load average {load_at_start} "
+                    f"at the start, {report.load_average()} at the end.")
     finally:
         bench.stop()
         if os.environ.get("AVENIR_BENCH_KEEP") != "1":

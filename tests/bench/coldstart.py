@@ -30,8 +30,7 @@ def sample(code: str, *args: str) -> dict:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], cwd=stack.ROOT, capture_output=True, text=True,
                             env=env, timeout=60)
-    if result.returncode != 0:
-        raise RuntimeError(f"import failed: {result.stderr.strip()[-1500:]}")
+    result.check_returncode()
     return json.loads(result.stdout.strip().splitlines()[-1]) | {"process_ms": (time.perf_counter() - started) * 1000}
 
 

@@ -1,7 +1,6 @@
 """Enrichment per message: `shared.enrichment.enrich` over every labelled lead of tests/fixtures, in
 process, against reading the same text once (lower-cased and split into words, the least any
 classifier of it must do)."""
-import json
 import re
 import statistics
 import time
@@ -28,8 +27,7 @@ def per_message_ms(work, leads: list[dict], rounds: int) -> list[float]:
 def measure(run: stack.Run) -> Section:
     from shared import enrichment
 
-    leads = [json.loads(line) for line in (stack.ROOT / "tests" / "fixtures" / "labelled_leads.jsonl").read_text()
-             .splitlines() if line.strip()]
+    leads = stack.labelled_leads()
     rounds = 3 if stack.QUICK else 10
     section = Section("Enrichment per message", (
         f"`shared.enrichment.enrich(name, message)` ({enrichment.ENGINE_VERSION}) on each of the {len(leads)} "

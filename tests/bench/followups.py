@@ -26,14 +26,15 @@ def measure(run: stack.Run) -> Section:
     run.stack.sql(Q.due_replies, client_id=client.client_id, count=REPLIES)
     sink_dir = run.work_dir / "mail"
     # The sink of `make run`, in its own process as a mail server is (not sharing the sender's GIL).
-    with stack.Server("mailsink", ["infra.mailsink", "--port", "{port}", "--dir", str(sink_dir)], run.work_dir) as sink:
+    command = ["infra.mailsink", "--port", "{port}", "--dir", str(sink_dir)]
+    with stack.Server("mailsink", command, run.work_dir, http=False) as sink:
         with stack.environment(AVENIR_SMTP_URL=f"smtp://127.0.0.1:{sink.port}"):
             started = time.perf_counter()
             summary = sender.send_due()
             drain_s = time.perf_counter() - started
         kept = len(list(sink_dir.glob("*.eml")))
         bare_s = bare_smtp_loop(sink.port, REPLIES)
-    sent = run.stack.scalar(Q.sent, client_id=client.client_id)
+    sent = run.stack.sql(Q.sent, client_id=client.client_id)[0]["sent"]
     if not summary.sent == sent == kept == REPLIES:
         raise AssertionError(f"expected {REPLIES} sent and kept: summary {summary}, {sent} rows sent, {kept} files")
     section.tables.append(Table(["replies", "drain s", "replies / s", "bare smtplib / s (baseline)", "ratio"], [[

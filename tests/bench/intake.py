@@ -22,13 +22,6 @@ def do_nothing(run: stack.Run) -> dict[int, load.LoadResult]:
     return run.once("noop", measure)
 
 
-def fixture_leads() -> str:
-    """The labelled lead messages of tests/fixtures as a Lua table for the wrk script."""
-    rows = [json.loads(line) for line in (stack.ROOT / "tests" / "fixtures" / "labelled_leads.jsonl").read_text()
-            .splitlines() if line.strip()]
-    return load.lua_table("leads", [(json.dumps(r["name"]), json.dumps(r["message"])) for r in rows])
-
-
 def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     """The statements one POST /api/lead of a new email runs, in order, taken from the app's modules: the
     key lookup, then the intake transaction (settings, advisory lock, lookup, the insert, the reply
@@ -72,7 +65,7 @@ def measure(run: stack.Run) -> Section:
         "(generated from shared/, kept in the run's scratch directory).")
     noop = do_nothing(run)
     key = stack.make_client("Bench Roofing Intake", "owner@bench-roofing-intake.ca")
-    leads = fixture_leads()
+    leads = load.lua_table("leads", [(json.dumps(r["name"]), json.dumps(r["message"])) for r in stack.labelled_leads()])
     with stack.avenir_serve(run.work_dir, "intake-serve") as server:
         load.wrk("intake warm-up", server.base_url, "lead_intake", 8, run.warmup_seconds, run.work_dir, leads,
                  {"BENCH_API_KEY": key.api_key, "BENCH_RUN_TAG": "warm"})

@@ -65,7 +65,7 @@ def pgbench(label: str, stack, script: Path, senders: int, seconds: float, varia
                "-f", str(script), "-l", "--log-prefix", str(logs / "tx"), "-h", "127.0.0.1",
                "-p", str(stack.cluster.port), "-U", "postgres",
                *(f"-D{name}={value}" for name, value in variables.items()), stack.database]
-    say(f"  pgbench {label}: {senders} client(s) for {int(seconds)} s ...")
+    say(f"  {label}: {senders} client(s) for {int(seconds)} s ...")
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if result.returncode != 0:
         raise RuntimeError(f"pgbench failed ({result.returncode}): {(result.stderr or result.stdout)[-1500:]}")

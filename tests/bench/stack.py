@@ -2,12 +2,15 @@
 synchronous_commit on, a migrated database, and servers started as a user starts them (`avenir
 serve`, gunicorn gthread) as child processes on loopback ports."""
 import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,10 +71,6 @@ class Stack:
         finally:
             conn.close()
 
-    def scalar(self, query: str, **params):
-        rows = self.sql(query, **params)
-        return next(iter(rows[0].values())) if rows else None
-
     @contextlib.contextmanager
     def scratch_database(self, name: str):
         """A fresh migrated database of its own (DATABASE_URL points at it), dropped afterwards."""
@@ -90,6 +89,11 @@ class Stack:
                 conn.close()
 
 
+def labelled_leads() -> list[dict]:
+    """The labelled lead messages of tests/fixtures: name, message, and their labels."""
+    return [json.loads(line) for line in (ROOT / "tests/fixtures/labelled_leads.jsonl").read_text().splitlines()]
+
+
 def make_client(business_name: str, email: str) -> SimpleNamespace:
     from shared.clients import accounts
 
@@ -99,10 +103,11 @@ def make_client(business_name: str, email: str) -> SimpleNamespace:
 
 class Server:
     """`with Server(name, [module, args...]) as server:` `python -m module args` ({port}: a free loopback
-    port) as a child process, ready once the port accepts a connection; stopped with SIGTERM."""
+    port) as a child process, ready once it answers (HTTP: any answer, so the workers have booted;
+    otherwise once the port accepts a connection); stopped with SIGTERM."""
 
-    def __init__(self, name: str, command: list[str], log_dir: Path):
-        self.port = free_port()
+    def __init__(self, name: str, command: list[str], log_dir: Path, http: bool = True):
+        self.port, self.http = free_port(), http
         self.command = [sys.executable, "-m", *(part.replace("{port}", str(self.port)) for part in command)]
         self.log_path = log_dir / f"{name}.log"
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -114,8 +119,13 @@ class Server:
         deadline = time.monotonic() + 60
         while self.process.poll() is None and time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                if self.http:
+                    urllib.request.urlopen(self.base_url + "/bench-ready", timeout=2).close()
+                else:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return self
+            except urllib.error.HTTPError:
+                return self  # a 404: the workers are serving
             except OSError:
                 time.sleep(0.2)
         self.__exit__()

@@ -53,7 +53,7 @@ def leads(run: stack.Run, client_id: str, batch: int, count: int) -> str:
     return load.lua_table("lead_ids", [row["lead_id"] for row in rows])
 
 
-def prefix(batch: int) -> str:
+def prefix(batch: int) -> str:  # a uuid without its last 12 digits, the lead's number
     return f"{batch:08x}-0000-4000-8000-"
 
 
@@ -78,7 +78,7 @@ def measure(run: stack.Run) -> Section:
     script_path.write_text(script)
     database = load.pgbench("pgbench tag/revert", run.stack, script_path, SENDERS, run.seconds, variables,
                             stack.pgbench_mode())
-    a, b = noop[SENDERS], database
+    a, b = noop[SENDERS], database  # baselines (a) and (b)
     section.tables.append(intake.throughput_table({SENDERS: served}, noop, {SENDERS: database}))
     section.verdicts += [
         Verdict(f"tag/revert p99 at {SENDERS} senders", f"{served.p99_ms:.1f} ms",
