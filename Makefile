@@ -47,11 +47,10 @@ test-suite: $(STAMP)
 test-fuzz: $(STAMP)
 	nice -n 19 $(BIN)/pytest -q -p no:cacheprovider $(FUZZ)
 
-# Benchmarks (tests/bench, ~10 min; AVENIR_BENCH_QUICK=1 for a short run): wrk from Debian drives
-# the HTTP load, py-spy profiles a target that is missed; both are installed when missing.
+# Benchmarks (tests/bench, ~10 min on both cores; AVENIR_BENCH_QUICK=1 for a short run): wrk from
+# Debian drives the HTTP load (installed when missing); writes BENCHMARKS.md.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	@$(BIN)/python -m pip show -q py-spy >/dev/null 2>&1 || $(BIN)/pip install -q py-spy
 	$(BIN)/python -m tests.bench
 
 # More generated cases per operation than `make test` runs (AVENIR_FUZZ_EXAMPLES=N to choose).

@@ -1,6 +1,6 @@
 """A TCP relay between the application and PostgreSQL that counts round trips on the wire (each
 ReadyForQuery the server sends closes one) and can hold each answer back, as a database some
-milliseconds away would. Used by the round-trip tests and `make bench`."""
+milliseconds away would. Used by the round-trip tests (tests/platform/test_round_trips.py)."""
 import socket
 import struct
 import threading

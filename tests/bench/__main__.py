@@ -1,6 +1,7 @@
-"""`python -m tests.bench [section ...]`: build the stack, run every measurement (or the named
-ones) against its baselines, print progress, and write BENCHMARKS.md."""
+"""`python -m tests.bench [section ...]`: build the stack, run every section (or the named ones: the
+modules below), print progress, and write BENCHMARKS.md (AVENIR_BENCH_OUTPUT to choose)."""
 import datetime
+import importlib
 import os
 import shutil
 import sys
@@ -8,83 +9,45 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import (
-    coldstart,
-    followups,
-    inbox,
-    intelligence,
-    lead_intake,
-    maintenance,
-    prospect_scoring,
-    report,
-    round_trips,
-    stack,
-    tag_revert,
-)
+from tests.bench import report, stack
 
-SECTIONS = {
-    "roundtrips": round_trips.measure,
-    "intake": lead_intake.measure,
-    "intelligence": intelligence.measure,
-    "scoring": prospect_scoring.measure,
-    "coldstart": coldstart.measure,
-    "tag": tag_revert.measure,
-    "inbox": inbox.measure,
-    "followups": followups.measure,
-    "maintenance": maintenance.measure,
-}
+SECTIONS = ["intake", "tag_revert", "followups", "intelligence", "maintenance", "inbox", "enrichment", "coldstart"]
 
 
-def main(argv: list[str]) -> int:
+def main(chosen: list[str]) -> int:
     os.environ["AVENIR_LOG_LEVEL"] = "WARNING"  # the harness's own in-process calls; servers keep theirs
-    chosen = argv or list(SECTIONS)
-    unknown = [name for name in chosen if name not in SECTIONS]
-    if unknown:
-        print(f"unknown section(s) {unknown}; choose among {list(SECTIONS)}", file=sys.stderr)
+    if unknown := set(chosen) - set(SECTIONS):
+        print(f"unknown section(s) {sorted(unknown)}; choose among {SECTIONS}", file=sys.stderr)
         return 2
-    output = Path(os.environ.get("AVENIR_BENCH_OUTPUT", stack.ROOT / "BENCHMARKS.md"))
-    started = datetime.datetime.now(datetime.UTC)
-    load_at_start = report.load_average()
-    clock = time.monotonic()
-    stack.say(f"benchmarks {'(QUICK mode) ' if stack.QUICK else ''}of {', '.join(chosen)}; "
-              f"server: gunicorn gthread, {stack.WORKERS} workers x {stack.THREADS} threads")
-    bench = stack.Stack()
-    bench.start()
-    run = stack.Run(bench, bench.root / "work")
-    run.work_dir.mkdir()
-    sections = []
+    started, clock, load_at_start = datetime.datetime.now(datetime.UTC), time.monotonic(), report.load_average()
+    bench, sections = stack.Stack(), []
     try:
-        for name in chosen:
+        bench.start()
+        run = stack.Run(bench, bench.root / "work")
+        run.work_dir.mkdir()
+        for name in chosen or SECTIONS:
             stack.say(f"=== {name} ===")
             try:
-                sections.append(SECTIONS[name](run))
+                sections.append(importlib.import_module(f"tests.bench.{name}").measure(run))
             except Exception as e:
                 traceback.print_exc()
-                sections.append(report.Section(name, "", skipped=f"the measurement failed: {type(e).__name__}: {e}"))
-            stack.say(f"=== {name} done ({time.monotonic() - clock:.0f} s since start) ===")
-        facts = [("PostgreSQL", f"{bench.pg_version()}, embedded (infra.pgcluster), fsync=on, "
-                                "synchronous_commit=on, other settings at their defaults, same machine"),
-                 ("Server", f"`avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}`: gunicorn "
-                            "gthread (infra/serve.py), each path dispatched to its function's "
-                            "functions-framework app; logs at INFO (one JSON line per request) to a file"),
-                 ("Load generators", f"wrk 4.1 (Debian), one thread; pgbench 15, one thread, "
-                                     f"-M {stack.pgbench_mode()}; both on the same 2 cores as the server and "
-                                     "PostgreSQL"),
-                 ("Load average (1, 5, 15 min) at the start and at the end of the run",
-                  f"{load_at_start} / {report.load_average()} (2 cores: above 2, other work shared the machine)")]
+                sections.append(report.Section(name, f"Not measured: {type(e).__name__}: {e}.", failed=True))
+        version = bench.sql("SHOW server_version")[0]["server_version"]
+        settings = (f"PostgreSQL {version} embedded (fsync and synchronous_commit on); `avenir serve --workers "
+                    f"{stack.WORKERS} --threads {stack.THREADS}` logging at INFO; wrk and pgbench (-M "
+                    f"{stack.pgbench_mode()}), one thread each, on the same cores. Load average {load_at_start} "
+                    f"at the start, {report.load_average()} at the end.")
     finally:
         bench.stop()
-    finished = datetime.datetime.now(datetime.UTC)
-    report.write(output, sections, started, finished, facts)
-    stack.say(f"wrote {output} in {(finished - started).total_seconds() / 60:.1f} min")
-    missed = [(s.title, v.what) for s in sections for v in s.missed]
-    for title, what in missed:
-        stack.say(f"target missed: {what} ({title})")
-    if os.environ.get("AVENIR_BENCH_KEEP") != "1":
-        shutil.rmtree(bench.root, ignore_errors=True)
-    else:
-        stack.say(f"kept the scratch directory {bench.root}")
-    return 0
+        if os.environ.get("AVENIR_BENCH_KEEP") != "1":
+            shutil.rmtree(bench.root, ignore_errors=True)
+    output = Path(os.environ.get("AVENIR_BENCH_OUTPUT", stack.ROOT / "BENCHMARKS.md"))
+    report.write(output, sections, started, (time.monotonic() - clock) / 60, settings)
+    stack.say(f"wrote {output}")
+    for line in [f"goal missed: {v.what}: {v.figure} (goal {v.goal})" for s in sections for v in s.verdicts
+                 if v.met is False] + [f"{s.title}: {s.method}" for s in sections if s.failed]:
+        stack.say(line)
+    return 1 if any(s.failed for s in sections) else 0
 
 
 if __name__ == "__main__":
