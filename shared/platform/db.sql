@@ -1,12 +1,3 @@
--- name: begin
-BEGIN
-
--- name: commit
-COMMIT
-
--- name: rollback
-ROLLBACK
-
 -- name: session_settings
 SELECT set_config('statement_timeout', :statement_timeout, false)
 

@@ -36,12 +36,12 @@ def migrate(schema_dir: Path = SCHEMA_DIR) -> list[str]:
                 if done[path.name] != checksum:
                     log.warning("migration %s changed after it was applied; not re-applied", path.name)
                 continue
-            db.pipeline(conn, (db.Q.begin, {}))
+            db.pipeline(conn, db.begin_step())
             try:
                 conn.run(script)  # the migration file, its statements in one simple-protocol round trip
                 db.pipeline(conn, (Q.record, {"version": path.name, "checksum": checksum}), commit=True)
             except Exception as e:
-                db.pipeline(conn, (db.Q.rollback, {}))
+                db.pipeline(conn, db.rollback_step())
                 if db.sqlstate(e) is None or db.is_unavailable(e):
                     raise
                 fields = e.args[0]
