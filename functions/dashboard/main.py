@@ -1,10 +1,16 @@
-"""GET / and GET /assets/{name}: the owner's web dashboard, plain static files shipped in static/,
-served from a list made once at import (nothing else is reachable) under a strict CSP."""
+"""GET / and GET /assets/{name}: the owner's web dashboard, plain static files shipped in static/ (native
+ES modules, no build step) and the server's vocabularies as one JSON asset, served from a list made once
+at import (nothing else is reachable) under a strict CSP."""
 import hashlib
+import json
 from pathlib import Path
+from typing import get_args
 
 from shared.clients import credentials
-from shared.platform import http
+from shared.clients.client_settings import SettingsChange
+from shared.enrichment import contract
+from shared.growth.insights import DAILY_EVENTS
+from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -20,17 +26,42 @@ SECURITY_HEADERS = {
 }
 
 
+def _vocabularies() -> dict[str, list[str]]:
+    """The lists the dashboard offers (filters, tag buttons, settings' choices), read from the Literals
+    that define them, so the page never carries a copy that could drift from what the API accepts."""
+    settings = SettingsChange.model_fields
+    return {
+        "tag": list(get_args(fields.Tag)),
+        "urgency": list(reversed(contract.URGENCIES)),  # most urgent first, as the inbox offers them
+        "intent": list(contract.INTENTS),
+        "language": list(contract.LANGUAGES),
+        "emailTone": list(get_args(settings["email_tone"].annotation)),
+        "followupSpeed": list(get_args(settings["followup_speed"].annotation)),
+        "dailyEvent": list(DAILY_EVENTS),  # the nightly run's events, one insight card each
+    }
+
+
 def _assets() -> dict[str, bytes]:
     """Every asset by its public name (its file name: unique across static/ and its folders)."""
     files = [p for p in sorted(STATIC.rglob("*")) if p.is_file() and p.suffix in CONTENT_TYPES]
-    return {p.name: p.read_bytes() for p in files if p.name != "index.html"}
+    assets = {p.name: p.read_bytes() for p in files if p.name != "index.html"}
+    return {**assets, "vocabularies.json": json.dumps(_vocabularies(), ensure_ascii=False).encode()}
 
 
-ASSETS = _assets()
+def _versioned(body: bytes) -> bytes:
+    return body.replace(b"__VERSION__", VERSION.encode())
+
+
+SOURCES = _assets()
 # Assets are asked for as /assets/<name>?v=<VERSION>: a new deploy changes the URL, so a browser may keep
-# a versioned asset for a year and still never runs an old app.js with a new page.
-VERSION = hashlib.sha256(b"".join(ASSETS[name] for name in sorted(ASSETS))).hexdigest()[:12]
-PAGE = (STATIC / "index.html").read_bytes().replace(b"__VERSION__", VERSION.encode())
+# a versioned asset for a year and still never runs an old module with a new page. The page and every
+# module carry __VERSION__ in the URLs they load (a module's `import ... from './dom.js?v=__VERSION__'`),
+# written in here: a browser keys its module map by the whole URL, so after a deploy it fetches the new
+# modules rather than reusing cached old ones, and every module imports the same URL of each other one
+# (one instance of each). VERSION is taken from the sources, so any change to any file changes it.
+VERSION = hashlib.sha256(b"".join(SOURCES[name] for name in sorted(SOURCES))).hexdigest()[:12]
+ASSETS = {name: _versioned(body) if name.endswith(".js") else body for name, body in SOURCES.items()}
+PAGE = _versioned((STATIC / "index.html").read_bytes())
 
 
 def page(req: http.Request) -> http.Response:
@@ -43,7 +74,7 @@ def page(req: http.Request) -> http.Response:
 def asset(req: http.Request) -> http.Response:
     """One of the dashboard's assets
 
-    A script, style sheet or translation file, by name; any other name is a 404."""
+    A module, style sheet, translation file or the vocabularies, by name; any other name is a 404."""
     name = req.path_params["name"]
     if name not in ASSETS:
         raise NotFound(f"No dashboard asset named {name!r}.", headers=dict(SECURITY_HEADERS))
@@ -65,7 +96,8 @@ ROUTES = http.Routes(
                responses={200: (None, "The dashboard's HTML page.")}),
     # One route for every kind of asset: its answer is JavaScript, CSS or JSON, as its name says.
     http.Route("GET", "/assets/{name}", asset, auth=credentials.public, content_type="*/*", errors=(404,),
-               responses={200: (None, "The asset: JavaScript (.js), CSS (.css) or a translation file (.json).")}),
+               responses={200: (None, "The asset: JavaScript (.js), CSS (.css), a translation file or the "
+                                   "vocabularies (.json).")}),
 )
 
 

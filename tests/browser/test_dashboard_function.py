@@ -1,14 +1,32 @@
 """functions/dashboard serves exactly its static files: the page and known assets with their content
 types, caching and security headers (a CSP without inline scripts), nothing else; alike on the served
-app and on Lambda; and both languages carry every string the page and the script use."""
+app and on Lambda; its ES modules import each other at the deploy's version; its vocabularies come from
+the server's own lists; and both languages carry every string the page and the modules use, the page
+itself none."""
 import json
 import re
 import urllib.request
+from html.parser import HTMLParser
+from typing import get_args
 
 import pytest
 
+from shared.clients.client_settings import SettingsChange
+from shared.enrichment import contract
+from shared.growth.insights import DAILY_EVENTS
+from shared.platform import fields
 from tests.browser.dashboard import STATIC
 from tests.helpers import apigw_event, load_function
+
+MODULES = sorted(STATIC.glob("*.js"))
+# How the page labels each vocabulary's values: the key prefix in en.json and fr.json.
+LABELS = {"tag": "tag.", "urgency": "urgencyShort.", "intent": "intent.", "language": "language.",
+          "emailTone": "emailTone.", "followupSpeed": "followupSpeed.", "dailyEvent": "eventType."}
+
+
+def served_bytes(name: str, version: str) -> bytes:
+    """An asset as it is served: a module's file with the deploy's version written into its imports."""
+    return next(STATIC.rglob(name)).read_bytes().replace(b"__VERSION__", version.encode())
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +58,8 @@ def test_the_page_is_html_with_a_strict_policy_and_revalidated_on_every_visit(se
     assert_secure(headers)
     assert headers["Cache-Control"] == "no-cache"
     assert b"__VERSION__" not in body and b"<script>" not in body and b" style=" not in body
-    assert re.findall(rb'<script src="(/assets/[\w.]+)\?v=\w+"', body) == [b"/assets/charts.js", b"/assets/app.js"]
+    assert re.findall(rb'<script type="module" src="(/assets/[\w.]+)\?v=\w+"', body) == [b"/assets/app.js"]
+    assert body.count(b"<script") == 1  # the one entry module; the others are its imports
 
 
 @pytest.mark.parametrize(("name", "content_type"), [
@@ -50,7 +69,7 @@ def test_the_page_is_html_with_a_strict_policy_and_revalidated_on_every_visit(se
 def test_each_asset_is_served_with_its_content_type_and_the_security_headers(server, module, name, content_type):
     status, headers, body = fetch(server, f"/assets/{name}")
     assert status == 200 and headers["Content-Type"] == content_type
-    assert body == next(STATIC.rglob(name)).read_bytes()
+    assert body == served_bytes(name, module.VERSION)
     assert_secure(headers)
     assert headers["Cache-Control"] == "no-cache"
     _, versioned, _ = fetch(server, f"/assets/{name}?v={module.VERSION}")
@@ -85,7 +104,7 @@ def test_lambda_answers_the_page_and_an_asset_as_the_served_app_does(server, mod
     assert page["statusCode"] == 200 and page["body"].encode() == served and not page["isBase64Encoded"]
     assert_secure(page["headers"])
     script = module.handler(apigw_event("GET", "/assets/app.js", content_type=None, query={"v": module.VERSION}), None)
-    assert script["statusCode"] == 200 and script["body"].encode() == (STATIC / "app.js").read_bytes()
+    assert script["statusCode"] == 200 and script["body"].encode() == served_bytes("app.js", module.VERSION)
     assert script["headers"]["Cache-Control"].endswith("immutable")
 
 
@@ -94,7 +113,7 @@ def test_both_languages_have_every_string_the_page_and_the_script_use():
     french = json.loads((STATIC / "i18n" / "fr.json").read_text())
     assert english.keys() == french.keys()
     page = (STATIC / "index.html").read_text()
-    script = (STATIC / "app.js").read_text()
+    script = "".join(path.read_text() for path in MODULES)
     used = set(re.findall(r'data-(?:i18n|i18n-aria|i18n-placeholder|any)="([\w.-]+)"', page))
     used |= set(re.findall(r"\bt\('([\w.-]+)'[,)]", script))
     assert used and used <= english.keys(), sorted(used - english.keys())
@@ -103,6 +122,68 @@ def test_both_languages_have_every_string_the_page_and_the_script_use():
 
 
 def test_text_from_outside_is_never_parsed_as_html_by_the_scripts():
-    for name in ("app.js", "charts.js"):
-        script = (STATIC / name).read_text()
+    assert len(MODULES) > 2
+    for path in MODULES:
+        script = path.read_text()
         assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
+
+
+class _PageText(HTMLParser):
+    """The text the page's <body> shows before any script runs, and whether the body starts hidden."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside, self.text, self.body_hidden = False, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.inside, self.body_hidden = True, "hidden" in dict(attrs)
+
+    def handle_data(self, data):
+        if self.inside and data.strip():
+            self.text.append(data.strip())
+
+
+def test_the_page_carries_no_text_of_its_own_and_shows_nothing_until_its_strings_are_in():
+    page = _PageText()
+    page.feed((STATIC / "index.html").read_text())
+    assert page.text == ["A", "Avenir"]  # the logo and the name of the product, in no language
+    assert page.body_hidden
+
+
+def test_every_module_is_imported_at_the_deploys_version_so_a_deploy_never_mixes_old_and_new(server, module):
+    imports = {path.name: re.findall(r"""^(?:import|export)\b[^'"]*?from\s+'([^']+)'""", path.read_text(), re.M)
+               for path in MODULES}
+    specifiers = [s for found in imports.values() for s in found]
+    assert specifiers and all(re.fullmatch(r"\./[\w-]+\.js\?v=__VERSION__", s) for s in specifiers), imports
+    assert {s.split("?")[0][2:] for s in specifiers} | {"app.js"} == {path.name for path in MODULES}
+    _, _, body = fetch(server, f"/assets/app.js?v={module.VERSION}")
+    assert b"__VERSION__" not in body and f"?v={module.VERSION}'".encode() in body
+
+
+def test_the_vocabularies_are_served_from_the_servers_own_lists(server, module):
+    status, headers, body = fetch(server, f"/assets/vocabularies.json?v={module.VERSION}")
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    assert_secure(headers)
+    settings = SettingsChange.model_fields
+    assert json.loads(body) == {
+        "tag": list(get_args(fields.Tag)), "urgency": ["High", "Medium", "Low"], "intent": list(contract.INTENTS),
+        "language": list(contract.LANGUAGES), "emailTone": list(get_args(settings["email_tone"].annotation)),
+        "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(DAILY_EVENTS)}
+    scripts = "".join(path.read_text() for path in MODULES)
+    for value in ("Follow-Up", "quote_request", "job_application", "Energetic", "Within 1 hour", "pattern_detected"):
+        assert f"'{value}'" not in scripts, f"{value!r} is copied into a module"
+
+
+def test_every_value_of_every_vocabulary_has_a_label_in_both_languages(module):
+    vocabularies = json.loads(module.ASSETS["vocabularies.json"])
+    assert vocabularies.keys() == LABELS.keys()
+    for language in ("en", "fr"):
+        strings = json.loads((STATIC / "i18n" / f"{language}.json").read_text())
+        missing = [LABELS[name] + value for name, values in vocabularies.items() for value in values
+                   if LABELS[name] + value not in strings]
+        assert missing == [], (language, missing)
+
+
+def test_no_module_is_longer_than_three_hundred_lines():
+    assert {path.name: n for path in MODULES if (n := len(path.read_text().splitlines())) > 300} == {}

@@ -1,0 +1,171 @@
+/* A lead's view: who it is, its enrichment, every message, the timeline of actions, replies and
+   conversions; the tag buttons, and revert (with a reason) for a Converted lead. */
+import {apiJson} from './api.js?v=__VERSION__';
+import {$, el, errorText, renderFacts, setStatus} from './dom.js?v=__VERSION__';
+import {formatDateTime, formatMoney, formatPercent, t} from './i18n.js?v=__VERSION__';
+import {nextTicket, show, stale} from './page.js?v=__VERSION__';
+import {values} from './vocabularies.js?v=__VERSION__';
+
+let shown = null;  // the API's answer for the lead on the page: {lead, messages, actions, ...}
+
+/* The lead on the page (its `lead` row), or null. */
+export const current = () => shown && shown.lead;
+export const forget = () => { shown = null; };
+
+export async function open(id, focus) {
+  const ticket = nextTicket();
+  let answer = null;
+  try {
+    answer = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+  }
+  if (stale(ticket)) return;
+  shown = answer;
+  show('lead', focus, answer ? render : renderMissing);
+}
+
+function renderMissing() {
+  $('lead-name').textContent = t('lead.notFound');
+  for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
+    'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
+  $('revert-open').hidden = true;
+  $('privacy-export').hidden = $('privacy-erase').hidden = true;
+}
+
+function render() {
+  const {lead, messages = [], actions = [], growth_events: events = [], replies = []} = shown;
+  document.title = `${lead.name} · Avenir`;
+  $('lead-name').textContent = lead.name;
+  $('lead-contact').textContent = lead.email;
+  $('lead-badges').replaceChildren(...[
+    lead.urgency && el('span', {className: `badge urgency-${lead.urgency.toLowerCase()}`, text: t(`urgency.${lead.urgency}`)}),
+    lead.intent && el('span', {className: 'badge intent', text: t(`intent.${lead.intent}`)}),
+    lead.tone && el('span', {className: 'badge', text: t(`tone.${lead.tone}`)}),
+    el('span', {className: `badge tag tag-${lead.current_tag.toLowerCase()}`, text: t(`tag.${lead.current_tag}`)}),
+    lead.language && el('span', {className: 'badge lang', text: t(`language.${lead.language}`)}),
+  ].filter(Boolean));
+  $('lead-summary').textContent = lead.ai_summary || '';
+  renderFacts($('lead-facts'), [
+    ['lead.firstSeen', formatDateTime(lead.timestamp)], ['lead.lastUpdated', formatDateTime(lead.last_updated)],
+    ['lead.confidence', lead.confidence_score == null ? '' : formatPercent(Number(lead.confidence_score))],
+    ['lead.insight', lead.relationship_insight],
+  ]);
+  renderTagButtons(lead.current_tag);
+  $('lead-messages').replaceChildren(...messages.map(messageItem));
+  $('lead-timeline').replaceChildren(...timeline(actions, events, replies));
+  $('privacy-export').hidden = $('privacy-erase').hidden = false;
+}
+
+function renderTagButtons(currentTag) {
+  $('tag-buttons').replaceChildren(...values('tag').map((tag) => {
+    const button = el('button', {type: 'button', className: tag === currentTag ? 'tag-button current' : 'tag-button secondary',
+      'aria-pressed': String(tag === currentTag), text: t(`tag.${tag}`)});
+    button.addEventListener('click', () => tagLead(tag));
+    return button;
+  }));
+  $('revert-open').hidden = currentTag !== 'Converted';
+}
+
+function messageItem(message) {
+  const facts = [message.intent && t(`intent.${message.intent}`), message.tone && t(`tone.${message.tone}`),
+    message.urgency && t(`urgency.${message.urgency}`), message.language && t(`language.${message.language}`),
+    message.confidence_score != null && t('lead.confidence', {value: formatPercent(Number(message.confidence_score))})];
+  return el('li', {className: 'message'}, [
+    el('p', {className: 'meta muted', text: t('lead.received', {date: formatDateTime(message.received_at)})}),
+    el('blockquote', {text: message.message || t('lead.noMessage')}),
+    el('p', {className: 'enrichment', text: facts.filter(Boolean).join(' · ')}),
+    message.ai_summary && el('p', {className: 'summary', text: message.ai_summary}),
+  ]);
+}
+
+/* Actions, replies and conversion events of the lead, one list in time order. */
+function timeline(actions, events, replies) {
+  const entries = [
+    ...actions.map((a) => ({at: a.timestamp, text: actionText(a), kind: a.action_type})),
+    ...events.filter((e) => e.event_type === 'conversion' || e.event_type === 'reversion').map((e) => ({
+      at: e.created_at, kind: e.event_type, text: eventText(e)})),
+    ...replies.map((r) => ({at: r.sent_at || r.due_at, text: replyText(r), kind: `reply ${r.status}`})),
+  ].sort((a, b) => new Date(a.at) - new Date(b.at));
+  return entries.map((entry) => el('li', {className: `timeline-item ${entry.kind}`}, [
+    el('time', {datetime: entry.at, text: formatDateTime(entry.at)}), el('span', {text: entry.text})]));
+}
+
+/* A conversion says what it was worth, when the owner gave a value. */
+function eventText(event) {
+  const text = event.insight_text || t(`event.${event.event_type}`);
+  const value = event.learning_snapshot?.conversion_value;
+  return value == null ? text : `${text} · ${formatMoney(value)}`;
+}
+
+function actionText(action) {
+  if (action.action_type === 'revert') return t('action.revert', {reason: action.reversion_reason || ''});
+  return t(`action.${action.action_type}`, {tag: action.tag ? t(`tag.${action.tag}`) : ''});
+}
+
+function replyText(reply) {
+  // The subject is written when the reply is sent: a queued reply has none yet.
+  const status = t(`replyStatus.${reply.status}`);
+  const parts = [reply.subject ? t('reply.item', {status, subject: reply.subject}) : t('reply.itemNoSubject', {status})];
+  if (reply.sent_at) parts.push(t('reply.sent', {date: formatDateTime(reply.sent_at)}));
+  else if (reply.due_at) parts.push(t('reply.due', {date: formatDateTime(reply.due_at)}));
+  // A skipped reply's last_error is the rule that skipped it, said in the owner's words.
+  if (reply.status === 'skipped') parts.push(t(`reply.skipped.${reply.last_error}`));
+  else if (reply.last_error) parts.push(t('reply.error', {error: reply.last_error}));
+  return parts.join(' · ');
+}
+
+async function tagLead(tag) {
+  const id = shown.lead.id;
+  const body = {tag};
+  const value = $('conversion-value').value;
+  if (tag === 'Converted' && value !== '') body.conversion_value = Number(value);
+  try {
+    const answer = await apiJson('POST', `/api/leads/${encodeURIComponent(id)}/tag`, {body});
+    await refresh(id);
+    $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
+    setStatus(t(answer.changed ? 'lead.tagged' : 'lead.unchanged', {tag: t(`tag.${tag}`)}));
+    $('conversion-value').value = '';
+  } catch (e) {
+    const converted = e.status === 409 && shown.lead.current_tag === 'Converted';
+    setStatus(converted ? t('lead.mustRevert') : errorText(e), 'error');
+  }
+}
+
+async function refresh(id) {
+  shown = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+  render();
+}
+
+function openRevert() {
+  $('revert-reason').value = '';
+  $('revert-error').textContent = '';
+  $('revert-dialog').showModal();
+  $('revert-reason').focus();
+}
+
+async function revertLead(event) {
+  event.preventDefault();
+  const reason = $('revert-reason').value.trim();
+  if (!reason) {
+    $('revert-error').textContent = t('revert.required');
+    $('revert-reason').focus();
+    return;
+  }
+  const id = shown.lead.id;
+  try {
+    await apiJson('POST', `/api/leads/${encodeURIComponent(id)}/revert`, {body: {reason}});
+    $('revert-dialog').close();
+    await refresh(id);
+    setStatus(t('lead.reverted'));
+    $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
+  } catch (e) {
+    $('revert-error').textContent = errorText(e);
+  }
+}
+
+export function bind() {
+  $('revert-open').addEventListener('click', openRevert);
+  $('revert-form').addEventListener('submit', revertLead);
+  $('revert-cancel').addEventListener('click', () => $('revert-dialog').close());
+}
