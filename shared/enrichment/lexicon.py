@@ -268,38 +268,39 @@ CHEERFUL_EXCLAMATION = r"\b(?:hi|hello|thanks|thank you|merci|bonjour|allô|allo
 EMOJI_AND_SMILEYS = ("😊", "🙂", "😀", "😃", "👍", "🙏", ":)", ":-)", ":d", ";)")
 
 # --------------------------------------------------------------------------- summary topics
-# (terms, English phrase, French phrase). The first topic with a matching term names the subject
-# of the summary sentence; order goes from specific trades to generic renovation.
-TOPICS: tuple[tuple[Terms, str, str], ...] = (
-    (Terms({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
+# (trade family, terms, English phrase, French phrase). The first topic with a matching term names
+# the subject of the summary sentence, the client's own trade's topics first; order goes from
+# specific trades to generic renovation.
+TOPICS: tuple[tuple[str, Terms, str, str], ...] = (
+    ("health", Terms({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
       "crown": 1, "dent": 1, "dents": 1, "plombage": 1, "hygieniste": 1, "patients": 1}),
      "dental care", "des soins dentaires"),
-    (Terms({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
+    ("plumbing", Terms({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
       "sewer": 1, "drain": 1, "water heater": 1, "fuite": 1, "robinet": 1, "toilette": 1,
       "evier": 1, "chauffe-eau": 1, "refoule": 1, "sink": 1}),
      "plumbing", "de la plomberie"),
-    (Terms({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
+    ("roofing", Terms({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
       "couvreur": 1}),
      "roofing work", "des travaux de toiture"),
-    (Terms({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1}),
+    ("renovation", Terms({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1}),
      "a bathroom renovation", "une rénovation de salle de bain"),
-    (Terms({"kitchen": 1, "cuisine": 1}), "a kitchen renovation", "une rénovation de cuisine"),
-    (Terms({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
+    ("renovation", Terms({"kitchen": 1, "cuisine": 1}), "a kitchen renovation", "une rénovation de cuisine"),
+    ("hvac", Terms({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
       "chauffage": 1, "refrigeration": 1}),
      "heating", "le chauffage"),
-    (Terms({"electric*": 1, "panel": 1, "electri*": 1}), "electrical work", "des travaux d'électricité"),
-    (Terms({"paint*": 1, "repaint": 1, "peintur*": 1}), "painting", "des travaux de peinture"),
-    (Terms({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
+    ("electrical", Terms({"electric*": 1, "panel": 1, "electri*": 1}), "electrical work", "des travaux d'électricité"),
+    ("renovation", Terms({"paint*": 1, "repaint": 1, "peintur*": 1}), "painting", "des travaux de peinture"),
+    ("legal", Terms({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
       "mortgage": 1, "donation": 1}),
      "notarial services", "des services notariaux"),
-    (Terms({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1}),
+    ("agency", Terms({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1}),
      "a website project", "un projet de site web"),
-    (Terms({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
+    ("real_estate", Terms({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
       "propriete": 1, "courtier": 1, "immobili*": 1, "condo": 1, "home buying": 1}),
      "a real estate transaction", "une transaction immobilière"),
-    (Terms({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1}),
+    ("landscaping", Terms({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1}),
      "outdoor work", "des travaux extérieurs"),
-    (Terms({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
+    ("renovation", Terms({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
       "renovation*": 1, "travaux": 1, "remodel*": 1}),
      "renovation work", "des travaux de rénovation"),
 )

@@ -57,7 +57,7 @@ MAX_ADDRESS = 48   # an address is cut after its last comma-separated part withi
 def topic(message: str, trade: Trade | None = None) -> Subject | None:
     """What the request is about, read in the client's trade: a leak where the message puts it (a
     roof, pipes) or else as the trade reads it (lexicon.LEAK_BY_TRADE), the other trade-read words,
-    then the first matching topic ('roofing work' / 'des travaux de toiture')."""
+    then the first matching topic ('roofing work' / 'des travaux de toiture'), the trade's own first."""
     tokens = tokenize(message)
     trade_family = family(trade)
     if score(tokens, lx.LEAK_TERMS) > 0:
@@ -67,7 +67,8 @@ def topic(message: str, trade: Trade | None = None) -> Subject | None:
     for terms, readings in lx.TRADE_READINGS:
         if trade_family in readings and score(tokens, terms) > 0:
             return Subject(*readings[trade_family])
-    for terms, english, french in lx.TOPICS:
+    own = [t for t in lx.TOPICS if t[0] == trade_family]
+    for _, terms, english, french in (*own, *lx.TOPICS):
         if score(tokens, terms) > 0:
             return Subject((english, french))
     return None

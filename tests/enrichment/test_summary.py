@@ -96,6 +96,16 @@ def test_summary_says_what_in_the_trade_s_terms_and_when_and_where(trade, lead, 
     assert enrich(*lead, trade=trade).ai_summary == expected
 
 
+@pytest.mark.parametrize("trade, expected", [
+    (None, "Omar Aziz requests a quote for a kitchen renovation; medium urgency."),
+    (Trade("Electrician"), "Omar Aziz requests a quote for electrical work; medium urgency."),
+    (Trade("Maître électricien"), "Omar Aziz requests a quote for electrical work; medium urgency."),
+])
+def test_of_several_topics_the_trade_s_own_is_named(trade, expected):
+    message = "Hi, we're redoing the kitchen and need a quote for a new electrical panel and wiring."
+    assert enrich("Omar Aziz", message, trade=trade).ai_summary == expected
+
+
 def test_a_roof_leak_is_never_called_plumbing_even_without_a_trade():
     summary = enrich(*MARIE).ai_summary
     assert "toiture" in summary and "plomberie" not in summary
