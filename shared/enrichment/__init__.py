@@ -20,8 +20,10 @@ __all__ = [
 ]
 
 # Recorded with each logged message (lead_messages.enrichment_version): which rules + model +
-# summary read it. Bump it whenever one changes (a new model.json included); model.json keeps the
-# version it was trained under. "+summary-2": ai_summary in the client's trade, with when and where.
+# summary read it. Bump it whenever one changes (a new model.json included); model.json records it
+# too (test_accuracy compares the file with a fresh training, version line included), so a bump
+# that leaves the model alone changes only that line. "+summary-2": ai_summary in the client's
+# trade, with when and where.
 ENGINE_VERSION = "2026.12-lexicon+linear-4+summary-2"
 
 

@@ -33,9 +33,10 @@ ACTION = {
 }
 
 
-# What the lead wants done, as a phrase pair (English, French), and the problem it reports when it
-# reports one ("a roof leak (roof repair)"), which a support or booking request leads with.
 class Subject(NamedTuple):
+    """What the lead wants done, as a phrase pair (English, French), and the problem it reports
+    when it reports one ("a roof leak (roof repair)"), which a support or booking request leads with."""
+
     service: tuple[str, str]
     problem: tuple[str, str] | None = None
 
@@ -106,14 +107,20 @@ def _what(intent: str, subject: Subject | None, fr: bool, when: str | None = Non
     the subject's service; then when, as the request puts it."""
     lang = 1 if fr else 0
     if subject is not None and subject.problem and intent in ("appointment", "support"):
-        after = SOMEONE_WHEN.get(when or "", ("", ""))[lang]
+        after = SOMEONE_WHEN[when][lang] if when else ""
         if not after and intent == "appointment":
             after = " et souhaite prendre rendez-vous" if fr else " and wants to book an appointment"
         return f"{'signale' if fr else 'reports'} {subject.problem[lang]}{after}"
     verb, prep = ACTION[intent][lang]
     about = f" {prep} {subject.service[lang]}" if subject and prep else ""
-    table = BOOKING_WHEN if intent == "appointment" else SOMEONE_WHEN
-    return f"{verb}{about}{table.get(when or '', ('', ''))[lang] if intent in VISITS else ''}"
+    return f"{verb}{about}{_when(intent, when, lang)}"
+
+
+def _when(intent: str, when: str | None, lang: int) -> str:
+    """' today', ' and wants someone today', ', no rush'... for a request that needs someone."""
+    if when is None or intent not in VISITS:
+        return ""
+    return (BOOKING_WHEN if intent == "appointment" else SOMEONE_WHEN)[when][lang]
 
 
 def _fit(who: str, what: str, address: str | None, level: str, fr: bool) -> str:
