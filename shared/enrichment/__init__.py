@@ -12,16 +12,19 @@ from . import rules
 from .contract import Enrichment, Intent, Language, Tone, Urgency, explicit_language
 from .hybrid import HybridProvider
 from .summary import describe_change, summarize
+from .trade import Trade
 
 __all__ = [
     "ENGINE_VERSION", "Enrichment", "EnrichmentProvider", "HybridProvider", "Intent", "Language",
-    "LexiconProvider", "Tone", "Urgency", "enrich", "get_default_provider", "relationship_insight",
-    "set_default_provider",
+    "LexiconProvider", "Tone", "Trade", "Urgency", "enrich", "relationship_insight", "set_default_provider",
 ]
 
-# Recorded with each logged message (lead_messages.enrichment_version): which rules + model pair read
-# it. Bump it whenever either changes (a new model.json included).
-ENGINE_VERSION = "2026.12-lexicon+linear-4"
+# Recorded with each logged message (lead_messages.enrichment_version): which rules + model +
+# summary read it. Bump it whenever one changes (a new model.json included); model.json records it
+# too (test_accuracy compares the file with a fresh training, version line included), so a bump
+# that leaves the model alone changes only that line. "+summary-2": ai_summary in the client's
+# trade, with when and where.
+ENGINE_VERSION = "2026.12-lexicon+linear-4+summary-2"
 
 
 @runtime_checkable
@@ -31,17 +34,22 @@ class EnrichmentProvider(Protocol):
     To swap engines, write a class with this `enrich` method (returning an `Enrichment`, so the
     contract and its validation stay the same) and install it once at start-up with
     `set_default_provider(MyModelProvider())`; every `enrich()` caller then uses it unchanged.
-    A provider that does not read follow-ups may leave out `previous`: `enrich()` only passes it
-    when it is given.
+    `previous` is the same lead's last enrichment (see `enrich`), `trade` the client's trade; a
+    provider may ignore either.
     """
 
-    def enrich(self, name: str, message: str | None, language: str | None = None) -> Enrichment: ...
+    def enrich(self, name: str, message: str | None, language: str | None = None,
+               previous: Enrichment | dict[str, Any] | None = None,
+               trade: Trade | None = None) -> Enrichment: ...
 
 
 class LexiconProvider:
-    """The weighted-lexicon rules alone (`rules.py`), the engine before the learned model."""
+    """The weighted-lexicon rules alone (`rules.py`), the engine before the learned model; it reads
+    each message alone (`previous` is not read)."""
 
-    def enrich(self, name: str, message: str | None, language: str | None = None) -> Enrichment:
+    def enrich(self, name: str, message: str | None, language: str | None = None,
+               previous: Enrichment | dict[str, Any] | None = None,
+               trade: Trade | None = None) -> Enrichment:
         name, text = (name or "").strip(), (message or "").strip()
         lang = explicit_language(language) or (
             rules.detect_language(name, text) if text else rules.language_from_name(name))
@@ -53,16 +61,11 @@ class LexiconProvider:
             tone=rules.classify_tone(text, urgency, intent),
             urgency=urgency,
             confidence_score=rules.confidence(text, intent, strength, urgency),
-            ai_summary=summarize(name, text, lang, intent, urgency),
+            ai_summary=summarize(name, text, lang, intent, urgency, trade),
         )
 
 
 _default_provider: EnrichmentProvider = HybridProvider()
-
-
-def get_default_provider() -> EnrichmentProvider:
-    """The provider `enrich()` currently delegates to."""
-    return _default_provider
 
 
 def set_default_provider(provider: EnrichmentProvider) -> EnrichmentProvider:
@@ -77,23 +80,16 @@ def set_default_provider(provider: EnrichmentProvider) -> EnrichmentProvider:
 
 
 def enrich(name: str, message: str | None, language: str | None = None,
-           previous: Enrichment | dict[str, Any] | None = None) -> Enrichment:
+           previous: Enrichment | dict[str, Any] | None = None, trade: Trade | None = None) -> Enrichment:
     """Enrich one lead with the default provider. `language` ('en'/'fr') skips detection.
 
     `previous` is the same lead's last enrichment, read as context for a follow-up: an `Enrichment`
     or a dict of its fields, plus the previous text under 'message' when known, e.g.
     `enrich(name, text, previous={"intent": "quote_request", "urgency": "High", "message": "..."})`.
+    `trade` is the client's trade, which the summary's wording follows:
+    `enrich(name, text, trade=Trade("Toiture", "réfection de toiture"))`.
     """
-    if previous is None or not _reads_follow_ups(_default_provider):
-        return _default_provider.enrich(name, message, language)
-    return _default_provider.enrich(name, message, language, previous=previous)
-
-
-def _reads_follow_ups(provider: EnrichmentProvider) -> bool:
-    """Whether the provider's enrich() takes `previous` (providers written before it do not)."""
-    import inspect  # only on follow-ups: keeps the cold import of the package small
-
-    return "previous" in inspect.signature(provider.enrich).parameters
+    return _default_provider.enrich(name, message, language, previous=previous, trade=trade)
 
 
 def relationship_insight(previous: Enrichment | dict[str, Any], current: Enrichment) -> str:

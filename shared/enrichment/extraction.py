@@ -127,6 +127,11 @@ def find_address(text: str) -> str | None:
     return postal.group() if postal else None
 
 
+def is_postal_code(text: str) -> bool:
+    """Whether `text` is a Canadian postal code and nothing else ("H2X 1Y4", "h2x1y4")."""
+    return _POSTAL_CODE.fullmatch(text.strip()) is not None
+
+
 def _unit_start(text: str, start: int) -> int:
     """Where the address starts: at a unit written just before the civic number ("App. 3, 55 ...")."""
     unit = _UNIT_BEFORE.search(text, max(0, start - 24), start)

@@ -11,7 +11,8 @@ from . import context, contract, rules
 from .contract import Enrichment, explicit_language
 from .features import buckets, urgency_bucket, with_intent
 from .model import Model, load
-from .summary import summarize, topic
+from .summary import summarize
+from .trade import Trade
 
 # Intents that are never High urgency: a question or a note is not an emergency.
 NOT_HIGH = frozenset({"information", "other"})
@@ -48,14 +49,15 @@ class HybridProvider:
         return Reading(message, evidence, found, self.model.intent(found))
 
     def enrich(self, name: str, message: str | None, language: str | None = None,
-               previous: Any = None) -> Enrichment:
+               previous: Any = None, trade: Trade | None = None) -> Enrichment:
         """Enrich one lead; `previous` (an Enrichment, or a dict of its fields plus the previous
-        'message') is the same lead's last enrichment: see context.py for what it changes."""
+        'message') is the same lead's last enrichment: see context.py for what it changes; `trade`
+        (the client's) words the summary."""
         name, text = (name or "").strip(), (message or "").strip()
         if not text:
             lang = explicit_language(language) or rules.language_from_name(name)
             return Enrichment(lang, "other", "Neutral", "Low", rules.confidence("", "other", 0.0, "Low"),
-                              summarize(name, "", lang, "other", "Low"))
+                              summarize(name, "", lang, "other", "Low", trade))
         reading = self.read(text)
         lang = explicit_language(language) or rules.language_of(name, *reading.evidence.language_scores)
         own, strength = self.decide_intent(reading.intent)
@@ -77,9 +79,9 @@ class HybridProvider:
             tone_sums = [a + b for a, b in zip(sums, self.model.sums([extra]), strict=True)]
             n_tone = len(seen) + 1
         tone = self.decide_tone(reading, intent, urgency, tone_sums, n_tone)
-        subject = text if thread is None or topic(text, lang) else f"{text}\n{thread.message}"
+        earlier = thread.message if thread is not None else ""
         return Enrichment(lang, intent, tone, urgency, rules.confidence(text, intent, strength, urgency),
-                          summarize(name, subject, lang, intent, urgency))
+                          summarize(name, text, lang, intent, urgency, trade, earlier))
 
     def decide_intent(self, probabilities: dict[str, float]) -> tuple[str, float]:
         """(intent, strength). Spam when P(spam) >= the model's spam threshold (tuned by

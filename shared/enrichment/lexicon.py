@@ -268,40 +268,110 @@ CHEERFUL_EXCLAMATION = r"\b(?:hi|hello|thanks|thank you|merci|bonjour|allô|allo
 EMOJI_AND_SMILEYS = ("😊", "🙂", "😀", "😃", "👍", "🙏", ":)", ":-)", ":d", ";)")
 
 # --------------------------------------------------------------------------- summary topics
-# (terms, English phrase, French phrase). The first topic with a matching term names the subject
-# of the summary sentence; order goes from specific trades to generic renovation.
-TOPICS: tuple[tuple[Terms, str, str], ...] = (
-    (Terms({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
+# (trade family, terms, English phrase, French phrase). The first topic with a matching term names
+# the subject of the summary sentence, the client's own trade's topics first; order goes from
+# specific trades to generic renovation.
+TOPICS: tuple[tuple[str, Terms, str, str], ...] = (
+    ("health", Terms({"dental": 1, "dentaire": 1, "dentist*": 1, "tooth": 1, "teeth": 1, "toothache": 1,
       "crown": 1, "dent": 1, "dents": 1, "plombage": 1, "hygieniste": 1, "patients": 1}),
      "dental care", "des soins dentaires"),
-    (Terms({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
+    ("plumbing", Terms({"plumb*": 1, "plomberie": 1, "plombier": 1, "pipe": 1, "leak": 1, "faucet": 1, "toilet": 1,
       "sewer": 1, "drain": 1, "water heater": 1, "fuite": 1, "robinet": 1, "toilette": 1,
       "evier": 1, "chauffe-eau": 1, "refoule": 1, "sink": 1}),
      "plumbing", "de la plomberie"),
-    (Terms({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
+    ("roofing", Terms({"roof*": 1, "shingle*": 1, "gutter*": 1, "toit*": 1, "bardeau*": 1, "gouttiere*": 1,
       "couvreur": 1}),
      "roofing work", "des travaux de toiture"),
-    (Terms({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1}),
+    ("renovation", Terms({"bathroom": 1, "shower": 1, "salle de bain": 1, "douche": 1}),
      "a bathroom renovation", "une rénovation de salle de bain"),
-    (Terms({"kitchen": 1, "cuisine": 1}), "a kitchen renovation", "une rénovation de cuisine"),
-    (Terms({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
+    ("renovation", Terms({"kitchen": 1, "cuisine": 1}), "a kitchen renovation", "une rénovation de cuisine"),
+    ("hvac", Terms({"furnace": 1, "heat pump": 1, "heating": 1, "thermopompe": 1, "fournaise": 1,
       "chauffage": 1, "refrigeration": 1}),
      "heating", "le chauffage"),
-    (Terms({"electric*": 1, "panel": 1, "electri*": 1}), "electrical work", "des travaux d'électricité"),
-    (Terms({"paint*": 1, "repaint": 1, "peintur*": 1}), "painting", "des travaux de peinture"),
-    (Terms({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
+    ("electrical", Terms({"electric*": 1, "panel": 1, "electri*": 1}), "electrical work", "des travaux d'électricité"),
+    ("renovation", Terms({"paint*": 1, "repaint": 1, "peintur*": 1}), "painting", "des travaux de peinture"),
+    ("legal", Terms({"notar*": 1, "my will": 1, "deed": 1, "testament": 1, "acte": 1, "closing": 1,
       "mortgage": 1, "donation": 1}),
      "notarial services", "des services notariaux"),
-    (Terms({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1}),
+    ("agency", Terms({"website": 1, "site web": 1, "social media": 1, "reseaux sociaux": 1, "marketing": 1}),
      "a website project", "un projet de site web"),
-    (Terms({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
+    ("real_estate", Terms({"listing*": 1, "sell*": 1, "buyer*": 1, "bedroom": 1, "real estate": 1, "vente": 1,
       "propriete": 1, "courtier": 1, "immobili*": 1, "condo": 1, "home buying": 1}),
      "a real estate transaction", "une transaction immobilière"),
-    (Terms({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1}),
+    ("landscaping", Terms({"asphalt*": 1, "paving": 1, "deck": 1, "landscap*": 1, "pave*": 1, "paysag*": 1}),
      "outdoor work", "des travaux extérieurs"),
-    (Terms({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
+    ("renovation", Terms({"renovat*": 1, "basement": 1, "sous-sol": 1, "agrandissement": 1, "extension": 1,
       "renovation*": 1, "travaux": 1, "remodel*": 1}),
      "renovation work", "des travaux de rénovation"),
+)
+
+# --------------------------------------------------------------------------- trades
+# The client's trade, read from its free-text industry_category (then primary_service) in English
+# or French, case and accents ignored. The first family in this order with a matching term wins, so
+# the specific trades come before the generic ones ("Entrepreneur couvreur" is roofing, "Agence
+# immobilière" real estate). A category matching none is "other", read like no trade at all.
+TRADE_FAMILIES: tuple[tuple[str, Terms], ...] = (
+    ("roofing", Terms({"roof*": 1, "toit*": 1, "couvreur*": 1, "couverture*": 1, "bardeau*": 1,
+                       "shingle*": 1, "gutter*": 1, "gouttiere*": 1})),
+    ("plumbing", Terms({"plumb*": 1, "plomberie": 1, "plombier*": 1, "debouchage": 1})),
+    ("electrical", Terms({"electri*": 1})),
+    ("hvac", Terms({"hvac": 1, "cvac": 1, "cvca": 1, "heating": 1, "cooling": 1, "chauffage": 1,
+                    "climatisation": 1, "air conditioning": 1, "ventilation": 1, "thermopompe*": 1,
+                    "heat pump*": 1, "furnace*": 1, "fournaise*": 1, "refrigeration": 1, "geotherm*": 1})),
+    ("health", Terms({"dent*": 1, "orthodont*": 1, "clinic*": 1, "clinique*": 1, "health": 1, "sante": 1,
+                      "medic*": 1, "physio*": 1, "chiro*": 1, "optom*": 1, "hygien*": 1, "osteo*": 1})),
+    ("real_estate", Terms({"real estate": 1, "realtor*": 1, "realty": 1, "immobili*": 1,
+                           "property management": 1, "property manager*": 1, "gestion de proprietes": 1,
+                           "gestionnaire de proprietes": 1})),
+    ("legal", Terms({"notar*": 1, "notaire*": 1, "lawyer*": 1, "law firm": 1, "law office": 1, "legal": 1,
+                     "avocat*": 1, "juridique*": 1, "attorney*": 1})),
+    ("landscaping", Terms({"landscap*": 1, "paysag*": 1, "lawn*": 1, "pelouse*": 1, "gazon": 1,
+                           "garden*": 1, "jardin*": 1, "deneigement": 1, "snow removal": 1, "irrigation": 1,
+                           "emondage": 1, "arbor*": 1, "paving": 1, "pavage": 1})),
+    ("cleaning", Terms({"clean*": 1, "nettoy*": 1, "menage": 1, "menager*": 1, "janitor*": 1,
+                        "conciergerie": 1, "housekeeping": 1, "maid*": 1})),
+    ("agency", Terms({"marketing": 1, "agency": 1, "agence": 1, "advertising": 1, "publicite": 1,
+                      "web": 1, "seo": 1, "communication*": 1, "digital": 1, "numerique": 1})),
+    ("renovation", Terms({"renov*": 1, "remodel*": 1, "contractor*": 1, "entrepreneur*": 1,
+                          "construction*": 1, "handyman": 1, "homme a tout faire": 1, "carpent*": 1,
+                          "menuis*": 1, "charpent*": 1, "builder*": 1, "general contracting": 1})),
+)
+
+# Words whose subject depends on the trade. A phrase pair is (English, French); a reading is
+# (service pair, problem pair or None): "requests a quote for <service>", "reports <problem>".
+LEAK_TERMS = Terms({"leak*": 1, "fuite*": 1, "water damage": 1, "degat d'eau": 1, "degats d'eau": 1,
+                    "degat des eaux": 1, "degats des eaux": 1, "infiltration*": 1, "drip*": 1,
+                    "degoutt*": 1, "water pouring": 1, "water is pouring": 1, "pouring through": 1,
+                    "water coming": 1, "water is coming": 1, "l'eau coule": 1, "eau qui coule": 1})
+ROOF_LEAK = (("a roof repair (leak)", "une réparation de toiture (fuite)"),
+             ("a roof leak (roof repair)", "une fuite dans la toiture (réparation de toiture)"))
+PLUMBING_LEAK = (("a plumbing repair (leak)", "une réparation de plomberie (fuite)"),
+                 ("a plumbing leak (plumbing repair)", "une fuite de plomberie (réparation de plomberie)"))
+HVAC_LEAK = (("an HVAC repair (leak)", "une réparation de chauffage-climatisation (fuite)"),
+             ("an HVAC leak (HVAC repair)", "une fuite du système de chauffage-climatisation"))
+WATER_DAMAGE = (("water damage repairs (leak)", "des réparations de dégât d'eau (fuite)"),
+                ("water damage (leak)", "un dégât d'eau (fuite)"))
+# A leak the message places itself ("the roof is leaking", "fuite sous l'évier") is read there
+# whatever the trade: a roof before pipes. Otherwise the trade's reading; with neither, the topics.
+LEAK_PLACES: tuple[tuple[Terms, tuple], ...] = (
+    (Terms({"roof*": 1, "toit*": 1, "bardeau*": 1, "shingle*": 1, "gutter*": 1, "gouttiere*": 1}), ROOF_LEAK),
+    (Terms({"pipe*": 1, "plumb*": 1, "plomberie": 1, "sink": 1, "faucet*": 1, "tap": 1, "toilet*": 1,
+            "water heater": 1, "tuyau*": 1, "evier": 1, "lavabo": 1, "robinet*": 1, "chauffe-eau": 1,
+            "drain*": 1, "renvoi": 1}), PLUMBING_LEAK),
+)
+LEAK_BY_TRADE = {"roofing": ROOF_LEAK, "plumbing": PLUMBING_LEAK, "hvac": HVAC_LEAK,
+                 "real_estate": WATER_DAMAGE, "renovation": WATER_DAMAGE, "cleaning": WATER_DAMAGE,
+                 "legal": WATER_DAMAGE}
+# The other words read in the trade, checked after a leak; a trade without a reading falls through
+# to the topics below (a cleaning at the dentist's is a dental cleaning, at a plumber's nothing).
+TRADE_READINGS: tuple[tuple[Terms, dict[str, tuple]], ...] = (
+    (Terms({"clean*": 1, "nettoy*": 1, "menage": 1, "detartrage": 1}), {
+        "health": (("a dental cleaning", "un nettoyage dentaire"), None),
+        "hvac": (("duct cleaning", "un nettoyage de conduits"), None),
+        "cleaning": (("cleaning services", "des services de nettoyage"), None)}),
+    (Terms({"estimate*": 1, "evaluat*": 1, "evaluer": 1, "valuation": 1, "apprais*": 1, "worth": 1,
+            "valeur": 1}), {
+        "real_estate": (("a property valuation", "une évaluation de propriété"), None)}),
 )
 
 # --------------------------------------------------------------------------- model features

@@ -277,7 +277,7 @@ def test_both_engines_satisfy_the_provider_protocol(provider):
 
 def test_enrich_delegates_to_the_replaceable_default_provider():
     class FixedProvider:
-        def enrich(self, name, message, language=None):
+        def enrich(self, name, message, language=None, previous=None, trade=None):
             return make(language="fr", intent="other")
 
     previous = enrichment.set_default_provider(FixedProvider())

@@ -13,7 +13,9 @@ from shared.enrichment.text import Terms, score, tokenize
 LEADS = Path(__file__).parents[1] / "fixtures" / "enrichment" / "train-00-legacy.jsonl"
 MESSAGES = [json.loads(line)["message"] for line in LEADS.read_text().splitlines() if line.strip()]
 LEXICONS = [lx.URGENT_TERMS, lx.CALM_TERMS, lx.SOON_TERMS, *lx.INTENT_TERMS.values(),
-            *lx.TONE_TERMS.values(), *(terms for terms, _, _ in lx.TOPICS)]
+            *lx.TONE_TERMS.values(), *(terms for _, terms, _, _ in lx.TOPICS),
+            *(terms for _, terms in lx.TRADE_FAMILIES), lx.LEAK_TERMS, *(terms for terms, _ in lx.LEAK_PLACES),
+            *(terms for terms, _ in lx.TRADE_READINGS)]
 
 
 def scanned_positions(term, tokens):

@@ -1,0 +1,33 @@
+"""The client's trade, which steers how the summary reads words shared by several trades: a
+roofer's "leak" is a roof repair, a plumber's a plumbing repair (lexicon.TRADE_FAMILIES)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import lexicon as lx
+from .text import score, tokenize
+
+
+@dataclass(frozen=True)
+class Trade:
+    """What the client does, as its owner wrote it: industry_category ("Roofing", "Clinique
+    dentaire") and primary_service ("roof repair", "réfection de toiture"); both optional."""
+
+    industry_category: str | None = None
+    primary_service: str | None = None
+
+
+@lru_cache(maxsize=256)
+def family(trade: Trade | None) -> str | None:
+    """'roofing', 'plumbing', ... 'renovation' (lexicon.TRADE_FAMILIES), read from the category
+    and then the service; 'other' when neither names a known trade, None without a trade."""
+    if trade is None:
+        return None
+    for text in (trade.industry_category, trade.primary_service):
+        tokens = tokenize(text or "")
+        for name, terms in lx.TRADE_FAMILIES:
+            if score(tokens, terms) > 0:
+                return name
+    return "other"
