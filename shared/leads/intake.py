@@ -10,7 +10,7 @@ from pg8000.exceptions import DatabaseError
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared.clients.accounts import Client
-from shared.enrichment import ENGINE_VERSION, Enrichment, Language, enrich, relationship_insight
+from shared.enrichment import ENGINE_VERSION, Enrichment, Language, Trade, enrich, relationship_insight
 from shared.mail import outbox
 from shared.platform import db, fields, idempotency, settings, sql
 from shared.platform.exceptions import IdempotencyKeyInFlight
@@ -79,14 +79,15 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
         if found["lead_id"] is not None:
             previous = {"intent": found["intent"], "tone": found["tone"], "urgency": found["urgency"],
                         "confidence_score": _float(found["confidence_score"]), "message": found["message"]}
-            enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous)
+            enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous,
+                                trade=_trade(found))
             body = _response(found["lead_id"], "update", is_test, enrichment)
             _write(conn, True, client, lead, enrichment, is_test,
                    dict(params, lead_id=found["lead_id"], response_status=200, response_body=json.dumps(body),
                         relationship_insight=relationship_insight(previous, enrichment)))
             return IntakeResult(200, body)
 
-        enrichment = enrich(lead.name, lead.message, language=lead.language)
+        enrichment = enrich(lead.name, lead.message, language=lead.language, trade=_trade(found))
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
         _write(conn, False, client, lead, enrichment, is_test,
@@ -108,6 +109,10 @@ def _write(conn: db.Connection, update: bool, client: Client, lead: LeadRequest,
         commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")
+
+
+def _trade(found: dict) -> Trade:
+    return Trade(found["industry_category"], found["primary_service"])
 
 
 def email_lock_id(client_id: uuid.UUID, email: str) -> int:

@@ -20,9 +20,13 @@ SELECT set_config('lock_timeout', '0', true)
 -- first response already given to its key (none once 24 hours old). The rule is
 -- lower(email) = lower(:email); the case-insensitive collation finds the candidates through
 -- idx_lead_memory_client_email_ci, which lower() cannot use under row level security (schema/005).
+-- With it, the client's trade (industry_category, primary_service): enrichment reads the message in
+-- the client's terms (a roofer's "leak" is a roof repair).
 SELECT lead.id AS lead_id, lead.intent, lead.tone, lead.urgency, lead.confidence_score, lead.message,
-       stored.request_hash, stored.response_status, stored.response_body
+       stored.request_hash, stored.response_status, stored.response_body,
+       trade.industry_category, trade.primary_service
 FROM (SELECT) AS request
+LEFT JOIN clients AS trade ON trade.client_id = :client_id
 LEFT JOIN LATERAL (
   SELECT id, intent, tone, urgency, confidence_score, message
   FROM lead_memory

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pydantic
 
-from shared.enrichment import ENGINE_VERSION, Enrichment, enrich
+from shared.enrichment import ENGINE_VERSION, Enrichment, Trade, enrich
 from shared.platform import db, sql
 
 Q = sql.load(__file__)
@@ -59,7 +59,8 @@ def _read(rows: list[dict]) -> dict[uuid.UUID, Enrichment]:
             "message": row["previous_message"],
             "intent": before.intent if before else row["previous_intent"],
             "urgency": before.urgency if before else row["previous_urgency"]}
-        found[row["id"]] = enrich(row["name"], row["message"], language=row["language"], previous=previous)
+        found[row["id"]] = enrich(row["name"], row["message"], language=row["language"], previous=previous,
+                                  trade=Trade(row["industry_category"], row["primary_service"]))
     return found
 
 

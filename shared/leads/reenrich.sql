@@ -1,15 +1,16 @@
 -- name: messages_to_reenrich
 -- The next batch of logged messages the current engine has not read (enrichment_version differs),
 -- optionally one client's and received since a time; each lead's messages in order, with the lead's
--- name and the message before each (read with it, as the intake did). The leads are row-locked, as
+-- name, its client's trade and the message before each (read with it, as the intake did). The leads are row-locked, as
 -- the intake locks a returning lead, so that no delivery lands between this read and
 -- store_reenriched. Messages already at :version drop out of the next read:
 -- an interrupted run goes on where it stopped.
-SELECT m.id, m.lead_id, m.message, m.language, l.name,
+SELECT m.id, m.lead_id, m.message, m.language, l.name, c.industry_category, c.primary_service,
        p.id AS previous_id, p.message AS previous_message, p.intent AS previous_intent,
        p.urgency AS previous_urgency
 FROM lead_messages AS m
 JOIN lead_memory AS l ON l.id = m.lead_id
+JOIN clients AS c ON c.client_id = m.client_id  -- the client's trade, which the reading depends on
 LEFT JOIN LATERAL (
   SELECT b.id, b.message, b.intent, b.urgency
   FROM lead_messages AS b

@@ -113,3 +113,22 @@ def test_a_bad_argument_is_one_line_exit_2_and_writes_nothing(api, database, cli
     result = avenir("enrich", "--rerun", *args)
     assert result.returncode == 2 and error in result.stderr and len(result.stderr.splitlines()) == 1
     assert {m["enrichment_version"] for m in messages(database, client_id)} == {OLD}
+
+
+LEAK = ("Water is pouring through our kitchen ceiling, can someone come TODAY? Address is 45 Maple Crescent. "
+        "Please call 514-555-0187")
+
+
+def test_a_lead_is_read_in_its_clients_trade_at_intake_and_at_a_rerun(api, database, client):
+    """A roofer's leak is a roof repair, today, at the address given: the client's industry_category
+    steers the reading, and a rerun reads it in the same terms."""
+    client_id, key = client
+    assert api.request("PATCH", "/api/client", {"industry_category": "Roofing"}, key=key).status == 200
+    lead_id = deliver(api, key, "leak@gmail.com", LEAK, name="Jordan Lee")
+    story = api.get(f"/api/leads/{lead_id}", key=key).json
+    expected = ("Jordan Lee reports a roof leak (roof repair) and wants someone today, at 45 Maple Crescent; "
+                "high urgency.")
+    assert story["lead"]["ai_summary"] == expected
+    age(database, client_id)
+    rerun("--client", str(client_id))
+    assert [row["ai_summary"] for row in messages(database, client_id)] == [expected]
