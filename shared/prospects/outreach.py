@@ -165,7 +165,7 @@ def _prepare(prospect: dict, sign: dict) -> dict:
     token = tokens.new()
     rendered = email(prospect, sign, open_url(token))
     to_email = prospect["contact_email"].strip()
-    from_address = mail_sender.sender_address({**sign, "client_email": sign["email"]})
+    from_address = mail_sender.sender_address(sign["smtp_host"], sign["outbound_email"], sign["email"])
     row = {"outreach_id": str(uuid.uuid4()), "prospect_id": str(prospect["id"]), "to_email": to_email,
            "language": "fr" if prospect["language"] == "fr" else "en", "subject": rendered.subject,
            "body_text": rendered.text, "body_html": rendered.html,
