@@ -4,7 +4,7 @@ import datetime
 import json
 import re
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 from shared.platform import db, sql
 
@@ -41,10 +41,49 @@ def queue_reply_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uu
                            "received_at": received_at}
 
 
-def claim(batch_size: int, lease_s: int) -> list[dict]:
+@dataclass(frozen=True)
+class Claim:
+    """A reply claimed by this sender (the columns of Q.claim, built once from its row): the reply
+    itself, its lead's name and tag, its client's settings, and whether the address unsubscribed.
+    Never changed in place: what the sender learns makes a new one (dataclasses.replace)."""
+
+    reply_id: uuid.UUID
+    client_id: uuid.UUID
+    lead_id: uuid.UUID | None
+    outreach_id: uuid.UUID | None  # an outreach email (no lead): its client is the internal client
+    to_email: str
+    language: str
+    intent: str | None
+    attempts: int
+    lease_until: datetime.datetime  # the fence: outcomes are recorded only while it is still this
+    provider_message_id: str | None  # with subject and bodies: set once rendered, before the first attempt
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    due_at: datetime.datetime
+    last_error: str | None
+    lead_name: str | None
+    current_tag: str | None
+    business_name: str
+    client_email: str
+    outbound_email: str | None
+    smtp_host: str | None
+    smtp_port: int | None
+    smtp_username: str | None
+    smtp_password: str | None = field(repr=False)  # encrypted (shared/platform/cipher.py)
+    primary_service: str | None
+    booking_link: str | None
+    custom_tagline: str | None
+    email_tone: str | None
+    mailing_address: str | None
+    replies_on: bool
+    unsubscribed: bool
+
+
+def claim(batch_size: int, lease_s: int) -> list[Claim]:
     """Up to batch_size due replies, now `sending` and leased to this sender for lease_s seconds."""
     with db.admin_transaction() as conn:
-        return db.query(conn, Q.claim, batch_size=batch_size, lease_s=lease_s)
+        return [Claim(**row) for row in db.query(conn, Q.claim, batch_size=batch_size, lease_s=lease_s)]
 
 
 @dataclass(frozen=True)
@@ -58,6 +97,11 @@ class Prepared:
     body_html: str
     token_digest: str
 
+    @classmethod
+    def of(cls, reply: Claim, token_digest: str) -> "Prepared":
+        return cls(reply.reply_id, reply.provider_message_id, reply.subject, reply.body_text, reply.body_html,
+                   token_digest)
+
 
 def save_rendered(prepared: list[Prepared], valid_days: int) -> None:
     if not prepared:
@@ -68,18 +112,16 @@ def save_rendered(prepared: list[Prepared], valid_days: int) -> None:
         db.query(conn, Q.save_rendered, rendered=rendered, valid_days=valid_days)
 
 
-def begin_attempt(reply: dict) -> bool:
-    """Count the attempt the sender is starting on a claimed reply (reply["attempts"] updated): a
-    claim alone counts none, so replies claimed by a run that died before reaching them keep every
-    attempt. False when the lease was lost meanwhile (the reply is then not sent)."""
+def begin_attempt(reply: Claim) -> Claim | None:
+    """Count the attempt the sender is starting on a claimed reply: the reply with its attempts now,
+    or None when the lease was lost meanwhile (the reply is then not sent). A claim alone counts
+    none, so replies claimed by a run that died before reaching them keep every attempt."""
     with db.admin_transaction() as conn:
-        rows = db.query(conn, Q.begin_attempt, reply_id=reply["reply_id"], lease_until=reply["lease_until"])
-    if rows:
-        reply["attempts"] = rows[0]["attempts"]
-    return bool(rows)
+        rows = db.query(conn, Q.begin_attempt, reply_id=reply.reply_id, lease_until=reply.lease_until)
+    return replace(reply, attempts=rows[0]["attempts"]) if rows else None
 
 
-def record(reply: dict, status: str, error: str | None = None, retry_in_s: int = 0) -> bool:
+def record(reply: Claim, status: str, error: str | None = None, retry_in_s: int = 0) -> bool:
     """The outcome of the attempt on a claimed reply: sent, queued again (in retry_in_s; handed back
     unsent, it keeps its attempts: only begin_attempt counts one), failed, cancelled or skipped.
     False when the lease was lost meanwhile.
@@ -91,7 +133,7 @@ def record(reply: dict, status: str, error: str | None = None, retry_in_s: int =
     with db.admin_transaction() as conn:
         _, recorded = db.pipeline(
             conn, (Q.commit_without_flush, {}),
-            (Q.record, {"reply_id": reply["reply_id"], "lease_until": reply["lease_until"], "status": status,
+            (Q.record, {"reply_id": reply.reply_id, "lease_until": reply.lease_until, "status": status,
                         "error": clean_error(error), "retry_in_s": retry_in_s}))
         return len(recorded) == 1
 

@@ -4,7 +4,6 @@ that came from a lead or a client is escaped; then the email itself (headers, bo
 import configparser
 import datetime
 import functools
-import html
 import re
 import string
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from shared.enrichment import contract
+from shared.mail import markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = contract.LANGUAGES
@@ -89,7 +89,7 @@ def with_unsubscribe_url(rendered: Rendered, url: str) -> Rendered:
     """A reply rendered with UNSUBSCRIBE_MARK, with its real link (the stored copy keeps the mark: the
     link's token exists only as a digest)."""
     return Rendered(rendered.subject, rendered.text.replace(UNSUBSCRIBE_MARK, url),
-                    rendered.html.replace(html.escape(UNSUBSCRIBE_MARK), html.escape(url)))
+                    markup.replace(rendered.html, UNSUBSCRIBE_MARK, url))
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -112,38 +112,49 @@ def _lines(template: str) -> tuple[tuple[tuple[str, ...] | None, string.Template
     return tuple(parsed)
 
 
-def as_html(text: str, subject: str, language: str, links: list[str]) -> str:
+def as_html(text: str, subject: str, language: str, links: list[str],
+            end: markup.Markup = markup.EMPTY) -> markup.Markup:
     """The text part as HTML: every character escaped, paragraphs as <p>, "- " lines as a list, and
-    only the given links (the client's booking link, the unsubscribe link) made clickable."""
+    only the given links (the client's booking link, the unsubscribe link) made clickable; `end`
+    closes the body (outreach's open pixel)."""
     body, footer = (*SIGNATURE_SEPARATOR.split(text, maxsplit=1), "")[:2]
-    return string.Template(_read("reply.html")).substitute(
-        language=language, subject=html.escape(subject),
-        content=_html_blocks(body, links), footer=_html_blocks(footer, links))
+    return markup.fill(_read("reply.html"), language=language, subject=subject,
+                       content=_html_blocks(body, links), footer=_html_blocks(footer, links), end=end)
 
 
-def _html_blocks(text: str, links: list[str]) -> str:
+def _html_blocks(text: str, links: list[str]) -> markup.Markup:
     blocks = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [_linked(html.escape(line), links) for line in paragraph.splitlines() if line.strip()]
+        lines = [line for line in paragraph.splitlines() if line.strip()]
         if not lines:
             continue
-        items = [line[2:] for line in lines if line.startswith("- ")]
+        items = [_linked(line[2:], links) for line in lines if line.startswith("- ")]
         if items and len(items) == len(lines) - 1 and not lines[0].startswith("- "):
-            lead_in = lines[0]
-            blocks.append(f"<p>{lead_in}</p>\n<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>")
+            blocks.append(markup.fill("<p>$lead_in</p>\n<ul>$items</ul>", lead_in=_linked(lines[0], links),
+                                      items=_list_items(items)))
         elif items and len(items) == len(lines):
-            blocks.append(f"<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>")
+            blocks.append(markup.fill("<ul>$items</ul>", items=_list_items(items)))
         else:
-            blocks.append("<p>" + "<br>\n".join(lines) + "</p>")
-    return "\n".join(blocks)
+            blocks.append(markup.fill("<p>$lines</p>", lines=markup.join((_linked(line, links) for line in lines),
+                                                                          "<br>\n")))
+    return markup.join(blocks, "\n")
 
 
-def _linked(escaped_line: str, links: list[str]) -> str:
-    """One pass, longest link first, so a link inside another is never linked twice."""
+def _list_items(items: list[markup.Markup]) -> markup.Markup:
+    return markup.join(markup.fill("<li>$item</li>", item=item) for item in items)
+
+
+def _linked(line: str, links: list[str]) -> markup.Markup:
+    """A line as HTML, the given links in it made clickable: one pass, longest link first, so a link
+    inside another is never linked twice."""
     if not links:
-        return escaped_line
-    known = "|".join(re.escape(html.escape(url)) for url in sorted(links, key=len, reverse=True))
-    return re.sub(known, lambda m: f'<a href="{m.group()}">{m.group()}</a>', escaped_line)
+        return markup.escape(line)
+    known = re.compile("|".join(re.escape(url) for url in sorted(links, key=len, reverse=True)))
+    parts, last = [], 0
+    for found in known.finditer(line):
+        parts += [line[last:found.start()], markup.fill('<a href="$url">$url</a>', url=found.group())]
+        last = found.end()
+    return markup.join([*parts, line[last:]])
 
 
 def _is_web_link(url: str) -> bool:

@@ -4,28 +4,19 @@ request) stops that client's replies to that email at once. Tokens cross clients
 so they are looked up on the admin path."""
 import configparser
 import functools
-import hashlib
-import html
-import re
 import string
 from dataclasses import dataclass
 
-from shared.mail import render
+from shared.mail import markup, render, tokens
 from shared.platform import db, sql
 
 Q = sql.load(__file__)
-
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")  # secrets.token_urlsafe's alphabet
 
 
 @dataclass(frozen=True)
 class Page:
     status: int
     html: str
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def confirm_page(token: str) -> Page:
@@ -39,10 +30,10 @@ def confirm_page(token: str) -> Page:
 
 def unsubscribe(token: str) -> Page:
     """POST: unsubscribe at once (repeating it changes nothing); 404 for an unknown token."""
-    if not _TOKEN.match(token):
+    if not tokens.well_formed(token):
         return unknown_page()
     with db.admin_transaction() as conn:
-        found = db.query_one(conn, Q.unsubscribe, token_digest=token_digest(token))
+        found = db.query_one(conn, Q.unsubscribe, token_digest=tokens.digest(token))
     if found is None:
         return unknown_page()
     return Page(200, page(found["language"], "done", found["business_name"]))
@@ -54,26 +45,26 @@ def unknown_page() -> Page:
 
 
 def _find(token: str) -> dict | None:
-    if not _TOKEN.match(token):
+    if not tokens.well_formed(token):
         return None
-    rows = db.admin_read(Q.find, token_digest=token_digest(token))
+    rows = db.admin_read(Q.find, token_digest=tokens.digest(token))
     return rows[0] if rows else None
 
 
 def page(language: str, section: str, business_name: str, also_french: bool = False) -> str:
-    """The page, every value escaped; the button posts to the page's own address."""
+    """The page (every value escaped by markup.fill); the button posts to the page's own address."""
     languages = ["en", "fr"] if also_french else ["fr" if language == "fr" else "en"]
-    values = {"business_name": html.escape(render.one_line(business_name))}
-    sections = []
-    for lang in languages:
-        words = {key: string.Template(html.escape(text)).substitute(values)
-                 for key, text in _words(lang)[section].items()}
-        button = (f'<form method="post"><button type="submit">{words["button"]}</button></form>'
-                  if "button" in words else "")
-        sections.append(f'<main lang="{lang}">\n<h1>{words["heading"]}</h1>\n<p>{words["text"]}</p>\n{button}</main>')
+    sections = [_section(lang, _words(lang)[section], render.one_line(business_name)) for lang in languages]
     title = " / ".join(_words(lang)[section]["title"] for lang in languages)
-    return string.Template(_layout()).substitute(language=languages[0], title=html.escape(title),
-                                                 sections="\n".join(sections))
+    return markup.fill(_layout(), language=languages[0], title=title, sections=markup.join(sections, "\n"))
+
+
+def _section(language: str, words: configparser.SectionProxy, business_name: str) -> markup.Markup:
+    said = {key: string.Template(text).substitute(business_name=business_name) for key, text in words.items()}
+    button = (markup.fill('<form method="post"><button type="submit">$label</button></form>', label=said["button"])
+              if "button" in said else markup.EMPTY)
+    return markup.fill('<main lang="$language">\n<h1>$heading</h1>\n<p>$text</p>\n$button</main>',
+                       language=language, heading=said["heading"], text=said["text"], button=button)
 
 
 @functools.cache

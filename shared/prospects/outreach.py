@@ -3,18 +3,14 @@ found and what that costs its industry, queued on the replies' outbox and logged
 prospect_outreach_log; then its engagement (opened, replied, ignored) and the funnel."""
 import datetime
 import functools
-import hashlib
-import html
 import json
-import re
-import secrets
 import uuid
 from decimal import Decimal
 from typing import Literal
 
 import pydantic
 
-from shared.mail import render
+from shared.mail import markup, render, tokens
 from shared.mail import sender as mail_sender
 from shared.platform import db, fields, settings, sql
 from shared.platform.exceptions import Conflict, NotFound
@@ -24,7 +20,6 @@ OUTREACH_LOCK = 7_236_501_206  # any constant: "an outreach batch is being writt
 MAX_BATCH = 100
 STATUSES = ("sent", "opened", "replied", "ignored")
 IGNORED_AFTER = datetime.timedelta(days=14)  # written in mark_ignored's statement
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")  # secrets.token_urlsafe's alphabet
 Text = fields.text(500)
 
 
@@ -90,9 +85,9 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
     blocks["footer"] = render.fill(words["footer"]["text"], values)
     text = render.fill(_layout(), {**values, **blocks})
     subject = render.one_line(render.fill(words["email"]["subject"], values))
-    page = render.as_html(text, subject, language, [render.UNSUBSCRIBE_MARK])
-    pixel = f'<img src="{html.escape(open_url)}" width="1" height="1" alt="" style="display:block;border:0">'
-    return render.Rendered(subject, text, page.replace("</body>", f"{pixel}\n</body>"))
+    pixel = markup.fill('<img src="$url" width="1" height="1" alt="" style="display:block;border:0">\n',
+                        url=open_url)
+    return render.Rendered(subject, text, render.as_html(text, subject, language, [render.UNSUBSCRIBE_MARK], pixel))
 
 
 def _number(value) -> str:
@@ -167,22 +162,18 @@ def send_batch(client_id: uuid.UUID, request: OutreachRequest) -> OutreachBatch:
 def _prepare(prospect: dict, sign: dict) -> dict:
     """One prospect's email: its outbox row (words, Message-ID, pixel token's digest) and what the
     answer shows."""
-    token = secrets.token_urlsafe(24)
+    token = tokens.new()
     rendered = email(prospect, sign, open_url(token))
     to_email = prospect["contact_email"].strip()
-    from_address = mail_sender.sender_address({**sign, "client_email": sign["email"]})
+    from_address = mail_sender.sender_address(sign["smtp_host"], sign["outbound_email"], sign["email"])
     row = {"outreach_id": str(uuid.uuid4()), "prospect_id": str(prospect["id"]), "to_email": to_email,
            "language": "fr" if prospect["language"] == "fr" else "en", "subject": rendered.subject,
            "body_text": rendered.text, "body_html": rendered.html,
-           "message_id": render.new_message_id(from_address), "open_token_digest": token_digest(token)}
+           "message_id": render.new_message_id(from_address), "open_token_digest": tokens.digest(token)}
     shown = {"prospect_id": prospect["id"], "email_subject": rendered.subject,
              "business_name": prospect["business_name"], "to_email": to_email, "language": row["language"],
              "email_body": rendered.text}
     return {"row": row, "shown": shown}
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- erasure on request ---------------------------------------------------------------------
@@ -200,10 +191,10 @@ def erase_contact(conn: db.Connection, client_id: uuid.UUID, email: str) -> int:
 def record_open(token: str) -> bool:
     """The open pixel was fetched: the email is `opened` when it was `sent` (only then). True when
     this fetch changed it."""
-    if not _TOKEN.match(token):
+    if not tokens.well_formed(token):
         return False
     with db.admin_transaction() as conn:
-        conn.run(Q.opened, token_digest=token_digest(token))
+        conn.run(Q.opened, token_digest=tokens.digest(token))
         return conn.row_count == 1
 
 

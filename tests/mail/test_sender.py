@@ -1,5 +1,6 @@
 """The follow-up sender against a real SMTP server (aiosmtpd, in this process): what it sends and
 records, through which server, how it retries, what it never sends twice, and SES through moto."""
+import dataclasses
 import datetime
 import hashlib
 import ssl
@@ -9,7 +10,7 @@ import urllib.parse
 import pytest
 
 from infra.pgcluster import free_port
-from shared.mail import outbox, render, sender, transports
+from shared.mail import outbox, render, sender, smtp, transports
 from shared.platform import cipher
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
@@ -96,8 +97,8 @@ def test_a_password_is_never_sent_to_a_server_without_tls(smtp_server, mail_clie
 def test_many_replies_through_one_server_reuse_one_connection_per_worker(platform_smtp, mail_client,
                                                                           lead_with_reply, monkeypatch, workers):
     opened = []
-    real_open = transports.SmtpTransport._open
-    monkeypatch.setattr(transports.SmtpTransport, "_open", lambda self: opened.append(1) or real_open(self))
+    real_open = smtp.SmtpTransport._open
+    monkeypatch.setattr(smtp.SmtpTransport, "_open", lambda self: opened.append(1) or real_open(self))
     client_id = mail_client()
     for _ in range(12):
         lead_with_reply(client_id)
@@ -302,6 +303,16 @@ def test_a_sender_whose_lease_was_taken_over_records_nothing(mail_client, lead_w
     assert replies_of(lead_id)[0]["status"] == "sent"
 
 
+def test_a_claimed_reply_is_never_changed_in_place_and_an_attempt_makes_a_new_one(mail_client, lead_with_reply):
+    lead_with_reply(mail_client())
+    [claimed] = outbox.claim(10, 300)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        claimed.attempts = 5
+    attempted = outbox.begin_attempt(claimed)
+    assert (claimed.attempts, attempted.attempts) == (0, 1) and attempted.lease_until == claimed.lease_until
+    assert outbox.record(attempted, "sent") is True
+
+
 def test_replies_not_started_before_the_lease_nears_its_end_are_handed_back_unsent(
         platform_smtp, mail_client, lead_with_reply, replies_of, monkeypatch):
     monkeypatch.setattr(sender, "LEASE_MARGIN_S", sender.LEASE_S + 1)
@@ -390,10 +401,10 @@ def test_starttls_then_login_with_the_clients_decrypted_password(certificate, mo
 
 
 def test_port_465_means_implicit_tls_and_any_other_port_starttls():
-    assert transports.SmtpTransport("mail.example.ca", 465).implicit_tls is True
-    assert transports.SmtpTransport("mail.example.ca", 587).implicit_tls is False
-    assert transports.SmtpTransport.from_url("smtps://mail.example.ca").port == 465
-    assert transports.SmtpTransport.from_url("smtp://u:p%40ss@mail.example.ca:2525").password == "p@ss"
+    assert smtp.SmtpTransport("mail.example.ca", 465).implicit_tls is True
+    assert smtp.SmtpTransport("mail.example.ca", 587).implicit_tls is False
+    assert smtp.SmtpTransport.from_url("smtps://mail.example.ca").port == 465
+    assert smtp.SmtpTransport.from_url("smtp://u:p%40ss@mail.example.ca:2525").password == "p@ss"
 
 
 def test_implicit_tls_sends_over_an_encrypted_connection_from_the_start(certificate, monkeypatch):
@@ -401,7 +412,7 @@ def test_implicit_tls_sends_over_an_encrypted_connection_from_the_start(certific
     logins = []
     controller, handler = tls_server(certificate, implicit=True, logins=logins)
     try:
-        transport = transports.SmtpTransport("127.0.0.1", controller.port, "owner", "pw", implicit_tls=True)
+        transport = smtp.SmtpTransport("127.0.0.1", controller.port, "owner", "pw", implicit_tls=True)
         message = render.email_message(render.reply(render.ReplyContext("en", "other", "Friendly", "A", "B")),
                                        render.Envelope("B", "b@b.ca", "A", "a@a.ca", None), "<1@b.ca>", "en",
                                        "https://x/u/t")
