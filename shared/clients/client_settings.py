@@ -17,6 +17,10 @@ Q = sql.load(__file__)
 
 ZONES = sorted(zoneinfo.available_timezones())  # IANA names this machine (and Lambda's) knows
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=200)]
+# A business phone as owners write it: digits, spaces, + ( ) - . and an optional extension ("ext 12").
+PHONE = r"^[0-9 +().-]*[0-9][0-9 +().-]*( ?(ext\.?|poste|x) ?[0-9]{1,6})?$"
+Phone = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=40, pattern=PHONE)]
+E164 = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9][0-9]{6,14}$")]
 HttpUrl = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=2048,
                                                     pattern=r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+[^\s]*$")]
 
@@ -43,6 +47,12 @@ class Settings(pydantic.BaseModel):
     smtp_password_set: bool
     mailing_address: str | None
     timezone: str
+    phone: str | None
+    primary_service_en: str | None
+    primary_service_fr: str | None
+    alert_email: str = pydantic.Field(description="Where owner alerts go (the client's email unless set).")
+    alert_phone: str | None
+    alert_urgency: str
     is_test: bool | None
     created_at: datetime.datetime | None
     last_login: datetime.datetime | None
@@ -77,9 +87,15 @@ class SettingsChange(fields.RequestModel):
         None, json_schema_extra={"writeOnly": True})
     mailing_address: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=300)] | None = None
     timezone: Annotated[str, pydantic.WithJsonSchema({"type": "string", "enum": ZONES})] = _given_only()
+    phone: Phone | None = None
+    primary_service_en: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    primary_service_fr: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    alert_email: fields.Email | None = None
+    alert_phone: E164 | None = None
+    alert_urgency: Literal["High", "Medium", "off"] = _given_only()
 
     @pydantic.field_validator("business_name", "language", "email_tone", "followup_speed", "ai_personalized_reply",
-                              "timezone", mode="before")
+                              "timezone", "alert_urgency", mode="before")
     @classmethod
     def _required_when_given(cls, value):
         if value is None:

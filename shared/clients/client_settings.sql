@@ -2,7 +2,9 @@
 SELECT client_id, business_name, contact_name, email, language, industry_category, primary_service,
        booking_link, custom_tagline, email_tone, followup_speed, ai_personalized_reply, outbound_email,
        smtp_host, smtp_port, smtp_username, smtp_password IS NOT NULL AS smtp_password_set,
-       mailing_address, timezone, is_test, created_at, last_login, last_rotated
+       mailing_address, timezone, is_test, created_at, last_login, last_rotated,
+       phone, primary_service_en, primary_service_fr, coalesce(alert_email, email) AS alert_email, alert_phone,
+       alert_urgency
 FROM clients
 WHERE client_id = :client_id
 
@@ -27,5 +29,13 @@ UPDATE clients SET
   smtp_username = CASE WHEN :set_smtp_username THEN CAST(:smtp_username AS text) ELSE smtp_username END,
   smtp_password = CASE WHEN :set_smtp_password THEN CAST(:smtp_password AS text) ELSE smtp_password END,
   mailing_address = CASE WHEN :set_mailing_address THEN CAST(:mailing_address AS text) ELSE mailing_address END,
-  timezone = CASE WHEN :set_timezone THEN CAST(:timezone AS text) ELSE timezone END
+  timezone = CASE WHEN :set_timezone THEN CAST(:timezone AS text) ELSE timezone END,
+  phone = CASE WHEN :set_phone THEN CAST(:phone AS text) ELSE phone END,
+  primary_service_en = CASE WHEN :set_primary_service_en THEN CAST(:primary_service_en AS text)
+                            ELSE primary_service_en END,
+  primary_service_fr = CASE WHEN :set_primary_service_fr THEN CAST(:primary_service_fr AS text)
+                            ELSE primary_service_fr END,
+  alert_email = CASE WHEN :set_alert_email THEN CAST(:alert_email AS text) ELSE alert_email END,
+  alert_phone = CASE WHEN :set_alert_phone THEN CAST(:alert_phone AS text) ELSE alert_phone END,
+  alert_urgency = CASE WHEN :set_alert_urgency THEN CAST(:alert_urgency AS text) ELSE alert_urgency END
 WHERE client_id = :client_id

@@ -52,6 +52,11 @@ def test_null_clears_an_optional_field_and_leaves_the_others(api, owner):
     ({"is_internal": True}, "is_internal"),
     ({"business_name": None}, "business_name"), ({"language": "de"}, "language"),
     ({"outbound_email": "not-an-email"}, "outbound_email"),
+    ({"phone": "call me maybe"}, "phone"), ({"phone": "5" * 41}, "phone"),
+    ({"phone": "+1 (418) 555-0142 ext"}, "phone"),
+    ({"alert_phone": "418-555-0142"}, "alert_phone"), ({"alert_phone": "+0418"}, "alert_phone"),
+    ({"alert_urgency": "Low"}, "alert_urgency"), ({"alert_urgency": None}, "alert_urgency"),
+    ({"alert_email": "owner@"}, "alert_email"), ({"primary_service_fr": "x" * 101}, "primary_service_fr"),
 ])
 def test_a_bad_change_is_a_422_naming_the_field_and_changes_nothing(api, owner, change, field):
     before = api.get("/api/client", key=owner["key"]).json
@@ -94,3 +99,16 @@ def test_with_the_private_setting_a_local_smtp_host_is_accepted(api, owner, monk
     monkeypatch.setenv("AVENIR_SMTP_ALLOW_PRIVATE", "1")
     answer = api.request("PATCH", "/api/client", {"smtp_host": "127.0.0.1"}, key=owner["key"])
     assert answer.status == 200 and answer.json["smtp_host"] == "127.0.0.1"
+
+
+def test_urgent_reply_and_alert_settings_round_trip_and_alerts_go_to_the_clients_email_by_default(api, owner):
+    fresh = api.get("/api/client", key=owner["key"]).json
+    assert fresh["alert_email"] == fresh["email"] and fresh["alert_urgency"] == "High"
+    assert fresh["phone"] is fresh["alert_phone"] is fresh["primary_service_en"] is None
+    change = {"phone": "+1 (418) 555-0142 poste 12", "primary_service_en": "Teeth whitening",
+              "primary_service_fr": "Blanchiment des dents", "alert_email": "urgences@lavoie-dentiste.ca",
+              "alert_phone": "+14185550142", "alert_urgency": "Medium"}
+    changed = api.request("PATCH", "/api/client", change, key=owner["key"])
+    assert changed.status == 200 and {k: changed.json[k] for k in change} == change
+    cleared = api.request("PATCH", "/api/client", {"alert_email": None, "alert_phone": None}, key=owner["key"])
+    assert cleared.json["alert_email"] == fresh["email"] and cleared.json["alert_phone"] is None
