@@ -182,14 +182,19 @@ class LeadStory(pydantic.BaseModel):
     lead: dict = pydantic.Field(description="Every lead_memory column but client_id.")
     messages: list[dict] = pydantic.Field(description="Every delivery ever received, one entry each: message_id, "
                                           "received_at, message, language, intent, tone, urgency, "
-                                          "confidence_score, ai_summary.")
+                                          "confidence_score, ai_summary, and what it said: phone "
+                                          "(+1XXXXXXXXXX), address (as written), when (today, this_week, "
+                                          "flexible or null).")
     actions: list[dict] = pydantic.Field(description="action_id, action_type, tag, conversion_outcome, "
                                          "reversion_reason, timestamp.")
     growth_events: list[dict] = pydantic.Field(description="The conversion and reversion events that name the "
                                                "lead: event_type, insight_text, confidence, learning_snapshot, "
                                                "created_at.")
     replies: list[dict] = pydantic.Field(description="The follow-up replies to it: reply_id, status, due_at, "
-                                         "sent_at, subject, attempts, last_error.")
+                                         "sent_at, subject, text (the plain body sent or to be sent), "
+                                         "attempts, last_error.")
+    alerts: list[dict] = pydantic.Field(description="The owner's alerts about it: channel (email or sms), status, "
+                                        "sent_at.")
 
 
 

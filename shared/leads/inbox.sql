@@ -47,7 +47,8 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'message_id', m.id, 'received_at', m.received_at, 'message', m.message, 'language', m.language,
                  'intent', m.intent, 'tone', m.tone, 'urgency', m.urgency, 'confidence_score', m.confidence_score,
-                 'ai_summary', m.ai_summary, 'enrichment_version', m.enrichment_version)
+                 'ai_summary', m.ai_summary, 'enrichment_version', m.enrichment_version,
+                 'phone', m.phone, 'address', m.address, 'when', m.wanted)
                ORDER BY m.received_at, m.id), '[]'::jsonb)
         FROM lead_messages AS m WHERE m.lead_id = l.id) AS messages,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -65,8 +66,11 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
          AS growth_events,
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'reply_id', r.reply_id, 'status', r.status, 'due_at', r.due_at, 'sent_at', r.sent_at,
-                 'subject', r.subject, 'attempts', r.attempts, 'last_error', r.last_error)
+                 'subject', r.subject, 'text', r.body_text, 'attempts', r.attempts, 'last_error', r.last_error)
                ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
-        FROM lead_replies AS r WHERE r.lead_id = l.id) AS replies
+        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', r.channel, 'status', r.status, 'sent_at', r.sent_at)
+               ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
+        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts
 FROM lead_memory AS l
 WHERE l.id = :lead_id AND l.client_id = :client_id

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared.clients.accounts import Client
 from shared.enrichment import ENGINE_VERSION, Enrichment, Language, Trade, enrich, relationship_insight
+from shared.enrichment.extraction import extract
 from shared.mail import outbox
 from shared.platform import db, fields, idempotency, settings, sql
 from shared.platform.exceptions import IdempotencyKeyInFlight
@@ -101,8 +102,11 @@ def _write(conn: db.Connection, update: bool, client: Client, lead: LeadRequest,
     COMMIT, in one round trip: a stored lead never misses its reply, a rolled-back one never gets
     one. The lookup row-locked a returning lead, so its update always finds it."""
     message_id = uuid.uuid4()
+    said = extract(lead.message)
     written, _ = db.pipeline(
-        conn, (Q.update_lead if update else Q.insert_lead, dict(params, **enrichment.as_dict(), message_id=message_id)),
+        conn, (Q.update_lead if update else Q.insert_lead,
+               dict(params, **enrichment.as_dict(), message_id=message_id, phone=said.phone, address=said.address,
+                    wanted=said.when)),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
                                 is_test=is_test),

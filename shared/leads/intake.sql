@@ -42,7 +42,7 @@ LEFT JOIN idempotency_keys AS stored
  AND stored.created_at > now() - interval '24 hours'
 
 -- name: insert_lead
--- A new lead, its `insert` action, its message in the message log (schema/011) and, for a keyed
+-- A new lead (with the phone and address its message gives), its `insert` action, its message in the message log (schema/011) and, for a keyed
 -- delivery, the response recorded for its key. One clock reading after the locks are held orders
 -- the lead's history, its action and last_updated. A conflicting key row can only be an expired one
 -- (the key's lock is held and no live response was found), so it is overwritten; a bounded batch of
@@ -54,13 +54,14 @@ WITH stamp AS (
 lead AS (
   INSERT INTO lead_memory (id, client_id, email, name, message, language, ai_summary, intent, tone,
                            urgency, confidence_score, current_tag, archived, deleted, is_test,
-                           tone_history, urgency_history, confidence_history, timestamp, last_updated)
+                           tone_history, urgency_history, confidence_history, timestamp, last_updated,
+                           phone, address)
   SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :intent, :tone,
          :urgency, :confidence_score, 'Active', false, false, :is_test,
          jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)),
          jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)),
          jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)),
-         stamp.at, stamp.at
+         stamp.at, stamp.at, CAST(:phone AS text), CAST(:address AS text)
   FROM stamp
   RETURNING id, client_id, timestamp AS at
 ),
@@ -70,9 +71,9 @@ action AS (
 ),
 message AS (
   INSERT INTO lead_messages (id, lead_id, client_id, received_at, message, language, intent, tone, urgency,
-                             confidence_score, ai_summary, enrichment_version)
+                             confidence_score, ai_summary, enrichment_version, phone, address, wanted)
   SELECT :message_id, id, client_id, at, :message, :language, :intent, :tone, :urgency, :confidence_score,
-         :ai_summary, :enrichment_version
+         :ai_summary, :enrichment_version, CAST(:phone AS text), CAST(:address AS text), CAST(:wanted AS text)
   FROM lead
   RETURNING id
 ),
@@ -102,7 +103,8 @@ purged AS (
 SELECT lead.id, message.id AS message_id, lead.at FROM lead, message
 
 -- name: update_lead
--- The returning lead (row-locked by the lookup) updated in place with its history (the latest 100
+-- The returning lead (row-locked by the lookup) updated in place (the phone and address it gave
+-- before are kept when this message gives none) with its history (the latest 100
 -- entries kept; every message stays whole in lead_messages), an `update` action tagged with the
 -- lead's stage (so "the latest action's tag" always reads as the lead's tag), its message, and the
 -- key's response as in insert_lead. The clock is read once the lead's row is locked: a tag change
@@ -128,6 +130,7 @@ lead AS (
         coalesce(confidence_history, '[]'::jsonb) ||
           jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
       relationship_insight = :relationship_insight,
+      phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
       last_updated = stamp.at
   FROM stamp
   WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
@@ -139,9 +142,9 @@ action AS (
 ),
 message AS (
   INSERT INTO lead_messages (id, lead_id, client_id, received_at, message, language, intent, tone, urgency,
-                             confidence_score, ai_summary, enrichment_version)
+                             confidence_score, ai_summary, enrichment_version, phone, address, wanted)
   SELECT :message_id, id, client_id, at, :message, :language, :intent, :tone, :urgency, :confidence_score,
-         :ai_summary, :enrichment_version
+         :ai_summary, :enrichment_version, CAST(:phone AS text), CAST(:address AS text), CAST(:wanted AS text)
   FROM lead
   RETURNING id
 ),
