@@ -143,8 +143,9 @@ def cmd_client_set_password(args) -> int:
     from shared.clients import sessions
 
     password = sys.stdin.readline().rstrip("\n")
-    if not 10 <= len(password.encode()) <= 72:
-        raise BadArgument("the new password must be 10 to 72 bytes (read from standard input).")
+    if not 10 <= len(password.encode()) <= 72 or "\x00" in password:
+        raise BadArgument("the new password must be 10 to 72 bytes without a NUL character (read from standard "
+                          "input), as POST /api/client/password takes it.")
     if not sessions.set_password(args.client, password):
         raise NotFound(f"No client with id {args.client}.")
     print(json.dumps({"client_id": str(args.client), "password_set": True, "sessions_ended": True}))
@@ -252,11 +253,20 @@ def cmd_openapi(args) -> int:
 
     text = json.dumps(openapi.document(), indent=2) + "\n"
     if args.output in (None, "-"):
-        sys.stdout.write(text)
+        emit(text)
     else:
         with open(args.output, "w") as out:
             out.write(text)
     return 0
+
+
+def emit(text: str) -> None:
+    """Write a large output to standard output whole, or raise BrokenPipeError: Python's buffered
+    writer may drop the error of a write cut short by a reader that went away, and exit 0."""
+    sys.stdout.flush()
+    data = memoryview(text.encode())
+    while data:
+        data = data[os.write(sys.stdout.fileno(), data):]
 
 
 def parser() -> argparse.ArgumentParser:

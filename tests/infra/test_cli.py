@@ -304,3 +304,19 @@ def test_a_standard_output_closed_early_ends_the_command_quietly(database, args)
     process.stdout.close()
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 141 and stderr == "", stderr
+
+
+def test_a_reader_that_goes_away_mid_answer_ends_the_command_with_141_not_0():
+    """The reader takes the first bytes of the OpenAPI document (over 100 KB) and leaves: the rest
+    could not be written, so the command must not say it succeeded."""
+    process = subprocess.Popen([*AVENIR, "openapi"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(1) == b"{"
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141 and stderr == b"", stderr
+
+
+def test_set_password_refuses_a_nul_character_as_the_api_does(database):
+    client_id, _ = accounts.create_client("Toitures Nul", f"owner-{uuid.uuid4().hex[:8]}@nul.ca")
+    result = avenir("client", "set-password", "--client", str(client_id), stdin="abc\0defghijkl\n")
+    assert result.returncode == 2 and result.stderr.startswith("avenir: error: ") and "NUL" in result.stderr
