@@ -18,7 +18,10 @@ HEADER_PARAMETER = {
                    "body is a 422 `idempotency_key_reuse`; while the first request with the key is in flight a "
                    "repeat waits for it and replays it, or after a few seconds gets a 409 "
                    "`idempotency_key_in_flight` with `Retry-After`. Bare (`abc`) or quoted (`\"abc\"`).",
-    "schema": {"type": "string", "pattern": r'^[\x21\x23-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$'}}
+    "schema": {"type": "string", "pattern": r'^[\x21-\x7e]([\x20-\x7e]{0,200}[\x21-\x7e])?$'}}
+# What the header may hold, as the document says it: printable ASCII, no space at either end (a
+# quoted key's quotes included, hence 202).
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]{0,200}[\x21-\x7e])?")
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,15 @@ def delivery(key: str | None, body: dict) -> Delivery | None:
     (`"abc"`, with `\\"` and `\\\\` escapes): both spell the same key."""
     if key is None:
         return None
+    if not _HEADER_VALUE.fullmatch(key):
+        raise ValidationFailed(f"{HEADER} must be printable ASCII.",
+                               details=[{"field": HEADER, "message": "expected printable ASCII characters with no "
+                                                                     "space at either end"}])
     key = unquote(key)
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
                                details=[{"field": HEADER,
                                          "message": f"expected 1 to {MAX_KEY_LENGTH} characters, got {len(key)}"}])
-    if not key.isprintable():
-        raise ValidationFailed(f"{HEADER} must be printable text.",
-                               details=[{"field": HEADER, "message": "expected printable characters, "
-                                                                     "got a control or unpaired surrogate character"}])
     return Delivery(key, request_hash(body))
 
 

@@ -102,3 +102,8 @@ def test_database_down_is_a_503_with_retry_after(database, make_client):
     os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"
     status, body, headers = serve(apigw_event("GET", "/api/me", key=client.api_key))
     assert status == 503 and body["error"]["code"] == "unavailable" and int(headers["Retry-After"]) > 0
+
+
+def test_every_answer_tells_browsers_not_to_guess_its_type():
+    for event in (apigw_event("POST", "/api/things/1", {"a": 1}), apigw_event("GET", "/api/nothing-here")):
+        assert http.serve_lambda(event, ROUTES)["headers"]["X-Content-Type-Options"] == "nosniff"

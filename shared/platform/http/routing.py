@@ -139,6 +139,7 @@ def serve(request: Request, routes: Routes) -> Response:
         fields.update(error="internal_error", cause=type(e).__name__)
     if response.status != 204:
         response.headers.setdefault("Content-Type", "application/json")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # a browser never guesses another type
     response.headers["X-Request-Id"] = request.request_id
     logs.event(log, "request", level=logging.WARNING if response.status >= 500 else logging.INFO,
                request_id=request.request_id, route=f"{request.method} {request.path}",
