@@ -230,8 +230,12 @@ def make_run(env: dict, scratch: Path) -> subprocess.CompletedProcess:
     stamp that is up to date (so make installs nothing)."""
     stamp = scratch / "installed.stamp"
     stamp.touch()
-    return subprocess.run(["make", "run", f"BIN={Path(sys.executable).parent}", f"STAMP={stamp}"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    # As from a shell: not as a sub-make of `make test`, whose flags (-j, --output-sync) would make
+    # this make print its own "Entering directory" lines.
+    shell = {k: v for k, v in env.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKE_TERMOUT",
+                                                       "MAKE_TERMERR")}
+    return subprocess.run(["make", "run", f"BIN={Path(sys.executable).parent}", f"STAMP={stamp}"], cwd=ROOT,
+                          env=shell, capture_output=True, text=True, timeout=120)
 
 
 def test_make_run_refuses_a_serving_port_that_is_taken_and_starts_nothing(state_dir):

@@ -150,7 +150,7 @@ def test_the_cli_exits_1_when_a_client_failed(database, client, refuse_inserts, 
 
 
 def test_the_cli_refuses_a_malformed_date(capsys):
-    assert cli.main(["intelligence", "run", "--date", "yesterday"]) == 1
+    assert cli.main(["intelligence", "run", "--date", "yesterday"]) == 2  # a bad command line (README)
     assert "--date must be YYYY-MM-DD" in capsys.readouterr().err
 
 
