@@ -113,7 +113,7 @@ def _usual_words(context: ReplyContext, language: str, tone: configparser.Sectio
     if context.booking_link:
         booking = tone["booking"]
     else:
-        booking = _given_or_asked(intent, "without_booking", context.lead_address_given)
+        booking = _given_or_asked(intent, "without_booking", context.lead_address_given, ".address_given")
     return _Words(said("subject"), said("body"), booking, _asks(intent, context))
 
 
@@ -139,9 +139,9 @@ def _asks(section: configparser.SectionProxy, context: ReplyContext) -> dict[str
     return {f"ask_{what}": _given_or_asked(section, f"ask_{what}", given[what]) for what in ASKS}
 
 
-def _given_or_asked(section: configparser.SectionProxy, key: str, given: bool) -> str:
-    """A line that asks for something: `key`, or `key.given` (else nothing) when the lead gave it."""
-    return section.get(f"{key}.given", "") if given else section.get(key, "")
+def _given_or_asked(section: configparser.SectionProxy, key: str, given: bool, suffix: str = ".given") -> str:
+    """A line that asks for something: `key`, or `key` + suffix (else nothing) when the lead gave it."""
+    return section.get(key + suffix, "") if given else section.get(key, "")
 
 
 def _tone_line(tone: configparser.SectionProxy, key: str, urgent: bool) -> str:

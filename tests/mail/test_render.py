@@ -384,6 +384,29 @@ def test_a_lead_who_gave_a_phone_number_is_never_asked_for_one(language, tone, i
     assert not any(ask in said for ask in ASKS_FOR_A_PHONE[language])
 
 
+@pytest.mark.parametrize("language", render.LANGUAGES)
+@pytest.mark.parametrize("words", [render.intents, render.urgent])
+def test_every_ask_a_template_puts_in_has_its_words_and_every_given_wording_its_ask(language, words):
+    """A misspelt key would silently drop a line (fill() leaves out a line whose placeholders are empty)."""
+    for section in words(language).sections():
+        keys = set(words(language)[section])
+        used = set(re.findall(r"\$(ask_\w+)", " ".join(words(language)[section].values())))
+        assert used <= keys, f"[{section}] puts in {used - keys} without saying them"
+        for key in keys:
+            if key.endswith((".given", ".address_given")):
+                assert key.rsplit(".", 1)[0] in keys, f"[{section}] {key} has no line to replace"
+    assert set(render.urgent(language).sections()) == {"lines", *URGENT_INTENTS}
+
+
+@pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
+def test_an_appointment_without_a_booking_link_from_a_lead_who_gave_the_address_is_still_asked_for_times(language,
+                                                                                                         tone):
+    text = render.reply(moment(language, "appointment", tone, booking_link=None, lead_address_given=True),
+                        UNSUBSCRIBE).text
+    assert ASKS_FOR_TIMES[language] in text
+    assert render.intents(language)["appointment"]["without_booking.address_given"] in text
+
+
 @pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
 def test_a_lead_who_said_when_is_not_asked_when_for_a_quote(language, tone):
     asked = render.reply(moment(language, "quote_request", tone), UNSUBSCRIBE).text
