@@ -24,6 +24,7 @@ LANGUAGES = contract.LANGUAGES
 EmailTone = Literal["Friendly", "Professional", "Formal", "Energetic"]  # clients.email_tone: tones.ini's sections
 TONES: tuple[str, ...] = get_args(EmailTone)
 INTENTS = tuple(intent for intent in contract.INTENTS if intent != "spam")  # spam gets no reply: intents.ini's sections
+ASKS = ("address", "phone", "when")  # what a reply may ask a lead for: $ask_address, $ask_phone, $ask_when
 SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
 _PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
@@ -36,7 +37,9 @@ _UTF8_QP.body_encoding = QP  # readable in a mail's source, unlike the classic d
 
 @dataclass(frozen=True)
 class ReplyContext:
-    """Everything a reply says: the lead's side (language, intent, name) and the client's settings."""
+    """Everything a reply says: the lead's side (language, intent, name, urgency, what the lead already
+    gave) and the client's settings. Every field after contact_email has a default that renders the
+    reply as it was before it existed."""
 
     language: str
     intent: str | None
@@ -48,6 +51,14 @@ class ReplyContext:
     custom_tagline: str | None = None
     mailing_address: str | None = None
     contact_email: str | None = None
+    urgent: bool = False  # the lead's urgency is High: the urgent reply (urgent.ini)
+    when: str | None = None  # when the lead wants service: "today", "this_week", "flexible" or None
+    lead_phone_given: bool = False
+    lead_address_given: bool = False
+    business_phone: str | None = None  # the client's phone
+    client_language: str | None = None  # the client's own language; None: not known (every reply is in it)
+    primary_service_en: str | None = None
+    primary_service_fr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,31 +69,84 @@ class Rendered:
 
 
 def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Rendered:
-    """The reply in the lead's language (English unless French), the client's tone (Friendly unless
-    one of the four) and for the lead's intent (`other` for an intent without its own words). Left
-    with UNSUBSCRIBE_MARK, the unsubscribe link is put in by with_unsubscribe_url at sending time."""
+    """The reply, wholly in the lead's language (English unless French), in the client's tone (Friendly
+    unless one of the four) and for the lead's intent (`other` for an intent without its own words):
+    the urgent reply when the lead is urgent. Left with UNSUBSCRIBE_MARK, the unsubscribe link is put
+    in by with_unsubscribe_url at sending time."""
     language = context.language if context.language in LANGUAGES else "en"
     tone = tones(language)[context.tone if context.tone in TONES else "Friendly"]
-    intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
     values = _values(context, language, unsubscribe_url)
-    said = _words_for(intent, has_service=bool(one_line(context.primary_service or "")))
-    blocks = {name: fill(tone[name], values) for name in ("opening", "closing", "sign_off")}
-    blocks["greeting"] = fill(tone["greeting" if values["name"] else "greeting.no_name"], values)
-    blocks["intent_body"] = fill(_paragraphs(said("body")), values)
-    blocks["booking"] = (fill(tone["booking"], values) if context.booking_link
-                         else fill(intent.get("without_booking", ""), values))
+    words = (_urgent_words if context.urgent else _usual_words)(context, language, tone, values)
+    values.update({name: fill(line, values) for name, line in words.lines.items()})
+    blocks = {name: fill(_tone_line(tone, name, context.urgent), values) for name in ("opening", "closing")}
+    blocks["sign_off"] = fill(tone["sign_off"], values)
+    blocks["greeting"] = fill(_tone_line(tone, "greeting" if values["name"] else "greeting.no_name",
+                                         context.urgent), values)
+    blocks["intent_body"] = fill(_paragraphs(words.body), values)
+    blocks["booking"] = fill(words.booking, values)
     blocks["footer"] = fill(_read(f"{language}/footer.txt"), values)
     text = fill(_read("reply.txt"), {**values, **blocks})
-    subject = one_line(fill(said("subject"), values))
-    links = [unsubscribe_url] + ([values["booking_link"]] if _is_web_link(values["booking_link"]) else [])
+    subject = one_line(fill(words.subject, values))
+    links = [unsubscribe_url] + ([values["booking_link"]] if context.booking_link and not context.urgent
+                                 and _is_web_link(values["booking_link"]) else [])
     return Rendered(subject, text, as_html(text, subject, language, links))
 
 
-def _words_for(intent: configparser.SectionProxy, has_service: bool):
-    """An intent's `subject` and `body`, or their `.general` wording when the client named no service."""
+@dataclass(frozen=True)
+class _Words:
+    """What a reply says around the tone's lines: its subject, body, booking line, and the lines its
+    body puts in by name ($ask_address, $call_back...), each already chosen for this lead."""
+
+    subject: str
+    body: str
+    booking: str
+    lines: dict[str, str]
+
+
+def _usual_words(context: ReplyContext, language: str, tone: configparser.SectionProxy,
+                 values: dict[str, str]) -> _Words:
+    """An intent's words (intents.ini): `subject` and `body`, or their `.general` wording when the reply
+    names no service; the tone's booking line, or the intent's without_booking when there is no link."""
+    intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
     def said(key: str) -> str:
-        return intent[key] if has_service else intent.get(f"{key}.general", intent[key])
-    return said
+        return intent[key] if values["service_named"] else intent.get(f"{key}.general", intent[key])
+    if context.booking_link:
+        booking = tone["booking"]
+    else:
+        booking = _given_or_asked(intent, "without_booking", context.lead_address_given, ".address_given")
+    return _Words(said("subject"), said("body"), booking, _asks(intent, context))
+
+
+def _urgent_words(context: ReplyContext, language: str, tone: configparser.SectionProxy,
+                  values: dict[str, str]) -> _Words:
+    """The urgent reply (urgent.ini): the tone's urgent subject, the intent's urgent body (`other`'s for
+    an intent without one), no booking line; a call back promised today when the lead said today,
+    else as soon as possible, and the business's phone when the client has one."""
+    words = urgent(language)
+    intent = words[context.intent if words.has_section(context.intent or "") else "other"]
+    lines = words["lines"]
+    promise = "call_back." + ("today" if context.when == "today" else "soon")
+    calls = {"call_back": lines[promise if context.lead_phone_given else f"{promise}.no_phone"],
+             "call_us": lines["call_us" if values["business_phone"] else "call_us.no_phone"]}
+    return _Words(tone["subject.urgent"], intent["body"], "", {**_asks(intent, context), **calls})
+
+
+def _asks(section: configparser.SectionProxy, context: ReplyContext) -> dict[str, str]:
+    """$ask_address, $ask_phone and $ask_when: the section's ask_<what>, or its ask_<what>.given when
+    the lead already gave it ("" when it has none: the line disappears)."""
+    given = {"address": context.lead_address_given, "phone": context.lead_phone_given,
+             "when": context.when is not None}
+    return {f"ask_{what}": _given_or_asked(section, f"ask_{what}", given[what]) for what in ASKS}
+
+
+def _given_or_asked(section: configparser.SectionProxy, key: str, given: bool, suffix: str = ".given") -> str:
+    """A line that asks for something: `key`, or `key` + suffix (else nothing) when the lead gave it."""
+    return section.get(key + suffix, "") if given else section.get(key, "")
+
+
+def _tone_line(tone: configparser.SectionProxy, key: str, urgent: bool) -> str:
+    """A tone's line, or its `.urgent` wording in an urgent reply (the line itself when it has none)."""
+    return tone.get(f"{key}.urgent", tone[key]) if urgent else tone[key]
 
 
 def with_unsubscribe_url(rendered: Rendered, url: str) -> Rendered:
@@ -171,12 +235,24 @@ def plausible_name(name: str | None) -> str:
 
 def _values(context: ReplyContext, language: str, unsubscribe_url: str) -> dict[str, str]:
     name = plausible_name(context.lead_name)
+    service = service_name(context, language)
+    in_clients_language = context.client_language in (None, language)
     return {"name": name, "first_name": name.split(" ")[0] if name else "",
-            "business_name": one_line(context.business_name),
-            "service": one_line(context.primary_service or "") or tones(language)["words"]["service"],
-            "booking_link": one_line(context.booking_link or ""), "tagline": one_line(context.custom_tagline or ""),
+            "business_name": one_line(context.business_name), "business_phone": one_line(context.business_phone or ""),
+            "service": service or tones(language)["words"]["service"], "service_named": service,
+            "booking_link": one_line(context.booking_link or ""),
+            "tagline": one_line(context.custom_tagline or "") if in_clients_language else "",
             "mailing_address": "\n".join(filter(None, map(one_line, (context.mailing_address or "").splitlines()))),
             "contact_email": one_line(context.contact_email or ""), "unsubscribe_url": unsubscribe_url}
+
+
+def service_name(context: ReplyContext, language: str) -> str:
+    """The service a reply in `language` names (API.md Part 3): primary_service_<language> when set;
+    else primary_service when the client's language is `language` (or not known); else none ("")."""
+    own = one_line(getattr(context, f"primary_service_{language}", None) or "")
+    if own or context.client_language not in (None, language):
+        return own
+    return one_line(context.primary_service or "")
 
 
 def _paragraphs(body: str) -> str:
@@ -202,6 +278,11 @@ def tones(language: str) -> configparser.ConfigParser:
 @functools.cache
 def intents(language: str) -> configparser.ConfigParser:
     return ini(f"{language}/intents.ini")
+
+
+@functools.cache
+def urgent(language: str) -> configparser.ConfigParser:
+    return ini(f"{language}/urgent.ini")
 
 
 def ini(name: str) -> configparser.ConfigParser:

@@ -4,6 +4,7 @@ from a lead or a client never becomes markup; the headers of the email."""
 import email
 import email.policy
 import itertools
+import os
 import re
 
 import pytest
@@ -238,3 +239,241 @@ def test_the_unsubscribe_link_replaces_the_mark_a_stored_reply_keeps():
     sent = render.with_unsubscribe_url(stored, UNSUBSCRIBE)
     assert render.UNSUBSCRIBE_MARK not in sent.text + sent.html
     assert UNSUBSCRIBE in sent.text and f'href="{UNSUBSCRIBE}"' in sent.html
+
+
+# --- replies that fit the moment (API.md Part 3) ---------------------------------------------------
+# The snapshots in tests/fixtures/replies/<language>/<intent>-<tone>-<urgent|normal>[-variant].txt hold
+# the subject and text of each variant for one roofer, to be read by a person. After a deliberate
+# change of words, write them anew and read the diff:
+#     AVENIR_UPDATE_SNAPSHOTS=1 pytest tests/mail/test_render.py -k snapshot_of_the_moment
+
+REPLIES = FIXTURES / "replies"
+UPDATE_SNAPSHOTS = os.environ.get("AVENIR_UPDATE_SNAPSHOTS") == "1"
+# A Québec roofer set up in French, its service named in both languages.
+BEAUPORT = dict(lead_name="Jordan Lee", business_name="Toitures Beauport", primary_service="réparation de toiture",
+                primary_service_en="roof repair", primary_service_fr="réparation de toiture", client_language="fr",
+                business_phone="418-555-0142", booking_link="https://toituresbeauport.ca/book",
+                custom_tagline="Un toit solide, l'esprit tranquille", contact_email="info@toituresbeauport.ca",
+                mailing_address="1200 boulevard Sainte-Anne\nQuébec QC G1E 3L8")
+GIVEN = dict(lead_address_given=True, lead_phone_given=True)
+URGENT_INTENTS = ("quote_request", "appointment", "information", "support", "other")
+VARIANTS = {  # name: (intent, tone, urgent, what differs from BEAUPORT)
+    **{f"quote_request-{tone}-urgent-today-given": ("quote_request", tone, True, dict(when="today", **GIVEN))
+       for tone in render.TONES},
+    "support-Friendly-urgent-this_week": ("support", "Friendly", True, dict(when="this_week")),
+    "support-Professional-urgent-no-business-phone": ("support", "Professional", True,
+                                                      dict(business_phone=None, lead_phone_given=True)),
+    "appointment-Energetic-urgent-today-address-given": ("appointment", "Energetic", True,
+                                                         dict(when="today", lead_address_given=True)),
+    "quote_request-Friendly-normal-given": ("quote_request", "Friendly", False, dict(when="this_week", **GIVEN)),
+    "support-Friendly-normal-given": ("support", "Friendly", False, GIVEN),
+    "information-Professional-normal-address-given": ("information", "Professional", False,
+                                                      dict(lead_address_given=True)),
+    "appointment-Friendly-normal-no-booking": ("appointment", "Friendly", False, dict(booking_link=None)),
+    "appointment-Friendly-normal-no-booking-address-given": ("appointment", "Friendly", False,
+                                                             dict(booking_link=None, lead_address_given=True)),
+    "quote_request-Friendly-normal-english-client": ("quote_request", "Friendly", False, dict(
+        client_language="en", primary_service="roof repair", primary_service_en=None, primary_service_fr=None,
+        custom_tagline="Roofs done right")),
+}
+
+
+def moment(language, intent, tone, urgent=False, **overrides) -> render.ReplyContext:
+    return render.ReplyContext(language=language, intent=intent, tone=tone, urgent=urgent,
+                               **{**BEAUPORT, **overrides})
+
+
+def snapshot_cases():
+    for language, tone in itertools.product(render.LANGUAGES, render.TONES):
+        for intent in render.INTENTS:
+            yield f"{language}/{intent}-{tone}-normal", moment(language, intent, tone)
+        for intent in URGENT_INTENTS:
+            yield f"{language}/{intent}-{tone}-urgent", moment(language, intent, tone, urgent=True)
+    for language, (name, (intent, tone, urgent, overrides)) in itertools.product(render.LANGUAGES, VARIANTS.items()):
+        yield f"{language}/{name}", moment(language, intent, tone, urgent, **overrides)
+
+
+SNAPSHOT_CASES_OF_THE_MOMENT = dict(snapshot_cases())
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_CASES_OF_THE_MOMENT)
+def test_the_snapshot_of_the_moment_reads_exactly_as_rendered(name):
+    rendered = render.reply(SNAPSHOT_CASES_OF_THE_MOMENT[name], UNSUBSCRIBE)
+    shown = f"Subject: {rendered.subject}\n\n{rendered.text}\n"
+    path = REPLIES / f"{name}.txt"
+    if UPDATE_SNAPSHOTS:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(shown, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == shown
+
+
+def test_every_snapshot_of_the_moment_on_disk_is_one_the_tests_render():
+    on_disk = {str(path.relative_to(REPLIES).with_suffix("")) for path in REPLIES.glob("*/*.txt")}
+    assert on_disk == set(SNAPSHOT_CASES_OF_THE_MOMENT)
+
+
+EVERY_VARIANT = list(itertools.product(render.LANGUAGES, render.TONES, render.INTENTS))
+ASKS_FOR_TIMES = {"en": "two or three times", "fr": "deux ou trois moments"}
+ASKS_FOR_A_PHONE = {"en": ("phone number", "best number"), "fr": ("numéro de téléphone", "meilleur numéro")}
+ASKS_WHEN = {"en": "when you would like the work done", "fr": "le moment où vous aimeriez"}
+TODAY = {"en": "today", "fr": "aujourd'hui"}
+SOON = {"en": "as soon as possible", "fr": "dès que possible"}
+
+
+def body_of(rendered: render.Rendered) -> str:
+    """The text above the signature separator: what the reply says, without its footer."""
+    return rendered.text.split("\n-- \n", 1)[0]
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+@pytest.mark.parametrize("when", ["today", "this_week", None])
+def test_an_urgent_reply_never_asks_for_times_nor_offers_a_booking_link(language, tone, intent, when):
+    rendered = render.reply(moment(language, intent, tone, urgent=True, when=when), UNSUBSCRIBE)
+    assert ASKS_FOR_TIMES[language] not in rendered.text
+    assert BEAUPORT["booking_link"] not in rendered.text + rendered.html
+    assert render.tones(language)[tone]["booking"].split("$")[0] not in rendered.text
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+def test_an_urgent_reply_says_it_is_urgent_and_gives_the_business_phone(language, tone, intent):
+    rendered = render.reply(moment(language, intent, tone, urgent=True), UNSUBSCRIBE)
+    assert rendered.subject.startswith("Urgent")
+    assert "418-555-0142" in body_of(rendered)
+    assert "$" not in rendered.subject + rendered.text
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+def test_an_urgent_reply_without_a_business_phone_still_says_how_to_reach_the_business(language, tone, intent):
+    without = render.reply(moment(language, intent, tone, urgent=True, business_phone=None), UNSUBSCRIBE)
+    with_phone = render.reply(moment(language, intent, tone, urgent=True), UNSUBSCRIBE)
+    assert "None" not in without.text and "$" not in without.text
+    assert len(body_of(without).split("\n\n")) == len(body_of(with_phone).split("\n\n"))
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+@pytest.mark.parametrize("when, promised", [("today", TODAY), ("this_week", SOON), ("flexible", SOON), (None, SOON)])
+def test_an_urgent_reply_promises_a_call_back_today_only_when_the_lead_said_today(language, tone, intent, when,
+                                                                                   promised):
+    said = body_of(render.reply(moment(language, intent, tone, urgent=True, when=when), UNSUBSCRIBE))
+    assert promised[language] in said
+    if when != "today":
+        assert TODAY[language] not in said
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+def test_an_urgent_reply_is_never_flippant(language, tone, intent):
+    rendered = render.reply(moment(language, intent, tone, urgent=True), UNSUBSCRIBE)
+    assert "!" not in rendered.subject + rendered.text
+    for usual in ("opening", "closing"):
+        assert render.tones(language)[tone][usual].replace("$business_name", "Toitures Beauport") not in rendered.text
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+@pytest.mark.parametrize("urgent", [True, False])
+def test_a_lead_who_gave_the_address_is_never_asked_for_it(language, tone, intent, urgent):
+    asked = render.reply(moment(language, intent, tone, urgent, lead_address_given=True, booking_link=None),
+                         UNSUBSCRIBE)
+    word = {"en": "address", "fr": "adresse"}[language]
+    assert word not in (asked.subject + body_of(asked)).lower()
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+@pytest.mark.parametrize("urgent", [True, False])
+def test_a_lead_who_gave_a_phone_number_is_never_asked_for_one(language, tone, intent, urgent):
+    said = body_of(render.reply(moment(language, intent, tone, urgent, lead_phone_given=True), UNSUBSCRIBE))
+    assert not any(ask in said for ask in ASKS_FOR_A_PHONE[language])
+
+
+@pytest.mark.parametrize("language", render.LANGUAGES)
+@pytest.mark.parametrize("words", [render.intents, render.urgent])
+def test_every_ask_a_template_puts_in_has_its_words_and_every_given_wording_its_ask(language, words):
+    """A misspelt key would silently drop a line (fill() leaves out a line whose placeholders are empty)."""
+    for section in words(language).sections():
+        keys = set(words(language)[section])
+        used = set(re.findall(r"\$(ask_\w+)", " ".join(words(language)[section].values())))
+        assert used <= keys, f"[{section}] puts in {used - keys} without saying them"
+        for key in keys:
+            if key.endswith((".given", ".address_given")):
+                assert key.rsplit(".", 1)[0] in keys, f"[{section}] {key} has no line to replace"
+    assert set(render.urgent(language).sections()) == {"lines", *URGENT_INTENTS}
+
+
+@pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
+def test_an_appointment_without_a_booking_link_from_a_lead_who_gave_the_address_is_still_asked_for_times(language,
+                                                                                                         tone):
+    text = render.reply(moment(language, "appointment", tone, booking_link=None, lead_address_given=True),
+                        UNSUBSCRIBE).text
+    assert ASKS_FOR_TIMES[language] in text
+    assert render.intents(language)["appointment"]["without_booking.address_given"] in text
+
+
+@pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
+def test_a_lead_who_said_when_is_not_asked_when_for_a_quote(language, tone):
+    asked = render.reply(moment(language, "quote_request", tone), UNSUBSCRIBE).text
+    told = render.reply(moment(language, "quote_request", tone, when="flexible"), UNSUBSCRIBE).text
+    assert ASKS_WHEN[language] in asked and ASKS_WHEN[language] not in told
+
+
+@pytest.mark.parametrize("language, tone", list(itertools.product(render.LANGUAGES, render.TONES)))
+def test_an_urgent_reply_to_a_lead_without_a_phone_asks_for_the_best_number(language, tone):
+    said = body_of(render.reply(moment(language, "quote_request", tone, urgent=True), UNSUBSCRIBE))
+    assert ASKS_FOR_A_PHONE[language][1] in said
+
+
+@pytest.mark.parametrize("tone, intent", list(itertools.product(render.TONES, render.INTENTS)))
+@pytest.mark.parametrize("urgent", [True, False])
+def test_no_french_reply_carries_words_of_the_clients_english_service_name(tone, intent, urgent):
+    english_client = dict(client_language="en", primary_service="roof repair", primary_service_en=None,
+                          primary_service_fr=None, custom_tagline="Roofs done right")
+    rendered = render.reply(moment("fr", intent, tone, urgent, **english_client), UNSUBSCRIBE)
+    said = (rendered.subject + rendered.text).lower()
+    assert "roof" not in said and "repair" not in said and "done right" not in said
+    assert "$" not in said
+
+
+@pytest.mark.parametrize("language, client_language, primary, named_en, named_fr, expected", [
+    ("fr", "fr", "réparation de toiture", None, None, "réparation de toiture"),
+    ("en", "fr", "réparation de toiture", None, None, None),
+    ("en", "fr", "réparation de toiture", "roof repair", None, "roof repair"),
+    ("fr", "en", "roof repair", None, "réparation de toiture", "réparation de toiture"),
+    ("fr", "en", "roof repair", None, None, None),
+    ("en", "en", "roof repair", None, None, "roof repair"),
+    ("fr", None, "réfection de toiture", None, None, "réfection de toiture"),  # not yet known: as before
+])
+def test_a_reply_names_the_service_in_its_own_language_or_not_at_all(language, client_language, primary,
+                                                                      named_en, named_fr, expected):
+    rendered = render.reply(moment(language, "quote_request", "Friendly", client_language=client_language,
+                                   primary_service=primary, primary_service_en=named_en,
+                                   primary_service_fr=named_fr), UNSUBSCRIBE)
+    general = render.intents(language)["quote_request"]["subject.general"]
+    assert rendered.subject == (general if expected is None
+                                else render.intents(language)["quote_request"]["subject"].replace("$service", expected))
+    for name in {primary, named_en, named_fr} - {None, expected}:
+        assert name not in rendered.text
+
+
+@pytest.mark.parametrize("language, client_language, shown", [
+    ("fr", "fr", True), ("en", "fr", False), ("en", "en", True), ("fr", "en", False), ("en", None, True),
+    ("fr", None, True)])
+@pytest.mark.parametrize("urgent", [True, False])
+def test_the_tagline_is_only_in_replies_in_the_clients_language(language, client_language, shown, urgent):
+    text = render.reply(moment(language, "other", "Professional", urgent, client_language=client_language),
+                        UNSUBSCRIBE).text
+    assert (BEAUPORT["custom_tagline"] in text) is shown
+    assert "\n\n\n" not in text
+
+
+# Common words of each language, and those of the roofer's service name and tagline.
+ENGLISH_WORDS = re.compile(r"\b(the|we|you|your|our|and|with|call|today|request|thanks?|roof|repair)\b", re.I)
+FRENCH_WORDS = re.compile(r"\b(nous|vous|votre|avec|est|merci|demande|aujourd'hui|appelez|toit|réparation)\b",
+                          re.I)
+
+
+@pytest.mark.parametrize("language, tone, intent", EVERY_VARIANT)
+@pytest.mark.parametrize("urgent", [True, False])
+def test_a_reply_never_mixes_languages(language, tone, intent, urgent):
+    for given in ({}, GIVEN, dict(when="today", booking_link=None, business_phone=None)):
+        rendered = render.reply(moment(language, intent, tone, urgent, **given), UNSUBSCRIBE)
+        said = rendered.subject + "\n" + rendered.text.replace(UNSUBSCRIBE, "")
+        other_language = ENGLISH_WORDS if language == "fr" else FRENCH_WORDS
+        assert other_language.findall(said) == []
