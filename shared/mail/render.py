@@ -6,6 +6,7 @@ import datetime
 import functools
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.header import Header
@@ -29,7 +30,10 @@ SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
 _PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 NAME_MAX_CHARS = 60
-_NOT_A_NAME = re.compile(r"://|www\.|@|\d{4,}", re.I)
+# The contract's rule (a link, an address, a run of 4+ digits), read after NFKC folding (full-width
+# letters and slashes count as the plain ones), plus what spells a link or an address without
+# those marks: a bare domain ("evil.example/r"), a slash or angle bracket, a MIME encoded-word ("=?").
+_NOT_A_NAME = re.compile(r"://|www\.|@|\d{4,}|=\?|[/\\<>]|[a-z0-9-]+\.[a-z]{2,}\b", re.I)
 UNSUBSCRIBE_MARK = "{{unsubscribe_url}}"  # where the link goes in a stored reply
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in a mail's source, unlike the classic default (base64)
@@ -227,10 +231,14 @@ def _is_web_link(url: str) -> bool:
 
 def plausible_name(name: str | None) -> str:
     """A lead's name as a reply may say it (greeting, To:), or "" when it does not read as a name
-    (API.md, "The name in a reply"): more than 60 characters, a link (`://`, `www.`), an address (`@`)
-    or a run of 4+ digits. Anything a form accepts would otherwise go out in the client's name."""
+    (API.md, "The name in a reply"): more than 60 characters, a link (`://`, `www.`, a bare domain),
+    an address (`@`), a run of 4+ digits, or characters that hide what is shown (zero-width, bidi
+    overrides). Anything a form accepts would otherwise go out in the client's name."""
     name = one_line(name or "")
-    return "" if len(name) > NAME_MAX_CHARS or _NOT_A_NAME.search(name) else name
+    invisible = any(unicodedata.category(c) in ("Cf", "Co", "Cn") for c in name)  # zero-width, bidi overrides
+    if len(name) > NAME_MAX_CHARS or invisible or _NOT_A_NAME.search(unicodedata.normalize("NFKC", name)):
+        return ""
+    return name
 
 
 def _values(context: ReplyContext, language: str, unsubscribe_url: str) -> dict[str, str]:

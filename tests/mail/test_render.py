@@ -146,11 +146,19 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" \'
 @pytest.mark.parametrize("field", ["lead_name", "business_name", "primary_service", "custom_tagline",
                                    "mailing_address", "contact_email"])
 def test_text_from_a_lead_or_a_client_is_escaped_in_the_html_part(field):
-    hostile = HOSTILE[:60] if field == "lead_name" else HOSTILE  # a longer name is not used at all
-    rendered = render.reply(context(**{field: hostile}), UNSUBSCRIBE)
+    rendered = render.reply(context(**{field: HOSTILE}), UNSUBSCRIBE)
     assert "<script" not in rendered.html and "<img" not in rendered.html and "onerror=alert(1)>" not in rendered.html
-    assert "&lt;script&gt;" in rendered.html
-    assert HOSTILE.split(" ")[0] in rendered.text  # the text part shows it as it was written
+    if field == "lead_name":  # angle brackets are no name's: it is left out (plausible_name)
+        assert "alert" not in rendered.html and "alert" not in rendered.text
+    else:
+        assert "&lt;script&gt;" in rendered.html
+        assert HOSTILE.split(" ")[0] in rendered.text  # the text part shows it as it was written
+
+
+def test_a_name_with_the_characters_html_escapes_is_kept_and_escaped():
+    rendered = render.reply(context(lead_name='Zoë "Zed" O\'Brien & Fils', tone="Formal"), UNSUBSCRIBE)
+    assert "Dear Zoë &quot;Zed&quot; O&#x27;Brien &amp; Fils," in rendered.html
+    assert 'Dear Zoë "Zed" O\'Brien & Fils,' in rendered.text
 
 
 def test_a_booking_link_that_is_not_a_web_address_is_never_made_a_link():
@@ -207,7 +215,18 @@ def test_a_line_break_in_a_name_cannot_add_a_header():
 
 
 NOT_NAMES = ["https://win.example.com/prize", "Claim at www.win-prizes.example", "olivia@parkhomes.ca",
-             "Call 1-800-5551234 now", "O" * 61, "hxxp://evil.example"]
+             "Call 1-800-5551234 now", "O" * 61, "hxxp://evil.example",
+             # found from outside: a MIME encoded-word, a bare domain, full-width and invisible characters
+             "=?utf-8?q?Visit_https=3A=2F=2Fevil-phish=2Ecom?=", "Reset your password at evil-phish.com/r",
+             "Bob \uff57\uff57\uff57.evil-phish.com", "Bob https:\uff0f\uff0fevil-phish.com/login",
+             "Bob https:\u200b//evil-phish.com/x", "Ann\u202egnp.exe", "Bob <x@evil.example>"]
+PLAUSIBLE = ["Olivia Park", "Jean-François Côté", "Marie-Ève O'Neil", "J. R. Tolkien", "Dr Smith", "李小龙",
+             "Zoë Saint-Pierre", "Anne-Marie St. Onge"]
+
+
+@pytest.mark.parametrize("name", PLAUSIBLE)
+def test_a_plausible_name_is_kept_as_written(name):
+    assert render.plausible_name(name) == name
 
 
 @pytest.mark.parametrize("name", NOT_NAMES)
