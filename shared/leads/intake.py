@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pg8000.exceptions import DatabaseError
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from shared.clients.accounts import Client
+from shared.clients.accounts import Client, is_test_lead
 from shared.enrichment import ENGINE_VERSION, Enrichment, Language, enrich, relationship_insight
 from shared.mail import outbox
 from shared.platform import db, fields, idempotency, settings, sql
@@ -44,13 +44,6 @@ class IntakeResult:
     status: int
     body: dict
     replayed: bool = False
-
-
-def is_test_lead(client: Client, email: str) -> bool:
-    """The contract: a test client's leads, and any email containing "test" or ending with
-    "example.com" (case-insensitive), are test data."""
-    email = email.lower()
-    return client.is_test or "test" in email or email.endswith("example.com")
 
 
 def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | None = None) -> IntakeResult:
