@@ -74,21 +74,21 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
                         "confidence_score": _float(found["confidence_score"]), "message": found["message"]}
             enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous)
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            _write(conn, True, client, lead, enrichment, is_test,
+            _write(conn, client, lead, enrichment, is_test,
                    dict(params, lead_id=found["lead_id"], response_status=200, response_body=json.dumps(body),
-                        relationship_insight=relationship_insight(previous, enrichment)))
+                        relationship_insight=relationship_insight(previous, enrichment)), update=True)
             return IntakeResult(200, body)
 
         enrichment = enrich(lead.name, lead.message, language=lead.language)
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        _write(conn, False, client, lead, enrichment, is_test,
-               dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)))
+        _write(conn, client, lead, enrichment, is_test,
+               dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)), update=False)
         return IntakeResult(201, body)
 
 
-def _write(conn: db.Connection, update: bool, client: Client, lead: LeadRequest, enrichment: Enrichment,
-           is_test: bool, params: dict) -> None:
+def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: Enrichment, is_test: bool,
+           params: dict, *, update: bool) -> None:
     """The lead's write, the follow-up reply to its message queued (or skipped, saying why) and the
     COMMIT, in one round trip: a stored lead never misses its reply, a rolled-back one never gets
     one. The lookup row-locked a returning lead, so its update always finds it."""
@@ -121,9 +121,10 @@ def _lock_and_look_up(conn: db.Connection, lock_ids: list[int], wait_ms: int, pa
     return found
 
 
-def lock(conn: db.Connection, lock_ids: list[int]) -> None:
-    """Take these advisory locks (in ascending order) until the transaction ends."""
-    db.query(conn, Q.lock, lock_ids=lock_ids)
+def lock_email_step(client_id: uuid.UUID, email: str) -> tuple[str, dict]:
+    """The pipeline step that takes the email's lock (email_lock_id) until the transaction ends, for
+    the other changes to which live lead holds an email (un-delete, erasure)."""
+    return Q.lock, {"lock_ids": [email_lock_id(client_id, email)]}
 
 
 def _response(lead_id: uuid.UUID, action: str, is_test: bool, enrichment: Enrichment) -> dict:
