@@ -89,12 +89,14 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
 
 def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: Enrichment, is_test: bool,
            params: dict, *, update: bool) -> None:
-    """The lead's write, the follow-up reply to its message queued (or skipped, saying why) and the
-    COMMIT, in one round trip: a stored lead never misses its reply, a rolled-back one never gets
-    one. The lookup row-locked a returning lead, so its update always finds it."""
+    """The lead's write, what the delivery leaves beside it (its action, its message, its key's
+    response), the follow-up reply to its message queued (or skipped, saying why) and the COMMIT, in
+    one round trip: a stored lead never misses its reply, a rolled-back one never gets one. The
+    lookup row-locked a returning lead, so its update always finds it."""
     message_id = uuid.uuid4()
-    written, _ = db.pipeline(
-        conn, (Q.update_lead if update else Q.insert_lead, dict(params, **enrichment.as_dict(), message_id=message_id)),
+    delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert")
+    written, _, _ = db.pipeline(
+        conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
                                 is_test=is_test),
@@ -104,7 +106,8 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
 
 
 def email_lock_id(client_id: uuid.UUID, email: str) -> int:
-    """The advisory lock every change to which live lead holds an email takes (intake, un-delete)."""
+    """The advisory lock every change to which live lead holds an email takes (intake, un-delete,
+    erasure)."""
     return idempotency.advisory_lock_id("lead", str(client_id), email.lower())
 
 
