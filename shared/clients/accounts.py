@@ -58,10 +58,23 @@ def key_prefix(key: str) -> str:
     return key[:12] if _KEY_FORMAT.match(key) else "legacy"
 
 
+# Test data, decided here only, each rule as its source words it: the schema reference marks a client
+# whose email contains "example.com", the contract (API.md, POST /api/lead) a lead whose email ends
+# with it; so olivia@example.com.au is a test client's address but a real lead's.
+_TEST_WORD, _TEST_DOMAIN = "test", "example.com"
+
+
 def is_test_email(email: str) -> bool:
-    """The schema reference: a test client's email contains "test" or "example.com"."""
+    """The schema reference: a test client's email contains "test" or "example.com" (any case)."""
     lowered = email.lower()
-    return "test" in lowered or "example.com" in lowered
+    return _TEST_WORD in lowered or _TEST_DOMAIN in lowered
+
+
+def is_test_lead(client: Client, email: str) -> bool:
+    """The contract: a test client's leads, and any email containing "test" or ending with
+    "example.com" (any case), are test data."""
+    lowered = email.lower()
+    return client.is_test or _TEST_WORD in lowered or lowered.endswith(_TEST_DOMAIN)
 
 
 def hash_password(password: str) -> str:

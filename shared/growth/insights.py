@@ -6,14 +6,12 @@ from typing import Literal
 import pydantic
 
 from shared.clients.accounts import Client
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, LEAD_EVENTS
 from shared.platform import db, fields, sql
 
 Q = sql.load(__file__)
 
-DAILY_EVENTS = ("engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
-                "pattern_detected")
-EventType = Literal["engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
-                    "pattern_detected", "conversion", "reversion"]
+EventType = Literal[CLIENT_DAILY_EVENTS + LEAD_EVENTS]
 
 
 class InsightsQuery(fields.RequestModel):

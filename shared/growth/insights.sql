@@ -1,6 +1,7 @@
 -- name: insights
 -- The run date asked for, else the client's latest (idx_growth_brain_daily_run); that date's rows,
--- plus the conversions and reversions of the 30 days before its end.
+-- plus the conversions and reversions of the 30 days before its end. The event types are
+-- models.CLIENT_DAILY_EVENTS and LEAD_EVENTS (shared/growth/intelligence/models.py), spelled out.
 WITH run AS (
   SELECT coalesce(CAST(:run_date AS date),
                   (SELECT max(learning_snapshot ->> 'run_date') FROM growth_brain

@@ -101,7 +101,7 @@ def _rows(client: Client, query: InboxQuery, after: tuple | None, limit: int) ->
     return db.client_read(client.client_id, Q.page, custom_plans=True, client_id=client.client_id, tag=query.tag,
                           urgency=query.urgency, intent=query.intent, language=query.language,
                           include_test=query.include_test, pattern=pattern, ids=ids, since=_moment(query.since),
-                          until=_moment(query.until, True), after_at=after[0] if after else None,
+                          until=_moment(query.until, end_of_day=True), after_at=after[0] if after else None,
                           after_id=after[1] if after else None, limit=limit)
 
 
@@ -113,7 +113,7 @@ def _like_pattern(q: str | None) -> str | None:
     return f"%{escaped}%"
 
 
-def _moment(value, end_of_day: bool = False) -> datetime.datetime | None:
+def _moment(value, *, end_of_day: bool = False) -> datetime.datetime | None:
     """A date means its whole day (UTC): `since` from its start, `until` to its end."""
     if value is None or isinstance(value, datetime.datetime):
         return value
@@ -209,3 +209,9 @@ def story(client: Client, lead_id: str) -> LeadStory:
     if row is None:
         raise NotFound("No lead with this id for this client.")
     return LeadStory(**row)
+
+
+def story_in(conn: db.Connection, client_id: uuid.UUID, lead_id: uuid.UUID) -> LeadStory:
+    """The story of a lead the caller found, read in the caller's transaction (the privacy export
+    reads each lead with an email this way, so the export is the lead detail)."""
+    return LeadStory(**db.query_one(conn, Q.story, lead_id=lead_id, client_id=client_id))

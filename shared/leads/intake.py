@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pg8000.exceptions import DatabaseError
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from shared.clients.accounts import Client
+from shared.clients.accounts import Client, is_test_lead
 from shared.enrichment import ENGINE_VERSION, Enrichment, Language, Trade, enrich, relationship_insight
 from shared.enrichment.extraction import extract
 from shared.mail import outbox
@@ -47,13 +47,6 @@ class IntakeResult:
     replayed: bool = False
 
 
-def is_test_lead(client: Client, email: str) -> bool:
-    """The contract: a test client's leads, and any email containing "test" or ending with
-    "example.com" (case-insensitive), are test data."""
-    email = email.lower()
-    return client.is_test or "test" in email or email.endswith("example.com")
-
-
 def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | None = None) -> IntakeResult:
     """Store one lead for `client` in one transaction and say what happened.
 
@@ -83,30 +76,31 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
             enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous,
                                 trade=_trade(found))
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            _write(conn, True, client, lead, enrichment, is_test,
+            _write(conn, client, lead, enrichment, is_test,
                    dict(params, lead_id=found["lead_id"], response_status=200, response_body=json.dumps(body),
-                        relationship_insight=relationship_insight(previous, enrichment)))
+                        relationship_insight=relationship_insight(previous, enrichment)), update=True)
             return IntakeResult(200, body)
 
         enrichment = enrich(lead.name, lead.message, language=lead.language, trade=_trade(found))
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        _write(conn, False, client, lead, enrichment, is_test,
-               dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)))
+        _write(conn, client, lead, enrichment, is_test,
+               dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)), update=False)
         return IntakeResult(201, body)
 
 
-def _write(conn: db.Connection, update: bool, client: Client, lead: LeadRequest, enrichment: Enrichment,
-           is_test: bool, params: dict) -> None:
-    """The lead's write, the follow-up reply to its message queued (or skipped, saying why) and the
-    COMMIT, in one round trip: a stored lead never misses its reply, a rolled-back one never gets
-    one. The lookup row-locked a returning lead, so its update always finds it."""
+def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: Enrichment, is_test: bool,
+           params: dict, *, update: bool) -> None:
+    """The lead's write, what the delivery leaves beside it (its action, its message, its key's
+    response), the follow-up reply to its message queued (or skipped, saying why) and the COMMIT, in
+    one round trip: a stored lead never misses its reply, a rolled-back one never gets one. The
+    lookup row-locked a returning lead, so its update always finds it."""
     message_id = uuid.uuid4()
     said = extract(lead.message)
-    written, _ = db.pipeline(
-        conn, (Q.update_lead if update else Q.insert_lead,
-               dict(params, **enrichment.as_dict(), message_id=message_id, phone=said.phone, address=said.address,
-                    wanted=said.when)),
+    delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
+                    phone=said.phone, address=said.address, wanted=said.when)
+    written, _, _ = db.pipeline(
+        conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
                                 is_test=is_test),
@@ -120,7 +114,8 @@ def _trade(found: dict) -> Trade:
 
 
 def email_lock_id(client_id: uuid.UUID, email: str) -> int:
-    """The advisory lock every change to which live lead holds an email takes (intake, un-delete)."""
+    """The advisory lock every change to which live lead holds an email takes (intake, un-delete,
+    erasure)."""
     return idempotency.advisory_lock_id("lead", str(client_id), email.lower())
 
 
@@ -137,9 +132,10 @@ def _lock_and_look_up(conn: db.Connection, lock_ids: list[int], wait_ms: int, pa
     return found
 
 
-def lock(conn: db.Connection, lock_ids: list[int]) -> None:
-    """Take these advisory locks (in ascending order) until the transaction ends."""
-    db.query(conn, Q.lock, lock_ids=lock_ids)
+def lock_email_step(client_id: uuid.UUID, email: str) -> tuple[str, dict]:
+    """The pipeline step that takes the email's lock (email_lock_id) until the transaction ends, for
+    the other changes to which live lead holds an email (un-delete, erasure)."""
+    return Q.lock, {"lock_ids": [email_lock_id(client_id, email)]}
 
 
 def _response(lead_id: uuid.UUID, action: str, is_test: bool, enrichment: Enrichment) -> dict:

@@ -42,103 +42,73 @@ LEFT JOIN idempotency_keys AS stored
  AND stored.created_at > now() - interval '24 hours'
 
 -- name: insert_lead
--- A new lead (with the phone and address its message gives), its `insert` action, its message in the message log (schema/011) and, for a keyed
--- delivery, the response recorded for its key. One clock reading after the locks are held orders
--- the lead's history, its action and last_updated. A conflicting key row can only be an expired one
--- (the key's lock is held and no live response was found), so it is overwritten; a bounded batch of
--- the client's expired keys is purged (SKIP LOCKED: never waiting for another delivery).
+-- A new lead (with the phone and address its message gives), its history started. One clock reading after the locks are held orders the lead's
+-- history and last_updated, and record_delivery stamps the action and the message with it.
 WITH stamp AS (
   SELECT at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso
   FROM (SELECT clock_timestamp() AS at) AS clock
-),
-lead AS (
-  INSERT INTO lead_memory (id, client_id, email, name, message, language, ai_summary, intent, tone,
-                           urgency, confidence_score, current_tag, archived, deleted, is_test,
-                           tone_history, urgency_history, confidence_history, timestamp, last_updated,
-                           phone, address)
-  SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :intent, :tone,
-         :urgency, :confidence_score, 'Active', false, false, :is_test,
-         jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)),
-         jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)),
-         jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)),
-         stamp.at, stamp.at, CAST(:phone AS text), CAST(:address AS text)
-  FROM stamp
-  RETURNING id, client_id, timestamp AS at
-),
-action AS (
-  INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
-  SELECT id, client_id, 'insert', 'Active', :is_test, at FROM lead
-),
-message AS (
-  INSERT INTO lead_messages (id, lead_id, client_id, received_at, message, language, intent, tone, urgency,
-                             confidence_score, ai_summary, enrichment_version, phone, address, wanted)
-  SELECT :message_id, id, client_id, at, :message, :language, :intent, :tone, :urgency, :confidence_score,
-         :ai_summary, :enrichment_version, CAST(:phone AS text), CAST(:address AS text), CAST(:wanted AS text)
-  FROM lead
-  RETURNING id
-),
-recorded AS (
-  INSERT INTO idempotency_keys (client_id, route, idempotency_key, request_hash, response_status,
-                                response_body, created_at)
-  SELECT :client_id, :route, CAST(:idempotency_key AS text), :request_hash, :response_status,
-         CAST(:response_body AS json), now()
-  FROM lead
-  WHERE CAST(:idempotency_key AS text) IS NOT NULL
-  ON CONFLICT (client_id, route, idempotency_key) DO UPDATE
-    SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-        response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at
-  RETURNING 1
-),
-purged AS (
-  DELETE FROM idempotency_keys
-  WHERE ctid = ANY (ARRAY(
-    SELECT ctid FROM idempotency_keys
-    WHERE CAST(:idempotency_key AS text) IS NOT NULL AND client_id = :client_id
-      AND created_at <= now() - interval '24 hours'
-      AND (route, idempotency_key) <> (:route, CAST(:idempotency_key AS text))
-    ORDER BY created_at
-    LIMIT 100
-    FOR UPDATE SKIP LOCKED))
 )
-SELECT lead.id, message.id AS message_id, lead.at FROM lead, message
+INSERT INTO lead_memory (id, client_id, email, name, message, language, ai_summary, intent, tone,
+                         urgency, confidence_score, current_tag, archived, deleted, is_test,
+                         tone_history, urgency_history, confidence_history, timestamp, last_updated,
+                         phone, address)
+SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :intent, :tone,
+       :urgency, :confidence_score, 'Active', false, false, :is_test,
+       jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)),
+       jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)),
+       jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)),
+       stamp.at, stamp.at, CAST(:phone AS text), CAST(:address AS text)
+FROM stamp
+RETURNING id
 
 -- name: update_lead
 -- The returning lead (row-locked by the lookup) updated in place (the phone and address it gave
--- before are kept when this message gives none) with its history (the latest 100
--- entries kept; every message stays whole in lead_messages), an `update` action tagged with the
--- lead's stage (so "the latest action's tag" always reads as the lead's tag), its message, and the
--- key's response as in insert_lead. The clock is read once the lead's row is locked: a tag change
--- holding that row commits first, and our action must be stamped after its action.
+-- before kept when this message gives none) with its history (the latest 100
+-- entries kept; every message stays whole in lead_messages). The clock is read once the lead's row
+-- is locked: a tag change holding that row commits first, and our action (stamped by
+-- record_delivery with last_updated) must come after its action.
 WITH locked AS (
   SELECT id FROM lead_memory WHERE id = :lead_id AND deleted IS NOT TRUE FOR UPDATE
 ),
 stamp AS (
   SELECT at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso
   FROM (SELECT clock_timestamp() AS at FROM locked) AS clock
-),
-lead AS (
-  UPDATE lead_memory
-  SET message = :message, language = :language, ai_summary = :ai_summary, intent = :intent,
-      tone = :tone, urgency = :urgency, confidence_score = :confidence_score, is_test = :is_test,
-      tone_history = avenir_latest_entries(
-        coalesce(tone_history, '[]'::jsonb) ||
-          jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)), 100),
-      urgency_history = avenir_latest_entries(
-        coalesce(urgency_history, '[]'::jsonb) ||
-          jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)), 100),
-      confidence_history = avenir_latest_entries(
-        coalesce(confidence_history, '[]'::jsonb) ||
-          jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
-      relationship_insight = :relationship_insight,
-      phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
-      last_updated = stamp.at
-  FROM stamp
-  WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
-  RETURNING lead_memory.id, lead_memory.client_id, lead_memory.current_tag, stamp.at
+)
+UPDATE lead_memory
+SET message = :message, language = :language, ai_summary = :ai_summary, intent = :intent,
+    tone = :tone, urgency = :urgency, confidence_score = :confidence_score, is_test = :is_test,
+    tone_history = avenir_latest_entries(
+      coalesce(tone_history, '[]'::jsonb) ||
+        jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)), 100),
+    urgency_history = avenir_latest_entries(
+      coalesce(urgency_history, '[]'::jsonb) ||
+        jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)), 100),
+    confidence_history = avenir_latest_entries(
+      coalesce(confidence_history, '[]'::jsonb) ||
+        jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
+    relationship_insight = :relationship_insight,
+    phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
+    last_updated = stamp.at
+FROM stamp
+WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
+RETURNING lead_memory.id
+
+-- name: record_delivery
+-- What a stored delivery leaves beside the lead it just inserted or updated (the statement before it,
+-- in the same round trip): its action (`insert` or `update`) tagged with the lead's stage (so "the
+-- latest action's tag" always reads as the lead's tag), its message in the message log (schema/011),
+-- both stamped with the lead's last_updated (the write's one clock reading), and, for a keyed
+-- delivery, the response recorded for its key. A conflicting key row can only be an expired one (the
+-- key's lock is held and no live response was found), so it is overwritten; a bounded batch of the
+-- client's expired keys is purged (SKIP LOCKED: never waiting for another delivery).
+WITH lead AS (
+  SELECT id, client_id, current_tag, last_updated AS at
+  FROM lead_memory
+  WHERE id = :lead_id AND deleted IS NOT TRUE
 ),
 action AS (
   INSERT INTO lead_actions (lead_id, client_id, action_type, tag, is_test, timestamp)
-  SELECT id, client_id, 'update', current_tag, :is_test, at FROM lead
+  SELECT id, client_id, :action_type, current_tag, :is_test, at FROM lead
 ),
 message AS (
   INSERT INTO lead_messages (id, lead_id, client_id, received_at, message, language, intent, tone, urgency,

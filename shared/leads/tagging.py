@@ -164,7 +164,7 @@ def _convert(conn: db.Connection, client: Client, lead: Lead, conversion: Conver
 def _refuse_a_second_live_lead(conn: db.Connection, client: Client, lead: Lead) -> None:
     """Un-deleting a lead whose email came back since as a new lead would leave two live leads
     with one email, which intake's dedupe cannot tell apart: 409 naming the live one."""
-    _, found = db.pipeline(conn, (intake.Q.lock, {"lock_ids": [intake.email_lock_id(client.client_id, lead.email)]}),
+    _, found = db.pipeline(conn, intake.lock_email_step(client.client_id, lead.email),
                            (Q.live_lead_with_email, {"client_id": client.client_id, "email": lead.email,
                                                      "lead_id": lead.id}))
     if found:

@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import ssl
+from collections.abc import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from shared.platform.exceptions import ConfigError
@@ -136,10 +137,17 @@ def params_from_secret_string(secret: str) -> dict:
 
 
 @functools.lru_cache(maxsize=4)
-def _params_from_secret(arn: str, secrets_client=None) -> dict:
-    """Read once per cold start; boto3 is imported only on this path. A failure is not cached:
-    it is logged with its cause, answered as a 503 that names neither the secret nor the cause,
-    and the next request reads the secret again."""
+def _params_from_secret(arn: str) -> dict:
+    return _from_secret(arn, "database secret", params_from_secret_string,
+                        unusable="The database settings cannot be read; retry later.")
+
+
+def _from_secret(arn: str, name: str, parse: Callable[[str], object], unusable: str, secrets_client=None):
+    """`parse` of the Secrets Manager secret `arn`: the one reader of secrets, its callers caching
+    the result once per cold start; boto3 is imported only on this path. A failure is not cached:
+    it is logged with its cause, raised as a 503 (`unusable`) that names neither the secret nor the
+    cause, and the next call reads the secret again. It is logged through the standard logger, not
+    shared.platform.logs, which reads its level from this module."""
     try:
         if secrets_client is None:
             import boto3
@@ -148,14 +156,12 @@ def _params_from_secret(arn: str, secrets_client=None) -> dict:
         try:
             secret = secrets_client.get_secret_value(SecretId=arn)["SecretString"]
         except Exception as e:  # any AWS failure: missing secret, denied, throttled, no network
-            raise ConfigError(f"Cannot read the database secret {arn}: {type(e).__name__}: {e}") from None
-        return params_from_secret_string(secret)
+            raise ConfigError(f"Cannot read the {name} {arn}: {type(e).__name__}: {e}") from None
+        return parse(secret)
     except ConfigError as e:
-        from shared.platform import logs  # here, not at the top: shared.platform.logs imports this module
-
-        logs.event(logging.getLogger("avenir.settings"), "database secret unusable", level=logging.ERROR,
-                   secret_arn=arn, error=e.message)
-        raise ConfigError("The database settings cannot be read; retry later.") from None
+        logging.getLogger("avenir.settings").error(f"{name} unusable",
+                                                   extra={"fields": {"secret_arn": arn, "error": e.message}})
+        raise ConfigError(unusable) from None
 
 
 def secret_key() -> str:
@@ -172,10 +178,10 @@ def secret_key() -> str:
 
 @functools.lru_cache(maxsize=2)
 def _secret_key_from(arn: str) -> str:
-    import boto3
-
-    return boto3.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"].strip()
+    return _from_secret(arn, "encryption key secret", str.strip,
+                        unusable="The encryption key cannot be read; retry later.")
 
 
 def clear_cache() -> None:
     _params_from_secret.cache_clear()
+    _secret_key_from.cache_clear()

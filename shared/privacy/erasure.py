@@ -41,7 +41,7 @@ def erase(client: Client, email: str) -> ErasureReceipt:
     as its prospect routes): its erasure runs there, every statement naming the client, and also
     removes the prospects with that contact email and their outreach (counted in `replies`)."""
     with _transaction(client) as conn:
-        db.query(conn, Q.lock_email, id=intake.email_lock_id(client.client_id, email))
+        db.pipeline(conn, intake.lock_email_step(client.client_id, email))
         outreach_emails = outreach.erase_contact(conn, client.client_id, email) if client.is_internal else 0
         row = db.query_one(conn, Q.erase, client_id=client.client_id, email=email, outreach_emails=outreach_emails)
     return ErasureReceipt(erased=Erased(**row))

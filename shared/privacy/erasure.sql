@@ -81,8 +81,3 @@ SELECT receipt_id, email_digest, leads, messages, actions, replies, growth_event
 FROM privacy_erasures
 WHERE client_id = :client_id
 ORDER BY erased_at DESC
-
--- name: lock_email
--- The intake's advisory lock on this email (shared/leads/intake.py email_lock_id), held to the end of the
--- transaction: a lead arriving meanwhile is stored before the erasure or after it, never half-erased.
-SELECT pg_advisory_xact_lock(:id)

@@ -25,5 +25,5 @@ def export(client: Client, email: str) -> Export:
     (a Deleted lead and the one that came back), and the export can never drift from the detail."""
     with db.transaction(client_id=client.client_id) as conn:
         ids = [row["id"] for row in db.query(conn, Q.leads_with_email, client_id=client.client_id, email=email)]
-        stories = [db.query_one(conn, inbox.Q.story, lead_id=lead_id, client_id=client.client_id) for lead_id in ids]
-    return Export(email=email, leads=[inbox.LeadStory(**story) for story in stories])
+        stories = [inbox.story_in(conn, client.client_id, lead_id) for lead_id in ids]
+    return Export(email=email, leads=stories)

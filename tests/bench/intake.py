@@ -44,7 +44,9 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
         "email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
         "message_id": "gen_random_uuid()", "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "idempotency_key": "NULL",
         "request_hash": "NULL", "wait_ms": "'0'", "statement_timeout": "'5000'", "plan_cache_mode": "'auto'"}
-    # The reply is queued for the lead and message the insert made (their ids kept by pgbench's \gset).
+    # The delivery is recorded, and the reply queued, for the lead the insert made and the message
+    # recorded with it (their ids kept by pgbench's \gset).
+    delivery = parameters | {"lead_id": ":id", "action_type": "'insert'"}
     reply = parameters | {"lead_id": ":id", "message_id": ":message_id", "to_email": parameters["email"],
                           "received_at": "NULL"}
     steps = [db.Q.client_settings, intake.Q.lock_wait, intake.Q.lock, intake.Q.lock_wait_end, intake.Q.lookup]
@@ -52,6 +54,7 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
               load.pgbench_statement(accounts.Q.authenticate, parameters), "BEGIN;\n",
               *(load.pgbench_statement(sql, parameters) for sql in steps),
               load.pgbench_statement(intake.Q.insert_lead, parameters).rstrip().removesuffix(";") + " \\gset\n",
+              load.pgbench_statement(intake.Q.record_delivery, delivery).rstrip().removesuffix(";") + " \\gset\n",
               load.pgbench_statement(outbox.Q.queue_reply, reply), "COMMIT;\n"]
     return "".join(script), variables
 

@@ -109,3 +109,22 @@ def test_the_check_finds_a_statement_written_in_the_code(tmp_path):
         assert flagged == {2, 6, 7, 8, 9}  # the constant, both queries, the pipeline step, the run
     finally:
         ROOT = saved
+
+
+# --- each part runs its own statements ------------------------------------------------------------
+# A module runs the statements of its own .sql file; another module's are reached through a function
+# of that module (a `*_step` function for a pipelined round trip), so a statement's callers are all
+# beside it. shared/platform is one part: its migration runner uses the connection's BEGIN/ROLLBACK.
+
+def _foreign_statements(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [f"{path.relative_to(ROOT)}:{node.lineno}: runs {ast.unparse(node)}" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "Q"]
+
+
+def test_each_module_runs_only_its_own_statements():
+    platform = ROOT / "shared" / "platform"
+    problems = [p for path in SOURCES if path not in NOT_THE_PRODUCT and platform not in path.parents
+                for p in _foreign_statements(path)]
+    assert problems == []

@@ -275,3 +275,35 @@ def test_another_clients_erasure_of_a_prospects_email_leaves_the_internal_client
     answer = api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL}, key=owner["key"])
     assert answer.json["erased"]["replies"] == 0
     assert {"prospect_candidates", "lead_replies"} <= {table for table, _, _ in where_found(database, PROSPECT_EMAIL)}
+
+
+def test_an_erasure_waits_for_a_lead_being_stored_with_the_email(api, owner, database):
+    """The erasure takes the intake's own lock on the email: while an intake of that email holds it,
+    the erasure waits, so the lead is stored before the erasure and erased by it."""
+    import threading
+    import time
+
+    from shared.leads import intake
+    from shared.platform import db
+
+    email = f"waiting-{uuid.uuid4().hex[:6]}@beaulieu-clients.ca"
+    intake_holding = database.connect()
+    intake_holding.run("BEGIN")
+    db.pipeline(intake_holding, intake.lock_email_step(uuid.UUID(owner["client_id"]), email))
+    answers = []
+    erasure = threading.Thread(target=lambda: answers.append(
+        api.post("/api/privacy/erase", {"email": email}, key=owner["key"])))
+    erasure.start()
+    try:
+        for _ in range(600):  # the erasure reaches the lock and waits on it
+            if database.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the erasure never waited for the intake's lock")
+        assert answers == []
+    finally:
+        intake_holding.run("ROLLBACK")
+        intake_holding.close()
+        erasure.join(60)
+    assert answers[0].status == 200

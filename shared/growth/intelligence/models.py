@@ -10,6 +10,16 @@ import pydantic
 
 from shared.platform import fields
 
+# The growth brain's event types, named here once. The nightly run writes one row of each daily type
+# per client and run date (outreach_funnel for the internal client only) and replaces them whole;
+# a person's tag change writes the lead events. SQL that must spell them out as literals (the
+# partial index of schema/014, the statements matched to it) is held equal to these by
+# tests/growth/test_event_types.py.
+CLIENT_DAILY_EVENTS = ("engagement_score", "urgency_trend", "tone_distribution", "conversion_prediction",
+                       "pattern_detected")
+DAILY_EVENTS = (*CLIENT_DAILY_EVENTS, "outreach_funnel")
+LEAD_EVENTS = ("conversion", "reversion")
+
 Trend = Literal["increasing", "decreasing", "stable"]
 PatternType = Literal["urgency_increasing", "volume_spike", "volume_drop", "stale_follow_ups",
                       "conversion_rate_falling"]

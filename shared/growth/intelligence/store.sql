@@ -7,7 +7,7 @@ SELECT client_id, is_test, is_internal FROM avenir_run_clients(CAST(:client_id A
 SELECT pg_advisory_xact_lock(hashtext('avenir.daily_intelligence'), hashtext(:run_date))
 
 -- name: delete_daily_events
--- The literal event types match the partial index of schema/007.
+-- models.DAILY_EVENTS, spelled out so that the planner matches the partial index of schema/014.
 DELETE FROM growth_brain
 WHERE client_id = ANY(:client_ids::uuid[])
   AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution', 'conversion_prediction',

@@ -10,7 +10,7 @@ from tests.helpers import ADDRESS, INTERNAL
 
 @pytest.fixture(scope="module")
 def admin(database) -> str:
-    """The internal client's key (issued once: key hashing is deliberately slow), with the mailing
+    """The internal client's key (issued once: its password's bcrypt is deliberately slow), with the mailing
     address every outreach email must carry."""
     key = accounts.issue_internal_key("Avenir AI Solutions", "ops@avenir-leads.ca", "S3cret-pass!")[1]
     database.sql("UPDATE clients SET mailing_address = :address, email = 'ops@avenir-leads.ca' WHERE client_id = :c",
