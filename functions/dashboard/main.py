@@ -9,7 +9,7 @@ from typing import get_args
 from shared.clients import credentials
 from shared.clients.client_settings import SettingsChange
 from shared.enrichment import contract
-from shared.growth.insights import DAILY_EVENTS
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS
 from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
@@ -37,7 +37,7 @@ def _vocabularies() -> dict[str, list[str]]:
         "language": list(contract.LANGUAGES),
         "emailTone": list(get_args(settings["email_tone"].annotation)),
         "followupSpeed": list(get_args(settings["followup_speed"].annotation)),
-        "dailyEvent": list(DAILY_EVENTS),  # the nightly run's events, one insight card each
+        "dailyEvent": list(CLIENT_DAILY_EVENTS),  # the nightly run's events, one insight card each
     }
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from shared.clients.client_settings import SettingsChange
 from shared.enrichment import contract
-from shared.growth.insights import DAILY_EVENTS
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS
 from shared.platform import fields
 from tests.browser.dashboard import STATIC
 from tests.helpers import apigw_event, load_function
@@ -169,7 +169,7 @@ def test_the_vocabularies_are_served_from_the_servers_own_lists(server, module):
     assert json.loads(body) == {
         "tag": list(get_args(fields.Tag)), "urgency": ["High", "Medium", "Low"], "intent": list(contract.INTENTS),
         "language": list(contract.LANGUAGES), "emailTone": list(get_args(settings["email_tone"].annotation)),
-        "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(DAILY_EVENTS)}
+        "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(CLIENT_DAILY_EVENTS)}
     scripts = "".join(path.read_text() for path in MODULES)
     for value in ("Follow-Up", "quote_request", "job_application", "Energetic", "Within 1 hour", "pattern_detected"):
         assert f"'{value}'" not in scripts, f"{value!r} is copied into a module"
