@@ -10,6 +10,9 @@ from shared.platform.exceptions import IdempotencyKeyReuse, ValidationFailed
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# What the header may hold, here and in the document: printable ASCII, 1..200 characters with no
+# space at either end, bare or in quotes (whose content, escapes included, is at most 200).
+_PATTERN = r'^(?:[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?|"[\x20-\x7e]{1,200}")$'
 # The header as the OpenAPI document describes it.
 HEADER_PARAMETER = {
     "name": HEADER, "in": "header", "required": False,
@@ -18,10 +21,8 @@ HEADER_PARAMETER = {
                    "body is a 422 `idempotency_key_reuse`; while the first request with the key is in flight a "
                    "repeat waits for it and replays it, or after a few seconds gets a 409 "
                    "`idempotency_key_in_flight` with `Retry-After`. Bare (`abc`) or quoted (`\"abc\"`).",
-    "schema": {"type": "string", "pattern": r'^[\x21-\x7e]([\x20-\x7e]{0,200}[\x21-\x7e])?$'}}
-# What the header may hold, as the document says it: printable ASCII, no space at either end (a
-# quoted key's quotes included, hence 202).
-_HEADER_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]{0,200}[\x21-\x7e])?")
+    "schema": {"type": "string", "pattern": _PATTERN}}
+_HEADER_VALUE = re.compile(_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,10 @@ def delivery(key: str | None, body: dict) -> Delivery | None:
     if key is None:
         return None
     if not _HEADER_VALUE.fullmatch(key):
-        raise ValidationFailed(f"{HEADER} must be printable ASCII.",
-                               details=[{"field": HEADER, "message": "expected printable ASCII characters with no "
-                                                                     "space at either end"}])
+        raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
+                               details=[{"field": HEADER, "message": f"expected 1 to {MAX_KEY_LENGTH} printable ASCII "
+                                                                     "characters with no space at either end"}])
     key = unquote(key)
-    if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
-                               details=[{"field": HEADER,
-                                         "message": f"expected 1 to {MAX_KEY_LENGTH} characters, got {len(key)}"}])
     return Delivery(key, request_hash(body))
 
 

@@ -60,13 +60,21 @@ def reply_context(**overrides) -> render.ReplyContext:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.parametrize("field", ["lead_name", "business_name", "primary_service", "booking_link",
+@pytest.mark.parametrize("field", ["business_name", "primary_service", "booking_link",
                                    "custom_tagline", "mailing_address", "contact_email"])
 def test_a_hostile_value_anywhere_in_a_reply_is_escaped_exactly_once(field, language):
     sent = render.with_unsubscribe_url(render.reply(reply_context(language=language, **{field: HOSTILE})),
                                        "https://avenir.example.ca/u/Zq3xT0ken-for-the-test_9aB")
     assert escaped_once(sent.html)
     assert HOSTILE in sent.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_hostile_lead_name_is_not_greeted_at_all(language):
+    """A lead's name with markup in it is no plausible name: the reply greets without one."""
+    sent = render.reply(reply_context(language=language, lead_name=HOSTILE))
+    assert "<script" not in sent.text and "&lt;script" not in sent.html and "onmouseover" not in sent.html
+    assert sent.text.startswith({"en": "Hi there,", "fr": "Bonjour,"}[language])
 
 
 def test_a_hostile_subject_is_escaped_exactly_once_in_the_title():
