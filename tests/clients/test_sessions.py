@@ -11,10 +11,13 @@ import bcrypt
 import pytest
 
 from shared.clients import accounts
+from shared.platform import settings
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 PASSWORD = "Toiture-2026!"
-COST = 12  # bcrypt.gensalt()'s default, what hash_password uses
+COST = settings.bcrypt_rounds()  # what hash_password uses (the test session's AVENIR_BCRYPT_ROUNDS)
 
 
 @pytest.fixture
