@@ -37,7 +37,7 @@ def lead(email: str) -> dict:
 
 
 def test_a_key_lookup_blocked_by_a_lock_costs_one_statement_timeout_not_two(database, owner, intake):
-    """Before the fix the lookup was retried after SQLSTATE 57014, so a blocked lookup waited twice."""
+    """A lookup cancelled by the statement timeout (SQLSTATE 57014) is not retried: it waits once."""
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "1500"
     db.discard()  # the next connection takes the shorter statement timeout
     holder = database.connect()
@@ -83,7 +83,8 @@ def postgres_pids(cluster) -> list[int]:
 
 
 def test_a_frozen_database_ends_a_request_in_a_503_after_one_socket_timeout(freezable_database, intake):
-    """Before the fix pg8000's fixed 30 s socket timeout held the request past the Lambda's 15 s."""
+    """The driver gives a silent database one socket timeout (settings.socket_timeout_s), well inside
+    the Lambda's 15 s, not pg8000's fixed 30 s."""
     cluster, key = freezable_database
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "1000"
     db.discard()
@@ -104,7 +105,8 @@ def test_a_frozen_database_ends_a_request_in_a_503_after_one_socket_timeout(free
 
 
 def test_a_key_still_in_flight_after_the_wait_is_a_409_with_retry_after(database, owner, intake):
-    """Before the fix: a 503 'database unavailable' after a statement timeout."""
+    """A delivery still waiting for its key's first delivery after the wait is a 409 with
+    Retry-After, not a 503 'database unavailable'."""
     client_id, key = owner
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "1000"
     holder = database.connect()
@@ -132,7 +134,7 @@ def test_a_quoted_idempotency_key_is_the_same_key_as_the_bare_one(owner, intake,
 
 
 def test_undeleting_a_lead_whose_email_came_back_as_a_new_lead_is_a_409_naming_it(database, owner, intake, tag):
-    """Before the fix it left two live leads with one email."""
+    """Undeleting would leave two live leads with one email: a 409 naming the lead that came back."""
     key = owner[1]
     email = f"retour.{uuid.uuid4().hex[:6]}@videotron.ca"
     old = invoke(intake, apigw_event("POST", "/api/lead", lead(email), key=key)).json["lead_id"]
