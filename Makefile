@@ -24,22 +24,17 @@ run: $(STAMP)
 # the CPU they leave idle at the lowest priority (nice 19, its cluster too); each prints its output
 # when it ends. Then the pooled run. About 8.5 minutes on two cores.
 FUZZ := tests/end_to_end/test_fuzz.py
-# Through PgBouncer: the suites of every HTTP route. The mail sender's, the scheduled jobs' and the
-# inbox plans' suites pass through it too (AVENIR_TEST_POOLER=1 by hand, 2.5 min more) but stay out
-# here to keep `make test` under 10 minutes on two cores.
-POOLED_SUITES := tests/leads/test_intake.py tests/leads/test_follow_up_context.py tests/leads/test_tag.py \
-	tests/leads/test_revert.py tests/leads/test_tagging_concurrency.py tests/leads/test_tagging_lambda.py \
-	tests/leads/test_inbox.py tests/clients tests/platform/test_pooler.py tests/platform/test_round_trips.py \
-	tests/platform/test_row_level_security.py tests/platform/test_bad_input.py tests/platform/test_http.py \
-	tests/growth/test_insights_analytics.py tests/growth/test_events.py tests/mail/test_intake_replies.py \
-	tests/mail/test_unsubscribe.py tests/prospects/scoring tests/end_to_end/test_tagging.py
+# Through PgBouncer: the suites of every HTTP route, marked `pooled` (pytestmark in each module;
+# pyproject.toml lists the marker). The mail sender's, the scheduled jobs' and the inbox plans'
+# suites pass through it too (AVENIR_TEST_POOLER=1 by hand) but carry no mark, to keep `make test`
+# under 10 minutes on two cores.
 test: $(STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
 	$(MAKE) --no-print-directory -j 2 --output-sync=target test-suite test-fuzz
-	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile $(POOLED_SUITES)
+	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile -m pooled --ignore=$(FUZZ)
 
 test-suite: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=$(FUZZ)

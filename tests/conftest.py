@@ -18,10 +18,14 @@ from shared.clients import accounts
 from shared.platform import db, settings
 from tests import pooler
 from tests.helpers import (
+    ADDRESS,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     DAY,
     INSERT_ACTIONS,
     INSERT_LEAD,
     TEMPLATE_DB,
+    Admin,
     Api,
     ClientKey,
     Database,
@@ -37,6 +41,9 @@ from tests.helpers import (
 
 # The key SMTP passwords are encrypted with (shared/platform/cipher.py), one for the whole test session.
 os.environ.setdefault("AVENIR_SECRET_KEY", "m6H2k0ehS1Yq4BqX9dM7Jf3bVq0tWm0c8aQh5nXr2Kk=")
+# bcrypt's lowest cost for the passwords the tests hash (production's 12 takes ~0.25 s a hash); the
+# one test of the production cost unsets it (tests/clients/test_password_cost.py).
+os.environ.setdefault("AVENIR_BCRYPT_ROUNDS", "4")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -101,13 +108,21 @@ def database(pg, pooler_port, request):
 
 @pytest.fixture
 def make_client(database):
-    """make_client("Northwind Renovation") -> ClientKey; internal=True issues the admin's key."""
-    def make(business_name="Northwind Renovation", email=None, internal=False, password="S3cret-pass!"):
+    """make_client("Northwind Renovation") -> ClientKey, a new ordinary client."""
+    def make(business_name="Northwind Renovation", email=None, password="S3cret-pass!"):
         email = email or f"owner-{uuid.uuid4().hex[:8]}@northwind-reno.ca"
-        if internal:
-            return ClientKey(*accounts.issue_internal_key(business_name, email, password))
         return ClientKey(*accounts.create_client(business_name, email, password))
     return make
+
+
+@pytest.fixture(scope="module")
+def admin(database) -> Admin:
+    """The internal (admin) client of the module's database, as an operator sets it up: a fresh key,
+    its owner's email and password (for signing in), and the mailing address outreach emails carry."""
+    client_id, key = accounts.issue_internal_key("Avenir AI Solutions", ADMIN_EMAIL, ADMIN_PASSWORD)
+    row = database.one("UPDATE clients SET email = :email, mailing_address = :address WHERE client_id = :c "
+                       "RETURNING business_name", email=ADMIN_EMAIL, address=ADDRESS, c=client_id)
+    return Admin(client_id, key, ADMIN_EMAIL, ADMIN_PASSWORD, row["business_name"])
 
 
 @pytest.fixture(scope="module")

@@ -107,6 +107,16 @@ class ClientKey:
 
 
 @dataclass
+class Admin:
+    """The internal client (the `admin` fixture): its key and its owner's sign-in."""
+    client_id: uuid.UUID
+    api_key: str
+    email: str
+    password: str
+    business_name: str
+
+
+@dataclass
 class HttpResponse:
     status: int
     json: object
@@ -240,6 +250,7 @@ class ScriptedHandler:
 
 INTERNAL = uuid.UUID("00000000-0000-0000-0000-000000000001")
 ADDRESS = "1200 boulevard Saint-Martin Ouest, Laval QC H7S 2E4"
+ADMIN_EMAIL, ADMIN_PASSWORD = "ops@avenir-leads.ca", "S3cret-pass!"
 
 NO_REPLY = {"has_autoresponder": False, "response_time_ms": None, "is_personalized": False, "is_generic": False}
 

@@ -49,9 +49,8 @@ def pgbouncer(cluster: LocalPostgres) -> Iterator[int]:
     os.chmod(root, 0o777)
     port = free_port()
     (root / "pgbouncer.ini").write_text(CONFIG.format(pg_port=cluster.port, port=port, root=root))
-    # PgBouncer logs every line to stderr too. Not a pipe: nobody reads it while the tests run, so
-    # once its 64 KB filled (some 200 client connections, two lines each) PgBouncer blocked on the
-    # write and stopped answering, every request timing out (issue 17). A file is never full.
+    # PgBouncer logs every line to stderr too: to a file, never full, rather than a pipe nobody reads
+    # while the tests run (once its 64 KB filled, PgBouncer would block on the write and stop answering).
     stderr = open(root / "stderr.log", "wb")
     process = subprocess.Popen(_as_postgres([PGBOUNCER, str(root / "pgbouncer.ini")]),
                                stdout=subprocess.DEVNULL, stderr=stderr)

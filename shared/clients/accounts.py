@@ -15,7 +15,7 @@ import bcrypt
 import pydantic
 from pg8000.exceptions import DatabaseError
 
-from shared.platform import db, sql
+from shared.platform import db, settings, sql
 from shared.platform.exceptions import Conflict, NotFound, Unauthorized, ValidationFailed
 
 Q = sql.load(__file__)
@@ -81,7 +81,7 @@ def hash_password(password: str) -> str:
     if len(password.encode()) > 72:
         raise ValidationFailed("Password too long.", details=[{"field": "password",
                                                                "message": "at most 72 bytes (bcrypt's limit)"}])
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(settings.bcrypt_rounds())).decode()
 
 
 def password_matches(password: str, stored_hash: str | None) -> bool:
@@ -99,7 +99,7 @@ def password_matches(password: str, stored_hash: str | None) -> bool:
             return bcrypt.checkpw(candidate, stored_hash.encode()) and fits
         except ValueError:  # shaped like a bcrypt hash but not one (a salt bcrypt cannot read)
             pass
-    bcrypt.checkpw(candidate, _stand_in_hash())
+    bcrypt.checkpw(candidate, _stand_in_hash(settings.bcrypt_rounds()))
     return False
 
 
@@ -107,10 +107,10 @@ _BCRYPT_HASH = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{5
 
 
 @functools.cache
-def _stand_in_hash() -> bytes:
+def _stand_in_hash(rounds: int) -> bytes:
     """What a password is checked against when there is no usable hash: a random one, hashed at the
     cost hash_password uses."""
-    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds))
 
 
 def authenticate(key: str) -> Client | None:

@@ -185,3 +185,12 @@ def _secret_key_from(arn: str) -> str:
 def clear_cache() -> None:
     _params_from_secret.cache_clear()
     _secret_key_from.cache_clear()
+
+
+def bcrypt_rounds() -> int:
+    """AVENIR_BCRYPT_ROUNDS: bcrypt's cost for the password hashes made (2^rounds iterations), 12 by
+    default; 4 to 31 (bcrypt's range). The test session sets 4: its hashes are not what it checks."""
+    rounds = int(os.environ.get("AVENIR_BCRYPT_ROUNDS", "12"))
+    if not 4 <= rounds <= 31:
+        raise ConfigError(f"AVENIR_BCRYPT_ROUNDS must be 4 to 31, not {rounds}.")
+    return rounds

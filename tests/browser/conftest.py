@@ -10,7 +10,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-from shared.clients import accounts, sessions
+from shared.clients import accounts
 from tests.browser.dashboard import RECORD_ALERTS, Dashboard
 from tests.helpers import Api
 
@@ -67,15 +67,6 @@ def owner(database) -> Owner:
     email = f"owner-{uuid.uuid4().hex[:8]}@toitures-boreal.ca"
     client_id, key = accounts.create_client("Toitures Boréal", email, PASSWORD)
     return Owner(client_id, key, email, PASSWORD, "Toitures Boréal")
-
-
-@pytest.fixture(scope="module")
-def admin(database) -> Owner:
-    """The internal (admin) client, with a password, for the prospects view."""
-    client_id, key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
-    sessions.set_password(client_id, PASSWORD)  # the reference's internal row has no usable password
-    row = database.one("SELECT email, business_name FROM clients WHERE client_id = :id", id=client_id)
-    return Owner(client_id, key, row["email"], PASSWORD, row["business_name"])
 
 
 @pytest.fixture(scope="module")

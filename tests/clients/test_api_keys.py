@@ -7,6 +7,8 @@ import pytest
 
 from shared.clients import accounts
 
+pytestmark = pytest.mark.pooled
+
 PLACEHOLDER = "internal-api-key-placeholder"
 
 

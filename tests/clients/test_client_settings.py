@@ -8,6 +8,8 @@ from shared.clients import accounts
 from shared.platform import cipher
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 SECRET = "smtp-S3cret-" + uuid.uuid4().hex[:6]
 
 

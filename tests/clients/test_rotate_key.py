@@ -12,6 +12,8 @@ from shared.clients import accounts
 from shared.platform.exceptions import NotFound, Unauthorized
 from tests.helpers import apigw_event, avenir, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 ROUTE = "/api/clients/rotate-key"
 
 

@@ -11,10 +11,13 @@ import bcrypt
 import pytest
 
 from shared.clients import accounts
+from shared.platform import settings
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 PASSWORD = "Toiture-2026!"
-COST = 12  # bcrypt.gensalt()'s default, what hash_password uses
+COST = settings.bcrypt_rounds()  # what hash_password uses (the test session's AVENIR_BCRYPT_ROUNDS)
 
 
 @pytest.fixture
@@ -164,8 +167,8 @@ def test_last_connection_is_written_at_most_once_a_minute(api, owner, database):
 
 
 def test_the_reference_internal_clients_placeholder_hash_matches_no_password(api, database):
-    """schema/003 seeds the internal client with '$2a$10$placeholder', which is no bcrypt hash: found
-    by the fuzzer as a 500 ("Invalid salt") on sign-in and on password change."""
+    """schema/003 seeds the internal client with '$2a$10$placeholder', which is no bcrypt hash: a
+    sign-in with it is a 401 and a password change a 403, as for any wrong password."""
     _, key = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
     database.sql("UPDATE clients SET password_hash = '$2a$10$placeholder' WHERE is_internal")
     assert login(api, "internal@aveniraisolutions.ca", "anything-at-all").status == 401

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from shared.clients import accounts
 from shared.platform import db
 from tests.helpers import ROOT, Database, apigw_event, invoke, load_function, scheduled_event, scheduler_cloudevent
 
@@ -191,9 +192,10 @@ def owner(worlds, make_client):
 
 
 @pytest.fixture
-def admin(worlds, make_client):
+def admin(worlds):
+    """The internal client's key in both worlds, noted per world."""
     def create(world):
-        world.notes["admin_key"] = make_client("Avenir", email="ops@avenir.ca", internal=True).api_key
+        world.notes["admin_key"] = accounts.issue_internal_key("Avenir", "ops@avenir.ca", "S3cret-pass!")[1]
     in_both(worlds, create)
     return lambda world: world.notes["admin_key"]
 

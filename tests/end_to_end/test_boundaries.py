@@ -1,10 +1,8 @@
 """Boundary values at every parameter and field of every route (taken from the served /openapi.json,
 so a new route is covered without a change here), sent to one `avenir serve` process whose single
 worker thread, and so one database connection, answers every request: no value gets a 5xx, and
-afterwards another client's requests still answer with that client's own data, and only with it.
-
-Issue 27: a date the driver could not convert left that connection out of step, and the next
-clients received each other's settings and leads until the server restarted."""
+afterwards another client's requests still answer with that client's own data, and only with it:
+a value the driver cannot convert never leaves the connection out of step for the next client."""
 import http.client
 import json
 import os
@@ -296,8 +294,8 @@ def test_a_credential_at_its_boundaries_is_a_401_not_a_server_error(served, call
 @pytest.mark.parametrize("value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "1899-12-31",
                                    "2100-01-01"])
 def test_a_date_outside_the_years_1900_to_2099_is_a_422_naming_its_field(served, callers, target, name, value):
-    """Before the fix: a 500 for since and until at years 1 and 9999 (the driver raised converting
-    them, with BEGIN and the client's settings sent); the insights date was taken whatever its year."""
+    """since and until at years 1 and 9999 (which the driver cannot convert) and an insights date of
+    any year outside 1900 to 2099 are a 422 naming the field."""
     if name == "date" and "T" in value:
         value = value[:10]
     status, answer = send(served, "GET", target.format(quoted(value)), key=callers["a"].key)
@@ -318,8 +316,8 @@ def test_the_bounds_of_the_years_are_accepted(served, callers, since):
 
 
 def test_conversions_at_the_largest_value_still_add_up_to_a_number(served, callers):
-    """Before the bound: two conversions of 1e308 each were taken, and their sum made the
-    analytics answer `Infinity`, which is no JSON number."""
+    """A conversion value is bounded: two of 1e308 would sum to `Infinity` in the analytics answer,
+    which is no JSON number."""
     b = callers["b"]
     for n in range(2):
         status, answer = send(served, "POST", "/api/lead", {"name": f"Big {n}", "email": f"big-{n}@example.ca"}, b.key)
@@ -340,8 +338,8 @@ def test_conversions_at_the_largest_value_still_add_up_to_a_number(served, calle
 @pytest.mark.parametrize("header", ["x-api-key", "authorization"])
 def test_a_credential_no_key_could_be_is_a_401_on_lambda_too(database, callers, credential, header):
     """Over HTTP the server refuses a NUL in a header (400) and no unpaired surrogate can arrive;
-    a Lambda event carries what it is given. Before the fix: a 500 (PostgreSQL refused the NUL, the
-    digest could not encode the surrogate)."""
+    a Lambda event carries what it is given: a credential with a NUL or a lone surrogate is a 401
+    like any unknown one."""
     value = f"Bearer {credential}" if header == "authorization" else credential
     answer = invoke(load_function("owner_settings"), apigw_event("GET", "/api/client", headers={header: value}))
     assert answer.status == 401 and answer.json["error"]["code"] == "unauthorized"
@@ -349,7 +347,7 @@ def test_a_credential_no_key_could_be_is_a_401_on_lambda_too(database, callers, 
 
 @pytest.mark.parametrize("method", ["SCHEDULE", "POST", "GET"])
 def test_the_schedulers_route_is_not_an_http_route(served, method):
-    """Before the fix `SCHEDULE /schedule` reached a scheduled job's handler over HTTP, without a
-    key (a 500: it carried no scheduler's event), and other methods were told to use SCHEDULE."""
+    """`/schedule` is no HTTP route whatever the method (SCHEDULE included): a scheduled job's handler
+    is reached only by a scheduler's event, never over HTTP without a key."""
     status, answer = send(served, method, "/schedule")
     assert status == 404 and answer["error"]["code"] == "not_found", answer

@@ -56,8 +56,8 @@ def test_the_readme_shows_a_curl_for_every_route():
         assert route in commands, route
 
 
-def test_each_curl_of_the_readme_works_as_pasted(server, make_client):
-    client, admin = make_client(), make_client(internal=True)
+def test_each_curl_of_the_readme_works_as_pasted(server, make_client, admin):
+    client = make_client()
     env = dict(os.environ, API=server, KEY=client.api_key, ADMIN=admin.api_key)
     for command in readme_curls():
         result = subprocess.run(["bash", "-c", command + " -w '\\n%{http_code}'"], env=env, capture_output=True,

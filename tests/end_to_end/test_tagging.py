@@ -2,6 +2,10 @@
 revert, as an outside caller drives it over HTTP."""
 from decimal import Decimal
 
+import pytest
+
+pytestmark = pytest.mark.pooled
+
 
 def test_a_lead_from_intake_to_conversion_and_back(api, client, ledger):
     first = api.post("/api/lead", {"name": "Sarah Chen", "email": "sarah.chen@lumenarchitects.ca",

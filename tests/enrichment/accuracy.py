@@ -27,7 +27,7 @@ def scores(rows: list[dict], predictions: list[dict]) -> dict[str, float]:
     """Accuracy per field, spam recall, and real messages marked spam (count and share).
 
     spam recall = spam rows predicted spam / spam rows; real marked spam = non-spam rows predicted
-    spam / non-spam rows (issue #18: at most 1%)."""
+    spam / non-spam rows (at most 1%)."""
     pairs = list(zip(rows, predictions, strict=True))
     table = {f: sum(r[f] == p[f] for r, p in pairs) / max(1, len(pairs)) for f in FIELDS}
     spam = [p["intent"] == "spam" for r, p in pairs if r["spam"]]

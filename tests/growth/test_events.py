@@ -6,6 +6,8 @@ import pytest
 
 from shared.growth import events
 
+pytestmark = pytest.mark.pooled
+
 SNAPSHOT_KEYS = {"lead_id", "lead_name", "initial_urgency", "initial_tone", "days_to_convert", "touch_points",
                  "conversion_value", "final_tag"}
 

@@ -11,6 +11,8 @@ import pytest
 from shared.clients import accounts
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 
 

@@ -162,7 +162,7 @@ def ping_function(request):
 
 
 def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_other_edit(
-        tmp_path, monkeypatch, database, make_client):
+        tmp_path, monkeypatch, database, make_client, admin):
     """The functions' ROUTES are the one route table; the local server and the document follow, and
     the route's `auth` alone decides who may call it (401 without a key, 403 for another client)."""
     import shutil
@@ -184,9 +184,8 @@ def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_ot
         app = Client(serve.build_app())
         assert app.get("/api/ping").status_code == 401
         assert app.get("/api/ping", headers={"x-api-key": make_client().api_key}).status_code == 403
-        internal = make_client(internal=True)
-        answer = app.get("/api/ping", headers={"x-api-key": internal.api_key})
-        assert answer.status_code == 200 and answer.get_json() == {"pong": str(internal.client_id)}
+        answer = app.get("/api/ping", headers={"x-api-key": admin.api_key})
+        assert answer.status_code == 200 and answer.get_json() == {"pong": str(admin.client_id)}
     finally:
         monkeypatch.undo()
         functions.module.cache_clear()

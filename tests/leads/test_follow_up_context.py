@@ -1,10 +1,12 @@
-"""A returning lead's message is read with its previous one (issue #18): a short follow-up of an
+"""A returning lead's message is read with its previous one: a short follow-up of an
 urgent thread stays urgent, through the real intake route."""
 import uuid
 
 import pytest
 
 from shared.clients import accounts
+
+pytestmark = pytest.mark.pooled
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import pytest
 from shared.clients import accounts
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 
 @pytest.fixture
 def owner(database):

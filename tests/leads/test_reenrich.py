@@ -1,4 +1,4 @@
-"""`avenir enrich --rerun` (issue #18) as an operator runs it, on leads the real intake route stored
+"""`avenir enrich --rerun` as an operator runs it, on leads the real intake route stored
 and then aged by hand to look read by an older engine: the messages and the leads' current labels
 get the current engine's reading (the very one the intake gave, follow-up context included), the
 histories and texts stay, a second run finds nothing, --client and --since narrow it."""

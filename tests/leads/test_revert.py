@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+pytestmark = pytest.mark.pooled
+
 
 def tag_path(lead_id) -> str:
     return f"/api/leads/{lead_id}/tag"

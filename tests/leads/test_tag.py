@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+pytestmark = pytest.mark.pooled
+
 TAG_EFFECTS = [
     # tag, action_type, archived, deleted, conversion_outcome
     ("Follow-Up", "tag", False, False, False),

@@ -4,6 +4,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
+import pytest
+
+pytestmark = pytest.mark.pooled
+
 # One burst: every tag, Converted twice, and reverts racing them, in a mixed order.
 BURST = ["Follow-Up", "Converted", "revert", "Archived", "Active", "Deleted", "Converted", "revert"] * 4
 

@@ -7,6 +7,8 @@ import pytest
 
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 
 @pytest.fixture(scope="module")
 def tag_lead():

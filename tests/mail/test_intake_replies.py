@@ -5,7 +5,7 @@ import pytest
 
 from shared.mail import sender
 
-pytestmark = pytest.mark.usefixtures("fresh_outbox")
+pytestmark = [pytest.mark.pooled, pytest.mark.usefixtures("fresh_outbox")]
 QUOTE = "Can you quote a new roof for our house in Laval?"
 SPAM = "Buy cheap followers and SEO backlinks now!!! Click here http://spam.biz to win a free iPhone"
 

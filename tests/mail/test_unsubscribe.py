@@ -12,7 +12,7 @@ import pytest
 from shared.mail import sender
 from tests.helpers import apigw_event, load_function
 
-pytestmark = pytest.mark.usefixtures("fresh_outbox")
+pytestmark = [pytest.mark.pooled, pytest.mark.usefixtures("fresh_outbox")]
 ONE_CLICK = b"List-Unsubscribe=One-Click"
 FORM = "application/x-www-form-urlencoded"
 

@@ -16,6 +16,8 @@ from infra.pgcluster import free_port
 from shared.growth import intelligence
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 NO_SUCH_LEAD = "5f0c7a1e-2b3d-4c6e-8f90-a1b2c3d4e5f6"  # a fixed id: test ids must not change between collections
 ROUTES_WITH_A_BODY = ["/api/lead", f"/api/leads/{NO_SUCH_LEAD}/tag", f"/api/leads/{NO_SUCH_LEAD}/revert",
                       "/api/prospects/score", "/api/intelligence/run"]
@@ -43,12 +45,11 @@ def served(database, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def keys(database, pg):
+def keys(database, pg, admin):
     from shared.clients import accounts
 
-    _, internal = accounts.issue_internal_key("Avenir AI Solutions", "internal@aveniraisolutions.ca")
     _, owner = accounts.create_client("Toitures Bouchard", f"owner-{uuid.uuid4().hex[:6]}@toitures-bouchard.ca")
-    return {"internal": internal, "owner": owner}
+    return {"internal": admin.api_key, "owner": owner}
 
 
 def exchange(port: int, head: str, body: bytes = b"", timeout: float = 10) -> tuple[int, dict, bytes]:
@@ -103,8 +104,8 @@ def assert_envelope(status, headers, body, expected_status, code):
 
 
 def test_a_chunked_body_over_the_limit_is_refused_after_the_limit_not_read_to_its_end(served, keys):
-    """Before the fix the whole body was read first (256 MiB raised a worker from 143 to 347 MB): with
-    200 KiB sent and no end in sight, no answer came until the client gave up."""
+    """The body is read only up to the limit: 200 KiB sent with no end in sight get their 413 at once,
+    without the server reading (and holding in memory) the rest."""
     status, headers, body = exchange(served[0], chunked_head("/api/lead", keys["owner"]), chunks(200 * 1024))
     assert_envelope(status, headers, body, 413, "payload_too_large")
 
@@ -132,7 +133,7 @@ def test_a_prospect_batch_keeps_its_own_larger_limit_when_chunked(served, keys):
 
 
 def test_a_malformed_chunked_body_is_a_400_in_the_envelope(served, keys):
-    """Before the fix: a 500 text/html with a Flask traceback in the log."""
+    """A chunk size that is no hexadecimal number is a JSON 400, not a server error."""
     malformed = b"zz\r\n{}\r\n0\r\n\r\n"
     assert_envelope(*exchange(served[0], chunked_head("/api/lead", keys["owner"]), malformed), 400, "invalid_json")
     assert_envelope(*exchange(served[0], chunked_head("/api/lead"), malformed), 401, "unauthorized")
@@ -140,7 +141,7 @@ def test_a_malformed_chunked_body_is_a_400_in_the_envelope(served, keys):
 
 @pytest.mark.parametrize("path", ROUTES_WITH_A_BODY)
 def test_json_nested_30000_deep_is_a_400_on_every_route(served, keys, path):
-    """Before the fix: a 500 on every route (RecursionError is not a ValueError)."""
+    """JSON nested deeper than the parser's recursion allows is a 400 invalid_json on every route."""
     key = keys["internal"] if "prospects" in path or "intelligence" in path else keys["owner"]
     body = b"[" * 30000 + b"]" * 30000
     head = (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nx-api-key: {key}\r\n"
@@ -164,7 +165,7 @@ def test_json_is_refused_past_64_levels_and_accepted_at_64(keys):
 
 
 def test_nul_in_a_revert_reason_is_a_422_and_writes_nothing(database, keys):
-    """Before the fix: a 500 (SQLSTATE 22021); lead fields already refused it."""
+    """A NUL in a revert reason is a 422 naming the field, as in a lead's fields (PostgreSQL stores no NUL)."""
     intake, tag, revert = (load_function(name) for name in ("lead_intake", "tag_lead", "revert_lead"))
     lead_id = invoke(intake, apigw_event("POST", "/api/lead", {"name": "Marc Roy", "email": "marc@roy-construction.ca"},
                                          key=keys["owner"])).json["lead_id"]
@@ -198,7 +199,8 @@ def test_nul_in_a_query_parameter_is_a_422(keys):
 @pytest.mark.parametrize("date,status", [("0001-01-01", 422), ("1899-12-31", 422), ("2999-01-01", 422),
                                          ("9999-12-31", 422)])
 def test_a_run_date_the_job_cannot_compute_is_a_422(keys, date, status):
-    """Before the fix 0001-01-01 was a 500 (its windows overflow)."""
+    """A run date outside the years 1900 to 2099 (0001-01-01 and 9999-12-31 included, whose windows
+    would overflow) is a 422, not a server error."""
     event = apigw_event("POST", "/api/intelligence/run", {"date": date}, key=keys["internal"])
     answer = invoke(load_function("daily_intelligence"), event)
     assert answer.status == status and answer.json["error"]["code"] == "validation_error"
@@ -213,7 +215,8 @@ def test_a_run_date_after_today_is_a_409_not_an_invalid_request(keys):
 
 @pytest.mark.parametrize("path", ["/api/leads/%0A/revert", "/api/leads/%0A/tag", "/api/leads/%0D%0A/tag"])
 def test_a_control_character_in_a_path_reaches_the_function_key_check_first(served, keys, path):
-    """Before the fix an HTML 404 that skipped authentication (werkzeug's router does not match a newline)."""
+    """A newline in a path (which werkzeug's router does not match) is the function's 401 in the JSON
+    envelope, the key checked first."""
     body = json.dumps({"tag": "Active", "reason": "Wrong lead"}).encode()
     head = (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n")

@@ -9,6 +9,8 @@ from shared.clients import credentials
 from shared.platform import exceptions, http
 from tests.helpers import apigw_event
 
+pytestmark = pytest.mark.pooled
+
 
 def echo(req: http.Request) -> http.Response:
     return http.ok({"path_params": req.path_params, "query": req.query, "body": req.json()})

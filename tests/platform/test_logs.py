@@ -118,7 +118,7 @@ for _ in range(2):
 
 
 def test_a_crash_is_a_json_line_with_its_traceback_from_the_first_one_on():
-    """Before the fix the first error in a fresh process was plain text, and later ones lost their cause."""
+    """The first error in a fresh process is a JSON line like every later one, each with its cause."""
     result = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, timeout=60)
     entries = [json.loads(line) for line in result.stderr.splitlines()]
     crashes = [e for e in entries if e["message"] == "unhandled error"]

@@ -10,6 +10,8 @@ from shared.platform import db
 from tests import pooler
 from tests.helpers import apigw_event, invoke, load_function
 
+pytestmark = pytest.mark.pooled
+
 
 @pytest.fixture
 def pooled(pg, database, monkeypatch):

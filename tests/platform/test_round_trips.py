@@ -10,6 +10,8 @@ from shared.platform import db
 from tests.helpers import apigw_event, invoke, load_function
 from tests.relay import Relay
 
+pytestmark = pytest.mark.pooled
+
 # The goals (issues 17, 27): intake, tag (a conversion too) and revert at most 3 round trips, each read
 # of the owner's side at most 2.
 GOALS = {"intake, new email": 3, "intake, returning email": 3, "intake, keyed replay": 3, "tag": 3, "revert": 3,

@@ -10,6 +10,8 @@ from pg8000.exceptions import DatabaseError
 
 from shared.platform import db, migrate
 
+pytestmark = pytest.mark.pooled
+
 TENANT_TABLES = ("lead_memory", "lead_actions", "growth_brain")
 
 

@@ -121,7 +121,8 @@ def test_a_frozen_database_ends_a_request_in_a_503_after_one_socket_timeout(free
 
 
 def test_a_key_still_in_flight_after_the_wait_is_a_409_with_retry_after(database, owner, intake):
-    """Before the fix: a 503 'database unavailable' after a statement timeout."""
+    """A delivery still waiting for its key's first delivery after the wait is a 409 with
+    Retry-After, not a 503 'database unavailable'."""
     client_id, key = owner
     os.environ["AVENIR_STATEMENT_TIMEOUT_MS"] = "1000"
     holder = database.connect()
@@ -149,7 +150,7 @@ def test_a_quoted_idempotency_key_is_the_same_key_as_the_bare_one(owner, intake,
 
 
 def test_undeleting_a_lead_whose_email_came_back_as_a_new_lead_is_a_409_naming_it(database, owner, intake, tag):
-    """Before the fix it left two live leads with one email."""
+    """Undeleting would leave two live leads with one email: a 409 naming the lead that came back."""
     key = owner[1]
     email = f"retour.{uuid.uuid4().hex[:6]}@videotron.ca"
     old = invoke(intake, apigw_event("POST", "/api/lead", lead(email), key=key)).json["lead_id"]

@@ -9,7 +9,7 @@ import pytest
 
 from shared.clients import accounts
 from shared.growth import intelligence
-from tests.helpers import ADDRESS, INTERNAL, apigw_event, invoke, load_function, prospect
+from tests.helpers import INTERNAL, apigw_event, invoke, load_function, prospect
 
 NAME, EMAIL = "Zephyrine Oakhollow", "Zephyrine.Oakhollow@Maison-Bleue.ca"
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY", "USER-DEFINED")
@@ -27,18 +27,10 @@ def other_owner(database):
     return {"client_id": str(client_id), "key": key}
 
 
-@pytest.fixture(scope="module")
-def internal(database) -> dict:
-    """The internal (admin) client: its key, and the mailing address its outreach must carry."""
-    _, key = accounts.issue_internal_key("Avenir AI Solutions", "ops@avenir-leads.ca")
-    database.sql("UPDATE clients SET mailing_address = :address WHERE client_id = :c", address=ADDRESS, c=INTERNAL)
-    return {"client_id": str(INTERNAL), "key": key}
-
-
 PROSPECT_NAME, PROSPECT_EMAIL = "Couvreurs Quillfeather", "Nadege.Quillfeather@Quillfeather-Couvreurs.ca"
 
 
-def a_prospect_written_to(api, internal, database) -> None:
+def a_prospect_written_to(api, admin, database) -> None:
     """On a clean slate of prospects, outbox and unsubscribes: a prospect with that contact email, its
     outreach queued in the outbox, a second prospect (another website) sharing the address in another
     letter case, and a neighbour with its own address."""
@@ -48,9 +40,9 @@ def a_prospect_written_to(api, internal, database) -> None:
     answer = api.post("/api/prospects/score", {"prospects": [
         prospect(PROSPECT_NAME, email=PROSPECT_EMAIL),
         prospect("Quillfeather Gouttieres", email=PROSPECT_EMAIL.upper()),
-        prospect("Toitures Voisines")]}, key=internal["key"])
+        prospect("Toitures Voisines")]}, key=admin.api_key)
     assert answer.status == 200, answer.json
-    queued = api.post("/api/prospects/outreach", {"limit": 5, "min_score": 0}, key=internal["key"])
+    queued = api.post("/api/prospects/outreach", {"limit": 5, "min_score": 0}, key=admin.api_key)
     assert queued.status == 200 and len(queued.json["queued"]) == 2, queued.json
 
 
@@ -242,36 +234,36 @@ def test_the_lambda_handler_answers_as_the_served_routes_do(api, owner):
 
 
 def test_the_internal_clients_erasure_leaves_no_prospect_candidate_or_outreach_holding_the_email(
-        api, internal, database):
-    a_prospect_written_to(api, internal, database)
+        api, admin, database):
+    a_prospect_written_to(api, admin, database)
     assert {"prospect_candidates", "lead_replies"} <= {table for table, _, _ in where_found(database, PROSPECT_EMAIL)}
 
-    answer = api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL.lower()}, key=internal["key"])
+    answer = api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL.lower()}, key=admin.api_key)
 
     assert answer.status == 200, answer.json
     assert answer.json["erased"]["replies"] == 1  # the outreach email queued in the outbox
     for needle in (PROSPECT_EMAIL, PROSPECT_NAME, "Quillfeather Gouttieres"):
         holders = {hit[2] for hit in where_found(database, needle)}
-        assert internal["client_id"] not in holders and None not in holders, (needle, where_found(database, needle))
+        assert str(admin.client_id) not in holders and None not in holders, (needle, where_found(database, needle))
     assert database.scalar("SELECT count(*) FROM prospect_outreach_log") == 1  # the neighbour's
     assert database.scalar("SELECT count(*) FROM prospect_candidates WHERE business_name = 'Toitures Voisines'") == 1
 
 
-def test_an_erased_prospect_scored_again_is_never_written_to_again(api, internal, database):
-    a_prospect_written_to(api, internal, database)
-    api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL}, key=internal["key"])
+def test_an_erased_prospect_scored_again_is_never_written_to_again(api, admin, database):
+    a_prospect_written_to(api, admin, database)
+    api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL}, key=admin.api_key)
 
     assert api.post("/api/prospects/score", {"prospects": [prospect(PROSPECT_NAME, email=PROSPECT_EMAIL)]},
-                    key=internal["key"]).status == 200
-    preview = api.post("/api/prospects/outreach", {"limit": 5, "min_score": 0, "dry_run": True}, key=internal["key"])
+                    key=admin.api_key).status == 200
+    preview = api.post("/api/prospects/outreach", {"limit": 5, "min_score": 0, "dry_run": True}, key=admin.api_key)
 
     assert preview.status == 200 and preview.json["queued"] == []
     assert database.scalar("SELECT count(*) FROM unsubscribes WHERE client_id = :c", c=INTERNAL) == 1
 
 
 def test_another_clients_erasure_of_a_prospects_email_leaves_the_internal_clients_prospects(
-        api, internal, owner, database):
-    a_prospect_written_to(api, internal, database)
+        api, admin, owner, database):
+    a_prospect_written_to(api, admin, database)
     answer = api.post("/api/privacy/erase", {"email": PROSPECT_EMAIL}, key=owner["key"])
     assert answer.json["erased"]["replies"] == 0
     assert {"prospect_candidates", "lead_replies"} <= {table for table, _, _ in where_found(database, PROSPECT_EMAIL)}

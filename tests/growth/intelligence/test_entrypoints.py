@@ -38,8 +38,7 @@ FOUR_METRICS = ["conversion_prediction", "engagement_score", "tone_distribution"
 
 # --- POST /api/intelligence/run ---------------------------------------------------------------
 
-def test_the_internal_client_runs_it_for_one_client_over_http(api, make_client, database, client):
-    admin = make_client(internal=True)
+def test_the_internal_client_runs_it_for_one_client_over_http(api, admin, database, client):
     response = api.post("/api/intelligence/run", {"date": "2026-11-24", "client_id": str(client)}, key=admin.api_key)
     assert response.status == 200
     assert response.json == {"run_date": "2026-11-24", "clients_processed": 1, "events_written": 4,
@@ -47,8 +46,7 @@ def test_the_internal_client_runs_it_for_one_client_over_http(api, make_client, 
     assert daily_rows(database, client, "2026-11-24") == FOUR_METRICS
 
 
-def test_without_a_body_it_runs_every_client_for_today(api, make_client, database, client):
-    admin = make_client(internal=True)
+def test_without_a_body_it_runs_every_client_for_today(api, admin, database, client):
     response = api.post("/api/intelligence/run", key=admin.api_key)
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     assert response.status == 200 and response.json["run_date"] == today
@@ -65,21 +63,18 @@ def test_an_ordinary_client_is_forbidden(api, make_client):
 
 @pytest.mark.parametrize("body, field", [({"date": "24/11/2026"}, "date"), ({"date": "2026-11-31"}, "date"),
                                          ({"client_id": "nope"}, "client_id"), ({"date": "2999-01-01"}, "date")])
-def test_a_bad_date_or_client_id_is_a_422_naming_the_field(api, make_client, body, field):
-    admin = make_client(internal=True)
+def test_a_bad_date_or_client_id_is_a_422_naming_the_field(api, admin, body, field):
     response = api.post("/api/intelligence/run", body, key=admin.api_key)
     assert response.status == 422
     assert [d["field"] for d in response.json["error"]["details"]] == [field]
 
 
-def test_an_unknown_client_is_a_404(api, make_client):
-    admin = make_client(internal=True)
+def test_an_unknown_client_is_a_404(api, admin):
     response = api.post("/api/intelligence/run", {"client_id": str(uuid.uuid4())}, key=admin.api_key)
     assert response.status == 404
 
 
-def test_the_route_answers_get_with_405(api, make_client):
-    admin = make_client(internal=True)
+def test_the_route_answers_get_with_405(api, admin):
     assert api.get("/api/intelligence/run", key=admin.api_key).status == 405
 
 
@@ -93,10 +88,9 @@ def test_the_eventbridge_schedule_runs_the_day_that_just_ended_through_the_lambd
     assert daily_rows(database, client, SCHEDULED_RUN_DATE) == FOUR_METRICS
 
 
-def test_the_lambda_handler_also_answers_api_gateway(make_client, client):
+def test_the_lambda_handler_also_answers_api_gateway(admin, client):
     from tests.helpers import apigw_event
 
-    admin = make_client(internal=True)
     module = load_function("daily_intelligence")
     event = apigw_event("POST", "/api/intelligence/run", {"date": "2026-11-24", "client_id": str(client)},
                         key=admin.api_key)

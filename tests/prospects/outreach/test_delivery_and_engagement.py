@@ -48,7 +48,7 @@ def test_an_english_email_says_what_the_test_found_and_carries_the_anti_spam_con
         api, admin, score, database, served_links):
     [prospect_id] = score(prospect("Toitures Laval", SLOW_GENERIC, industry="Residential roofing",
                                    region="Laval", language="en"))
-    queued = api.post(OUTREACH, {"min_score": 40}, key=admin).json["queued"]  # its need is 40
+    queued = api.post(OUTREACH, {"min_score": 40}, key=admin.api_key).json["queued"]  # its need is 40
     assert log_row(database, prospect_id)["sent_at"] is None
     assert sender.send_due().sent == 1
 
@@ -81,7 +81,7 @@ def served_links_url(api) -> str:
 def test_a_french_prospect_gets_its_email_in_french(api, admin, score, served_links):
     score(prospect("Plomberie Gagnon", HUMAN_AFTER_3_HOURS, industry="Plomberie", language="fr"),
           prospect("Déneigement Sans Réponse", industry="Déneigement", language="fr"))
-    api.post(OUTREACH, {}, key=admin)
+    api.post(OUTREACH, {}, key=admin.api_key)
     assert sender.send_due().sent == 2
     by_subject = {m.message["Subject"]: parts(m.message)[0] for m in served_links.received}
     gagnon = by_subject["Plomberie Gagnon : ce qui s'est passé quand nous vous avons écrit par votre site"]
@@ -95,7 +95,7 @@ def test_a_french_prospect_gets_its_email_in_french(api, admin, score, served_li
 
 def test_a_prospect_that_unsubscribes_is_never_written_to_again(api, admin, score, database, served_links):
     [first] = score(prospect("Toitures Laval", industry="Roofing"))
-    api.post(OUTREACH, {}, key=admin)
+    api.post(OUTREACH, {}, key=admin.api_key)
     sender.send_due()
     link = served_links.received[-1].message["List-Unsubscribe"].strip("<>")
     status, _, page = fetch(link, "POST", b"List-Unsubscribe=One-Click")
@@ -106,14 +106,14 @@ def test_a_prospect_that_unsubscribes_is_never_written_to_again(api, admin, scor
     score(prospect("Toitures Laval", industry="Roofing"))
     database.sql("UPDATE prospect_candidates SET contacted = false")
     score(prospect("Toitures Laval Renamed", email="INFO@toitureslaval.ca"))
-    assert api.post(OUTREACH, {"min_score": 0}, key=admin).json["queued"] == []
+    assert api.post(OUTREACH, {"min_score": 0}, key=admin.api_key).json["queued"] == []
     assert database.scalar("SELECT count(*) FROM prospect_outreach_log") == 1
     assert log_row(database, first)["status"] == "sent"
 
 
 def test_an_email_unsubscribed_while_queued_is_not_sent(api, admin, score, database, served_links):
     score(prospect("Toitures Laval"), prospect("Plomberie Gagnon"))
-    api.post(OUTREACH, {}, key=admin)
+    api.post(OUTREACH, {}, key=admin.api_key)
     database.sql("INSERT INTO unsubscribes (client_id, email_digest) VALUES (:c, avenir_email_digest(:e))",
                  c=INTERNAL, e="info@plomberiegagnon.ca")
     summary = sender.send_due()
@@ -123,7 +123,7 @@ def test_an_email_unsubscribed_while_queued_is_not_sent(api, admin, score, datab
 
 def test_the_open_pixel_marks_a_sent_email_opened_once(api, admin, score, database, served_links):
     [prospect_id] = score(prospect("Toitures Laval"))
-    api.post(OUTREACH, {}, key=admin)
+    api.post(OUTREACH, {}, key=admin.api_key)
     stored = database.one("SELECT body_html FROM lead_replies")["body_html"]
     pixel = re.search(r'<img src="([^"]+\.gif)"', stored).group(1)
 
@@ -145,25 +145,25 @@ def test_the_open_pixel_marks_a_sent_email_opened_once(api, admin, score, databa
 
 def test_a_reply_is_recorded_and_status_only_moves_forward(api, admin, score, database, served_links):
     [prospect_id] = score(prospect("Toitures Laval"))
-    [queued] = api.post(OUTREACH, {}, key=admin).json["queued"]
+    [queued] = api.post(OUTREACH, {}, key=admin.api_key).json["queued"]
     path = f"/api/outreach/{queued['outreach_id']}/replied"
-    not_yet = api.post(path, key=admin)
+    not_yet = api.post(path, key=admin.api_key)
     assert not_yet.status == 409 and "not been sent" in not_yet.json["error"]["message"]
 
     sender.send_due()
-    answer = api.post(path, key=admin)
+    answer = api.post(path, key=admin.api_key)
     assert answer.status == 200
     assert (answer.json["status"], answer.json["business_name"]) == ("replied", "Toitures Laval")
     replied_at = answer.json["replied_at"]
-    assert api.post(path, key=admin).json["replied_at"] == replied_at  # again: unchanged
+    assert api.post(path, key=admin.api_key).json["replied_at"] == replied_at  # again: unchanged
     pixel = re.search(r'<img src="([^"]+\.gif)"', parts(served_links.received[0].message)[1]).group(1)
     fetch(pixel)  # opening after the reply does not move it back
     assert log_row(database, prospect_id)["status"] == "replied"
     assert outreach.mark_ignored(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)) == 0
     assert log_row(database, prospect_id)["status"] == "replied"
 
-    assert api.post(f"/api/outreach/{uuid.uuid4()}/replied", key=admin).status == 404
-    assert api.post("/api/outreach/not-a-uuid/replied", key=admin).status == 404
+    assert api.post(f"/api/outreach/{uuid.uuid4()}/replied", key=admin.api_key).status == 404
+    assert api.post("/api/outreach/not-a-uuid/replied", key=admin.api_key).status == 404
 
 
 def test_ignored_after_14_days_from_the_time_given(database):
@@ -204,18 +204,18 @@ def test_the_list_and_its_funnel_add_up_on_hand_made_data(api, admin, database):
         insert_outreach(database, name, industry, region, status, opened=opened)
     insert_outreach(database, "Queued", "Roofing", "Laval", "sent", None)  # not sent yet: in the list, not the funnel
 
-    everything = api.get("/api/outreach", key=admin)
+    everything = api.get("/api/outreach", key=admin.api_key)
     assert everything.status == 200
     assert everything.json["funnel"] == {"sent": 7, "opened": 5, "replied": 2, "ignored": 2}
     assert len(everything.json["outreach"]) == 8 and everything.json["outreach"][0]["business_name"] == "Queued"
-    roofing = api.get("/api/outreach?industry=roofing", key=admin).json
+    roofing = api.get("/api/outreach?industry=roofing", key=admin.api_key).json
     assert roofing["funnel"] == {"sent": 4, "opened": 3, "replied": 2, "ignored": 0}
-    laval = api.get("/api/outreach?region=Laval&industry=Plumbing", key=admin).json
+    laval = api.get("/api/outreach?region=Laval&industry=Plumbing", key=admin.api_key).json
     assert laval["funnel"] == {"sent": 2, "opened": 1, "replied": 0, "ignored": 2}
-    replied = api.get("/api/outreach?status=replied", key=admin).json
+    replied = api.get("/api/outreach?status=replied", key=admin.api_key).json
     assert sorted(r["business_name"] for r in replied["outreach"]) == ["Roof C", "Roof D"]
     assert replied["funnel"]["sent"] == 7  # the funnel is the whole funnel of that industry and region
     assert set(replied["outreach"][0]) >= {"outreach_id", "prospect_id", "business_name", "email_subject",
                                            "status", "sent_at", "opened_at", "replied_at", "delivery"}
-    bad = api.get("/api/outreach?status=bounced", key=admin)
+    bad = api.get("/api/outreach?status=bounced", key=admin.api_key)
     assert bad.status == 422 and bad.json["error"]["details"][0]["field"] == "status"

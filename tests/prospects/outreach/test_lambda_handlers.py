@@ -16,8 +16,8 @@ def test_a_dry_run_event_is_answered_like_the_http_route(api, admin, score):
     score(prospect("Toitures Laval"), prospect("Plomberie Gagnon", language="fr"))
     body = {"dry_run": True, "limit": 5}
     by_lambda = invoke(load_function("prospect_outreach"), apigw_event("POST", "/api/prospects/outreach", body,
-                                                                       key=admin))
-    by_http = api.post("/api/prospects/outreach", body, key=admin)
+                                                                       key=admin.api_key))
+    by_http = api.post("/api/prospects/outreach", body, key=admin.api_key)
     assert by_lambda.status == by_http.status == 200
     strip = [{k: v for k, v in q.items() if k != "email_body"} for q in by_http.json["queued"]]
     assert [{k: v for k, v in q.items() if k != "email_body"} for q in by_lambda.json["queued"]] == strip

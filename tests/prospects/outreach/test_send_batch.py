@@ -32,7 +32,7 @@ def test_the_neediest_uncontacted_prospects_with_an_email_are_written_to_first(a
     database.sql("INSERT INTO unsubscribes (client_id, email_digest) VALUES (:c, avenir_email_digest(:e))",
                  c=INTERNAL, e="Bye@Chauffage-Parti.ca")
 
-    answer = api.post(OUTREACH, {"limit": 10}, key=admin)
+    answer = api.post(OUTREACH, {"limit": 10}, key=admin.api_key)
 
     assert answer.status == 200, answer.json
     assert names(answer) == ["Toitures Laval", "Plomberie Gagnon", "Entretien Alpha", "Paysagiste Rapide"]
@@ -52,17 +52,17 @@ def test_the_neediest_uncontacted_prospects_with_an_email_are_written_to_first(a
     contacted = database.sql("SELECT business_name FROM prospect_candidates WHERE contacted ORDER BY 1")
     assert [r["business_name"] for r in contacted] == sorted(["Renovations Deja Vu", *names(answer)])
 
-    again = api.post(OUTREACH, {"limit": 10}, key=admin)
+    again = api.post(OUTREACH, {"limit": 10}, key=admin.api_key)
     assert again.status == 200 and again.json["queued"] == []  # nobody is written to twice
 
 
 def test_min_score_and_limit_choose_how_many_and_how_needy(api, admin, score):
     score(prospect("Toitures Laval"), prospect("Plomberie Gagnon", SLOW_GENERIC),
           prospect("Paysagiste Rapide", FAST_ENOUGH), prospect("Bien Equipe", GOOD))
-    assert names(api.post(OUTREACH, {"limit": 1, "dry_run": True}, key=admin)) == ["Toitures Laval"]
-    assert names(api.post(OUTREACH, {"min_score": 86, "dry_run": True}, key=admin)) == [
+    assert names(api.post(OUTREACH, {"limit": 1, "dry_run": True}, key=admin.api_key)) == ["Toitures Laval"]
+    assert names(api.post(OUTREACH, {"min_score": 86, "dry_run": True}, key=admin.api_key)) == [
         "Toitures Laval", "Plomberie Gagnon"]
-    assert names(api.post(OUTREACH, {"min_score": 0, "dry_run": True}, key=admin)) == [
+    assert names(api.post(OUTREACH, {"min_score": 0, "dry_run": True}, key=admin.api_key)) == [
         "Toitures Laval", "Plomberie Gagnon", "Paysagiste Rapide", "Bien Equipe"]
 
 
@@ -71,13 +71,13 @@ def test_two_prospects_sharing_one_address_get_one_email(api, admin, database):
     database.sql("""INSERT INTO prospect_candidates (business_name, contact_email, automation_need_score)
                     VALUES ('Toitures Laval', 'info@groupe-laval.ca', 100),
                            ('Toitures Laval Nord', 'Info@Groupe-Laval.ca', 90)""")
-    assert names(api.post(OUTREACH, {}, key=admin)) == ["Toitures Laval"]
-    assert api.post(OUTREACH, {}, key=admin).json["queued"] == []
+    assert names(api.post(OUTREACH, {}, key=admin.api_key)) == ["Toitures Laval"]
+    assert api.post(OUTREACH, {}, key=admin.api_key).json["queued"] == []
 
 
 def test_a_dry_run_shows_the_emails_and_writes_nothing(api, admin, score, database):
     score(prospect("Toitures Laval", industry="Roofing"), prospect("Plomberie Gagnon", SLOW_GENERIC, language="fr"))
-    preview = api.post(OUTREACH, {"dry_run": True}, key=admin)
+    preview = api.post(OUTREACH, {"dry_run": True}, key=admin.api_key)
     assert preview.status == 200 and preview.json["dry_run"] is True
     assert [q["outreach_id"] for q in preview.json["queued"]] == [None, None]
     assert "roofing business" in preview.json["queued"][0]["email_body"]
@@ -87,7 +87,7 @@ def test_a_dry_run_shows_the_emails_and_writes_nothing(api, admin, score, databa
                           "(SELECT count(*) FROM lead_replies) AS queued, "
                           "(SELECT count(*) FROM prospect_candidates WHERE contacted) AS contacted")
     assert counts == {"logged": 0, "queued": 0, "contacted": 0}
-    real = api.post(OUTREACH, {}, key=admin)
+    real = api.post(OUTREACH, {}, key=admin.api_key)
     assert [(q["prospect_id"], q["email_subject"]) for q in real.json["queued"]] == [
         (q["prospect_id"], q["email_subject"]) for q in preview.json["queued"]]
 
@@ -95,15 +95,15 @@ def test_a_dry_run_shows_the_emails_and_writes_nothing(api, admin, score, databa
 def test_the_daily_cap_counts_every_batch_of_the_day(api, admin, score, database, monkeypatch):
     monkeypatch.setenv("AVENIR_OUTREACH_DAILY_CAP", "3")
     score(*(prospect(f"Toitures Numero {n}") for n in range(5)))
-    first = api.post(OUTREACH, {"limit": 2}, key=admin)
+    first = api.post(OUTREACH, {"limit": 2}, key=admin.api_key)
     assert len(first.json["queued"]) == 2 and first.json["remaining_today"] == 1
-    assert len(api.post(OUTREACH, {"limit": 2, "dry_run": True}, key=admin).json["queued"]) == 1
-    second = api.post(OUTREACH, {"limit": 10}, key=admin)
+    assert len(api.post(OUTREACH, {"limit": 2, "dry_run": True}, key=admin.api_key).json["queued"]) == 1
+    second = api.post(OUTREACH, {"limit": 10}, key=admin.api_key)
     assert len(second.json["queued"]) == 1 and second.json["remaining_today"] == 0
-    assert api.post(OUTREACH, {"limit": 10}, key=admin).json["queued"] == []
+    assert api.post(OUTREACH, {"limit": 10}, key=admin.api_key).json["queued"] == []
     # yesterday's emails do not count against today's cap
     database.sql("UPDATE lead_replies SET created_at = created_at - interval '1 day'")
-    assert len(api.post(OUTREACH, {"limit": 10}, key=admin).json["queued"]) == 2
+    assert len(api.post(OUTREACH, {"limit": 10}, key=admin.api_key).json["queued"]) == 2
 
 
 def test_two_batches_at_once_never_write_to_one_prospect_twice(api, admin, score, database):
@@ -112,7 +112,7 @@ def test_two_batches_at_once_never_write_to_one_prospect_twice(api, admin, score
 
     def batch():
         start.wait()
-        answers.append(api.post(OUTREACH, {"limit": 20}, key=admin))
+        answers.append(api.post(OUTREACH, {"limit": 20}, key=admin.api_key))
 
     threads = [threading.Thread(target=batch) for _ in range(2)]
     for thread in threads:
@@ -131,7 +131,7 @@ def test_without_a_mailing_address_nothing_is_sent(api, admin, score, database):
     score(prospect("Toitures Laval"))
     database.sql("UPDATE clients SET mailing_address = NULL WHERE client_id = :c", c=INTERNAL)
     try:
-        answer = api.post(OUTREACH, {}, key=admin)
+        answer = api.post(OUTREACH, {}, key=admin.api_key)
     finally:
         database.sql("UPDATE clients SET mailing_address = :a WHERE client_id = :c", a=ADDRESS, c=INTERNAL)
     assert answer.status == 409 and answer.json["error"]["code"] == "conflict"
@@ -142,7 +142,7 @@ def test_without_a_mailing_address_nothing_is_sent(api, admin, score, database):
 @pytest.mark.parametrize("body, field", [({"limit": 0}, "limit"), ({"limit": 101}, "limit"),
                                          ({"min_score": 101}, "min_score"), ({"dry_run": "yes"}, "dry_run")])
 def test_a_bad_batch_request_is_a_422_naming_the_field(api, admin, body, field):
-    answer = api.post(OUTREACH, body, key=admin)
+    answer = api.post(OUTREACH, body, key=admin.api_key)
     assert answer.status == 422 and answer.json["error"]["details"][0]["field"] == field
 
 
@@ -170,5 +170,5 @@ def test_what_each_test_measured_is_kept_for_the_email(api, admin, score, databa
     row = database.one("SELECT * FROM prospect_candidates WHERE id = :id", id=uuid.UUID(measured))
     assert (row["has_autoresponder"], row["response_time_ms"]) == (True, 800)
     bodies = {q["business_name"]: q["email_body"] for q in api.post(OUTREACH, {"min_score": 0, "dry_run": True},
-                                                                       key=admin).json["queued"]}
+                                                                       key=admin.api_key).json["queued"]}
     assert "The first answer arrived 597 hours after we wrote." in bodies["Toitures Lentes"]

@@ -6,6 +6,8 @@ import pytest
 
 from shared.prospects import scoring
 
+pytestmark = pytest.mark.pooled
+
 WEBSITES = [
     ("HTTPS://WWW.Example.ca/contact/", "example.ca"),
     ("http://example.ca", "example.ca"),

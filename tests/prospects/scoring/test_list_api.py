@@ -7,6 +7,8 @@ import pytest
 
 from shared.prospects import scoring
 
+pytestmark = pytest.mark.pooled
+
 LIST = "/api/prospects"
 
 
@@ -30,7 +32,7 @@ def needs(answer) -> list:
 
 
 def test_the_default_list_is_uncontacted_high_priority_prospects_neediest_first(api, admin, industry):
-    answer = api.get(f"{LIST}?industry={industry}", key=admin)
+    answer = api.get(f"{LIST}?industry={industry}", key=admin.api_key)
     assert answer.status == 200
     assert needs(answer) == [100, 90, 85, 80, 75, 70]  # 95 is contacted
     row = answer.json["prospects"][0]
@@ -42,21 +44,21 @@ def test_the_default_list_is_uncontacted_high_priority_prospects_neediest_first(
 
 
 def test_min_score_contacted_region_and_limit_filter_the_list(api, admin, industry):
-    assert needs(api.get(f"{LIST}?industry={industry}&min_score=40&limit=500", key=admin)) == [
+    assert needs(api.get(f"{LIST}?industry={industry}&min_score=40&limit=500", key=admin.api_key)) == [
         100, 90, 85, 80, 75, 70, 65, 55, 50, 45, 40]
-    assert needs(api.get(f"{LIST}?industry={industry}&min_score=0&contacted=true", key=admin)) == [95, 60]
-    montreal = api.get(f"{LIST}?industry={industry}&region=montreal&min_score=50", key=admin)
+    assert needs(api.get(f"{LIST}?industry={industry}&min_score=0&contacted=true", key=admin.api_key)) == [95, 60]
+    montreal = api.get(f"{LIST}?industry={industry}&region=montreal&min_score=50", key=admin.api_key)
     assert needs(montreal) == [100, 90, 80, 70, 50]
-    assert needs(api.get(f"{LIST}?industry={industry.upper()}&min_score=0&limit=3", key=admin)) == [100, 90, 85]
-    assert needs(api.get(f"{LIST}?industry={industry}&min_score=72.5", key=admin)) == [100, 90, 85, 80, 75]
-    assert needs(api.get(f"{LIST}?industry=nothing-{industry}&min_score=0", key=admin)) == []
+    assert needs(api.get(f"{LIST}?industry={industry.upper()}&min_score=0&limit=3", key=admin.api_key)) == [100, 90, 85]
+    assert needs(api.get(f"{LIST}?industry={industry}&min_score=72.5", key=admin.api_key)) == [100, 90, 85, 80, 75]
+    assert needs(api.get(f"{LIST}?industry=nothing-{industry}&min_score=0", key=admin.api_key)) == []
 
 
 def test_the_list_limit_defaults_to_20(api, admin, database):
     name = f"industry-{uuid.uuid4().hex[:8]}"
     database.sql("""INSERT INTO prospect_candidates (business_name, industry, automation_need_score)
                     SELECT 'Business ' || n, :industry, 100 FROM generate_series(1, 25) AS n""", industry=name)
-    assert len(needs(api.get(f"{LIST}?industry={name}", key=admin))) == 20
+    assert len(needs(api.get(f"{LIST}?industry={name}", key=admin.api_key))) == 20
 
 
 @pytest.mark.parametrize("query, field", [
@@ -70,7 +72,7 @@ def test_the_list_limit_defaults_to_20(api, admin, database):
     ("limit=ten", "limit"),
 ])
 def test_a_bad_query_value_is_a_validation_error_naming_the_parameter(api, admin, query, field):
-    answer = api.get(f"{LIST}?{query}", key=admin)
+    answer = api.get(f"{LIST}?{query}", key=admin.api_key)
     assert answer.status == 422
     assert answer.json["error"]["code"] == "validation_error"
     assert [d["field"] for d in answer.json["error"]["details"]] == [field]
@@ -82,8 +84,8 @@ def test_only_the_admin_may_list_prospects(api, admin, make_client):
 
 
 def test_a_wrong_method_on_a_prospect_route_is_not_allowed(api, admin):
-    assert api.post(LIST, {}, key=admin).status == 405
-    assert api.get("/api/prospects/score", key=admin).status == 405
+    assert api.post(LIST, {}, key=admin.api_key).status == 405
+    assert api.get("/api/prospects/score", key=admin.api_key).status == 405
 
 
 def plan(conn, sql: str, **params) -> dict:

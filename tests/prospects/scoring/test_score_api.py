@@ -9,6 +9,8 @@ import pytest
 from shared.platform import db
 from shared.prospects import scoring
 
+pytestmark = pytest.mark.pooled
+
 SCORE = "/api/prospects/score"
 SLOW_GENERIC = {"has_autoresponder": False, "response_time_ms": 1000, "is_personalized": False, "is_generic": True}
 FAST_PERSONAL = {"has_autoresponder": True, "response_time_ms": 999, "is_personalized": True, "is_generic": False}
@@ -25,7 +27,7 @@ def unique_site() -> str:
 def test_a_new_prospect_is_stored_with_its_scores(api, admin, database):
     site = unique_site()
     answer = api.post(SCORE, {"prospects": [business(website=f"https://{site}", industry="plumbing",
-                                                     region="Montreal", language="fr")]}, key=admin)
+                                                     region="Montreal", language="fr")]}, key=admin.api_key)
     assert answer.status == 200
     assert answer.json["scored"] == 1
     result = answer.json["results"][0]
@@ -40,13 +42,14 @@ def test_a_new_prospect_is_stored_with_its_scores(api, admin, database):
 
 def test_the_same_site_written_differently_is_rescored_in_place(api, admin, database):
     site = unique_site()
-    first = api.post(SCORE, {"prospects": [business(website=f"http://{site}")]}, key=admin).json["results"][0]
+    first = api.post(SCORE, {"prospects": [business(website=f"http://{site}")]}, key=admin.api_key).json["results"][0]
     prospect_id = uuid.UUID(first["id"])
     database.sql("UPDATE prospect_candidates SET contacted = true WHERE id = :id", id=prospect_id)
     before = database.one("SELECT created_at, last_tested FROM prospect_candidates WHERE id = :id", id=prospect_id)
 
     again = api.post(SCORE, {"prospects": [business("Plomberie Gagnon inc.", FAST_PERSONAL,
-                                                    website=f"HTTPS://WWW.{site.upper()}/contact/")]}, key=admin)
+                                                    website=f"HTTPS://WWW.{site.upper()}/contact/")]},
+                     key=admin.api_key)
 
     assert again.status == 200
     result = again.json["results"][0]
@@ -63,9 +66,9 @@ def test_the_same_site_written_differently_is_rescored_in_place(api, admin, data
 
 def test_a_prospect_without_a_matching_site_is_found_by_its_email_in_any_case(api, admin, database):
     email = f"info@{unique_site()}"
-    first = api.post(SCORE, {"prospects": [business(contact_email=email, industry="roofing")]}, key=admin)
+    first = api.post(SCORE, {"prospects": [business(contact_email=email, industry="roofing")]}, key=admin.api_key)
     again = api.post(SCORE, {"prospects": [business(contact_email=email.upper(), form_url="https://x.ca/f")]},
-                     key=admin)
+                     key=admin.api_key)
     assert again.json["results"][0]["id"] == first.json["results"][0]["id"]
     assert again.json["results"][0]["created"] is False
     row = database.one("SELECT * FROM prospect_candidates WHERE id = :id", id=uuid.UUID(first.json["results"][0]["id"]))
@@ -75,9 +78,10 @@ def test_a_prospect_without_a_matching_site_is_found_by_its_email_in_any_case(ap
 
 def test_a_matching_website_wins_over_a_matching_email(api, admin):
     site, email = unique_site(), f"info@{unique_site()}"
-    by_site = api.post(SCORE, {"prospects": [business(website=site)]}, key=admin).json["results"][0]["id"]
-    by_email = api.post(SCORE, {"prospects": [business(contact_email=email)]}, key=admin).json["results"][0]["id"]
-    both = api.post(SCORE, {"prospects": [business(website=f"www.{site}", contact_email=email)]}, key=admin)
+    by_site = api.post(SCORE, {"prospects": [business(website=site)]}, key=admin.api_key).json["results"][0]["id"]
+    by_email = api.post(SCORE, {"prospects": [business(contact_email=email)]},
+                        key=admin.api_key).json["results"][0]["id"]
+    both = api.post(SCORE, {"prospects": [business(website=f"www.{site}", contact_email=email)]}, key=admin.api_key)
     assert by_site != by_email
     assert both.json["results"][0]["id"] == by_site
 
@@ -89,7 +93,7 @@ def test_duplicates_inside_one_batch_are_one_row_and_the_later_item_wins(api, ad
         business("Tremblay", SLOW_GENERIC, website=other),
         business("Gagnon (new name)", FAST_PERSONAL, website=f"https://www.{site}/"),
         business("Gagnon by email", FAST_PERSONAL, contact_email=f"INFO@{site}"),
-    ]}, key=admin)
+    ]}, key=admin.api_key)
 
     assert answer.status == 200
     results = answer.json["results"]
@@ -105,11 +109,11 @@ def test_duplicates_inside_one_batch_are_one_row_and_the_later_item_wins(api, ad
 
 def test_a_batch_finds_rows_as_single_requests_sent_in_order_would(api, admin, database):
     old_site, new_site, email = unique_site(), unique_site(), f"info@{unique_site()}"
-    stored = api.post(SCORE, {"prospects": [business(website=old_site, contact_email=email)]}, key=admin)
+    stored = api.post(SCORE, {"prospects": [business(website=old_site, contact_email=email)]}, key=admin.api_key)
     answer = api.post(SCORE, {"prospects": [
         business("Moved to a new site", website=new_site, contact_email=email),  # found by email
         business("Now on the old site", website=old_site),                     # the row left it: new
-    ]}, key=admin)
+    ]}, key=admin.api_key)
     results = answer.json["results"]
     assert results[0]["id"] == stored.json["results"][0]["id"] and results[0]["created"] is False
     assert results[1]["id"] != results[0]["id"] and results[1]["created"] is True
@@ -123,7 +127,7 @@ def test_two_batches_at_once_do_not_duplicate_any_prospect(api, admin, database)
     answers = [None, None]
 
     def send(slot):
-        answers[slot] = api.post(SCORE, batch, key=admin)
+        answers[slot] = api.post(SCORE, batch, key=admin.api_key)
 
     threads = [threading.Thread(target=send, args=(slot,)) for slot in (0, 1)]
     for thread in threads:
@@ -148,7 +152,7 @@ def test_a_batch_waits_for_the_batch_in_flight_and_then_sees_its_rows(api, admin
                               "RETURNING id", w=site)[0][0]
     answers = []
     sender = threading.Thread(target=lambda: answers.append(
-        api.post(SCORE, {"prospects": [business(website=f"https://www.{site}/")]}, key=admin)))
+        api.post(SCORE, {"prospects": [business(website=f"https://www.{site}/")]}, key=admin.api_key)))
     sender.start()
     for _ in range(500):  # until the second batch is queued behind the first one's lock
         if database.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
@@ -226,7 +230,7 @@ def test_validation_errors_name_the_prospect_and_its_field(api, admin, database)
         business(test=dict(SLOW_GENERIC, response_time_ms=-1)),
         business(language="de"),
         business("Gagnon\x00"),
-    ]}, key=admin)
+    ]}, key=admin.api_key)
 
     assert answer.status == 422
     assert answer.json["error"]["code"] == "validation_error"
@@ -238,7 +242,7 @@ def test_validation_errors_name_the_prospect_and_its_field(api, admin, database)
 
 
 def test_a_body_without_a_prospect_list_is_a_validation_error(api, admin):
-    answer = api.post(SCORE, {"prospect": []}, key=admin)
+    answer = api.post(SCORE, {"prospect": []}, key=admin.api_key)
     assert answer.status == 422
     assert [d["field"] for d in answer.json["error"]["details"]] == ["prospects"]
 
@@ -248,14 +252,14 @@ def test_a_full_batch_of_1000_is_accepted_over_http(api, admin, database):
     batch = {"prospects": [business(f"Plomberie {i}", website=f"https://www.{site}/contact",
                                     contact_email=f"info@{site}", industry="plumbing", region="Montreal")
                            for i, site in enumerate(sites)]}
-    answer = api.post(SCORE, batch, key=admin)
+    answer = api.post(SCORE, batch, key=admin.api_key)
     assert answer.status == 200
     assert answer.json["scored"] == 1000
 
 
 def test_more_than_1000_prospects_is_payload_too_large(api, admin):
     batch = {"prospects": [{"business_name": "B", "test": SLOW_GENERIC}] * 1001}
-    answer = api.post(SCORE, batch, key=admin)
+    answer = api.post(SCORE, batch, key=admin.api_key)
     assert answer.status == 413
     assert answer.json["error"]["code"] == "payload_too_large"
     assert "at most 1000 prospects" in answer.json["error"]["message"]
@@ -263,10 +267,10 @@ def test_more_than_1000_prospects_is_payload_too_large(api, admin):
 
 def test_a_body_over_the_batch_limit_is_payload_too_large(api, admin):
     answer = api.post(SCORE, {"prospects": [business("x" * 500)] * 999, "padding": "x" * scoring.MAX_BATCH_BYTES},
-                      key=admin)
+                      key=admin.api_key)
     assert (answer.status, answer.json["error"]["code"]) == (413, "payload_too_large")
 
 
 def test_an_empty_batch_scores_nothing(api, admin):
-    answer = api.post(SCORE, {"prospects": []}, key=admin)
+    answer = api.post(SCORE, {"prospects": []}, key=admin.api_key)
     assert (answer.status, answer.json) == (200, {"scored": 0, "results": []})

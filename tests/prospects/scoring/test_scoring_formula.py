@@ -4,6 +4,8 @@ import pytest
 from shared.platform.exceptions import PayloadTooLarge
 from shared.prospects import scoring
 
+pytestmark = pytest.mark.pooled
+
 
 @pytest.mark.parametrize(
     "has_autoresponder, response_time_ms, is_personalized, is_generic, response_score",
