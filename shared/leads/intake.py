@@ -99,11 +99,13 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
     said = extract(lead.message)
     delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
                     phone=said.phone, address=said.address, wanted=said.when)
-    written, _, _ = db.pipeline(
+    written, *_ = db.pipeline(
         conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
-                                is_test=is_test),
+                                is_test=is_test, urgency=enrichment.urgency),
+        outbox.queue_alerts_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
+                                 urgency=enrichment.urgency, intent=enrichment.intent, is_test=is_test),
         commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")

@@ -21,24 +21,32 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")  # NUL: refused
 
 def queue_reply(conn: db.Connection, *, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID | None,
                 to_email: str, language: str | None, intent: str | None, is_test: bool,
-                received_at: datetime.datetime | None = None) -> str | None:
+                received_at: datetime.datetime | None = None, urgency: str | None = None) -> str | None:
     """Queue the reply to a lead just stored, in the caller's transaction (one round trip). Returns
     "queued", or why not: "replies_off" (ai_personalized_reply false: nothing written), "test_lead",
     "spam", "unsubscribed" or "recent_reply" (a `skipped` row saying so); None when the client is
     unknown. received_at defaults to the message's, else the statement's clock."""
     (rows,) = db.pipeline(conn, queue_reply_step(client_id=client_id, lead_id=lead_id, message_id=message_id,
                                                  to_email=to_email, language=language, intent=intent,
-                                                 is_test=is_test, received_at=received_at))
+                                                 is_test=is_test, received_at=received_at, urgency=urgency))
     return rows[0]["outcome"] if rows else None
 
 
 def queue_reply_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID | None, to_email: str,
                      language: str | None, intent: str | None, is_test: bool,
-                     received_at: datetime.datetime | None = None) -> tuple[str, dict]:
+                     received_at: datetime.datetime | None = None, urgency: str | None = None) -> tuple[str, dict]:
     """queue_reply as a (statement, parameters) step, to travel in the intake's last round trip."""
     return Q.queue_reply, {"client_id": client_id, "lead_id": lead_id, "message_id": message_id,
                            "to_email": to_email, "language": language, "intent": intent, "is_test": is_test,
-                           "received_at": received_at}
+                           "received_at": received_at, "urgency": urgency}
+
+
+def queue_alerts_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID, urgency: str,
+                      intent: str, is_test: bool) -> tuple[str, dict]:
+    """The owner's alerts about a lead just stored (Q.queue_alerts), as a step of the intake's last
+    round trip: no round trip of their own."""
+    return Q.queue_alerts, {"client_id": client_id, "lead_id": lead_id, "message_id": message_id,
+                            "urgency": urgency, "intent": intent, "is_test": is_test}
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,12 @@ class Claim:
     client_id: uuid.UUID
     lead_id: uuid.UUID | None
     outreach_id: uuid.UUID | None  # an outreach email (no lead): its client is the internal client
-    to_email: str
+    to_email: str | None  # None for an SMS alert (to_phone)
     language: str
     intent: str | None
+    kind: str  # reply (to the lead) or alert (to the owner, about the lead)
+    channel: str  # email, or sms (alerts only)
+    to_phone: str | None
     attempts: int
     lease_until: datetime.datetime  # the fence: outcomes are recorded only while it is still this
     provider_message_id: str | None  # with subject and bodies: set once rendered, before the first attempt
@@ -64,6 +75,12 @@ class Claim:
     last_error: str | None
     lead_name: str | None
     current_tag: str | None
+    lead_urgency: str | None  # of the message the reply answers
+    wanted: str | None  # when the lead wants the service: today, this_week, flexible
+    lead_message: str | None
+    lead_summary: str | None
+    lead_phone: str | None  # the latest the lead gave
+    lead_address: str | None
     business_name: str
     client_email: str
     outbound_email: str | None
@@ -76,6 +93,10 @@ class Claim:
     custom_tagline: str | None
     email_tone: str | None
     mailing_address: str | None
+    client_language: str
+    business_phone: str | None
+    primary_service_en: str | None
+    primary_service_fr: str | None
     replies_on: bool
     unsubscribed: bool
 

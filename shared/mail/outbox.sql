@@ -1,7 +1,8 @@
 -- name: queue_reply
 -- The rules, in order; the first that holds decides (see queue_reply). A skipped reply is kept, with
 -- the rule in last_error, so the lead's story says why no reply went; with replies off nothing is kept.
--- Due time by followup_speed, from the moment the lead was received:
+-- Due time: at once for an urgent lead (urgency High); otherwise by followup_speed, from the moment
+-- the lead was received:
 -- Instant        at once (the sender runs every minute)
 -- Within 1 hour  30 minutes later (a considered answer, with half an hour left for retries)
 -- Same day       90 minutes later, but not before 09:00 in the client's time zone; received at 18:00
@@ -12,7 +13,7 @@ WITH input AS (
   SELECT CAST(:client_id AS uuid) AS client_id, CAST(:lead_id AS uuid) AS lead_id,
          CAST(:message_id AS uuid) AS message_id, CAST(:to_email AS text) AS to_email,
          CASE WHEN CAST(:language AS text) = 'fr' THEN 'fr' ELSE 'en' END AS language,
-         CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test,
+         CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test, CAST(:urgency AS text) AS urgency,
          coalesce(CAST(:received_at AS timestamptz),
                   (SELECT received_at FROM lead_messages WHERE id = CAST(:message_id AS uuid)),
                   clock_timestamp()) AS received_at
@@ -31,14 +32,15 @@ decision AS (
                         WHERE unsubscribes.client_id = input.client_id
                           AND unsubscribes.email_digest = avenir_email_digest(input.to_email)) THEN 'unsubscribed'
            WHEN EXISTS (SELECT 1 FROM lead_replies
-                        WHERE lead_replies.lead_id = input.lead_id
+                        WHERE lead_replies.lead_id = input.lead_id AND lead_replies.kind = 'reply'
                           AND (lead_replies.status IN ('queued', 'sending')
                                OR (lead_replies.status = 'sent'
                                    AND lead_replies.sent_at > input.received_at - interval '10 minutes')))
              THEN 'recent_reply'
            ELSE 'queued'
          END AS outcome,
-         CASE client.speed
+         CASE WHEN input.urgency = 'High' THEN input.received_at  -- the urgent reply: at once, whatever the speed
+           ELSE CASE client.speed
            WHEN 'Within 1 hour' THEN input.received_at + interval '30 minutes'
            WHEN 'Same day' THEN
              CASE WHEN (input.received_at AT TIME ZONE client.zone)::time >= CAST('18:00' AS time)
@@ -49,7 +51,7 @@ decision AS (
                                 AT TIME ZONE client.zone)
              END
            ELSE input.received_at
-         END AS due_at
+         END END AS due_at
   FROM input, client
 ),
 reply AS (
@@ -61,6 +63,39 @@ reply AS (
   WHERE decision.outcome <> 'replies_off'
 )
 SELECT outcome FROM decision
+
+-- name: queue_alerts
+-- The owner's alerts about a lead just stored, in the intake's last round trip after queue_reply: an
+-- email to alert_email (the client's email unless set) and, when alert_phone is set, an SMS, both due
+-- at once, when the lead's urgency reaches the client's alert_urgency (High, or Medium and High; off:
+-- never); at most one per lead and channel in 24 hours (the intake holds the lead's email lock, so two
+-- deliveries of one lead take turns here); never for a test lead or spam. In the client's language.
+WITH input AS (
+  SELECT CAST(:client_id AS uuid) AS client_id, CAST(:lead_id AS uuid) AS lead_id,
+         CAST(:message_id AS uuid) AS message_id, CAST(:urgency AS text) AS urgency,
+         CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test
+),
+wanted AS (
+  SELECT input.client_id, input.lead_id, input.message_id, input.intent, channel.name AS channel,
+         channel.email AS to_email, channel.phone AS to_phone,
+         CASE WHEN client.language = 'fr' THEN 'fr' ELSE 'en' END AS language
+  FROM input
+  JOIN clients AS client USING (client_id)
+  CROSS JOIN LATERAL (VALUES ('email', coalesce(client.alert_email, client.email), CAST(NULL AS text)),
+                             ('sms', NULL, client.alert_phone)) AS channel(name, email, phone)
+  WHERE NOT input.is_test AND input.intent IS DISTINCT FROM 'spam'
+    AND (input.urgency = 'High' AND client.alert_urgency IN ('High', 'Medium')
+         OR input.urgency = 'Medium' AND client.alert_urgency = 'Medium')
+    AND coalesce(channel.email, channel.phone) IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM lead_replies AS earlier
+                    WHERE earlier.lead_id = input.lead_id AND earlier.kind = 'alert'
+                      AND earlier.channel = channel.name AND earlier.created_at > now() - interval '24 hours')
+)
+INSERT INTO lead_replies (client_id, lead_id, message_id, to_email, to_phone, language, intent, kind, channel,
+                          status, due_at)
+SELECT client_id, lead_id, message_id, to_email, to_phone, language, intent, 'alert', channel, 'queued', now()
+FROM wanted
+RETURNING channel
 
 -- name: claim
 -- Claiming does not count an attempt (begin_attempt does, when the sender starts on the reply): a run
@@ -87,13 +122,18 @@ claimed AS (
   RETURNING reply.*
 )
 SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id, claimed.to_email,
-       claimed.language, claimed.intent,
+       claimed.language, claimed.intent, claimed.kind, claimed.channel, claimed.to_phone,
        claimed.attempts, claimed.lease_until, claimed.provider_message_id, claimed.subject, claimed.body_text,
        claimed.body_html, claimed.due_at, claimed.last_error,
        lead.name AS lead_name, lead.current_tag,
+       -- what the lead said, for a reply that asks nothing already given and an alert that says it all
+       message.urgency AS lead_urgency, message.wanted, message.message AS lead_message,
+       message.ai_summary AS lead_summary, lead.phone AS lead_phone, lead.address AS lead_address,
        client.business_name, client.email AS client_email, client.outbound_email, client.smtp_host, client.smtp_port,
        client.smtp_username, client.smtp_password, client.primary_service, client.booking_link,
        client.custom_tagline, client.email_tone, client.mailing_address,
+       coalesce(client.language, 'en') AS client_language, client.phone AS business_phone,
+       client.primary_service_en, client.primary_service_fr,
        -- the client's reply switch is about replies to its leads, not the internal client's outreach
        coalesce(client.ai_personalized_reply, true) OR claimed.outreach_id IS NOT NULL AS replies_on,
        EXISTS (SELECT 1 FROM unsubscribes
@@ -102,8 +142,9 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id
 FROM claimed
 JOIN clients AS client ON client.client_id = claimed.client_id
 -- each lead by its key; LIMIT keeps the planner from hashing every client's leads for a batch of 100
-LEFT JOIN LATERAL (SELECT name, current_tag FROM lead_memory WHERE lead_memory.id = claimed.lead_id LIMIT 1)
-  AS lead ON true
+LEFT JOIN LATERAL (SELECT name, current_tag, phone, address FROM lead_memory WHERE lead_memory.id = claimed.lead_id
+                   LIMIT 1) AS lead ON true
+LEFT JOIN lead_messages AS message ON message.id = claimed.message_id
 ORDER BY claimed.due_at
 
 -- name: save_rendered
@@ -127,6 +168,7 @@ SELECT rendered.token_digest, reply.client_id, avenir_email_digest(reply.to_emai
        now() + CAST(:valid_days AS integer) * interval '1 day'
 FROM rendered
 JOIN lead_replies AS reply ON reply.reply_id = rendered.reply_id
+WHERE reply.kind = 'reply'  -- an alert to the owner carries no unsubscribe link
 
 -- name: record
 -- An attempt's outcome, written only while the lease is still this sender's (lease_until is the

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import outbox, render, tokens, transports
+from shared.mail import alerts, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -82,11 +82,13 @@ def _send_batch(claimed: list[outbox.Claim], pool: Workers, summary: Summary, ru
 def _stopped(reply: outbox.Claim, summary: Summary) -> bool:
     """A reply that must not go any more: recorded as cancelled or skipped (or failed, when a sender
     died during its last attempt), and not sent."""
-    if reply.unsubscribed:
+    is_reply = reply.kind == "reply"  # an alert (to the owner) is not stopped by the lead's unsubscribe
+
+    if is_reply and reply.unsubscribed:
         outcome = ("skipped", "unsubscribed")
     elif reply.current_tag in STOPPING_TAGS:
         outcome = ("cancelled", f"lead tagged {reply.current_tag}")
-    elif not reply.replies_on:
+    elif is_reply and not reply.replies_on:
         outcome = ("cancelled", "the client turned replies off")
     elif reply.attempts >= outbox.MAX_ATTEMPTS:  # claimed again: the last attempt began and never ended
         outcome = ("failed", "the sender stopped during the last attempt")
@@ -101,7 +103,11 @@ def _with_words(reply: outbox.Claim) -> outbox.Claim:
     """The reply with its words and Message-ID: rendered now on its first attempt, else as first rendered."""
     if reply.provider_message_id:
         return reply
-    rendered = render.reply(reply_context(reply))
+    if reply.kind == "alert":
+        subject, text = alerts.words(reply) if reply.channel == "email" else ("", alerts.sms_text(reply))
+        rendered = render.Rendered(subject, text, "")
+    else:
+        rendered = render.reply(reply_context(reply))
     return dataclasses.replace(reply, provider_message_id=render.new_message_id(_from(reply)),
                                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
 
@@ -111,7 +117,11 @@ def reply_context(reply: outbox.Claim) -> render.ReplyContext:
         language=reply.language, intent=reply.intent, tone=reply.email_tone, lead_name=reply.lead_name or "",
         business_name=reply.business_name, primary_service=reply.primary_service,
         booking_link=reply.booking_link, custom_tagline=reply.custom_tagline,
-        mailing_address=reply.mailing_address, contact_email=reply.client_email)
+        mailing_address=reply.mailing_address, contact_email=reply.client_email,
+        urgent=reply.lead_urgency == "High", when=reply.wanted, lead_phone_given=reply.lead_phone is not None,
+        lead_address_given=reply.lead_address is not None, business_phone=reply.business_phone,
+        client_language=reply.client_language, primary_service_en=reply.primary_service_en,
+        primary_service_fr=reply.primary_service_fr)
 
 
 def _deliver(delivery: Delivery, routes: Routes) -> str:
@@ -122,7 +132,7 @@ def _deliver(delivery: Delivery, routes: Routes) -> str:
     if time.monotonic() > delivery.lease_ends:
         outbox.record(reply, "queued", reply.last_error)
         return "released"
-    failed_earlier = routes.failed_earlier(reply)
+    failed_earlier = None if reply.channel == "sms" else routes.failed_earlier(reply)
     if failed_earlier:
         outbox.record(reply, "queued", failed_earlier, outbox.RETRY_DELAYS_S[0])
         return "released"
@@ -135,8 +145,13 @@ def _deliver(delivery: Delivery, routes: Routes) -> str:
 def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     """Send one reply (its attempt counted) and record the outcome; returns the status it now has."""
     try:
-        transport, sender = routes.transport(reply), _from(reply)
-        transport.send(email_message(reply, sender, token), sender, reply.to_email)
+        if reply.channel == "sms":
+            sms.send(reply.to_phone, reply.body_text, reply.reply_id)
+        else:
+            transport, sender = routes.transport(reply), _from(reply)
+            message = (alerts.email_message(reply, sender, reply.provider_message_id) if reply.kind == "alert"
+                       else email_message(reply, sender, token))
+            transport.send(message, sender, reply.to_email)
         status, error, retry_in_s = "sent", None, 0
     except transports.PermanentFailure as e:
         status, error, retry_in_s = "failed", str(e), 0
@@ -145,7 +160,8 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     except Exception as e:  # a bug here must not stop the other replies: retried, then failed
         log.exception("reply not sent", extra={"fields": {"reply_id": str(reply.reply_id)}})
         status, error, retry_in_s = _retry_or_fail(reply, f"internal error: {type(e).__name__}")
-    routes.note_failure(reply)
+    if reply.channel == "email":
+        routes.note_failure(reply)
     outbox.record(reply, status, error, retry_in_s)
     logs.event(log, "reply attempt", level=logging.INFO if status == "sent" else logging.WARNING,
                reply_id=str(reply.reply_id), client_id=str(reply.client_id), status=status,

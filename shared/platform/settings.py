@@ -66,6 +66,12 @@ def smtp_deadline_s() -> float:
     return float(os.environ.get("AVENIR_SMTP_DEADLINE_S", "8"))
 
 
+def sms_dir() -> str | None:
+    """AVENIR_SMS_DIR: where owner alerts' text messages are written instead of sent (`make run` sets
+    it beside its mail folder); unset, they go through Amazon SNS."""
+    return os.environ.get("AVENIR_SMS_DIR") or None
+
+
 def smtp_allow_private() -> bool:
     """AVENIR_SMTP_ALLOW_PRIVATE=1 lets a client's smtp_host be a loopback or private address: for
     tests and `make run`'s local mail sink only; off by default (shared/mail/smtp_hosts.py)."""

@@ -43,7 +43,8 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     parameters = {name: f":{name}" for name in variables} | {
         "email": "('sender-' || :n || '@bench-roofing.ca')", "lead_id": "gen_random_uuid()",
         "message_id": "gen_random_uuid()", "lock_ids": "ARRAY[CAST(:lock AS bigint)]", "idempotency_key": "NULL",
-        "request_hash": "NULL", "wait_ms": "'0'", "statement_timeout": "'5000'", "plan_cache_mode": "'auto'"}
+        "request_hash": "NULL", "wait_ms": "'0'", "statement_timeout": "'5000'", "plan_cache_mode": "'auto'",
+        "phone": "NULL", "address": "NULL", "wanted": "NULL"}
     # The delivery is recorded, and the reply queued, for the lead the insert made and the message
     # recorded with it (their ids kept by pgbench's \gset).
     delivery = parameters | {"lead_id": ":id", "action_type": "'insert'"}
@@ -55,7 +56,8 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
               *(load.pgbench_statement(sql, parameters) for sql in steps),
               load.pgbench_statement(intake.Q.insert_lead, parameters).rstrip().removesuffix(";") + " \\gset\n",
               load.pgbench_statement(intake.Q.record_delivery, delivery).rstrip().removesuffix(";") + " \\gset\n",
-              load.pgbench_statement(outbox.Q.queue_reply, reply), "COMMIT;\n"]
+              load.pgbench_statement(outbox.Q.queue_reply, reply), load.pgbench_statement(outbox.Q.queue_alerts, reply),
+              "COMMIT;\n"]
     return "".join(script), variables
 
 

@@ -26,5 +26,5 @@ def test_the_phone_address_and_when_of_each_message_are_on_the_lead_s_page(api, 
     assert said == [{"phone": "+15145550187", "address": "45 Maple Crescent", "when": "today"},
                     {"phone": None, "address": None, "when": "flexible"}]
     assert (story["lead"]["phone"], story["lead"]["address"]) == ("+15145550187", "45 Maple Crescent")
-    assert story["alerts"] == []
+    assert story["alerts"] == [{"channel": "email", "status": "queued", "sent_at": None}]  # urgent: the owner is told
     assert story["replies"] and all(set(r) >= {"text", "subject", "status"} for r in story["replies"])
