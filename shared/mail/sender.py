@@ -5,6 +5,7 @@ import dataclasses
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
@@ -107,21 +108,23 @@ def _with_words(reply: outbox.Claim) -> outbox.Claim:
         subject, text = alerts.words(reply) if reply.channel == "email" else ("", alerts.sms_text(reply))
         rendered = render.Rendered(subject, text, "")
     else:
-        rendered = render.reply(reply_context(reply))
+        rendered = render.reply(reply_context(vars(reply)))
     return dataclasses.replace(reply, provider_message_id=render.new_message_id(_from(reply)),
                                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
 
 
-def reply_context(reply: outbox.Claim) -> render.ReplyContext:
+def reply_context(facts: Mapping) -> render.ReplyContext:
+    """What a reply says, from the facts named as outbox.Claim names them (a claimed reply's, or a
+    preview's: shared/mail/preview.py)."""
     return render.ReplyContext(
-        language=reply.language, intent=reply.intent, tone=reply.email_tone, lead_name=reply.lead_name or "",
-        business_name=reply.business_name, primary_service=reply.primary_service,
-        booking_link=reply.booking_link, custom_tagline=reply.custom_tagline,
-        mailing_address=reply.mailing_address, contact_email=reply.client_email,
-        urgent=reply.lead_urgency == "High", when=reply.wanted, lead_phone_given=reply.lead_phone is not None,
-        lead_address_given=reply.lead_address is not None, business_phone=reply.business_phone,
-        client_language=reply.client_language, primary_service_en=reply.primary_service_en,
-        primary_service_fr=reply.primary_service_fr)
+        language=facts["language"], intent=facts["intent"], tone=facts["email_tone"],
+        lead_name=facts["lead_name"] or "", business_name=facts["business_name"],
+        primary_service=facts["primary_service"], booking_link=facts["booking_link"],
+        custom_tagline=facts["custom_tagline"], mailing_address=facts["mailing_address"],
+        contact_email=facts["client_email"], urgent=facts["lead_urgency"] == "High", when=facts["wanted"],
+        lead_phone_given=facts["lead_phone"] is not None, lead_address_given=facts["lead_address"] is not None,
+        business_phone=facts["business_phone"], client_language=facts["client_language"],
+        primary_service_en=facts["primary_service_en"], primary_service_fr=facts["primary_service_fr"])
 
 
 def _deliver(delivery: Delivery, routes: Routes) -> str:

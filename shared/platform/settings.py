@@ -66,6 +66,13 @@ def smtp_deadline_s() -> float:
     return float(os.environ.get("AVENIR_SMTP_DEADLINE_S", "8"))
 
 
+def wake_queue_url() -> str | None:
+    """AVENIR_WAKE_QUEUE_URL: the SQS queue that wakes the deployed follow-up sender when a lead's reply
+    or alert is due now (template.yaml sets it); unset, the sender runs every minute (and, locally,
+    LISTENs)."""
+    return os.environ.get("AVENIR_WAKE_QUEUE_URL") or None
+
+
 def sms_dir() -> str | None:
     """AVENIR_SMS_DIR: where owner alerts' text messages are written instead of sent (`make run` sets
     it beside its mail folder); unset, they go through Amazon SNS."""

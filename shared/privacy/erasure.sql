@@ -6,7 +6,7 @@
 -- the owner typed about that person; their insight_text is rewritten without the name. The
 -- conversion_prediction snapshots drop the lead from high_value_leads. The stored first responses
 -- to Idempotency-Key deliveries of those leads are deleted. One receipt row keeps the email's digest
--- and the counts (replies: also the internal client's outreach emails to that address, which
+-- and the counts (replies: the owner's alerts about the lead too, and the internal client's outreach emails to that address, which
 -- shared/prospects/outreach.py erase_contact deleted just before, :outreach_emails). The collation finds the leads through idx_lead_memory_client_email_ci (lower()
 -- cannot use an index under row level security); lower() = lower() keeps the exact rule.
 WITH erased AS (
