@@ -29,7 +29,7 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     from shared import enrichment
     from shared.clients import accounts
     from shared.leads import intake
-    from shared.mail import outbox
+    from shared.mail import outbox, wake
     from shared.platform import db
 
     name, message = "Olivia Park", "Hi, I'd like a quote for a full bathroom remodel in our condo in Verdun."
@@ -57,7 +57,7 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
               load.pgbench_statement(intake.Q.insert_lead, parameters).rstrip().removesuffix(";") + " \\gset\n",
               load.pgbench_statement(intake.Q.record_delivery, delivery).rstrip().removesuffix(";") + " \\gset\n",
               load.pgbench_statement(outbox.Q.queue_reply, reply), load.pgbench_statement(outbox.Q.queue_alerts, reply),
-              "COMMIT;\n"]
+              load.pgbench_statement(wake.Q.due_now, reply), "COMMIT;\n"]
     return "".join(script), variables
 
 
