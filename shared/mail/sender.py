@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import alerts, outbox, render, sms, tokens, transports
+from shared.mail import alerts, events, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -84,7 +84,9 @@ def _stopped(reply: outbox.Claim, summary: Summary) -> bool:
     died during its last attempt), and not sent."""
     is_reply = reply.kind == "reply"  # an alert (to the owner) is not stopped by the lead's unsubscribe
 
-    if is_reply and reply.unsubscribed:
+    if is_reply and reply.suppressed:
+        outcome = ("skipped", f"suppressed: {reply.suppressed}")
+    elif is_reply and reply.unsubscribed:
         outcome = ("skipped", "unsubscribed")
     elif reply.current_tag in STOPPING_TAGS:
         outcome = ("cancelled", f"lead tagged {reply.current_tag}")
@@ -153,6 +155,9 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
                        else email_message(reply, sender, token))
             transport.send(message, sender, reply.to_email)
         status, error, retry_in_s = "sent", None, 0
+    except transports.RecipientRefused as e:  # a 5xx to RCPT TO: a permanent bounce, the address suppressed
+        status, error, retry_in_s = "failed", str(e), 0
+        events.record([events.smtp_bounce(reply.reply_id, reply.to_email)])
     except transports.PermanentFailure as e:
         status, error, retry_in_s = "failed", str(e), 0
     except transports.TemporaryFailure as e:

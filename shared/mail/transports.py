@@ -17,6 +17,10 @@ class PermanentFailure(Exception):
     """Another try would fail the same way: SMTP 5xx, SES rejecting the message, a bad certificate."""
 
 
+class RecipientRefused(PermanentFailure):
+    """The server answered RCPT TO with a 5xx: the address does not take mail (a permanent bounce)."""
+
+
 class Transport(Protocol):
     def send(self, message: Message, sender: str, recipient: str) -> None: ...
 
@@ -26,13 +30,15 @@ class Transport(Protocol):
 class SesTransport:
     """Amazon SES (SendRawEmail: both parts and every header as built), through a boto3 client."""
 
-    def __init__(self, client):
+    def __init__(self, client, configuration_set: str | None = None):
         self.client = client
+        # its bounces and complaints reach mail_events through the set's SNS topic (template.yaml)
+        self.options = {"ConfigurationSetName": configuration_set} if configuration_set else {}
 
     def send(self, message: Message, sender: str, recipient: str) -> None:
         try:
             self.client.send_raw_email(Source=sender, Destinations=[recipient],
-                                       RawMessage={"Data": message.as_bytes()})
+                                       RawMessage={"Data": message.as_bytes()}, **self.options)
         except Exception as e:
             raise ses_failure(e) from e
 

@@ -1,0 +1,208 @@
+"""Mail that listens, end to end: a reply really sent over SMTP, then Amazon SES's word about it
+posted by SNS (signed as SNS signs, as text/plain JSON) to the served app's /api/mail/events; what the
+sender does with the next replies to that address, for that client and the others; what the lead's
+page says; replays, forged signatures and foreign certificate hosts refused; subscription confirmed."""
+import json
+
+import pytest
+
+from shared.mail import sender
+from tests.mail.conftest import SNS_CERT_URL
+
+pytestmark = [pytest.mark.pooled, pytest.mark.usefixtures("fresh_outbox")]
+SNS_HEADERS = {"x-amz-sns-message-type": "Notification"}
+
+
+def post(api, message: dict, headers=SNS_HEADERS):
+    return api.post("/api/mail/events", raw=json.dumps(message).encode(), content_type="text/plain; charset=UTF-8",
+                    headers={**headers, "x-amz-sns-message-type": message.get("Type", "Notification")})
+
+
+@pytest.fixture
+def two_clients(platform_smtp, mail_client, make_client):
+    """Two clients that reply to their leads: (Toitures Laval, Paysagement Lefebvre)."""
+    return mail_client(business_name="Toitures Laval"), mail_client(business_name="Paysagement Lefebvre")
+
+
+@pytest.fixture
+def sent_to(lead_with_reply, replies_of, platform_smtp):
+    """sent_to(client_id, email) -> (lead_id, Message-ID): a reply to a new lead, really sent."""
+    def send(client_id, email):
+        lead_id, outcome = lead_with_reply(client_id, email=email)
+        assert outcome == "queued" and sender.send_due().sent == 1
+        return lead_id, platform_smtp.received[-1].message["Message-ID"]
+    return send
+
+
+def next_reply(lead_with_reply, replies_of, client_id, email) -> dict:
+    """A new lead from this address for this client, the sender run: its reply as stored."""
+    lead_id, _ = lead_with_reply(client_id, email=email)
+    sender.send_due()
+    return replies_of(lead_id)[-1]
+
+
+def test_a_permanent_bounce_stops_every_clients_replies_to_the_address(
+        api, fake_sns, two_clients, sent_to, lead_with_reply, replies_of, database):
+    laval, lefebvre = two_clients
+    email = "olivia.park@parkhomes.ca"
+    _, message_id = sent_to(laval, email)
+
+    answer = post(api, fake_sns.notification("bounce_permanent", email, message_id))
+    assert answer.status == 200 and answer.json == {"type": "Notification", "confirmed": False, "recorded": 1,
+                                                    "suppressed": 1}
+    for client_id in (laval, lefebvre):
+        reply = next_reply(lead_with_reply, replies_of, client_id, email)
+        assert (reply["status"], reply["last_error"]) == ("skipped", "suppressed: bounced")
+    other = next_reply(lead_with_reply, replies_of, lefebvre, "someone.else@parkhomes.ca")
+    assert other["status"] == "sent"
+
+
+def test_the_address_is_suppressed_whatever_its_letter_case(api, fake_sns, two_clients, sent_to,
+                                                            lead_with_reply, replies_of):
+    laval, lefebvre = two_clients
+    _, message_id = sent_to(laval, "Olivia.Park@ParkHomes.ca")
+    post(api, fake_sns.notification("bounce_permanent", "olivia.park@parkhomes.ca", message_id))
+    assert next_reply(lead_with_reply, replies_of, lefebvre, "OLIVIA.PARK@parkhomes.ca")["status"] == "skipped"
+
+
+def test_a_transient_bounce_changes_nothing(api, fake_sns, two_clients, sent_to, lead_with_reply, replies_of,
+                                            database):
+    laval, _ = two_clients
+    email = "full.mailbox@parkhomes.ca"
+    _, message_id = sent_to(laval, email)
+    answer = post(api, fake_sns.notification("bounce_transient", email, message_id))
+    assert answer.status == 200 and (answer.json["recorded"], answer.json["suppressed"]) == (0, 0)
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+    database.sql("UPDATE lead_replies SET sent_at = now() - interval '11 minutes'")  # past the 10-minute rule
+    assert next_reply(lead_with_reply, replies_of, laval, email)["status"] == "sent"
+
+
+def test_a_complaint_unsubscribes_the_address_from_that_client_only(
+        api, fake_sns, two_clients, sent_to, lead_with_reply, replies_of, database, make_client):
+    laval, lefebvre = two_clients
+    email = "annoyed@parkhomes.ca"
+    _, message_id = sent_to(laval, email)
+
+    answer = post(api, fake_sns.notification("complaint", email, message_id))
+    assert answer.status == 200 and (answer.json["recorded"], answer.json["suppressed"]) == (1, 1)
+    assert database.scalar("SELECT count(*) FROM unsubscribes WHERE client_id = :c", c=laval) == 1
+    assert next_reply(lead_with_reply, replies_of, lefebvre, email)["status"] == "sent"
+    database.sql("UPDATE lead_replies SET sent_at = now() - interval '11 minutes'")
+    # the intake's own rule now stops Laval's next reply; one queued before the complaint is stopped
+    # by the sender, saying why
+    assert next_reply(lead_with_reply, replies_of, laval, email)["last_error"] == "unsubscribed"
+
+
+def test_a_reply_queued_before_a_complaint_is_skipped_saying_so(api, fake_sns, two_clients, sent_to,
+                                                                lead_with_reply, replies_of, database):
+    laval, _ = two_clients
+    email = "annoyed-later@parkhomes.ca"
+    _, message_id = sent_to(laval, email)
+    database.sql("UPDATE lead_replies SET sent_at = now() - interval '11 minutes'")
+    queued_lead, outcome = lead_with_reply(laval, email=email, name="Olivia Park")
+    assert outcome == "queued"
+    post(api, fake_sns.notification("complaint", email, message_id))
+    sender.send_due()
+    reply = replies_of(queued_lead)[-1]
+    assert (reply["status"], reply["last_error"]) == ("skipped", "suppressed: complained")
+
+
+def test_the_lead_page_says_whether_its_email_bounced_or_complained(
+        api, fake_sns, platform_smtp, make_client, lead_with_reply, mail_client, database):
+    from shared.clients import accounts
+    client_id, key = accounts.create_client("Plomberie Gagnon", "bureau@plomberie-gagnon.ca")
+    database.sql("UPDATE clients SET mailing_address = '1 rue Gagnon, Laval QC' WHERE client_id = :c", c=client_id)
+    leads = {}
+    for email in ("gone@parkhomes.ca", "spam-clicker@parkhomes.ca", "fine@parkhomes.ca"):
+        leads[email], _ = lead_with_reply(client_id, email=email)
+    sender.send_due()
+    ids = {m["To"].split("<")[-1].strip(">"): m["Message-ID"] for m in (r.message for r in platform_smtp.received)}
+    post(api, fake_sns.notification("bounce_permanent", "gone@parkhomes.ca", ids["gone@parkhomes.ca"]))
+    post(api, fake_sns.notification("complaint", "spam-clicker@parkhomes.ca", ids["spam-clicker@parkhomes.ca"]))
+
+    statuses = {email: api.get(f"/api/leads/{lead_id}", key=key).json["email_status"]
+                for email, lead_id in leads.items()}
+    assert statuses == {"gone@parkhomes.ca": "bounced", "spam-clicker@parkhomes.ca": "complained",
+                        "fine@parkhomes.ca": "ok"}
+
+
+def test_a_replayed_notification_changes_nothing(api, fake_sns, two_clients, sent_to, database):
+    laval, _ = two_clients
+    _, message_id = sent_to(laval, "twice@parkhomes.ca")
+    bounce = fake_sns.notification("bounce_permanent", "twice@parkhomes.ca", message_id)
+    first, again = post(api, bounce), post(api, bounce)
+    # SES sending the same bounce through a second topic: another SNS MessageId, the same feedbackId
+    resent = post(api, fake_sns.notification("bounce_permanent", "twice@parkhomes.ca", message_id))
+    assert (first.json["recorded"], again.json["recorded"], resent.json["recorded"]) == (1, 0, 0)
+    assert again.json["suppressed"] == resent.json["suppressed"] == 0
+    assert database.scalar("SELECT count(*) FROM mail_events") == 1
+    assert database.scalar("SELECT count(*) FROM mail_suppressions") == 1
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_both_signature_versions_verify(api, fake_sns, two_clients, sent_to, version):
+    _, message_id = sent_to(two_clients[0], f"v{version}@parkhomes.ca")
+    answer = post(api, fake_sns.notification("bounce_permanent", f"v{version}@parkhomes.ca", message_id, version))
+    assert answer.status == 200 and answer.json["recorded"] == 1
+
+
+def test_a_forged_signature_is_refused_and_nothing_is_stored(api, fake_sns, two_clients, sent_to, database):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    _, message_id = sent_to(two_clients[0], "target@parkhomes.ca")
+    genuine = fake_sns.notification("bounce_permanent", "target@parkhomes.ca", message_id)
+    forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = fake_sns.sign({k: v for k, v in genuine.items() if k != "Signature"}, key=forger)
+    altered = {**genuine, "Message": genuine["Message"].replace("target@", "victim@")}
+    for message in (forged, altered, {**genuine, "Signature": "bm90IGEgc2lnbmF0dXJl"}):
+        answer = post(api, message)
+        assert answer.status == 403 and answer.json["error"]["code"] == "forbidden"
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+    assert database.scalar("SELECT count(*) FROM mail_suppressions") == 0
+
+
+@pytest.mark.parametrize("url", ["https://evil.example.com/cert.pem", "http://sns.ca-central-1.amazonaws.com/c.pem",
+                                 "https://sns.ca-central-1.amazonaws.com.evil.example/c.pem",
+                                 "https://sns.ca-central-1.amazonaws.com:8443/c.pem"])
+def test_a_certificate_from_anywhere_but_an_sns_host_is_never_fetched(api, fake_sns, database, url):
+    message = fake_sns.notification("bounce_permanent", "a@parkhomes.ca", None)
+    message = fake_sns.sign({**{k: v for k, v in message.items() if k != "Signature"}, "SigningCertURL": url})
+    answer = post(api, message)
+    assert answer.status == 403 and fake_sns.visited == []
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+
+
+def test_the_certificate_is_fetched_once(api, fake_sns):
+    for n in range(3):
+        assert post(api, fake_sns.notification("bounce_transient", f"n{n}@parkhomes.ca", None)).status == 200
+    assert fake_sns.visited == [SNS_CERT_URL]
+
+
+def test_a_subscription_is_confirmed_by_visiting_its_sns_url(api, fake_sns):
+    url = ("https://sns.ca-central-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:ca-central-1:"
+           "123456789012:avenir-mail-events&Token=2336412f37fb687f5d51e6e2425c464de12884ca")
+    answer = post(api, fake_sns.subscription(url))
+    assert answer.status == 200 and answer.json["confirmed"] is True
+    assert fake_sns.visited == [SNS_CERT_URL, url]
+
+
+def test_a_subscription_url_off_sns_is_refused_and_never_visited(api, fake_sns):
+    answer = post(api, fake_sns.subscription("https://attacker.example.com/?Action=ConfirmSubscription"))
+    assert answer.status == 403 and fake_sns.visited == [SNS_CERT_URL]
+
+
+def test_without_verification_an_unsigned_message_is_taken_only_when_the_setting_says_so(
+        api, fake_sns, two_clients, sent_to, monkeypatch):
+    _, message_id = sent_to(two_clients[0], "unsigned@parkhomes.ca")
+    unsigned = {k: v for k, v in fake_sns.notification("bounce_permanent", "unsigned@parkhomes.ca", message_id).items()
+                if k not in ("Signature", "SigningCertURL", "SignatureVersion")}
+    assert post(api, unsigned).status == 403
+    monkeypatch.setenv("AVENIR_SNS_VERIFY", "0")  # this test says so: the server runs in this process
+    assert post(api, unsigned).json["recorded"] == 1
+
+
+@pytest.mark.parametrize("body, status", [(b"not json", 400), (b'{"Type": "Notification"}', 422),
+                                          (b'{"Type": "Nonsense", "MessageId": "x"}', 422)])
+def test_a_message_that_is_not_sns_is_refused_and_writes_nothing(api, body, status, database):
+    answer = api.post("/api/mail/events", raw=body, content_type="text/plain; charset=UTF-8")
+    assert answer.status == status and "error" in answer.json
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
