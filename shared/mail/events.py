@@ -99,7 +99,7 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat()
 
 
-class SnsMessage(pydantic.BaseModel):
+class SnsMessage(fields.RequestModel):
     """An Amazon SNS message as SNS posts it over HTTP(S) (any other field is kept, for the signature)."""
 
     model_config = pydantic.ConfigDict(extra="allow")

@@ -7,16 +7,11 @@ import threading
 import urllib.request
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-
 from shared.platform import settings
 from shared.platform.exceptions import Forbidden
 
 SNS_HOST = re.compile(r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
-HASHES = {"1": hashes.SHA1, "2": hashes.SHA256}
+HASHES = {"1": "SHA1", "2": "SHA256"}  # SignatureVersion: the digest signed with RSA (PKCS #1 v1.5)
 # The fields signed, in this order, for each message type (SNS: "Verifying the signatures of
 # Amazon SNS messages"); a field absent from a message (Subject) is left out.
 SIGNED_FIELDS = {
@@ -27,7 +22,7 @@ SIGNED_FIELDS = {
 FETCH_TIMEOUT_S = 5
 CERTIFICATE_MAX_BYTES = 64 * 1024
 
-_certificates: dict[str, x509.Certificate] = {}
+_certificates: dict = {}  # SigningCertURL: its certificate (cryptography's x509.Certificate)
 _certificates_lock = threading.Lock()
 
 
@@ -59,6 +54,10 @@ def verify(message: dict, fetch=None) -> None:
     """Raise Refused unless the message's signature verifies with the certificate of its
     SigningCertURL (an SNS host's, fetched with `fetch`, by default over https, once per URL).
     AVENIR_SNS_VERIFY=0 skips this (tests and local replays only)."""
+    from cryptography.exceptions import InvalidSignature  # here: only this route pays for the import
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     if not settings.sns_verify():
         return
     algorithm = HASHES.get(str(message.get("SignatureVersion")))
@@ -73,13 +72,15 @@ def verify(message: dict, fetch=None) -> None:
         raise Refused("Signature is not base64.") from None
     public_key = certificate(url, fetch).public_key()
     try:
-        public_key.verify(signature, canonical_string(message), padding.PKCS1v15(), algorithm())
+        public_key.verify(signature, canonical_string(message), padding.PKCS1v15(), getattr(hashes, algorithm)())
     except (InvalidSignature, TypeError, ValueError):
         raise Refused("The SNS signature does not verify.") from None
 
 
-def certificate(url: str, fetch=None) -> x509.Certificate:
-    """The PEM certificate at url, fetched the first time only."""
+def certificate(url: str, fetch=None):
+    """The PEM certificate at url (an x509.Certificate), fetched the first time only."""
+    from cryptography import x509
+
     with _certificates_lock:
         known = _certificates.get(url)
     if known is not None:

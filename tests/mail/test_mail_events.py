@@ -7,6 +7,7 @@ import json
 import pytest
 
 from shared.mail import sender
+from tests.helpers import avenir
 from tests.mail.conftest import SNS_CERT_URL
 
 pytestmark = [pytest.mark.pooled, pytest.mark.usefixtures("fresh_outbox")]
@@ -206,3 +207,93 @@ def test_a_message_that_is_not_sns_is_refused_and_writes_nothing(api, body, stat
     answer = api.post("/api/mail/events", raw=body, content_type="text/plain; charset=UTF-8")
     assert answer.status == status and "error" in answer.json
     assert database.scalar("SELECT count(*) FROM mail_events") == 0
+
+
+# --- an SMTP server's answer to RCPT TO, at send time ----------------------------------------------
+
+@pytest.fixture
+def own_server_client(mail_client, smtp_server, database):
+    """A client sending through its own SMTP server (the test's aiosmtpd, on loopback)."""
+    client_id = mail_client(business_name="Plomberie Gagnon")
+    database.sql("UPDATE clients SET smtp_host = '127.0.0.1', smtp_port = :p, outbound_email = 'bureau@gagnon.ca' "
+                 "WHERE client_id = :c", p=smtp_server.port, c=client_id)
+    return client_id
+
+
+@pytest.mark.parametrize("through", ["own server", "platform relay"])
+def test_a_5xx_to_rcpt_to_is_a_permanent_bounce_for_every_client(
+        through, platform_smtp, own_server_client, mail_client, lead_with_reply, replies_of, database):
+    client_id = own_server_client if through == "own server" else mail_client(business_name="Toitures Laval")
+    other = mail_client(business_name="Paysagement Lefebvre")
+    email = "nobody-here@parkhomes.ca"
+    platform_smtp.handler.rcpt_script.append("550 5.1.1 <nobody-here@parkhomes.ca>: Recipient address rejected")
+    lead_id, _ = lead_with_reply(client_id, email=email)
+    assert sender.send_due().failed == 1
+    assert replies_of(lead_id)[-1]["last_error"] == "recipient refused (550 5.1.1)"
+    assert database.scalar("SELECT count(*) FROM mail_events WHERE source = 'smtp' AND client_id = :c",
+                           c=client_id) == 1
+    reply = next_reply(lead_with_reply, replies_of, other, email)
+    assert (reply["status"], reply["last_error"]) == ("skipped", "suppressed: bounced")
+
+
+def test_a_4xx_to_rcpt_to_is_no_bounce(platform_smtp, own_server_client, mail_client, lead_with_reply, replies_of,
+                                       time_passes, database):
+    email = "greylisted@parkhomes.ca"
+    platform_smtp.handler.rcpt_script.append("451 4.7.1 Greylisted, try again later")
+    lead_id, _ = lead_with_reply(own_server_client, email=email)
+    assert sender.send_due().retrying == 1
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+    time_passes()
+    assert sender.send_due().sent == 1 and replies_of(lead_id)[-1]["status"] == "sent"
+    other = mail_client(business_name="Paysagement Lefebvre")
+    assert next_reply(lead_with_reply, replies_of, other, email)["status"] == "sent"
+
+
+def test_an_erasure_removes_the_addresss_suppressions_with_the_rest(platform_smtp, make_client, lead_with_reply,
+                                                                    replies_of, api, database):
+    owner = make_client("Plomberie Gagnon")
+    database.sql("UPDATE clients SET mailing_address = '1 rue Gagnon, Laval QC' WHERE client_id = :c",
+                 c=owner.client_id)
+    email = "Forget.Me@parkhomes.ca"
+    platform_smtp.handler.rcpt_script.append("550 5.1.1 no such user")
+    lead_id, _ = lead_with_reply(owner.client_id, email=email)
+    sender.send_due()
+    assert api.get(f"/api/leads/{lead_id}", key=owner.api_key).json["email_status"] == "bounced"
+
+    assert api.post("/api/privacy/erase", {"email": "forget.me@parkhomes.ca"}, key=owner.api_key).status == 200
+    assert database.scalar("SELECT count(*) FROM mail_suppressions") == 0
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+    assert next_reply(lead_with_reply, replies_of, owner.client_id, email)["status"] == "sent"
+
+
+# --- avenir mail events --file F ---------------------------------------------------------------------
+
+def test_the_command_replays_a_file_of_notifications_once_and_names_the_lines_it_refuses(
+        fake_sns, two_clients, sent_to, database):
+    laval, lefebvre = two_clients
+    _, message_id = sent_to(laval, "file-bounce@parkhomes.ca")
+    bounce = fake_sns.notification("bounce_permanent", "file-bounce@parkhomes.ca", message_id)
+    lines = [json.dumps(bounce), json.dumps(bounce), "",
+             json.dumps(fake_sns.notification("bounce_transient", "other@parkhomes.ca", None)), "{not json"]
+    # the command runs in a process of its own, where no test certificate can be served: this test
+    # says so, and turns verification off
+    done = avenir("mail", "events", "--file", "/dev/stdin", stdin="\n".join(lines) + "\n",
+                  env={"AVENIR_SNS_VERIFY": "0"})
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout) == {"messages": 4, "recorded": 1, "suppressed": 1, "confirmed": 0, "refused": 1}
+    assert done.stderr.startswith("avenir: error: line 5: not an SNS message") and done.stderr.count("\n") == 1
+    assert database.scalar("SELECT count(*) FROM mail_suppressions WHERE reason = 'bounced'") == 1
+
+
+def test_the_command_verifies_signatures_too(fake_sns, database):
+    message = fake_sns.notification("bounce_permanent", "forged@parkhomes.ca", None)
+    forged = {**message, "SigningCertURL": "https://evil.example.com/cert.pem"}
+    done = avenir("mail", "events", "--file", "/dev/stdin", stdin=json.dumps(forged) + "\n")
+    assert done.returncode == 1 and "SigningCertURL" in done.stderr
+    assert json.loads(done.stdout)["refused"] == 1
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+
+
+def test_the_command_with_a_missing_file_is_one_line_and_exit_status_1(database):
+    done = avenir("mail", "events", "--file", "/nonexistent/sns-messages.jsonl")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and done.stderr.startswith("avenir: error:")
