@@ -159,10 +159,15 @@ def sns_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture
-def fake_sns(sns_key, monkeypatch) -> FakeSns:
+def install_fake_sns(monkeypatch, key: rsa.RSAPrivateKey | None = None) -> FakeSns:
     """SNS for one test: its certificate served to the product, no certificate cached before."""
-    fake = FakeSns(sns_key, self_signed(sns_key))
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    fake = FakeSns(key, self_signed(key))
     monkeypatch.setattr(sns, "fetch_url", fake.fetch)
     monkeypatch.setattr(sns, "_certificates", {})
     return fake
+
+
+@pytest.fixture
+def fake_sns(sns_key, monkeypatch) -> FakeSns:
+    return install_fake_sns(monkeypatch, sns_key)
