@@ -124,10 +124,12 @@ class Received(pydantic.BaseModel):
 
 
 def receive(message: dict, fetch=None) -> Received:
-    """One SNS message, as posted: its signature verified (sns.Refused, a 403, unless it verifies),
+    """One SNS message, as posted: from our topic and its signature verified (sns.Refused, a 403,
+    otherwise),
     a subscription confirmed, a notification's bounces and complaints recorded. An SES notification
     that is not JSON is refused (422) and records nothing."""
     checked = SnsMessage.model_validate(message)
+    sns.check_topic(message)
     sns.verify(message, fetch)
     if checked.Type == "SubscriptionConfirmation":
         sns.confirm_subscription(message, fetch)

@@ -146,6 +146,7 @@ def _deliver(delivery: Delivery, routes: Routes) -> str:
 
 def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     """Send one reply (its attempt counted) and record the outcome; returns the status it now has."""
+    bounced = False
     try:
         if reply.channel == "sms":
             sms.send(reply.to_phone, reply.body_text, reply.reply_id)
@@ -155,11 +156,9 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
                        else email_message(reply, sender, token))
             transport.send(message, sender, reply.to_email)
         status, error, retry_in_s = "sent", None, 0
-    except transports.RecipientRefused as e:  # a 5xx to RCPT TO: a permanent bounce, the address suppressed
-        status, error, retry_in_s = "failed", str(e), 0
-        events.record([events.smtp_bounce(reply.reply_id, reply.to_email)])
     except transports.PermanentFailure as e:
         status, error, retry_in_s = "failed", str(e), 0
+        bounced = isinstance(e, transports.RecipientRefused)  # a 5xx to RCPT TO: a permanent bounce
     except transports.TemporaryFailure as e:
         status, error, retry_in_s = _retry_or_fail(reply, str(e))
     except Exception as e:  # a bug here must not stop the other replies: retried, then failed
@@ -168,6 +167,8 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     if reply.channel == "email":
         routes.note_failure(reply)
     outbox.record(reply, status, error, retry_in_s)
+    if bounced:  # the address is suppressed for every client's next email
+        events.record([events.smtp_bounce(reply.reply_id, reply.to_email)])
     logs.event(log, "reply attempt", level=logging.INFO if status == "sent" else logging.WARNING,
                reply_id=str(reply.reply_id), client_id=str(reply.client_id), status=status,
                attempt=reply.attempts, error=error)

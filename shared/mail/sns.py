@@ -50,6 +50,14 @@ def canonical_string(message: dict) -> bytes:
     return "".join(lines).encode()
 
 
+def check_topic(message: dict) -> None:
+    """Raise Refused unless the message comes from one of AVENIR_SNS_TOPIC_ARN's topics (when set):
+    a signature proves SNS sent a message, not that it is our topic's."""
+    allowed = settings.sns_topic_arns()
+    if allowed and message.get("TopicArn") not in allowed:
+        raise Refused("The message comes from an SNS topic this deployment does not listen to.")
+
+
 def verify(message: dict, fetch=None) -> None:
     """Raise Refused unless the message's signature verifies with the certificate of its
     SigningCertURL (an SNS host's, fetched with `fetch`, by default over https, once per URL).

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from shared.mail import sender
-from tests.helpers import avenir
+from tests.helpers import apigw_event, avenir, invoke, load_function
 from tests.mail.conftest import SNS_CERT_URL
 
 pytestmark = [pytest.mark.pooled, pytest.mark.usefixtures("fresh_outbox")]
@@ -297,3 +297,26 @@ def test_the_command_verifies_signatures_too(fake_sns, database):
 def test_the_command_with_a_missing_file_is_one_line_and_exit_status_1(database):
     done = avenir("mail", "events", "--file", "/nonexistent/sns-messages.jsonl")
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and done.stderr.startswith("avenir: error:")
+
+
+def test_a_signed_message_from_another_topic_is_refused_when_the_topic_is_set(api, fake_sns, monkeypatch,
+                                                                               database):
+    monkeypatch.setenv("AVENIR_SNS_TOPIC_ARN", "arn:aws:sns:ca-central-1:123456789012:avenir-mail-events")
+    ours = fake_sns.notification("bounce_permanent", "ours@parkhomes.ca", None)
+    theirs = fake_sns.sign({**{k: v for k, v in ours.items() if k != "Signature"},
+                            "TopicArn": "arn:aws:sns:us-east-1:999999999999:someone-elses-topic"})
+    assert post(api, theirs).status == 403
+    assert database.scalar("SELECT count(*) FROM mail_events") == 0
+    assert post(api, ours).json["recorded"] == 1
+
+
+def test_the_lambda_handler_takes_sns_as_the_http_route_does(fake_sns, two_clients, sent_to, database):
+    _, message_id = sent_to(two_clients[0], "lambda@parkhomes.ca")
+    bounce = fake_sns.notification("bounce_permanent", "lambda@parkhomes.ca", message_id)
+    event = apigw_event("POST", "/api/mail/events", raw=json.dumps(bounce), content_type="text/plain; charset=UTF-8",
+                        headers={"x-amz-sns-message-type": "Notification"})
+    answer = invoke(load_function("mail_events"), event)
+    assert answer.status == 200 and (answer.json["recorded"], answer.json["suppressed"]) == (1, 1)
+    forged = {**bounce, "Message": bounce["Message"].replace("lambda@", "other@")}
+    assert invoke(load_function("mail_events"), apigw_event("POST", "/api/mail/events", raw=json.dumps(forged),
+                                                            content_type="text/plain")).status == 403
