@@ -11,7 +11,7 @@ from typing import Literal
 
 import pydantic
 
-from shared.mail import sns
+from shared.mail import sns, transports
 from shared.platform import db, fields, sql
 from shared.platform.exceptions import ValidationFailed
 
@@ -85,7 +85,11 @@ def _addresses(recipients: list) -> list[str]:
 
 
 def _message_id(mail: dict) -> str | None:
-    """The Message-ID the outbox gave the email, as SES reports its original headers."""
+    """The Message-ID the outbox gave the email: from the tag the sender gave it (configuration set
+    events carry the email's tags), else as SES reports its original headers."""
+    tagged = (mail.get("tags") or {}).get(transports.MESSAGE_TAG)
+    if isinstance(tagged, list) and tagged and transports.message_id_from_tag(str(tagged[0])):
+        return transports.message_id_from_tag(str(tagged[0]))
     value = mail.get("commonHeaders", {}).get("messageId")
     if not value:
         value = next((h.get("value") for h in mail.get("headers", [])

@@ -129,11 +129,14 @@ class FakeSns:
         return {**signed, "Signature": base64.b64encode(signature).decode()}
 
     def notification(self, fixture: str, recipient: str, message_id: str | None, version: str = "2",
-                     sns_message_id: str | None = None) -> dict:
+                     sns_message_id: str | None = None, tags: dict | None = None) -> dict:
         """An SES notification from tests/fixtures/sns/, naming the recipient and the email's
-        Message-ID, wrapped in a signed SNS Notification."""
+        Message-ID (and, as configuration set events do, the email's tags), wrapped in a signed SNS
+        Notification."""
         text = (SNS_FIXTURES / f"{fixture}.json").read_text()
         ses = json.loads(text.replace("RECIPIENT", recipient).replace("MESSAGE_ID", message_id or "<unknown@x>"))
+        if tags is not None:
+            ses["mail"]["tags"] = tags
         return self.sign({"Type": "Notification", "MessageId": sns_message_id or str(uuid.uuid4()),
                           "TopicArn": SNS_TOPIC, "Message": json.dumps(ses),
                           "Timestamp": "2026-12-07T11:30:03.120Z"}, version)

@@ -320,3 +320,44 @@ def test_the_lambda_handler_takes_sns_as_the_http_route_does(fake_sns, two_clien
     forged = {**bounce, "Message": bounce["Message"].replace("lambda@", "other@")}
     assert invoke(load_function("mail_events"), apigw_event("POST", "/api/mail/events", raw=json.dumps(forged),
                                                             content_type="text/plain")).status == 403
+
+
+# --- through Amazon SES (moto): the configuration set, and the email found by its tag ------------------
+
+@pytest.fixture
+def ses(monkeypatch):
+    """SES as moto serves it: the platform sender verified, the configuration set the template makes;
+    each SendRawEmail's parameters, as the boto3 client sent them, kept in `ses.calls`."""
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "ca-central-1", "AVENIR_SES_FROM": "replies@avenir-mail.ca",
+                        "AVENIR_SES_CONFIGURATION_SET": "avenir-mail"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AVENIR_SMTP_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("ses", region_name="ca-central-1")
+        client.verify_email_identity(EmailAddress="replies@avenir-mail.ca")
+        client.create_configuration_set(ConfigurationSet={"Name": "avenir-mail"})
+        client.calls = []
+        client.meta.events.register("provide-client-params.ses.SendRawEmail",
+                                    lambda params, **_: client.calls.append(params))
+        yield client
+
+
+def test_an_email_sent_through_ses_names_the_configuration_set_and_its_bounce_finds_it_by_tag(
+        api, fake_sns, ses, mail_client, lead_with_reply, replies_of, database):
+    client_id = mail_client(business_name="Toitures Laval")
+    lead_id, _ = lead_with_reply(client_id, email="ses-bounce@parkhomes.ca")
+    assert sender.send_due(ses_client=ses).sent == 1
+    [call] = ses.calls
+    assert call["ConfigurationSetName"] == "avenir-mail"
+    [tag] = call["Tags"]
+    # SES may give the email a Message-ID of its own: its configuration set's event still carries the tag
+    bounce = fake_sns.notification("bounce_permanent", "ses-bounce@parkhomes.ca",
+                                   "<0100018c4e3a0f11-ses-000000@email.amazonses.com>",
+                                   tags={tag["Name"]: [tag["Value"]], "ses:configuration-set": ["avenir-mail"]})
+    assert post(api, bounce).json["recorded"] == 1
+    assert database.scalar("SELECT client_id FROM mail_events") == client_id
+    assert database.scalar("SELECT reply_id FROM mail_events") == replies_of(lead_id)[0]["reply_id"]
