@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import alerts, outbox, render, sms, tokens, transports
+from shared.mail import alerts, events, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -85,7 +85,9 @@ def _stopped(reply: outbox.Claim, summary: Summary) -> bool:
     died during its last attempt), and not sent."""
     is_reply = reply.kind == "reply"  # an alert (to the owner) is not stopped by the lead's unsubscribe
 
-    if is_reply and reply.unsubscribed:
+    if is_reply and reply.suppressed:
+        outcome = ("skipped", f"suppressed: {reply.suppressed}")
+    elif is_reply and reply.unsubscribed:
         outcome = ("skipped", "unsubscribed")
     elif reply.current_tag in STOPPING_TAGS:
         outcome = ("cancelled", f"lead tagged {reply.current_tag}")
@@ -147,6 +149,7 @@ def _deliver(delivery: Delivery, routes: Routes) -> str:
 
 def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     """Send one reply (its attempt counted) and record the outcome; returns the status it now has."""
+    bounced = False
     try:
         if reply.channel == "sms":
             sms.send(reply.to_phone, reply.body_text, reply.reply_id)
@@ -158,6 +161,7 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
         status, error, retry_in_s = "sent", None, 0
     except transports.PermanentFailure as e:
         status, error, retry_in_s = "failed", str(e), 0
+        bounced = isinstance(e, transports.RecipientRefused)  # a 5xx to RCPT TO: a permanent bounce
     except transports.TemporaryFailure as e:
         status, error, retry_in_s = _retry_or_fail(reply, str(e))
     except Exception as e:  # a bug here must not stop the other replies: retried, then failed
@@ -166,6 +170,8 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     if reply.channel == "email":
         routes.note_failure(reply)
     outbox.record(reply, status, error, retry_in_s)
+    if bounced:  # the address is suppressed for every client's next email
+        events.record([events.smtp_bounce(reply.reply_id, reply.to_email)])
     logs.event(log, "reply attempt", level=logging.INFO if status == "sent" else logging.WARNING,
                reply_id=str(reply.reply_id), client_id=str(reply.client_id), status=status,
                attempt=reply.attempts, error=error)

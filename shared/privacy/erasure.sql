@@ -66,6 +66,17 @@ responses AS (
 ),
 leads AS (
   DELETE FROM lead_memory WHERE id IN (SELECT id FROM erased) RETURNING 1
+),
+-- The address's bounces and complaints about this client's mail, and the suppressions they made (a
+-- bounce of another client's email is that client's record, and still stops this client's mail).
+-- Its unsubscribe stays: the person asked for no more mail.
+suppressions AS (
+  DELETE FROM mail_suppressions WHERE client_id = :client_id AND email_digest = avenir_email_digest(:email)
+  RETURNING 1
+),
+mail_events AS (
+  DELETE FROM mail_events WHERE client_id = :client_id AND email_digest = avenir_email_digest(:email)
+  RETURNING 1
 )
 INSERT INTO privacy_erasures (client_id, email_digest, leads, messages, actions, replies, growth_events,
                               idempotent_responses, erased_at)
