@@ -1,13 +1,9 @@
 """The owner's alert about an urgent lead (contract Part 3): an email to alert_email and an SMS to
 alert_phone, in the client's language, readable on a phone's lock screen: the subject (and the SMS)
 starts with the urgency and the lead's name, then what the lead needs, then the phone to call back."""
-import datetime
-from email.header import Header
 from email.message import Message
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr
 
-from shared.mail import render
+from shared.mail import envelope, render
 from shared.platform import settings
 
 SMS_MAX_CHARS = 300  # two SMS segments at most; the link is never cut
@@ -80,12 +76,4 @@ def _call(said: dict, alert) -> str | None:
 
 def email_message(alert, sender: str, message_id: str) -> Message:
     """The alert as a plain-text email to the owner (an automatic message: RFC 3834)."""
-    message = MIMEText(alert.body_text, "plain", "utf-8")
-    message["From"] = formataddr(("Avenir", sender))
-    message["To"] = alert.to_email
-    message["Subject"] = alert.subject if alert.subject.isascii() else Header(alert.subject, "utf-8")
-    message["Date"] = format_datetime(datetime.datetime.now(datetime.UTC))
-    message["Message-ID"] = message_id
-    message["Content-Language"] = alert.language
-    message["Auto-Submitted"] = "auto-generated"
-    return message
+    return envelope.plain_message(alert.body_text, alert.subject, sender, alert.to_email, message_id, alert.language)

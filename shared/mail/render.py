@@ -1,19 +1,12 @@
 """A follow-up reply's words and form: the templates of shared/mail/templates/ filled in for one lead
 (language, intent, the client's tone and settings), as plain text and as HTML in which everything
-that came from a lead or a client is escaped; then the email itself (headers, both parts)."""
+that came from a lead or a client is escaped. The email itself (headers, both parts): envelope.py."""
 import configparser
-import datetime
 import functools
 import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from email.charset import QP, Charset
-from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -35,8 +28,6 @@ NAME_MAX_CHARS = 60
 # those marks: a bare domain ("evil.example/r"), a slash or angle bracket, a MIME encoded-word ("=?").
 _NOT_A_NAME = re.compile(r"://|www\.|@|\d{4,}|=\?|[/\\<>]|[a-z0-9-]+\.[a-z]{2,}\b", re.I)
 UNSUBSCRIBE_MARK = "{{unsubscribe_url}}"  # where the link goes in a stored reply
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP  # readable in a mail's source, unlike the classic default (base64)
 
 
 @dataclass(frozen=True)
@@ -298,49 +289,3 @@ def ini(name: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(_read(name), source=name)
     return parser
-
-
-# --- the email ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Envelope:
-    """Who sends to whom: From (the platform's address or the client's own), Reply-To the client."""
-
-    from_name: str
-    from_address: str
-    to_name: str  # the lead's name: said only when plausible_name keeps it
-    to_address: str
-    reply_to: str | None
-
-
-def new_message_id(from_address: str) -> str:
-    """A Message-ID in the sender's domain, fixed once per reply: a resend carries the same one."""
-    return make_msgid(domain=from_address.rpartition("@")[2] or "avenir.localhost")
-
-
-def email_message(rendered: Rendered, envelope: Envelope, message_id: str, language: str,
-                  unsubscribe_url: str, date: datetime.datetime | None = None,
-                  auto_submitted: str = "auto-replied") -> Message:
-    """The reply as an email: text and HTML alternatives (UTF-8, quoted-printable), and the headers of a
-    one-click unsubscribe (RFC 8058) and of an automatic answer (RFC 3834: an out-of-office reply must
-    not answer it). Built with the email package's classic classes: the modern EmailMessage parses
-    every header it is given, some ten times slower, and the sender builds one per reply."""
-    message = MIMEMultipart("alternative")
-    message["From"] = formataddr((one_line(envelope.from_name), envelope.from_address), charset="utf-8")
-    message["To"] = formataddr((plausible_name(envelope.to_name), envelope.to_address), charset="utf-8")
-    if envelope.reply_to:
-        message["Reply-To"] = one_line(envelope.reply_to)
-    message["Subject"] = _header(one_line(rendered.subject))
-    message["Date"] = format_datetime(date or datetime.datetime.now(datetime.UTC))
-    message["Message-ID"] = message_id
-    message["Content-Language"] = language
-    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = auto_submitted
-    message.attach(MIMEText(rendered.text, "plain", _UTF8_QP))
-    message.attach(MIMEText(rendered.html, "html", _UTF8_QP))
-    return message
-
-
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import alerts, events, outbox, render, sms, tokens, transports
+from shared.mail import alerts, envelope, events, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -111,7 +111,7 @@ def _with_words(reply: outbox.Claim) -> outbox.Claim:
         rendered = render.Rendered(subject, text, "")
     else:
         rendered = render.reply(reply_context(vars(reply)))
-    return dataclasses.replace(reply, provider_message_id=render.new_message_id(_from(reply)),
+    return dataclasses.replace(reply, provider_message_id=envelope.new_message_id(_from(reply)),
                                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
 
 
@@ -187,11 +187,11 @@ def _retry_or_fail(reply: outbox.Claim, error: str) -> tuple[str, str, int]:
 def email_message(reply: outbox.Claim, sender: str, token: str) -> Message:
     url = unsubscribe_url(token)
     rendered = render.with_unsubscribe_url(render.Rendered(reply.subject, reply.body_text, reply.body_html), url)
-    envelope = render.Envelope(from_name=reply.business_name, from_address=sender, to_name=reply.lead_name or "",
+    addresses = envelope.Envelope(from_name=reply.business_name, from_address=sender, to_name=reply.lead_name or "",
                                to_address=reply.to_email, reply_to=reply.client_email)
     # an outreach email is written by a program but answers no one (RFC 3834)
     auto_submitted = "auto-generated" if reply.outreach_id else "auto-replied"
-    return render.email_message(rendered, envelope, reply.provider_message_id, reply.language, url,
+    return envelope.email_message(rendered, addresses, reply.provider_message_id, reply.language, url,
                                 auto_submitted=auto_submitted)
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 import pydantic
 
-from shared.mail import markup, render, tokens
+from shared.mail import envelope, markup, render, tokens
 from shared.mail import sender as mail_sender
 from shared.platform import db, fields, settings, sql
 from shared.platform.exceptions import Conflict, NotFound
@@ -169,7 +169,7 @@ def _prepare(prospect: dict, sign: dict) -> dict:
     row = {"outreach_id": str(uuid.uuid4()), "prospect_id": str(prospect["id"]), "to_email": to_email,
            "language": "fr" if prospect["language"] == "fr" else "en", "subject": rendered.subject,
            "body_text": rendered.text, "body_html": rendered.html,
-           "message_id": render.new_message_id(from_address), "open_token_digest": tokens.digest(token)}
+           "message_id": envelope.new_message_id(from_address), "open_token_digest": tokens.digest(token)}
     shown = {"prospect_id": prospect["id"], "email_subject": rendered.subject,
              "business_name": prospect["business_name"], "to_email": to_email, "language": row["language"],
              "email_body": rendered.text}

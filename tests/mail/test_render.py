@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from shared.mail import render
+from shared.mail import envelope, render
 from tests.helpers import FIXTURES
 
 SNAPSHOTS = FIXTURES / "mail"
@@ -174,13 +174,13 @@ def test_only_the_booking_and_unsubscribe_links_are_clickable():
 
 # --- the email ------------------------------------------------------------------------------------
 
-def build(**envelope) -> email.message.EmailMessage:
+def build(**addresses) -> email.message.EmailMessage:
     rendered = render.reply(context("fr", "appointment", "Professional"))
     rendered = render.with_unsubscribe_url(rendered, UNSUBSCRIBE)
     values = dict(from_name="Toitures Laval", from_address="replies@avenir-mail.ca", to_name="Olivia Park",
                   to_address="olivia@parkhomes.ca", reply_to="info@toitures-laval.ca")
-    message = render.email_message(rendered, render.Envelope(**{**values, **envelope}),
-                                   render.new_message_id("replies@avenir-mail.ca"), "fr", UNSUBSCRIBE)
+    message = envelope.email_message(rendered, envelope.Envelope(**{**values, **addresses}),
+                                   envelope.new_message_id("replies@avenir-mail.ca"), "fr", UNSUBSCRIBE)
     return email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
 
 

@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 
 from infra.pgcluster import free_port
-from shared.mail import outbox, render, sender, smtp, transports
+from shared.mail import envelope, outbox, render, sender, smtp, transports
 from shared.platform import cipher
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
@@ -413,8 +413,8 @@ def test_implicit_tls_sends_over_an_encrypted_connection_from_the_start(certific
     controller, handler = tls_server(certificate, implicit=True, logins=logins)
     try:
         transport = smtp.SmtpTransport("127.0.0.1", controller.port, "owner", "pw", implicit_tls=True)
-        message = render.email_message(render.reply(render.ReplyContext("en", "other", "Friendly", "A", "B")),
-                                       render.Envelope("B", "b@b.ca", "A", "a@a.ca", None), "<1@b.ca>", "en",
+        message = envelope.email_message(render.reply(render.ReplyContext("en", "other", "Friendly", "A", "B")),
+                                       envelope.Envelope("B", "b@b.ca", "A", "a@a.ca", None), "<1@b.ca>", "en",
                                        "https://x/u/t")
         transport.send(message, "b@b.ca", "a@a.ca")
         transport.close()
