@@ -190,9 +190,7 @@ def test_a_server_too_slow_to_answer_times_out_and_is_retried(platform_smtp, mon
     monkeypatch.setenv("AVENIR_SMTP_TIMEOUT_S", "0.5")
     platform_smtp.handler.script = [("sleep", 2)]
     lead_id, _ = lead_with_reply(mail_client())
-    started = datetime.datetime.now(datetime.UTC)
-    assert sender.send_due().retrying == 1
-    assert datetime.datetime.now(datetime.UTC) - started < datetime.timedelta(seconds=2)
+    assert sender.send_due().retrying == 1  # a sender that waited the server out would have sent it
     [reply] = replies_of(lead_id)
     assert reply["status"] == "queued" and "(timeout)" in reply["last_error"]
 
