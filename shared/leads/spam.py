@@ -26,7 +26,8 @@ TOKEN_MAX_AGE_S = 24 * 3600
 MAX_LINKS = 2  # 3 or more links is a signal
 FOREIGN_SHARE = 0.2  # a message whose letters are more than 20% outside the Latin script
 _LINK = re.compile(r"(?i)(?:https?://|www\.|\[url[=\]]|<a\s+href)")
-_TOKEN = re.compile(r"^([0-9]{1,12})\.([A-Za-z0-9_-]{22})$")
+_TOKEN = re.compile(r"^([0-9]{1,15})\.([A-Za-z0-9_-]{22})$")
+CLOCK_SKEW_S = 60  # between the instance that issued a token and the one that checks it
 
 
 @functools.lru_cache(maxsize=4)
@@ -40,8 +41,8 @@ def _mac(purpose: bytes, message: str) -> bytes:
 
 
 def issue_token(form_key: str, now: float) -> str:
-    """`<issued unix seconds>.<HMAC of the form key and that time>`: the page's load time, signed."""
-    issued = int(now)
+    """`<issued unix milliseconds>.<HMAC of the form key and that time>`: the page's load time, signed."""
+    issued = int(now * 1000)
     return f"{issued}.{_signature(form_key, issued)}"
 
 
@@ -57,10 +58,10 @@ def token_signal(token: str | None, form_key: str, now: float, min_fill_seconds:
     match = _TOKEN.match(token.strip())
     if not match or not hmac.compare_digest(match[2], _signature(form_key, int(match[1]))):
         return "forged_token"
-    age = now - int(match[1])
-    if age > TOKEN_MAX_AGE_S or age < -60:  # a minute of clock skew between instances
+    age = now - int(match[1]) / 1000
+    if age > TOKEN_MAX_AGE_S or age < -CLOCK_SKEW_S:
         return "expired_token"
-    if age < min_fill_seconds:
+    if max(age, 0) < min_fill_seconds:
         return "too_fast"
     return None
 
