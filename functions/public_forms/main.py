@@ -10,7 +10,7 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
                 "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-def post(req: http.Request) -> http.Response:
+def post_form(req: http.Request) -> http.Response:
     """Post a lead from a web form
 
     Form-encoded, multipart (text fields) or JSON. A browser's post ends on the thank-you page (303
@@ -38,18 +38,18 @@ def post(req: http.Request) -> http.Response:
     return _page(form_pages.thank_you_page(form.language))
 
 
-def preflight(req: http.Request) -> http.Response:
+def form_preflight(req: http.Request) -> http.Response:
     """CORS preflight: allowed only for the form's origins"""
     return _cors(_form(req), req, http.Response(204, b""), preflight=True)
 
 
-def token(req: http.Request) -> http.Response:
+def form_token(req: http.Request) -> http.Response:
     """A signed issue time for the form's `_ts`"""
     form = _form(req)
     return _cors(form, req, http.ok(front_door.token(form)))
 
 
-def embed_js(req: http.Request) -> http.Response:
+def form_script(req: http.Request) -> http.Response:
     """The snippet's script: fills `_ts` with a token issued now"""
     form = _form(req)
     script = form_pages.embed_js(form.form_key, front_door.token(form)["token"])
@@ -88,16 +88,16 @@ def _page(html: str, status: int = 200) -> http.Response:
 
 
 ROUTES = http.Routes(
-    http.Route("POST", "/f/{form_key}", post, auth=credentials.public, request=front_door.FormLead,
+    http.Route("POST", "/f/{form_key}", post_form, auth=credentials.public, request=front_door.FormLead,
                content_type="application/json",
                responses={200: (None, "Received (a fetch or JSON post: {\"ok\": true}; a browser: the page)."),
                           303: (None, "Received: on to the form's thank_you_url.")},
                errors=(400, 403, 404, 413, 415, 422, 429, 503)),
-    http.Route("OPTIONS", "/f/{form_key}", preflight, auth=credentials.public, content_type="text/plain",
+    http.Route("OPTIONS", "/f/{form_key}", form_preflight, auth=credentials.public, content_type="text/plain",
                responses={204: (None, "The preflight; allowed only for the form's origins.")}, errors=(404, 503)),
-    http.Route("GET", "/f/{form_key}/token", token, auth=credentials.public,
+    http.Route("GET", "/f/{form_key}/token", form_token, auth=credentials.public,
                responses={200: (None, "{\"token\", \"issued_at\"}.")}, errors=(404, 503)),
-    http.Route("GET", "/f/{form_key}/embed.js", embed_js, auth=credentials.public,
+    http.Route("GET", "/f/{form_key}/embed.js", form_script, auth=credentials.public,
                content_type="text/javascript", responses={200: (None, "The script.")}, errors=(404, 503)),
 )
 
