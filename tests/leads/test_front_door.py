@@ -3,6 +3,7 @@ encodings, the answers (303, the bilingual pages, {"ok": true}), CORS per form, 
 rate limits, and that the lead goes through the intake (dedupe, message log, reply, alert)."""
 import pytest
 
+from tests.helpers import apigw_event, invoke, load_function
 from tests.leads.front_door import FETCH, QUOTE, SITE, Poster, fields, json_body, multipart, send
 
 pytestmark = pytest.mark.pooled
@@ -187,3 +188,22 @@ def test_the_embed_script_fills_the_forms_ts_with_a_fresh_token(poster):
     assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/javascript")
     assert f"/f/{poster.key}" in answer.text and "_ts" in answer.text
     assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_through_lambda_the_sender_is_api_gateways_source_ip_never_x_forwarded_for(form, database):
+    public_forms = load_function("public_forms")
+
+    def post_from(source_ip, forwarded_for):
+        event = apigw_event("POST", f"/f/{form['form_key']}", fields(form["form_key"]),
+                            path_params={"form_key": form["form_key"]},
+                            headers={"Origin": SITE, "X-Forwarded-For": forwarded_for})
+        event["requestContext"]["http"]["sourceIp"] = source_ip
+        return invoke(public_forms, event)
+
+    for n in range(5):
+        assert post_from("198.51.100.7", f"203.0.113.{n}").status == 200
+
+    assert post_from("198.51.100.7", "203.0.113.99").status == 429  # a forged header changes nothing
+    assert post_from("198.51.100.8", "198.51.100.7").status == 200
+    assert database.scalar("SELECT count(DISTINCT ip_digest) FROM form_posts WHERE form_id = :f",
+                           f=form["form_id"]) == 2
