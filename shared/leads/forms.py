@@ -178,8 +178,7 @@ def check_rate(rate: dict) -> None:
                            int(rate["form_wait_s"] or 1))
 
 
-def record_post_step(form_id: uuid.UUID, client_id: uuid.UUID, ip_digest: str, quarantined: bool) -> tuple[str, dict]:
-    """The post counted with its outcome, a step of the intake's last round trip."""
-    return Q.record_post, {"form_id": form_id, "client_id": client_id, "ip_digest": ip_digest,
-                           "outcome": "quarantined" if quarantined else "accepted"}
+def record_post_step(form_id: uuid.UUID, client_id: uuid.UUID, ip_digest: str, lead_id: uuid.UUID) -> tuple[str, dict]:
+    """The post counted with its lead's outcome, a step of the intake's last round trip (after the write)."""
+    return Q.record_post, {"form_id": form_id, "client_id": client_id, "ip_digest": ip_digest, "lead_id": lead_id}
 

@@ -75,6 +75,10 @@ SELECT
    WHERE form_id = :form_id AND posted_at > now() - interval '24 hours') AS form_wait_s
 
 -- name: record_post
--- A post stored as a lead, counted with its outcome (in the intake's last round trip).
+-- A post stored as a lead, counted with its outcome: the lead's spam status as the write just left it
+-- (in the intake's last round trip, after the write).
 INSERT INTO form_posts (form_id, client_id, ip_digest, outcome)
-VALUES (:form_id, :client_id, :ip_digest, :outcome)
+SELECT :form_id, :client_id, :ip_digest,
+       CASE WHEN spam_status = 'quarantined' THEN 'quarantined' ELSE 'accepted' END
+FROM lead_memory
+WHERE id = :lead_id

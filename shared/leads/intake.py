@@ -99,19 +99,19 @@ def intake(client: Client, lead: LeadRequest, delivery: idempotency.Delivery | N
             enrichment = enrich(lead.name, lead.message, language=lead.language, previous=previous,
                                 trade=_trade(found))
             body = _response(found["lead_id"], "update", is_test, enrichment)
-            signals = _spam_signals(form, read, enrichment)
-            _write(conn, client, lead, enrichment, is_test, form, signals,
-                   dict(params, lead_id=found["lead_id"], response_status=200, response_body=json.dumps(body),
-                        relationship_insight=relationship_insight(previous, enrichment)), update=True)
-            return IntakeResult(200, body, quarantined=bool(signals))
+            quarantined = _write(conn, client, lead, enrichment, is_test, form, _spam_signals(form, read, enrichment),
+                                 dict(params, lead_id=found["lead_id"], response_status=200,
+                                      response_body=json.dumps(body),
+                                      relationship_insight=relationship_insight(previous, enrichment)), update=True)
+            return IntakeResult(200, body, quarantined=quarantined)
 
         enrichment = enrich(lead.name, lead.message, language=lead.language, trade=_trade(found))
         lead_id = uuid.uuid4()
         body = _response(lead_id, "insert", is_test, enrichment)
-        signals = _spam_signals(form, read, enrichment)
-        _write(conn, client, lead, enrichment, is_test, form, signals,
-               dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)), update=False)
-        return IntakeResult(201, body, quarantined=bool(signals))
+        quarantined = _write(conn, client, lead, enrichment, is_test, form, _spam_signals(form, read, enrichment),
+                             dict(params, lead_id=lead_id, response_status=201, response_body=json.dumps(body)),
+                             update=False)
+        return IntakeResult(201, body, quarantined=quarantined)
 
 
 def _form_reads(form: FormPost | None, params: dict) -> list[tuple[str, dict]]:
@@ -134,18 +134,20 @@ def _spam_signals(form: FormPost | None, read: list[list[dict]], enrichment: Enr
 
 
 def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: Enrichment, is_test: bool,
-           form: FormPost | None, signals: list[str], params: dict, *, update: bool) -> None:
+           form: FormPost | None, signals: list[str], params: dict, *, update: bool) -> bool:
     """The lead's write, what the delivery leaves beside it (its action, its message, its key's
     response), the follow-up reply to its message queued (or skipped, saying why) and the COMMIT, in
     one round trip: a stored lead never misses its reply, a rolled-back one never gets one. The
     lookup row-locked a returning lead, so its update always finds it. A quarantined lead's reply and
-    alerts are skipped by the outbox's own rules; a form post is counted here too."""
+    alerts are skipped by the outbox's own rules; a form post is counted here too. Returns whether the
+    lead is quarantined (signals quarantine it, unless the owner released it before)."""
     message_id = uuid.uuid4()
     said = extract(lead.message)
     delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
                     phone=(form.phone if form is not None else None) or said.phone, address=said.address,
                     wanted=said.when, spam_signals=signals)
-    counted = [forms.record_post_step(form.form_id, client.client_id, form.ip_digest, bool(signals))] if form else []
+    counted = [] if form is None else [
+        forms.record_post_step(form.form_id, client.client_id, form.ip_digest, params["lead_id"])]
     written, *_ = db.pipeline(
         conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
@@ -156,6 +158,7 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
         *counted, commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")
+    return written[0]["spam_status"] == "quarantined"
 
 
 def _trade(found: dict) -> Trade:

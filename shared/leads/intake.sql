@@ -72,7 +72,7 @@ SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :i
        CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 THEN 'quarantined' ELSE 'ok' END,
        CAST(:spam_signals AS text[])
 FROM stamp
-RETURNING id
+RETURNING id, spam_status
 
 -- name: update_lead
 -- The returning lead (row-locked by the lookup) updated in place (the phone and address it gave
@@ -101,14 +101,16 @@ SET message = :message, language = :language, ai_summary = :ai_summary, intent =
         jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
     relationship_insight = :relationship_insight,
     phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
-    -- a message with signals quarantines the lead; a clean one leaves its spam status as it was
-    spam_status = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 THEN 'quarantined' ELSE spam_status END,
-    spam_signals = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 THEN CAST(:spam_signals AS text[])
-                        ELSE spam_signals END,
+    -- a message with signals quarantines the lead, unless the owner released it (the owner's word
+    -- stands); a clean one leaves its spam status as it was
+    spam_status = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
+                       THEN 'quarantined' ELSE spam_status END,
+    spam_signals = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
+                        THEN CAST(:spam_signals AS text[]) ELSE spam_signals END,
     last_updated = stamp.at
 FROM stamp
 WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
-RETURNING lead_memory.id
+RETURNING lead_memory.id, lead_memory.spam_status
 
 -- name: record_delivery
 -- What a stored delivery leaves beside the lead it just inserted or updated (the statement before it,

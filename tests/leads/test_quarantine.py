@@ -173,3 +173,21 @@ def test_the_nightly_maintenance_deletes_ip_digests_after_48_hours(poster, datab
     assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=form_id) == 1
     assert maintenance.run(now + datetime.timedelta(hours=48, minutes=1)).form_posts_deleted >= 1
     assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=form_id) == 0
+
+
+def test_a_returning_leads_spammy_message_quarantines_it_unless_the_owner_released_it(api, poster,
+                                                                                      client_with_alerts, database):
+    values = fields(poster.key)
+    untimed = {name: value for name, value in values.items() if name != "_ts"}
+    poster.post(values, headers=FETCH)
+    poster.post(untimed, headers=FETCH)
+    lead = lead_of(database, values["email"])
+    assert (lead["spam_status"], lead["spam_signals"]) == ("quarantined", ["no_token"])
+
+    api.post(f"/api/leads/{lead['id']}/not-spam", key=client_with_alerts.api_key)
+    poster.post(dict(untimed, message="Me again: any news about the quote?"), headers=FETCH)
+
+    assert lead_of(database, values["email"])["spam_status"] == "ok"  # the owner's word stands
+    stats = next(f["stats"] for f in api.get("/api/forms", key=client_with_alerts.api_key).json["forms"]
+                 if f["form_id"] == poster.form["form_id"])
+    assert stats == {"accepted_today": 2, "quarantined_today": 1, "blocked_today": 0}
