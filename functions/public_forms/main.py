@@ -2,7 +2,7 @@
 /embed.js, the CORS preflight OPTIONS /f/{form_key}, and POST /f/{form_key}, a website's form post
 that becomes a lead through the same intake as POST /api/lead. CORS is answered here, per form."""
 from shared.clients import credentials
-from shared.leads import form_pages, front_door
+from shared.leads import form_pages, forms, front_door
 from shared.platform import http
 from shared.platform.exceptions import AvenirError, Forbidden, NotFound, ValidationFailed
 
@@ -57,7 +57,7 @@ def form_script(req: http.Request) -> http.Response:
 
 
 def _form(req: http.Request):
-    form = front_door.find(req.path_params["form_key"])
+    form = forms.find(req.path_params["form_key"])
     if form is None:
         raise NotFound("No such form, or it is disabled.")
     return form

@@ -42,10 +42,6 @@ class FormLead(LeadRequest):
     ts: str | None = Field(None, alias="_ts", max_length=100)
 
 
-def find(form_key: str) -> forms.PublicForm | None:
-    return forms.find(form_key)
-
-
 def caught_by_honeypot(form: forms.PublicForm, fields: dict, source_ip: str | None) -> bool:
     """A filled `_gotcha` (people never see it): counted as blocked, nothing else stored. Checked
     before the fields are validated, so a bot learns nothing from a 422."""
@@ -63,8 +59,7 @@ def submit(form: forms.PublicForm, lead: FormLead, source_ip: str | None, now: f
     token = spam.token_signal(lead.ts, form.form_key, now, form.min_fill_seconds)
     signals = ([token] if token else []) + spam.content_signals(lead.message, form.client_language)
     post = FormPost(form.form_id, spam.ip_digest(source_ip), tuple(signals), lead.phone)
-    webhook_fields = LeadRequest.model_validate(lead.model_dump(include={"name", "email", "message", "language"}))
-    result = intake(form.client, webhook_fields, form=post)
+    result = intake(form.client, lead, form=post)  # a FormLead is a LeadRequest: the webhook's own path
     return "quarantined" if result.quarantined else "accepted"
 
 
