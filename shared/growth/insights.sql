@@ -22,7 +22,7 @@ LEFT JOIN growth_brain AS g
 ORDER BY g.created_at, g.id
 
 -- name: analytics
--- The period's leads (test and deleted excluded), by the client's own days (clients.timezone).
+-- The period's leads (test, deleted and quarantined excluded), by the client's own days (clients.timezone).
 -- A conversion is a lead of the period now tagged Converted; its value, the conversion_value of its
 -- latest conversion event.
 -- First response (minutes), per lead of the period: from its first message (lead_messages, else the
@@ -43,6 +43,7 @@ leads AS (
   FROM lead_memory AS l, period
   WHERE l.client_id = :client_id AND l.is_test IS NOT TRUE AND l.deleted IS NOT TRUE
     AND l.current_tag IS DISTINCT FROM 'Deleted'
+    AND l.spam_status <> 'quarantined'  -- the quarantine (schema/021)
     AND l.timestamp >= (period.first_day::timestamp AT TIME ZONE period.timezone)
     AND l.timestamp < ((period.last_day + 1)::timestamp AT TIME ZONE period.timezone)
 ),

@@ -36,6 +36,8 @@ class InboxQuery(fields.RequestModel):
         None, description="On the lead's timestamp: a timestamp or a date (its whole day), years 1900 to 2099.")
     until: fields.Moment | None = None
     include_test: bool = False
+    spam: Literal["exclude", "only", "include"] = pydantic.Field(
+        "exclude", description="Quarantined leads: left out (default), only them (the Spam folder), or included.")
     limit: int = pydantic.Field(25, ge=1, le=100)
     cursor: Annotated[str, pydantic.StringConstraints(pattern=CURSOR_PATTERN)] | None = pydantic.Field(
         None, description="next_cursor of the previous page: the last lead's timestamp (microseconds since "
@@ -72,6 +74,8 @@ class InboxLead(pydantic.BaseModel):
     last_updated: datetime.datetime | None
     message_count: int
     last_action: LastAction | None
+    spam_status: Literal["ok", "quarantined"] = "ok"
+    spam_signals: list[str] = pydantic.Field(default_factory=list, description="Why it was quarantined.")
 
 
 class InboxPage(pydantic.BaseModel):
@@ -100,7 +104,8 @@ def _rows(client: Client, query: InboxQuery, after: tuple | None, limit: int) ->
             pattern, ids = None, found
     return db.client_read(client.client_id, Q.page, custom_plans=True, client_id=client.client_id, tag=query.tag,
                           urgency=query.urgency, intent=query.intent, language=query.language,
-                          include_test=query.include_test, pattern=pattern, ids=ids, since=_moment(query.since),
+                          include_test=query.include_test, spam=query.spam, pattern=pattern, ids=ids,
+                          since=_moment(query.since),
                           until=_moment(query.until, end_of_day=True), after_at=after[0] if after else None,
                           after_id=after[1] if after else None, limit=limit)
 

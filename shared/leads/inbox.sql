@@ -7,6 +7,7 @@ SELECT l.id AS lead_id, l.name, l.email, l.language, l.intent, l.tone, l.urgency
        l.ai_summary, coalesce(l.current_tag, 'Active') AS current_tag, coalesce(l.is_test, false) AS is_test,
        l.timestamp, l.last_updated,
        (SELECT count(*) FROM lead_messages AS m WHERE m.lead_id = l.id) AS message_count,
+       l.spam_status, l.spam_signals,
        a.action_type AS last_action_type, a.tag AS last_action_tag, a.timestamp AS last_action_at
 FROM lead_memory AS l
 LEFT JOIN LATERAL (
@@ -20,6 +21,8 @@ WHERE l.client_id = :client_id
   AND (CAST(:intent AS text) IS NULL OR l.intent = CAST(:intent AS text))
   AND (CAST(:language AS text) IS NULL OR l.language = CAST(:language AS text))
   AND (CAST(:include_test AS boolean) OR l.is_test IS NOT TRUE)
+  -- the quarantine: out of the inbox unless asked for (spam=only is the Spam folder)
+  AND (CAST(:spam AS text) = 'include' OR (l.spam_status = 'quarantined') = (CAST(:spam AS text) = 'only'))
   AND (CAST(:pattern AS text) IS NULL
        OR lower(l.name || ' ' || l.email || ' ' || coalesce(l.message, '')) LIKE CAST(:pattern AS text))
   AND (CAST(:ids AS uuid[]) IS NULL OR l.id = ANY(CAST(:ids AS uuid[])))

@@ -41,6 +41,17 @@ LEFT JOIN idempotency_keys AS stored
  AND stored.idempotency_key = CAST(:idempotency_key AS text)
  AND stored.created_at > now() - interval '24 hours'
 
+-- name: repeated_message
+-- How many other addresses sent the client this very message in the last 24 hours (a form post's
+-- "list bombing" signal: 2 others and this one make 3). The client's last day of messages is read by
+-- idx_lead_messages_recent; an empty message repeats nothing.
+SELECT count(DISTINCT lower(lead.email)) AS other_senders
+FROM lead_messages AS message
+JOIN lead_memory AS lead ON lead.id = message.lead_id
+WHERE message.client_id = :client_id AND message.received_at > now() - interval '24 hours'
+  AND message.message = CAST(:message AS text) AND CAST(:message AS text) <> ''
+  AND lower(lead.email) <> lower(:email)
+
 -- name: insert_lead
 -- A new lead (with the phone and address its message gives), its history started. One clock reading after the locks are held orders the lead's
 -- history and last_updated, and record_delivery stamps the action and the message with it.
@@ -51,15 +62,17 @@ WITH stamp AS (
 INSERT INTO lead_memory (id, client_id, email, name, message, language, ai_summary, intent, tone,
                          urgency, confidence_score, current_tag, archived, deleted, is_test,
                          tone_history, urgency_history, confidence_history, timestamp, last_updated,
-                         phone, address)
+                         phone, address, spam_status, spam_signals)
 SELECT :lead_id, :client_id, :email, :name, :message, :language, :ai_summary, :intent, :tone,
        :urgency, :confidence_score, 'Active', false, false, :is_test,
        jsonb_build_array(jsonb_build_object('value', CAST(:tone AS text), 'timestamp', stamp.iso)),
        jsonb_build_array(jsonb_build_object('value', CAST(:urgency AS text), 'timestamp', stamp.iso)),
        jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)),
-       stamp.at, stamp.at, CAST(:phone AS text), CAST(:address AS text)
+       stamp.at, stamp.at, CAST(:phone AS text), CAST(:address AS text),
+       CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 THEN 'quarantined' ELSE 'ok' END,
+       CAST(:spam_signals AS text[])
 FROM stamp
-RETURNING id
+RETURNING id, spam_status
 
 -- name: update_lead
 -- The returning lead (row-locked by the lookup) updated in place (the phone and address it gave
@@ -88,10 +101,16 @@ SET message = :message, language = :language, ai_summary = :ai_summary, intent =
         jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
     relationship_insight = :relationship_insight,
     phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
+    -- a message with signals quarantines the lead, unless the owner released it (the owner's word
+    -- stands); a clean one leaves its spam status as it was
+    spam_status = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
+                       THEN 'quarantined' ELSE spam_status END,
+    spam_signals = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
+                        THEN CAST(:spam_signals AS text[]) ELSE spam_signals END,
     last_updated = stamp.at
 FROM stamp
 WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE
-RETURNING lead_memory.id
+RETURNING lead_memory.id, lead_memory.spam_status
 
 -- name: record_delivery
 -- What a stored delivery leaves beside the lead it just inserted or updated (the statement before it,

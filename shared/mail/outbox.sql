@@ -27,7 +27,12 @@ decision AS (
   SELECT CASE
            WHEN NOT client.replies_on THEN 'replies_off'
            WHEN input.is_test THEN 'test_lead'
-           WHEN input.intent = 'spam' THEN 'spam'
+           -- a quarantined lead, or a spam intent the owner has not released (POST /api/leads/{id}/not-spam)
+           WHEN EXISTS (SELECT 1 FROM lead_memory AS lead
+                        WHERE lead.id = input.lead_id AND lead.spam_status = 'quarantined')
+             OR input.intent = 'spam'
+                AND NOT EXISTS (SELECT 1 FROM lead_memory AS lead
+                                WHERE lead.id = input.lead_id AND lead.spam_released_at IS NOT NULL) THEN 'spam'
            WHEN EXISTS (SELECT 1 FROM unsubscribes
                         WHERE unsubscribes.client_id = input.client_id
                           AND unsubscribes.email_digest = avenir_email_digest(input.to_email)) THEN 'unsubscribed'
@@ -69,7 +74,7 @@ SELECT outcome FROM decision
 -- email to alert_email (the client's email unless set) and, when alert_phone is set, an SMS, both due
 -- at once, when the lead's urgency reaches the client's alert_urgency (High, or Medium and High; off:
 -- never); at most one per lead and channel in 24 hours (the intake holds the lead's email lock, so two
--- deliveries of one lead take turns here); never for a test lead or spam. In the client's language.
+-- deliveries of one lead take turns here); never for a test lead, spam or a quarantined lead. In the client's language.
 WITH input AS (
   SELECT CAST(:client_id AS uuid) AS client_id, CAST(:lead_id AS uuid) AS lead_id,
          CAST(:message_id AS uuid) AS message_id, CAST(:urgency AS text) AS urgency,
@@ -84,6 +89,8 @@ wanted AS (
   CROSS JOIN LATERAL (VALUES ('email', coalesce(client.alert_email, client.email), CAST(NULL AS text)),
                              ('sms', NULL, client.alert_phone)) AS channel(name, email, phone)
   WHERE NOT input.is_test AND input.intent IS DISTINCT FROM 'spam'
+    AND NOT EXISTS (SELECT 1 FROM lead_memory AS lead
+                    WHERE lead.id = input.lead_id AND lead.spam_status = 'quarantined')
     AND (input.urgency = 'High' AND client.alert_urgency IN ('High', 'Medium')
          OR input.urgency = 'Medium' AND client.alert_urgency = 'Medium')
     AND coalesce(channel.email, channel.phone) IS NOT NULL

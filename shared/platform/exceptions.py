@@ -77,6 +77,12 @@ class TooManyAttempts(AvenirError):
         self.headers.setdefault("Retry-After", str(max(1, retry_after_seconds)))
 
 
+class TooManyPosts(TooManyAttempts):
+    """A public form's rate limit (per sender and per form): wait Retry-After seconds."""
+
+    code = "too_many_posts"
+
+
 class Unavailable(AvenirError):
     """The database cannot be reached (or answered that it is busy): retry later."""
 

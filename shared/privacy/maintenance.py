@@ -28,6 +28,8 @@ class MaintenanceSummary(pydantic.BaseModel):
     outreach_ignored: int = pydantic.Field(description="Outreach emails sent or opened over 14 days ago with no "
                                                        "reply, now `ignored`.")
     login_failures_deleted: int = pydantic.Field(description="Failed sign-ins older than a day.")
+    form_posts_deleted: int = pydantic.Field(0, description="Public form posts (their IP digests) older than "
+                                                            "48 hours.")
     failed_clients: list[uuid.UUID] = pydantic.Field(description="Clients whose archive step failed (logged); "
                                                                  "the others were done.")
 
@@ -67,8 +69,10 @@ def run(now: datetime.datetime | None = None) -> MaintenanceSummary:
         keys = db.query_one(conn, Q.purge_idempotency_keys, now=now)["deleted"]
         sessions = db.query_one(conn, Q.purge_sessions, now=now)["deleted"]
         failures = db.query_one(conn, Q.purge_login_failures, now=now)["deleted"]
+        posts = db.query_one(conn, Q.purge_form_posts, now=now)["deleted"]
     summary = MaintenanceSummary(archived=archived, idempotency_keys_deleted=keys, sessions_deleted=sessions,
-                                 outreach_ignored=ignored, login_failures_deleted=failures, failed_clients=failed)
+                                 outreach_ignored=ignored, login_failures_deleted=failures,
+                                 form_posts_deleted=posts, failed_clients=failed)
     logs.event(log, "maintenance run", now=now.isoformat(), **summary.model_dump(mode="json"))
     return summary
 

@@ -56,6 +56,14 @@ WITH gone AS (
 )
 SELECT count(*) AS deleted FROM gone
 
+-- name: purge_form_posts
+-- A public form's posts (each with its sender's IP digest) serve the rate limits (a day at most) and
+-- today's stats; after 48 hours they go (the contract: IP digests are kept 48 hours).
+WITH gone AS (
+  DELETE FROM form_posts WHERE posted_at <= CAST(:now AS timestamptz) - interval '48 hours' RETURNING 1
+)
+SELECT count(*) AS deleted FROM gone
+
 -- name: test_data_counts
 -- What "Cleanup Test Data" would delete: the test clients and, through the cascades, their data.
 SELECT (SELECT count(*) FROM clients WHERE is_test) AS clients,

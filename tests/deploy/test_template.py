@@ -166,6 +166,13 @@ def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(t
         assert any("AWSSecretsManagerGetSecretValuePolicy" in p or "Statement" in p for p in props["Policies"])
 
 
+def _reads_only_the_secret_key_when_given(policy) -> bool:
+    """The public forms' other policy: the server's secret key (SecretKeyArn), only when one is given."""
+    return policy == {"Fn::If": ["HasSecretKey",
+                                 {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "SecretKeyArn"}}},
+                                 {"Ref": "AWS::NoValue"}]}
+
+
 def _sends_only_from_the_platform_address(policy) -> bool:
     """The follow-up sender's one other statement: SES SendRawEmail, from SesFromAddress only."""
     return isinstance(policy, dict) and set(policy) == {"Statement"} and all(
@@ -187,7 +194,8 @@ def _wakes_the_sender(policy) -> bool:
 
 # What a function may do besides reading the database secret.
 MORE_GRANTED = {"followup_sender": (_sends_only_from_the_platform_address, _publishes_text_messages),
-                "lead_intake": (_wakes_the_sender,)}
+                "lead_intake": (_wakes_the_sender,),
+                "public_forms": (_reads_only_the_secret_key_when_given, _wakes_the_sender)}
 
 
 def test_an_intake_wakes_the_sender_through_its_queue_and_the_minute_stays(template):

@@ -35,7 +35,8 @@ NOT_UUIDS = ["not-a-uuid", "00000000-0000-0000-0000-00000000000g", "{" + "0" * 3
              "%00", "%ED%A0%80", "..", "%2F"]
 # Values a required field of a baseline request takes where its schema's pattern asks for more
 # than plain text; a required field with a pattern missing here fails the test, naming it.
-EXAMPLES = {"new_password": "Boundary-pass-2", "current_password": PASSWORD, "website": "boundary.ca"}
+EXAMPLES = {"new_password": "Boundary-pass-2", "current_password": PASSWORD, "website": "boundary.ca",
+            "allowed_origins": "https://boundary.ca"}  # an item of the list
 
 
 @dataclass

@@ -192,6 +192,9 @@ def test_a_route_added_to_a_functions_routes_is_served_and_documented_with_no_ot
         openapi._document.cache_clear()
 
 
+METHODS = "GET|POST|PATCH|PUT|DELETE|OPTIONS"
+
+
 def readme_routes() -> set[tuple[str, str]]:
     """(method, path) of every route README.md's "What it serves" table names: `GET /o/{token}.gif`,
     `GET`/`PATCH /api/client`, and a bare `/api/auth/logout` after `POST /api/auth/login` takes its
@@ -201,8 +204,7 @@ def readme_routes() -> set[tuple[str, str]]:
     found = set()
     for row in rows[2:]:
         method = None
-        for methods, path in re.findall(r"`((?:GET|POST|PATCH|PUT|DELETE)(?:`/`(?:GET|POST|PATCH|PUT|DELETE))*)? ?"
-                                        r"(/[^`\s]*)`", row.split("|")[1]):
+        for methods, path in re.findall(rf"`((?:{METHODS})(?:`/`(?:{METHODS}))*)? ?(/[^`\s]*)`", row.split("|")[1]):
             method = methods.replace("`", "").split("/") if methods else method
             found |= {(m.lower(), path.split("?")[0]) for m in method}
     return found

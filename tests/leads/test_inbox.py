@@ -76,7 +76,8 @@ def test_each_filter_finds_exactly_its_leads(api, owner, query, expected):
         "high_fr": post_lead(api, key, "Julie Bouchard", "julie@bouchard.qc.ca",
                              "Urgent! L'eau coule du plafond depuis ce matin, venez aujourd'hui svp."),
         "converted": post_lead(api, key, "Ana Silva", "ana@silva.ca", "Is the 50% deposit refundable?"),
-        "deleted": post_lead(api, key, "Spam Bot", "bot@spam.biz", "Buy followers"),
+        "deleted": post_lead(api, key, "Mark Wrong", "mark@wrong-number.biz",
+                             "Sorry, wrong number, please ignore my last message."),
         "test": post_lead(api, key, "QA", "qa@example.com", "test lead"),
     }
     api.post(f"/api/leads/{ids['converted']}/tag", {"tag": "Converted"}, key=key)

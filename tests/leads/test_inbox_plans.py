@@ -52,7 +52,7 @@ def volume_client(database):
 def explain(database, client_id, plan_mode: str, **filters) -> dict:
     """EXPLAIN ANALYZE of the inbox's page statement, prepared, as the client's transaction runs it."""
     params = dict(client_id=client_id, tag=None, urgency=None, intent=None, language=None, include_test=False,
-                  pattern=None, ids=None, since=None, until=None, after_at=None, after_id=None,
+                  spam="exclude", pattern=None, ids=None, since=None, until=None, after_at=None, after_id=None,
                   limit=PAGE_ROWS, cap=inbox.SEARCH_CAP) | filters
     statement = inbox.Q.search if filters.pop("search", False) else inbox.Q.page
     names = list(dict.fromkeys(re.findall(r"(?<!:):([a-z_]+)", statement)))

@@ -109,7 +109,7 @@ def test_one_clients_failure_does_not_stop_the_others_and_a_rerun_finishes_the_j
     database.sql("DROP TRIGGER refuse_lead_actions ON lead_actions")  # the failure is over
     assert maintenance.run(NOW).model_dump() | {"failed_clients": None} == {
         "archived": 1, "idempotency_keys_deleted": 0, "sessions_deleted": 0, "outreach_ignored": 0,
-        "login_failures_deleted": 0, "failed_clients": None}
+        "login_failures_deleted": 0, "form_posts_deleted": 0, "failed_clients": None}
     assert state(database, failing_lead)[0] == "Archived"
 
 
@@ -165,7 +165,8 @@ def test_maintenance_run_prints_the_summary_as_of_the_time_given(database, lead,
     stale = lead(client(), 400 * DAY)
     status, summary = run_cli(capsys, "maintenance", "run", "--now", "2031-03-10T04:00:00Z")
     assert status == 0 and summary == {"archived": 1, "idempotency_keys_deleted": 0, "sessions_deleted": 0,
-                                       "outreach_ignored": 0, "login_failures_deleted": 0, "failed_clients": []}
+                                       "outreach_ignored": 0, "login_failures_deleted": 0, "form_posts_deleted": 0,
+                                       "failed_clients": []}
     assert state(database, stale) == ("Archived", True, [("Archived", NOW)])
 
 

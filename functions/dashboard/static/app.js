@@ -4,6 +4,7 @@
    Every module is imported at the deploy's version (`?v=__VERSION__`, written in by the server). */
 import {apiJson, onSessionEnded} from './api.js?v=__VERSION__';
 import {$, errorText, setStatus} from './dom.js?v=__VERSION__';
+import * as frontdoor from './frontdoor.js?v=__VERSION__';
 import * as i18n from './i18n.js?v=__VERSION__';
 import * as inbox from './inbox.js?v=__VERSION__';
 import * as insights from './insights.js?v=__VERSION__';
@@ -47,6 +48,8 @@ async function route(focus = false) {
     if (view === 'lead' && id) await lead.open(decodeURIComponent(id), focus);
     else if (view === 'insights') await insights.open(focus);
     else if (view === 'settings') await settings.open(focus);
+    else if (view === 'spam') await frontdoor.openSpam(focus);
+    else if (view === 'forms') await frontdoor.openForms(focus);
     else if (view === 'prospects' && session.current().internal) await prospects.open(focus);
     else await inbox.open(focus);
   } catch (e) {
@@ -107,7 +110,7 @@ function bind() {
   $('sign-out').addEventListener('click', signOut);
   $('language-switch').addEventListener('click', () => setLanguage(i18n.lang() === 'fr' ? 'en' : 'fr'));
   onSessionEnded(() => leaveApp(t('signin.expired')));
-  for (const view of [inbox, lead, privacy, insights, prospects]) view.bind();
+  for (const view of [inbox, lead, privacy, insights, prospects, frontdoor]) view.bind();
   settings.bind(setLanguage);
   window.addEventListener('hashchange', () => route(true));
 }

@@ -73,7 +73,7 @@ stale AS (
   SELECT l.client_id, count(*) AS stale_follow_ups
   FROM lead_memory l JOIN run_clients USING (client_id)
   WHERE l.current_tag = 'Follow-Up' AND NOT coalesce(l.archived, false) AND l.timestamp < :start_7d AND 
-  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false)
+  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false) AND l.spam_status <> 'quarantined'
   AND l.current_tag IS DISTINCT FROM 'Deleted'
   AND l.timestamp < :end
 
@@ -97,7 +97,7 @@ leads AS MATERIALIZED (
   JOIN run_clients USING (client_id)
   LEFT JOIN outcomes o ON o.lead_id = l.id::text
   WHERE 
-  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false)
+  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false) AND l.spam_status <> 'quarantined'
   AND l.current_tag IS DISTINCT FROM 'Deleted'
   AND l.timestamp < :end
 
@@ -165,7 +165,7 @@ counted AS (
          l.current_tag IN ('Active', 'Follow-Up') AND NOT coalesce(l.archived, false) AS open
   FROM lead_memory l JOIN run_clients USING (client_id)
   WHERE 
-  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false)
+  NOT coalesce(l.is_test, false) AND NOT coalesce(l.deleted, false) AND l.spam_status <> 'quarantined'
   AND l.current_tag IS DISTINCT FROM 'Deleted'
   AND l.timestamp < :end
 

@@ -34,7 +34,8 @@ def from_lambda(event: dict) -> Request:
     return Request(method=context.get("http", {}).get("method", "GET").upper(), path=path, headers=headers,
                    query=dict(event.get("queryStringParameters") or {}), body=body,
                    path_params=dict(event.get("pathParameters") or {}),
-                   request_id=request_id(context.get("requestId")))
+                   request_id=request_id(context.get("requestId")),
+                   source_ip=context.get("http", {}).get("sourceIp"))
 
 
 def serve_lambda(event: dict, routes: Routes) -> dict:

@@ -12,6 +12,7 @@ def from_flask(flask_request) -> Request:
     return Request(method=flask_request.method, path=flask_request.path, headers=headers,
                    query={k: flask_request.args.get(k) for k in flask_request.args},
                    reader=lambda limit: _read_at_most(flask_request.stream, limit),
+                   source_ip=flask_request.environ.get("REMOTE_ADDR"),
                    request_id=request_id(headers.get("x-request-id")))
 
 

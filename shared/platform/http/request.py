@@ -1,7 +1,10 @@
 """One request and its answer, whichever runtime brought it: the body read within its limit, JSON
 parsed and validated into a route's model (422 naming each field), and the responses routes return."""
+import email.parser
+import email.policy
 import json
 import re
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ class Request:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     scheduled_event: dict | None = None  # set for EventBridge / CloudEvent triggers
     client: Any = None  # who the route's authenticator found (shared/clients/credentials.py)
+    # The sender's address: API Gateway's sourceIp, or the connection's peer (never X-Forwarded-For).
+    source_ip: str | None = None
     # Reads at most n bytes of a body not read yet (a served request's stream); None once read.
     reader: Callable[[int], bytes] | None = None
     body_left_unread: bool = False  # the body was refused at its limit, or before it was read
@@ -85,6 +90,26 @@ class Request:
             raise InvalidJson(f"Expected a JSON object, got {type(data).__name__}.")
         return data
 
+    def form_fields(self, max_bytes: int = MAX_BODY_BYTES) -> dict[str, str]:
+        """The body's fields, as a browser's form posts them (application/x-www-form-urlencoded, or
+        multipart/form-data, whose text fields only are kept: a file is dropped unread) or as a JSON
+        object (its values as they are); a field given twice keeps its first value. 415 for another
+        content type."""
+        content_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type in ("application/json", "") or content_type.endswith("+json"):
+            return self.json(max_bytes)
+        body = self.read_body(max_bytes)
+        if content_type == "application/x-www-form-urlencoded":
+            try:
+                pairs = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=100)
+            except (UnicodeDecodeError, ValueError) as e:
+                raise InvalidJson(f"The form body could not be read ({type(e).__name__}).") from None
+            return _first_values(pairs)
+        if content_type == "multipart/form-data":
+            return _first_values(_multipart_text_fields(self.headers["content-type"], body))
+        raise UnsupportedMediaType("Expected application/x-www-form-urlencoded, multipart/form-data or "
+                                   f"application/json, got {content_type!r}.")
+
     def parse(self, model: type[pydantic.BaseModel], data: Any = None):
         """Validate the JSON body (or `data`, such as the query) into a pydantic model; 422 listing
         each bad field."""
@@ -93,6 +118,33 @@ class Request:
         except pydantic.ValidationError as e:
             raise ValidationFailed("The request does not match the expected fields.",
                                    details=validation_details(e)) from None
+
+
+def _first_values(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+def _multipart_text_fields(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """The text fields of a multipart/form-data body (RFC 7578), read by the standard library's MIME
+    parser; parts with a filename (files) are skipped."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        raise InvalidJson("The multipart/form-data body could not be read (no boundary, or no parts).")
+    fields = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None or part.get_filename() is not None:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        try:
+            fields.append((str(name), payload.decode(part.get_content_charset() or "utf-8")))
+        except (UnicodeDecodeError, LookupError):
+            raise InvalidJson(f"The form field {name!r} is not UTF-8 text.") from None
+    return fields
 
 
 def _declared_length(headers: dict[str, str]) -> int:

@@ -1,0 +1,209 @@
+"""POST /f/{form_key} over served HTTP as browsers, pages' scripts and servers send it: the three
+encodings, the answers (303, the bilingual pages, {"ok": true}), CORS per form, the honeypot, the
+rate limits, and that the lead goes through the intake (dedupe, message log, reply, alert)."""
+import pytest
+
+from tests.helpers import apigw_event, invoke, load_function
+from tests.leads.front_door import FETCH, QUOTE, SITE, Poster, fields, json_body, multipart, send
+
+pytestmark = pytest.mark.pooled
+
+
+@pytest.fixture
+def form(api, client) -> dict:
+    """A fresh form per test (the rate limits count per form, and every test posts from 127.0.0.1)."""
+    return api.post("/api/forms", {"allowed_origins": [SITE, "http://127.0.0.1:9"],
+                                   "thank_you_url": "https://toitures-laval.ca/merci"}, key=client.api_key).json
+
+
+@pytest.fixture
+def poster(server, form) -> Poster:
+    return Poster(server, form)
+
+
+def lead_of(database, email):
+    return database.one("SELECT * FROM lead_memory WHERE email = :email", email=email)
+
+
+def test_a_browsers_form_post_lands_as_a_lead_and_ends_on_the_thank_you_url(poster, database):
+    values = fields(poster.key)
+
+    answer = poster.browser(values)
+
+    assert answer.status == 303 and answer.headers["Location"] == "https://toitures-laval.ca/merci"
+    lead = lead_of(database, values["email"])
+    assert lead["name"] == "Sophie Tremblay" and lead["phone"] == "+14505550187"
+    assert lead["spam_status"] == "ok" and lead["spam_signals"] == []
+    assert database.scalar("SELECT message FROM lead_messages WHERE lead_id = :id", id=lead["id"]) == QUOTE
+    assert database.scalar("SELECT status FROM lead_replies WHERE lead_id = :id AND kind = 'reply'",
+                           id=lead["id"]) == "queued"
+
+
+def test_without_a_thank_you_url_the_browser_gets_a_small_bilingual_page(api, client, server, database):
+    form = api.post("/api/forms", {"allowed_origins": [SITE], "language": "fr"}, key=client.api_key).json
+
+    answer = Poster(server, form).browser(fields(form["form_key"]))
+
+    assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/html")
+    assert answer.text.index("Merci, votre message a été envoyé.") < answer.text.index("Thank you, your message")
+
+
+def test_a_multipart_post_from_a_pages_fetch_gets_ok_and_its_origin_back(poster, database):
+    values = fields(poster.key)
+
+    answer = poster.post(values, encoding=lambda v: multipart(v, files={"resume": "not kept"}), headers=FETCH)
+
+    assert answer.status == 200 and answer.json == {"ok": True}
+    assert answer.headers["Access-Control-Allow-Origin"] == SITE
+    assert lead_of(database, values["email"])["message"] == QUOTE
+
+
+def test_a_json_post_gets_ok(poster, database):
+    values = fields(poster.key, language="fr")
+
+    answer = poster.post(values, encoding=json_body, origin=None)
+
+    assert answer.status == 200 and answer.json == {"ok": True}
+    assert lead_of(database, values["email"])["language"] == "fr"
+
+
+def test_a_second_post_from_the_same_email_updates_the_same_lead(poster, database):
+    values = fields(poster.key)
+    poster.post(values, headers=FETCH)
+
+    poster.post(dict(values, message="Also, can you check the gutters?"), headers=FETCH)
+
+    assert database.scalar("SELECT count(*) FROM lead_memory WHERE email = :e", e=values["email"]) == 1
+    assert database.scalar("SELECT count(*) FROM lead_messages JOIN lead_memory ON lead_memory.id = lead_id "
+                           "WHERE email = :e", e=values["email"]) == 2
+
+
+def test_the_preflight_is_answered_only_for_the_forms_origins(server, form):
+    allowed = send(server, "OPTIONS", f"/f/{form['form_key']}",
+                   headers={"Origin": SITE, "Access-Control-Request-Method": "POST"})
+    refused = send(server, "OPTIONS", f"/f/{form['form_key']}",
+                   headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+
+    assert allowed.status == 204 and allowed.headers["Access-Control-Allow-Origin"] == SITE
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_a_post_from_another_site_is_a_403_and_stores_nothing(poster, database):
+    values = fields(poster.key)
+
+    answer = poster.post(values, origin="https://evil.example", headers=FETCH)
+
+    assert answer.status == 403 and "Access-Control-Allow-Origin" not in answer.headers
+    assert lead_of(database, values["email"]) is None
+    assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=poster.form["form_id"]) == 0
+
+
+def test_an_unknown_or_disabled_key_is_a_404(api, client, poster):
+    assert poster.post(fields(poster.key), origin=None).status == 200
+    api.request("PATCH", f"/api/forms/{poster.form['form_id']}", {"enabled": False}, key=client.api_key)
+
+    assert poster.post(fields(poster.key), origin=None).status == 404
+    assert send(poster.base_url, "POST", "/f/avf_nosuchformkeyatall000", b"{}",
+                {"Content-Type": "application/json"}).status == 404
+
+
+def test_bad_fields_are_a_422_naming_them_and_store_nothing(poster, database):
+    values = fields(poster.key, email="not-an-email", phone="call me")
+
+    answer = poster.post(values, headers=FETCH)
+
+    assert answer.status == 422
+    assert {d["field"] for d in answer.json["error"]["details"]} == {"email", "phone"}
+    assert answer.headers["Access-Control-Allow-Origin"] == SITE
+    assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=poster.form["form_id"]) == 0
+
+
+def test_a_browser_with_bad_fields_gets_a_bilingual_page_saying_which(poster):
+    answer = poster.browser(fields(poster.key, name=""))
+
+    assert answer.status == 422 and answer.headers["Content-Type"].startswith("text/html")
+    assert "your name (1 to 200 characters)" in answer.text and "votre nom (1 à 200 caractères)" in answer.text
+
+
+def test_another_content_type_is_a_415(poster):
+    answer = send(poster.base_url, "POST", f"/f/{poster.key}", b"name=x", {"Content-Type": "text/plain"})
+
+    assert answer.status == 415
+
+
+def test_a_filled_honeypot_gets_the_success_answer_stores_nothing_and_counts_as_blocked(api, client, poster, database):
+    values = fields(poster.key, _gotcha="http://cheap-pills.example", email="not even an email")
+
+    answer = poster.browser(values)
+
+    assert answer.status == 303
+    assert database.scalar("SELECT count(*) FROM lead_memory WHERE name = 'Sophie Tremblay' AND email = :e",
+                           e=values["email"]) == 0
+    stats = next(f["stats"] for f in api.get("/api/forms", key=client.api_key).json["forms"]
+                 if f["form_id"] == poster.form["form_id"])
+    assert stats == {"accepted_today": 0, "quarantined_today": 0, "blocked_today": 1}
+
+
+def test_the_sixth_post_from_one_address_in_ten_minutes_is_a_429_with_retry_after(poster, database):
+    for _ in range(5):
+        assert poster.post(fields(poster.key), headers=FETCH).status == 200
+    values = fields(poster.key)
+
+    answer = poster.post(values, headers=FETCH)
+
+    assert answer.status == 429 and 1 <= int(answer.headers["Retry-After"]) <= 600
+    assert answer.json["error"]["code"] == "too_many_posts"
+    assert lead_of(database, values["email"]) is None
+
+
+def test_the_501st_post_to_a_form_in_a_day_is_a_429(poster, database):
+    database.sql("INSERT INTO form_posts (form_id, client_id, ip_digest, outcome, posted_at) "
+                 "SELECT :form_id, client_id, repeat('ab', 32), 'accepted', now() - interval '23 hours' "
+                 "FROM lead_forms, generate_series(1, 500) WHERE form_id = :form_id", form_id=poster.form["form_id"])
+
+    answer = poster.post(fields(poster.key), headers=FETCH)
+
+    assert answer.status == 429 and 3000 <= int(answer.headers["Retry-After"]) <= 3600
+
+
+def test_the_senders_ip_is_kept_only_as_a_keyed_digest(poster, database):
+    poster.post(fields(poster.key), headers=FETCH)
+
+    digest = database.scalar("SELECT ip_digest FROM form_posts WHERE form_id = :f", f=poster.form["form_id"])
+    assert len(digest) == 64 and "127.0.0.1" not in digest
+    assert digest != __import__("hashlib").sha256(b"127.0.0.1").hexdigest()
+
+
+def test_the_token_is_a_signed_issue_time_with_cors_for_the_forms_origins(poster):
+    answer = send(poster.base_url, "GET", f"/f/{poster.key}/token", headers={"Origin": SITE})
+
+    assert answer.status == 200 and answer.headers["Access-Control-Allow-Origin"] == SITE
+    assert answer.json["token"].startswith(str(answer.json["issued_at"]))
+
+
+def test_the_embed_script_fills_the_forms_ts_with_a_fresh_token(poster):
+    answer = send(poster.base_url, "GET", f"/f/{poster.key}/embed.js")
+
+    assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/javascript")
+    assert f"/f/{poster.key}" in answer.text and "_ts" in answer.text
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_through_lambda_the_sender_is_api_gateways_source_ip_never_x_forwarded_for(form, database):
+    public_forms = load_function("public_forms")
+
+    def post_from(source_ip, forwarded_for):
+        event = apigw_event("POST", f"/f/{form['form_key']}", fields(form["form_key"]),
+                            path_params={"form_key": form["form_key"]},
+                            headers={"Origin": SITE, "X-Forwarded-For": forwarded_for})
+        event["requestContext"]["http"]["sourceIp"] = source_ip
+        return invoke(public_forms, event)
+
+    for n in range(5):
+        assert post_from("198.51.100.7", f"203.0.113.{n}").status == 200
+
+    assert post_from("198.51.100.7", "203.0.113.99").status == 429  # a forged header changes nothing
+    assert post_from("198.51.100.8", "198.51.100.7").status == 200
+    assert database.scalar("SELECT count(DISTINCT ip_digest) FROM form_posts WHERE form_id = :f",
+                           f=form["form_id"]) == 2
