@@ -12,13 +12,14 @@ from tests.browser.test_dashboard import open_lead
 LEAK = ("Water is pouring through our kitchen ceiling, can someone come TODAY? Address is 45 Maple Crescent, "
         "Pointe-Claire. Please call 514-555-0187")
 ROOFER = {"industry_category": "Roofing", "primary_service": "roof replacement", "phone": "418-555-0142",
-          "email_tone": "Friendly", "followup_speed": "Same day", "language": "en"}
+          "email_tone": "Friendly", "followup_speed": "Same day", "language": "en", "primary_service_en": None,
+          "primary_service_fr": None, "alert_urgency": "High", "alert_phone": None}
 WIDTHS = (1366, 390)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(autouse=True)
 def roofer(owner, served):
-    """The owner's client set up as a roofer (its saved settings, which the preview starts from)."""
+    """The owner's client set up as a roofer before each test (the saved settings the preview starts from)."""
     assert served.request("PATCH", "/api/client", ROOFER, key=owner.api_key).status == 200
 
 
@@ -73,6 +74,10 @@ def test_the_preview_follows_the_tone_service_and_speed_as_the_owner_edits_them_
     dashboard.choose("Reply speed", "Within 1 hour")
     dashboard.wait(lambda d: fact(dashboard, "Sent") == "within the hour")
     screenshots(dashboard, "preview-en-edited")
+    dashboard.type_into("Booking link", "cal.toitures-boreal.ca")  # not yet a link: no reply shown for it
+    dashboard.wait_for_text("The preview waits for valid settings.")
+    assert "booking_link" in dashboard.driver.find_element(By.TAG_NAME, "body").text
+    assert not dashboard.driver.find_elements(By.XPATH, "//*[@aria-label=\"The reply's text\"][normalize-space()]")
 
     saved = served.get("/api/client", headers={"x-api-key": owner.api_key}).json
     assert (saved["email_tone"], saved["primary_service_en"]) == ("Friendly", None)  # previewed, not saved
@@ -150,8 +155,9 @@ def test_a_lead_page_links_the_phone_and_email_and_shows_the_reply_s_full_text_a
     [shown] = dashboard.region_heading_list("Replies to this lead")
     body = shown.find_element(By.TAG_NAME, "pre")
     # its words as sent, its unsubscribe link (each reply's own, written in as it is sent) named
-    sent = reply["text"].replace("\r\n", "\n").replace("{{unsubscribe_url}}", "[the lead's own unsubscribe link]")
+    sent = reply["text"].replace("\r\n", "\n").replace("{{unsubscribe_url}}", "[…]")
     assert body.text == sent.strip() and "Hi Jordan," in body.text
+    assert "[…]: the lead's own unsubscribe link, written in as the reply is sent." in shown.text
     assert body.get_attribute("innerHTML").count("<") == 0  # the words as text, never as markup
     alerts = [item.text for item in dashboard.region_heading_list("Alerts to you")]
     assert alerts and all(a.startswith(("Email · sent · ", "Text message · sent · ")) for a in alerts), alerts
@@ -167,3 +173,18 @@ def test_a_lead_page_links_the_phone_and_email_and_shows_the_reply_s_full_text_a
     screenshots(dashboard, "lead-fr")
     dashboard.button("English").click()
     dashboard.heading("Replies to this lead")
+
+
+def test_a_reply_still_waiting_says_its_words_come_when_it_is_sent_and_no_alert_is_listed(
+        dashboard, owner, post_lead, served):
+    lead = post_lead("Sam Ortiz", "sam.ortiz@bell.net", "Could you quote new shingles for our bungalow this spring?")
+    story = served.get(f"/api/leads/{lead['lead_id']}", headers={"x-api-key": owner.api_key}).json
+    assert [(r["status"], r["text"]) for r in story["replies"]] == [("queued", None)] and story["alerts"] == []
+    dashboard.sign_in(owner.email, owner.password)
+    open_lead(dashboard, "Sam Ortiz")
+    [shown] = dashboard.region_heading_list("Replies to this lead")
+    assert shown.text.startswith("Reply queued") and shown.text.endswith("Its words are written when it is sent.")
+    assert not dashboard.region_heading_list("Alerts to you")
+    dashboard.wait_for_text("No alert about this lead.")
+    assert dashboard.link("sam.ortiz@bell.net").get_attribute("href") == "mailto:sam.ortiz@bell.net"
+    assert not dashboard.driver.find_elements(By.XPATH, "//a[starts-with(@href, 'tel:')]")

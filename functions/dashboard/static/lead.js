@@ -127,16 +127,20 @@ function actionText(action) {
 }
 
 // Where a stored reply's unsubscribe link goes (shared/mail/render.py's UNSUBSCRIBE_MARK): each reply's
-// own link is written in as it is sent, and is the lead's, not the owner's, to follow.
+// own link is written in as it is sent, and is the lead's, not the owner's, to follow. It is shown as
+// LINK_SHOWN, in no language (the reply's words are in the lead's), and a note in the owner's says what it is.
 const UNSUBSCRIBE_MARK = '{{unsubscribe_url}}';
+const LINK_SHOWN = '[…]';
 
 /* A reply: what happened to it, and its words as sent (a queued reply's are written when it is sent). */
 function replyItem(reply) {
-  const words = reply.text && reply.text.replace(/\r\n/g, '\n').split(UNSUBSCRIBE_MARK).join(t('lead.unsubscribeLink'));
+  const words = reply.text && reply.text.replace(/\r\n/g, '\n');
   return el('li', {className: 'message'}, [
     el('p', {className: 'meta', text: replyText(reply)}),
-    words ? el('pre', {className: 'email-body', text: words})
+    words ? el('pre', {className: 'email-body', text: words.split(UNSUBSCRIBE_MARK).join(LINK_SHOWN)})
       : el('p', {className: 'muted', text: t('lead.replyNotWritten')}),
+    words && words.includes(UNSUBSCRIBE_MARK) && el('p', {className: 'muted small',
+      text: t('lead.unsubscribeLink', {link: LINK_SHOWN})}),
   ]);
 }
 
