@@ -42,6 +42,12 @@ def wait_for_reply(dashboard, label: str, condition, what: str) -> str:
     return shown_reply(dashboard, label)
 
 
+def previews_asked(dashboard) -> int:
+    """How many previews the page has asked the API for so far."""
+    return dashboard.driver.execute_script("return performance.getEntriesByType('resource')"
+                                           ".filter((e) => e.name.endsWith('/api/client/reply-preview')).length")
+
+
 def screenshots(dashboard, name: str) -> None:
     for width in WIDTHS:
         at_width(dashboard, width)
@@ -65,8 +71,10 @@ def test_the_preview_follows_the_tone_service_and_speed_as_the_owner_edits_them_
     dashboard.choose("Example message", "An ordinary quote request")
     quote = wait_for_reply(dashboard, "The reply's text", lambda text: text.startswith("Hi Sam,"), "a quote reply")
     assert fact(dashboard, "Sent") == "later the same day"
+    asked = previews_asked(dashboard)
     dashboard.type_into("Service, as named in English replies", "shingle roofing")
     wait_for_reply(dashboard, "The reply's text", lambda text: "shingle roofing" in text, "the service")
+    assert previews_asked(dashboard) - asked <= 3  # a word typed asks once it pauses, not once per key (15)
     dashboard.choose("Tone of the replies", "Formal")
     formal = wait_for_reply(dashboard, "The reply's text", lambda text: text.startswith("Dear Sam Ortiz,"),
                             "the formal greeting")
