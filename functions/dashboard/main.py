@@ -37,6 +37,7 @@ def _vocabularies() -> dict[str, list[str]]:
         "language": list(contract.LANGUAGES),
         "emailTone": list(get_args(settings["email_tone"].annotation)),
         "followupSpeed": list(get_args(settings["followup_speed"].annotation)),
+        "alertUrgency": list(get_args(settings["alert_urgency"].annotation)),
         "dailyEvent": list(CLIENT_DAILY_EVENTS),  # the nightly run's events, one insight card each
     }
 

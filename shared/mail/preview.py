@@ -1,9 +1,11 @@
 """POST /api/client/reply-preview: the reply a lead sending a message would get now, with the
 client's current settings — read, enriched and rendered as intake and the sender would, writing
-nothing. Its unsubscribe link points at a token that does not exist (`/u/preview`): a real one is
-made only for a real reply."""
+nothing — or with some of them changed but not yet saved (`settings`, as PATCH /api/client takes them).
+Its unsubscribe link points at a token that does not exist (`/u/preview`): a real one is made only for
+a real reply."""
 from typing import Annotated, Literal
 
+import pydantic
 from pydantic import BaseModel, StringConstraints
 
 from shared.clients import client_settings
@@ -23,6 +25,8 @@ class PreviewRequest(fields.RequestModel):
     message: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
     name: fields.text(200) | None = None
     language: Language | None = None
+    settings: client_settings.SettingsChange | None = pydantic.Field(
+        None, description="Settings to preview as if saved (the fields of PATCH /api/client); never written.")
 
 
 class Preview(BaseModel):
@@ -37,7 +41,7 @@ class Preview(BaseModel):
 
 def preview(client: Client, request: PreviewRequest) -> Preview:
     """The reply to `request.message` from a lead named `request.name`, as it would be sent now."""
-    settings = client_settings.read(client)
+    settings = _as_if_saved(client_settings.read(client), request.settings)
     enrichment = enrich(request.name or "", request.message, language=request.language,
                         trade=Trade(settings.industry_category, settings.primary_service))
     said = extract(request.message)
@@ -54,3 +58,14 @@ def preview(client: Client, request: PreviewRequest) -> Preview:
     alert = enrichment.intent != "spam" and enrichment.urgency in ALERTED[settings.alert_urgency]
     return Preview(subject=rendered.subject, text=rendered.text, html=rendered.html, enrichment=enrichment,
                    due=due, skipped=skipped, alert=alert)
+
+
+def _as_if_saved(saved: client_settings.Settings,
+                 unsaved: client_settings.SettingsChange | None) -> client_settings.Settings:
+    """The saved settings with the unsaved ones given over them (a cleared alert_email is the client's
+    email, as saved); fields no reply reads (the SMTP password) are dropped."""
+    given = unsaved.model_dump(exclude_unset=True) if unsaved else {}
+    if "alert_email" in given and given["alert_email"] is None:
+        given["alert_email"] = saved.email
+    return saved.model_copy(update={name: value for name, value in given.items()
+                                    if name in client_settings.Settings.model_fields})

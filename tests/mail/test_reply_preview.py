@@ -97,3 +97,33 @@ def test_a_bad_preview_request_is_a_422_naming_the_field(api, roofer, body, fiel
 
 def test_a_preview_needs_the_client_s_key(api):
     assert api.post("/api/client/reply-preview", {"message": LEAK}).status == 401
+
+
+def test_unsaved_settings_are_previewed_as_if_saved_and_never_written(api, roofer):
+    unsaved = {"email_tone": "Formal", "followup_speed": "Within 1 hour", "primary_service_en": "shingle roofing",
+               "booking_link": "https://cal.beauport-roofing.ca/soon"}
+    saved = preview(api, roofer.api_key, {"message": QUOTE})
+    shown = preview(api, roofer.api_key, {"message": QUOTE, "settings": unsaved})
+    assert "shingle roofing" in shown["subject"] + shown["text"] and "shingle roofing" not in saved["text"]
+    assert "https://cal.beauport-roofing.ca/soon" in shown["text"]
+    assert (saved["due"], shown["due"]) == ("same_day", "within_1_hour")
+    assert shown["text"].split("\n")[0] != saved["text"].split("\n")[0]  # the formal greeting
+    assert api.request("GET", "/api/client", key=roofer.api_key).json["primary_service_en"] is None
+
+
+def test_an_unsaved_setting_is_previewed_exactly_as_the_reply_it_would_give_once_saved(api, roofer):
+    unsaved = {"email_tone": "Energetic", "primary_service_fr": "réfection de toiture", "alert_urgency": "off"}
+    shown = preview(api, roofer.api_key, {"message": FUITE, "settings": unsaved})
+    api.request("PATCH", "/api/client", unsaved, key=roofer.api_key)
+    assert preview(api, roofer.api_key, {"message": FUITE}) == shown
+    assert shown["alert"] is False
+
+
+@pytest.mark.parametrize("settings, field", [({"phone": "call me maybe"}, "settings.phone"),
+                                             ({"email_tone": "Sarcastic"}, "settings.email_tone"),
+                                             ({"followup_speed": None}, "settings.followup_speed"),
+                                             ({"api_key": "avk_x"}, "settings.api_key")])
+def test_an_unsaved_setting_the_settings_would_refuse_is_a_422_naming_it(api, roofer, settings, field):
+    answer = api.post("/api/client/reply-preview", {"message": QUOTE, "settings": settings}, key=roofer.api_key)
+    assert answer.status == 422, answer.json
+    assert field in [d["field"] for d in answer.json["error"]["details"]], answer.json

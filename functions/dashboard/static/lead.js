@@ -1,4 +1,5 @@
-/* A lead's view: who it is, its enrichment, every message, the timeline of actions, replies and
+/* A lead's view: who it is and how to reach it (its email, phone and address as links), its enrichment,
+   every message, each reply's full text, the owner's alerts, the timeline of actions, replies and
    conversions; the tag buttons, and revert (with a reason) for a Converted lead. */
 import {apiJson} from './api.js?v=__VERSION__';
 import {$, el, errorText, renderFacts, setStatus} from './dom.js?v=__VERSION__';
@@ -28,16 +29,17 @@ export async function open(id, focus) {
 function renderMissing() {
   $('lead-name').textContent = t('lead.notFound');
   for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
-    'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
+    'lead-replies', 'lead-alerts', 'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
+  $('lead-no-replies').hidden = $('lead-no-alerts').hidden = true;
   $('revert-open').hidden = true;
   $('privacy-export').hidden = $('privacy-erase').hidden = true;
 }
 
 function render() {
-  const {lead, messages = [], actions = [], growth_events: events = [], replies = []} = shown;
+  const {lead, messages = [], actions = [], growth_events: events = [], replies = [], alerts = []} = shown;
   document.title = `${lead.name} · Avenir`;
   $('lead-name').textContent = lead.name;
-  $('lead-contact').textContent = lead.email;
+  $('lead-contact').replaceChildren(...contactLinks(lead));
   $('lead-badges').replaceChildren(...[
     lead.urgency && el('span', {className: `badge urgency-${lead.urgency.toLowerCase()}`, text: t(`urgency.${lead.urgency}`)}),
     lead.intent && el('span', {className: 'badge intent', text: t(`intent.${lead.intent}`)}),
@@ -55,6 +57,10 @@ function render() {
   ]);
   renderTagButtons(lead.current_tag);
   $('lead-messages').replaceChildren(...messages.map(messageItem));
+  $('lead-replies').replaceChildren(...replies.map(replyItem));
+  $('lead-no-replies').hidden = replies.length > 0;
+  $('lead-alerts').replaceChildren(...alerts.map(alertItem));
+  $('lead-no-alerts').hidden = alerts.length > 0;
   $('lead-timeline').replaceChildren(...timeline(actions, events, replies));
   $('privacy-export').hidden = $('privacy-erase').hidden = false;
 }
@@ -69,8 +75,23 @@ function renderTagButtons(currentTag) {
   $('revert-open').hidden = currentTag !== 'Converted';
 }
 
+/* The email as a mailto: link, the phone (+1XXXXXXXXXX, as enrichment keeps it) as a tel: link, the address. */
+function contactLinks(lead) {
+  return [
+    el('a', {href: `mailto:${lead.email}`, text: lead.email}),
+    lead.phone && el('a', {href: `tel:${lead.phone}`, text: formatPhone(lead.phone)}),
+    lead.address && el('span', {text: t('lead.address', {address: lead.address})}),
+  ].filter(Boolean);
+}
+
+/* +15145550187 as people write it, +1 514-555-0187; any other number as it is. */
+function formatPhone(phone) {
+  const digits = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
+  return digits ? `+1 ${digits[1]}-${digits[2]}-${digits[3]}` : phone;
+}
+
 function messageItem(message) {
-  const facts = [message.intent && t(`intent.${message.intent}`), message.tone && t(`tone.${message.tone}`),
+  const facts = [message.when && t('lead.when', {when: t(`when.${message.when}`)}),message.intent && t(`intent.${message.intent}`), message.tone && t(`tone.${message.tone}`),
     message.urgency && t(`urgency.${message.urgency}`), message.language && t(`language.${message.language}`),
     message.confidence_score != null && t('lead.confidence', {value: formatPercent(Number(message.confidence_score))})];
   return el('li', {className: 'message'}, [
@@ -103,6 +124,30 @@ function eventText(event) {
 function actionText(action) {
   if (action.action_type === 'revert') return t('action.revert', {reason: action.reversion_reason || ''});
   return t(`action.${action.action_type}`, {tag: action.tag ? t(`tag.${action.tag}`) : ''});
+}
+
+// Where a stored reply's unsubscribe link goes (shared/mail/render.py's UNSUBSCRIBE_MARK): each reply's
+// own link is written in as it is sent, and is the lead's, not the owner's, to follow. It is shown as
+// LINK_SHOWN, in no language (the reply's words are in the lead's), and a note in the owner's says what it is.
+const UNSUBSCRIBE_MARK = '{{unsubscribe_url}}';
+const LINK_SHOWN = '[…]';
+
+/* A reply: what happened to it, and its words as sent (a queued reply's are written when it is sent). */
+function replyItem(reply) {
+  const words = reply.text && reply.text.replace(/\r\n/g, '\n');
+  return el('li', {className: 'message'}, [
+    el('p', {className: 'meta', text: replyText(reply)}),
+    words ? el('pre', {className: 'email-body', text: words.split(UNSUBSCRIBE_MARK).join(LINK_SHOWN)})
+      : el('p', {className: 'muted', text: t('lead.replyNotWritten')}),
+    words && words.includes(UNSUBSCRIBE_MARK) && el('p', {className: 'muted small',
+      text: t('lead.unsubscribeLink', {link: LINK_SHOWN})}),
+  ]);
+}
+
+function alertItem(alert) {
+  const parts = [t(`alertChannel.${alert.channel}`), t(`replyStatus.${alert.status}`)];
+  if (alert.sent_at) parts.push(formatDateTime(alert.sent_at));
+  return el('li', {text: parts.join(' · ')});
 }
 
 function replyText(reply) {

@@ -4,6 +4,7 @@ import {apiJson} from './api.js?v=__VERSION__';
 import {$, errorText, failed, renderFacts, setStatus} from './dom.js?v=__VERSION__';
 import {formatDateTime, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
+import * as replyPreview from './reply-preview.js?v=__VERSION__';
 import * as session from './session.js?v=__VERSION__';
 
 let client = null;  // GET /api/client's answer, as last read or saved
@@ -17,6 +18,7 @@ export async function open(focus) {
   client = answer;
   fill();
   show('settings', focus, renderAccount);
+  replyPreview.refresh();
 }
 
 function fill() {
@@ -71,6 +73,7 @@ async function save(event, setLanguage) {
     }
     if (changed.language && changed.language !== lang()) await setLanguage(changed.language);
     setStatus(t('settings.saved'));
+    replyPreview.refresh();
   } catch (e) {
     markInvalid(e.details || []);
     $('settings-error').textContent = errorText(e);
@@ -138,4 +141,5 @@ export function bind(setLanguage) {
   $('rotate-yes').addEventListener('click', rotateKey);
   $('rotate-no').addEventListener('click', () => { $('rotate-confirm').hidden = true; $('rotate-key').focus(); });
   $('copy-key').addEventListener('click', copyKey);
+  replyPreview.bind(changes);
 }

@@ -6,7 +6,7 @@ import {onTranslate, t} from './i18n.js?v=__VERSION__';
 
 // Which strings label each list's values: its key prefix in i18n/<lang>.json.
 const LABELS = {tag: 'tag.', urgency: 'urgencyShort.', intent: 'intent.', language: 'language.',
-  emailTone: 'emailTone.', followupSpeed: 'followupSpeed.'};
+  emailTone: 'emailTone.', followupSpeed: 'followupSpeed.', alertUrgency: 'alertUrgency.'};
 let lists = {};
 
 export const values = (name) => lists[name];
