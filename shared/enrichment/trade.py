@@ -19,6 +19,15 @@ class Trade:
     primary_service: str | None = None
 
 
+# The families whose clients come to the business (a clinic, an office), not the other way round.
+COMES_IN = frozenset({"health", "legal", "agency"})
+
+
+def comes_in(trade: Trade | None) -> bool:
+    """Whether the client's own clients come to it: a reply then offers no visit and asks no address."""
+    return family(trade) in COMES_IN
+
+
 @lru_cache(maxsize=256)
 def family(trade: Trade | None) -> str | None:
     """'roofing', 'plumbing', ... 'renovation' (lexicon.TRADE_FAMILIES), read from the category

@@ -12,6 +12,7 @@ import pydantic
 
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
+from shared.mail import render
 from shared.platform import db, fields, sql
 from shared.platform.exceptions import NotFound
 
@@ -205,6 +206,13 @@ class LeadStory(pydantic.BaseModel):
                     "client's mail goes to it), complained (marked as spam: this client's mail no longer "
                     "goes to it), else ok.")
 
+    @pydantic.field_validator("replies")
+    @classmethod
+    def _link_left_out(cls, replies: list[dict]) -> list[dict]:
+        """A stored reply keeps its unsubscribe link's place, not the link (whose token is kept only as
+        a digest): the story shows it as "[…]"."""
+        return [dict(reply, text=reply["text"].replace(render.UNSUBSCRIBE_MARK, "[…]")) if reply.get("text")
+                else reply for reply in replies]
 
 
 def story(client: Client, lead_id: str) -> LeadStory:

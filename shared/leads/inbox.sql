@@ -73,7 +73,7 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
                ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
         FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', r.channel, 'status', r.status, 'sent_at', r.sent_at)
-               ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
+               ORDER BY r.created_at, r.channel), '[]'::jsonb)
         FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts,
        -- whether its email still takes mail: bounced (for any client's email), complained (about this
        -- client's); the suppressions the sender checks (schema/023)

@@ -56,11 +56,13 @@ def email_message(rendered: render.Rendered, envelope: Envelope, message_id: str
 
 
 def plain_message(text: str, subject: str, from_address: str, to_address: str, message_id: str,
-                  language: str) -> Message:
+                  language: str, reply_to: str | None = None) -> Message:
     """A plain-text message from Avenir (an owner's alert): written by a program, answering no one."""
     message = MIMEText(text, "plain", _UTF8_QP)
     message["From"] = formataddr(("Avenir", from_address))
     message["To"] = to_address
+    if reply_to:
+        message["Reply-To"] = render.one_line(reply_to)
     message["Subject"] = _header(render.one_line(subject))
     message["Date"] = format_datetime(datetime.datetime.now(datetime.UTC))
     message["Message-ID"] = message_id

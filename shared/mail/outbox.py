@@ -74,6 +74,7 @@ class Claim:
     due_at: datetime.datetime
     last_error: str | None
     lead_name: str | None
+    lead_email: str | None  # an alert's Reply-To: answering it writes to the lead
     current_tag: str | None
     lead_urgency: str | None  # of the message the reply answers
     wanted: str | None  # when the lead wants the service: today, this_week, flexible
@@ -97,6 +98,7 @@ class Claim:
     business_phone: str | None
     primary_service_en: str | None
     primary_service_fr: str | None
+    industry_category: str | None  # with primary_service, the client's trade (a clinic's leads come in)
     replies_on: bool
     unsubscribed: bool
     suppressed: str | None  # bounced or complained (mail_suppressions), else None

@@ -133,7 +133,7 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id
        claimed.language, claimed.intent, claimed.kind, claimed.channel, claimed.to_phone,
        claimed.attempts, claimed.lease_until, claimed.provider_message_id, claimed.subject, claimed.body_text,
        claimed.body_html, claimed.due_at, claimed.last_error,
-       lead.name AS lead_name, lead.current_tag,
+       lead.name AS lead_name, lead.email AS lead_email, lead.current_tag,
        -- what the lead said, for a reply that asks nothing already given and an alert that says it all
        message.urgency AS lead_urgency, message.wanted, message.message AS lead_message,
        message.ai_summary AS lead_summary, lead.phone AS lead_phone, lead.address AS lead_address,
@@ -141,7 +141,7 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id
        client.smtp_username, client.smtp_password, client.primary_service, client.booking_link,
        client.custom_tagline, client.email_tone, client.mailing_address,
        coalesce(client.language, 'en') AS client_language, client.phone AS business_phone,
-       client.primary_service_en, client.primary_service_fr,
+       client.primary_service_en, client.primary_service_fr, client.industry_category,
        -- the client's reply switch is about replies to its leads, not the internal client's outreach
        coalesce(client.ai_personalized_reply, true) OR claimed.outreach_id IS NOT NULL AS replies_on,
        EXISTS (SELECT 1 FROM unsubscribes
@@ -155,7 +155,7 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id
 FROM claimed
 JOIN clients AS client ON client.client_id = claimed.client_id
 -- each lead by its key; LIMIT keeps the planner from hashing every client's leads for a batch of 100
-LEFT JOIN LATERAL (SELECT name, current_tag, phone, address FROM lead_memory WHERE lead_memory.id = claimed.lead_id
+LEFT JOIN LATERAL (SELECT name, email, current_tag, phone, address FROM lead_memory WHERE lead_memory.id = claimed.lead_id
                    LIMIT 1) AS lead ON true
 LEFT JOIN lead_messages AS message ON message.id = claimed.message_id
 ORDER BY claimed.due_at

@@ -54,6 +54,7 @@ class ReplyContext:
     client_language: str | None = None  # the client's own language; None: not known (every reply is in it)
     primary_service_en: str | None = None
     primary_service_fr: str | None = None
+    comes_in: bool = False  # the lead comes to the business (a clinic, an office): no visit, no address asked
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Ren
     words = (_urgent_words if context.urgent else _usual_words)(context, language, tone, values)
     values.update({name: fill(line, values) for name, line in words.lines.items()})
     blocks = {name: fill(_tone_line(tone, name, context.urgent), values) for name in ("opening", "closing")}
-    blocks["sign_off"] = fill(tone["sign_off"], values)
+    blocks["sign_off"] = fill(_tone_line(tone, "sign_off", context.urgent), values)
     blocks["greeting"] = fill(_tone_line(tone, "greeting" if values["name"] else "greeting.no_name",
                                          context.urgent), values)
     blocks["intent_body"] = fill(_paragraphs(words.body), values)
@@ -108,7 +109,7 @@ def _usual_words(context: ReplyContext, language: str, tone: configparser.Sectio
     if context.booking_link:
         booking = tone["booking"]
     else:
-        booking = _given_or_asked(intent, "without_booking", context.lead_address_given, ".address_given")
+        booking = _given_or_asked(intent, "without_booking", _address_known(context), ".address_given")
     return _Words(said("subject"), said("body"), booking, _asks(intent, context))
 
 
@@ -123,15 +124,21 @@ def _urgent_words(context: ReplyContext, language: str, tone: configparser.Secti
     promise = "call_back." + ("today" if context.when == "today" else "soon")
     calls = {"call_back": lines[promise if context.lead_phone_given else f"{promise}.no_phone"],
              "call_us": lines["call_us" if values["business_phone"] else "call_us.no_phone"]}
-    return _Words(tone["subject.urgent"], intent["body"], "", {**_asks(intent, context), **calls})
+    body = intent.get("body.office", intent["body"]) if context.comes_in else intent["body"]
+    return _Words(tone["subject.urgent"], body, "", {**_asks(intent, context), **calls})
 
 
 def _asks(section: configparser.SectionProxy, context: ReplyContext) -> dict[str, str]:
     """$ask_address, $ask_phone and $ask_when: the section's ask_<what>, or its ask_<what>.given when
     the lead already gave it ("" when it has none: the line disappears)."""
-    given = {"address": context.lead_address_given, "phone": context.lead_phone_given,
+    given = {"address": _address_known(context), "phone": context.lead_phone_given,
              "when": context.when is not None}
     return {f"ask_{what}": _given_or_asked(section, f"ask_{what}", given[what]) for what in ASKS}
+
+
+def _address_known(context: ReplyContext) -> bool:
+    """No address to ask for: the lead gave it, or comes to the business."""
+    return context.lead_address_given or context.comes_in
 
 
 def _given_or_asked(section: configparser.SectionProxy, key: str, given: bool, suffix: str = ".given") -> str:

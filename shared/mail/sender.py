@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
+from shared.enrichment import trade
+from shared.enrichment.trade import Trade
 from shared.mail import alerts, envelope, events, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
@@ -126,7 +128,8 @@ def reply_context(facts: Mapping) -> render.ReplyContext:
         contact_email=facts["client_email"], urgent=facts["lead_urgency"] == "High", when=facts["wanted"],
         lead_phone_given=facts["lead_phone"] is not None, lead_address_given=facts["lead_address"] is not None,
         business_phone=facts["business_phone"], client_language=facts["client_language"],
-        primary_service_en=facts["primary_service_en"], primary_service_fr=facts["primary_service_fr"])
+        primary_service_en=facts["primary_service_en"], primary_service_fr=facts["primary_service_fr"],
+        comes_in=trade.comes_in(Trade(facts["industry_category"], facts["primary_service"])))
 
 
 def _deliver(delivery: Delivery, routes: Routes) -> str:

@@ -496,3 +496,38 @@ def test_a_reply_never_mixes_languages(language, tone, intent, urgent):
         said = rendered.subject + "\n" + rendered.text.replace(UNSUBSCRIBE, "")
         other_language = ENGLISH_WORDS if language == "fr" else FRENCH_WORDS
         assert other_language.findall(said) == []
+
+
+# --- a trade whose clients come in (a clinic, an office): no visit, no address asked ---------------
+
+VISIT_WORDS = {"en": ("come by", "address", "visit"), "fr": ("passer", "adresse", "visite", "rendre")}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("intent", ["quote_request", "appointment", "support", "information", "other"])
+@pytest.mark.parametrize("urgent", [True, False])
+def test_a_clinic_s_lead_is_never_offered_a_visit_nor_asked_for_an_address(language, intent, urgent):
+    body = render.reply(context(language, intent, booking_link=None, urgent=urgent, comes_in=True,
+                                lead_phone_given=True)).text.split("\n-- ")[0]
+    assert not [word for word in VISIT_WORDS[language] if word in body.lower()], body
+
+
+@pytest.mark.parametrize("language, promise", [("en", "the earliest appointment we have"),
+                                               ("fr", "le premier rendez-vous disponible")])
+def test_a_clinic_s_urgent_appointment_promises_the_earliest_appointment(language, promise):
+    text = render.reply(context(language, "appointment", urgent=True, comes_in=True, when="today",
+                                lead_phone_given=True, business_phone="418-555-0142")).text
+    assert promise in text and "418-555-0142" in text
+
+
+def test_which_trades_have_their_clients_come_in():
+    from shared.enrichment.trade import Trade, comes_in
+
+    assert comes_in(Trade("Dental")) and comes_in(Trade("Clinique dentaire")) and comes_in(Trade("Notaire"))
+    assert not comes_in(Trade("Roofing")) and not comes_in(Trade("Plomberie")) and not comes_in(None)
+
+
+@pytest.mark.parametrize("language, sign_off", [("en", "Take care,"), ("fr", "Bonne journée,")])
+def test_an_urgent_friendly_reply_signs_off_as_to_someone_with_a_problem(language, sign_off):
+    text = render.reply(context(language, "support", urgent=True)).text
+    assert f"\n{sign_off}\n" in text and "Cheers" not in text

@@ -130,3 +130,45 @@ def test_without_an_sms_folder_the_alert_goes_through_amazon_sns(api, roofer, pl
         sent = sns_backends[DEFAULT_ACCOUNT_ID]["ca-central-1"].sms_messages
     [(number, text)] = [tuple(v)[:2] for v in sent.values()]
     assert number == "+14185550100" and text.startswith("Urgent: Jordan Lee")
+
+
+def test_the_alert_lets_the_owner_answer_the_lead_even_without_a_phone(api, roofer, platform_smtp, sms_dir):
+    post(api, roofer.api_key, "Tree fell on the roof, there's a hole and it's raining in, please come today!",
+         email="robert.lalonde@gmail.com", name="Robert Lalonde")
+    sender.send_due()
+    alert = by_recipient(platform_smtp)[owner_email(api, roofer)]
+    assert alert["Reply-To"] == "robert.lalonde@gmail.com"
+    assert "Email: robert.lalonde@gmail.com" in alert.get_content()
+
+
+def test_the_sms_is_a_glance_not_the_whole_message(api, roofer, platform_smtp, sms_dir):
+    lead_id = post(api, roofer.api_key, LEAK)
+    sender.send_due()
+    [sms] = list(sms_dir.iterdir())
+    text = sms.read_text().split("\n", 1)[1].strip()
+    head, _, rest = text.partition(" – ")
+    excerpt = rest.removesuffix(f" {sender.settings.public_url()}/#/leads/{lead_id}")
+    assert head == "Urgent: Jordan Lee, call 514-555-0187, 45 Maple Crescent"
+    assert len(excerpt) <= 80 and excerpt.endswith("…") and LEAK.startswith(excerpt[:-1])
+
+
+def test_a_french_owner_s_alert_reads_as_french(api, roofer, platform_smtp, sms_dir):
+    api.request("PATCH", "/api/client", {"language": "fr"}, key=roofer.api_key)
+    post(api, roofer.api_key, FUITE, email="sylvie.cote@videotron.ca", name="Sylvie Côté")
+    sender.send_due()
+    alert = by_recipient(platform_smtp)[owner_email(api, roofer)]
+    text = alert.get_content()
+    assert alert["Subject"] == "Urgent : Sylvie Côté – appeler le 514-555-0187"
+    assert "Quand : aujourd'hui" in text and "Voir la demande : " in text and "prospect" not in text
+    [sms] = list(sms_dir.iterdir())
+    assert sms.read_text().split("\n", 1)[1].startswith("Urgent : Sylvie Côté, appeler le 514-555-0187")
+
+
+def test_the_lead_s_page_shows_each_reply_s_words_without_a_placeholder_and_alerts_in_order(
+        api, roofer, platform_smtp, sms_dir):
+    lead_id = post(api, roofer.api_key, LEAK)
+    sender.send_due()
+    story = api.get(f"/api/leads/{lead_id}", key=roofer.api_key).json
+    [reply] = story["replies"]
+    assert "{{" not in reply["text"] and reply["text"].rstrip().endswith("[…]")
+    assert [a["channel"] for a in story["alerts"]] == ["email", "sms"]
