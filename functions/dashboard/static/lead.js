@@ -126,10 +126,8 @@ function actionText(action) {
   return t(`action.${action.action_type}`, {tag: action.tag ? t(`tag.${action.tag}`) : ''});
 }
 
-// Where a stored reply's unsubscribe link goes (shared/mail/render.py's UNSUBSCRIBE_MARK): each reply's
-// own link is written in as it is sent, and is the lead's, not the owner's, to follow. It is shown as
-// LINK_SHOWN, in no language (the reply's words are in the lead's), and a note in the owner's says what it is.
-const UNSUBSCRIBE_MARK = '{{unsubscribe_url}}';
+// Where a stored reply's unsubscribe link went: the API shows its place as LINK_SHOWN (the link is the
+// lead's, written in as the reply is sent), in no language; a note in the owner's says what it is.
 const LINK_SHOWN = '[…]';
 
 /* A reply: what happened to it, and its words as sent (a queued reply's are written when it is sent). */
@@ -137,9 +135,9 @@ function replyItem(reply) {
   const words = reply.text && reply.text.replace(/\r\n/g, '\n');
   return el('li', {className: 'message'}, [
     el('p', {className: 'meta', text: replyText(reply)}),
-    words ? el('pre', {className: 'email-body', text: words.split(UNSUBSCRIBE_MARK).join(LINK_SHOWN)})
+    words ? el('pre', {className: 'email-body', text: words})
       : el('p', {className: 'muted', text: t('lead.replyNotWritten')}),
-    words && words.includes(UNSUBSCRIBE_MARK) && el('p', {className: 'muted small',
+    words && words.includes(LINK_SHOWN) && el('p', {className: 'muted small',
       text: t('lead.unsubscribeLink', {link: LINK_SHOWN})}),
   ]);
 }
