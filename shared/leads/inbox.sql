@@ -71,6 +71,7 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
         FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', r.channel, 'status', r.status, 'sent_at', r.sent_at)
                ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
-        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts
+        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts,
+       (SELECT c.language FROM clients AS c WHERE c.client_id = l.client_id) AS client_language
 FROM lead_memory AS l
 WHERE l.id = :lead_id AND l.client_id = :client_id
