@@ -13,7 +13,7 @@ import pydantic
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
 from shared.growth import wording
-from shared.platform import db, fields, sql
+from shared.platform import db, fields, sql, timestamps
 from shared.platform.exceptions import NotFound
 
 Q = sql.load(__file__)
@@ -173,7 +173,9 @@ def _cell(value) -> str:
     first: a lead may type anything) is quoted with a leading apostrophe."""
     if value is None:
         return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = timestamps.spelled(value) if isinstance(value, datetime.datetime) else str(value)
     return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
