@@ -80,10 +80,14 @@ class Rendered:
 
 def localized(event: dict, language: Language) -> dict:
     """A growth_brain row as the API answers it ({event_type, insight_text, learning_snapshot, ...}),
-    with its title, insight_text and snapshot in `language` (an unknown event type keeps its text)."""
-    said = render(event["event_type"], event.get("learning_snapshot"), language)
+    with its title, insight_text and snapshot in `language` (an unknown event type, or a row without a
+    snapshot, keeps its text)."""
+    snapshot = event.get("learning_snapshot")
+    said = render(event["event_type"], snapshot, language)
+    if snapshot is None:  # nothing to say it from: its text as written
+        return {**event, "title": said.title}
     return {**event, "title": said.title, "insight_text": said.text or event.get("insight_text"),
-            "learning_snapshot": said.snapshot if event.get("learning_snapshot") is not None else None}
+            "learning_snapshot": said.snapshot}
 
 
 def render(event_type: str, snapshot: dict | None, language: Language) -> Rendered:
@@ -297,11 +301,11 @@ def _urgency_increasing(affected: int, f: dict, lang: Language) -> tuple[str, st
 
 
 def _volume_spike(affected: int, f: dict, lang: Language) -> tuple[str, str, str]:
-    now = counted(f.get("leads", affected), "lead", lang)
-    before = "" if "previous_leads" not in f else _pick(lang, f" against {number(f['previous_leads'], lang)} the "
-                                                              f"week before",
-                                                        f", contre {number(f['previous_leads'], lang)} la semaine "
-                                                        f"précédente")
+    now, previous = counted(f.get("leads", affected), "lead", lang), f.get("previous_leads")
+    before = ("" if previous is None else
+              _pick(lang, ", and none the week before", ", aucune la semaine précédente") if previous == 0 else
+              _pick(lang, f" against {number(previous, lang)} the week before",
+                    f", contre {number(previous, lang)} la semaine précédente"))
     return (_pick(lang, "More leads than usual", "Plus de demandes que d’habitude"),
             _pick(lang, f"Lead volume jumped: {now} this week{before}.",
                   f"Les demandes bondissent{_colon(lang)} {now} cette semaine{before}."),

@@ -48,7 +48,7 @@ def test_a_french_owners_first_night_reads_in_french_and_says_it_is_the_first(ap
                                               "dont apprendre~: cette prévision (0 conversion parmi 3 demandes "
                                               "ouvertes) est provisoire et peu fiable. Étiquetez une demande "
                                               "«~Convertie~» quand elle devient un client.",
-        "Plus de demandes que d’habitude": "Les demandes bondissent~: 3 demandes cette semaine, contre 0 la semaine "
+        "Plus de demandes que d’habitude": "Les demandes bondissent~: 3 demandes cette semaine, aucune la semaine "
                                            "précédente.",
     }.items()}
 
@@ -65,7 +65,7 @@ def test_lang_en_answers_the_same_night_in_english(api, french_owner, make_lead)
         "Engagement score 59/100 (the first period measured, nothing earlier to compare with) over the last 30 days: "
         "3 leads, 3 still active, 0 converted (0%).")
     assert by_title(answer)["More leads than usual"] == (
-        "Lead volume jumped: 3 leads this week against 0 the week before.")
+        "Lead volume jumped: 3 leads this week, and none the week before.")
     prediction = next(e for e in answer.json["events"] if e["event_type"] == "conversion_prediction")
     assert prediction["learning_snapshot"]["recommended_actions"] == [
         "Tag leads Converted when they become customers: predictions learn from your own history."]

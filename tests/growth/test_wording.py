@@ -112,6 +112,10 @@ CASES = [
      "More leads than usual", "Lead volume jumped: 5 leads this week against 2 the week before.",
      "Plus de demandes que d’habitude", "Les demandes bondissent~: 5 demandes cette semaine, contre 2 la semaine "
                                         "précédente."),
+    ("pattern_detected", pattern("volume_spike", 4, {"leads": 4, "previous_leads": 0}),
+     "More leads than usual", "Lead volume jumped: 4 leads this week, and none the week before.",
+     "Plus de demandes que d’habitude", "Les demandes bondissent~: 4 demandes cette semaine, aucune la semaine "
+                                        "précédente."),
     ("pattern_detected", pattern("volume_drop", 5, {"leads": 1, "previous_leads": 6}),
      "Fewer leads than usual", "Lead volume dropped: 1 lead this week against 6 the week before (5 fewer).",
      "Moins de demandes que d’habitude", "Les demandes chutent~: 1 demande cette semaine, contre 6 la semaine "
@@ -226,3 +230,8 @@ def test_an_engagement_row_written_before_its_earlier_score_was_kept_says_the_di
     assert said("engagement_score", legacy, "fr")[1] == fr(
         "Score d’engagement de 52/100 (en hausse) sur les 30 derniers jours~: 41 demandes, dont 12 encore actives "
         "et 8 converties (20~%).")
+
+
+def test_a_row_without_a_snapshot_keeps_its_text_under_a_title_in_the_language():
+    row = {"event_type": "engagement_score", "insight_text": "Written long ago.", "learning_snapshot": None}
+    assert wording.localized(row, "fr") == {**row, "title": "Score d’engagement"}
