@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 # A whole string that is a moment with its zone: date, time, optional fraction, then Z or an offset.
+_SPELLED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")  # already as `spelled` writes it
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -26,16 +27,18 @@ def respelled(value: Any) -> Any:
         return [respelled(item) for item in value]
     if isinstance(value, datetime.datetime):
         return spelled(value)
-    if isinstance(value, str) and len(value) <= 40 and (match := _MOMENT.match(value)):
-        return _from_text(match) or value
+    if isinstance(value, str) and 16 <= len(value) <= 40 and value[0].isdigit() and not _SPELLED.match(value):
+        match = _MOMENT.match(value)
+        return (_from_text(match) or value) if match else value
     return value
 
 
 def _from_text(match: re.Match) -> str | None:
     day, time, fraction, zone = match.groups()
     zone = "+00:00" if zone == "Z" else zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
+    text = f"{day}T{time if len(time) == 8 else time + ':00'}.{(fraction or '0')[:6].ljust(6, '0')}"
     try:
-        moment = datetime.datetime.fromisoformat(f"{day}T{time}.{(fraction or '0')[:6].ljust(6, '0')}{zone}")
-        return spelled(moment)
+        moment = datetime.datetime.fromisoformat(text + zone)  # checks that it is a real moment
+        return text + "Z" if zone in ("+00:00", "-00:00") else spelled(moment)
     except (ValueError, OverflowError):  # no real moment (2026-02-30), or none UTC can hold (year 1 at +14:00)
         return None
