@@ -62,17 +62,29 @@ def _event(row: dict, language: wording.Language) -> Event:
 
 
 def _without_repeats(events: list[Event]) -> list[Event]:
-    """The urgency_increasing pattern says what the urgency_trend card already says: it is folded
-    into that card (its advice kept among the card's recommended_actions), not shown twice."""
-    trend = next((e for e in events if e.event_type == "urgency_trend" and e.learning_snapshot is not None), None)
-    repeats = [e for e in events if e.event_type == "pattern_detected"
-               and (e.learning_snapshot or {}).get("pattern_type") == "urgency_increasing"]
-    if trend is None or not repeats:
+    """What one card says is not said again by another: the urgency_increasing pattern is folded
+    into the urgency_trend card (its advice kept among the card's recommended_actions), and the
+    prediction's advice leaves the stale follow-ups to their own pattern card."""
+    patterns = {(e.learning_snapshot or {}).get("pattern_type"): e for e in events
+                if e.event_type == "pattern_detected"}
+    by_type = {e.event_type: e for e in events if e.learning_snapshot is not None}
+    if "stale_follow_ups" in patterns and "conversion_prediction" in by_type:
+        _drop_actions(by_type["conversion_prediction"], "stale_follow_ups")
+    repeat, trend = patterns.get("urgency_increasing"), by_type.get("urgency_trend")
+    if repeat is None or trend is None:
         return events
-    advice = [e.learning_snapshot["recommendation"] for e in repeats if e.learning_snapshot.get("recommendation")]
+    advice = [repeat.learning_snapshot["recommendation"]] if repeat.learning_snapshot.get("recommendation") else []
     actions = [*trend.learning_snapshot.get("recommended_actions", []), *advice]
     trend.learning_snapshot = {**trend.learning_snapshot, "recommended_actions": actions}
-    return [e for e in events if e not in repeats]
+    return [e for e in events if e is not repeat]
+
+
+def _drop_actions(prediction: Event, kind: str) -> None:
+    snapshot = prediction.learning_snapshot
+    kept = [(action, text) for action, text in zip(snapshot["actions"], snapshot["recommended_actions"], strict=True)
+            if action.get("kind") != kind]
+    prediction.learning_snapshot = {**snapshot, "actions": [a for a, _ in kept],
+                                    "recommended_actions": [t for _, t in kept]}
 
 
 class AnalyticsQuery(fields.RequestModel):

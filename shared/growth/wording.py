@@ -217,7 +217,8 @@ def _prediction(s: dict, lang: Language) -> Rendered:
                      f"{_colon(lang)} cette prévision ({expected}{source}) est provisoire et peu fiable. "
                      f"Étiquetez une demande {_quoted('Convertie', lang)} quand elle devient un client.")
     actions = s.get("actions") or [_legacy_action(a) for a in s.get("recommended_actions") or []]
-    return Rendered(title, text, {**s, "recommended_actions": [action_text(a, lang) for a in actions]})
+    return Rendered(title, text, {**s, "actions": actions,
+                                  "recommended_actions": [action_text(a, lang) for a in actions]})
 
 
 def action_text(action: dict, lang: Language) -> str:
@@ -233,10 +234,11 @@ def action_text(action: dict, lang: Language) -> str:
                      f"Relancez {'la' if action['leads'] <= 1 else 'les'} {leads} "
                      f"{_quoted('À relancer', lang)} sans suivi depuis plus de 7 jours.")
     if kind == "contact_likely":
-        best = percent(action["probability"], lang)
-        return _pick(lang, f"Contact your {counted(action['leads'], 'likely buyer', lang)} first (best chance {best}).",
-                     f"Communiquez d’abord avec vos {counted(action['leads'], 'likely buyer', lang)} "
-                     f"(meilleure chance{_colon(lang)} {best}).")
+        best, n = percent(action["probability"], lang), action["leads"]
+        who = (_pick(lang, "your most likely buyer", "votre client le plus probable") if n == 1 else
+               _pick(lang, f"your {counted(n, 'likely buyer', lang)}", f"vos {counted(n, 'likely buyer', lang)}"))
+        return _pick(lang, f"Contact {who} first (best chance {best}).",
+                     f"Communiquez d’abord avec {who} (meilleure chance{_colon(lang)} {best}).")
     if kind == "prioritise":
         rate, overall = percent(action["rate"], lang), percent(action["overall"], lang)
         value, dimension = action["value"], action["dimension"]
@@ -257,8 +259,8 @@ _LEGACY_ACTIONS: list[tuple[re.Pattern, Callable[[re.Match], dict]]] = [
     (re.compile(r"Tag leads Converted when they become customers"), lambda m: {"kind": "record_conversions"}),
     (re.compile(r"Follow up with the (\d+) leads? tagged 'Follow-Up'"),
      lambda m: {"kind": "stale_follow_ups", "leads": int(m[1])}),
-    (re.compile(r"Contact your (\d+) most likely buyers? first \(best chance (\d+)%\)"),
-     lambda m: {"kind": "contact_likely", "leads": int(m[1]), "probability": int(m[2]) / 100}),
+    (re.compile(r"Contact your (\d+ )?most likely buyers? first \(best chance (\d+)%\)"),
+     lambda m: {"kind": "contact_likely", "leads": int(m[1] or 1), "probability": int(m[2]) / 100}),
     (re.compile(r"Prioritise (.+) (urgency|tone) leads: they convert at (\d+)% against (\d+)% overall"),
      lambda m: {"kind": "prioritise", "value": m[1], "dimension": m[2], "rate": int(m[3]) / 100,
                 "overall": int(m[4]) / 100}),

@@ -113,6 +113,29 @@ def test_the_urgency_trend_is_said_once_not_again_as_a_pattern(api, make_client,
     assert [e["title"] for e in alone.json["events"]] == ["Urgency rising", "Follow-ups waiting"]
 
 
+def test_the_prediction_leaves_the_stale_follow_ups_to_their_own_card(api, make_client, database):
+    owner = make_client()
+    day = "2026-11-20"
+    add_event(database, owner.client_id, "conversion_prediction", {
+        "predicted_conversions": 2, "prediction_window": "next_30_days", "confidence": 0.4, "based_on": 3,
+        "high_value_leads": [], "run_date": day, "recommended_actions": [  # a row written before `actions`
+            "Follow up with the 2 leads tagged 'Follow-Up' and untouched for over 7 days.",
+            "Contact your 1 most likely buyer first (best chance 40%)."]}, "Expect about 2 conversions ...")
+    stale = {"pattern_type": "stale_follow_ups", "affected_leads": 2, "time_period": "more_than_7_days",
+             "confidence": 0.95, "recommendation": "", "run_date": day}
+
+    alone = api.get("/api/insights?lang=en", key=owner.api_key).json["events"]
+    add_event(database, owner.client_id, "pattern_detected", stale, "2 leads tagged Follow-Up ...")
+    beside = api.get("/api/insights?lang=fr", key=owner.api_key).json["events"]
+
+    assert alone[0]["learning_snapshot"]["recommended_actions"] == [
+        "Follow up with the 2 leads tagged 'Follow-Up' and untouched for over 7 days.",
+        "Contact your most likely buyer first (best chance 40%)."]
+    assert [e["title"] for e in beside] == ["Conversions prévues d’ici 30 jours", "Relances en attente"]
+    assert beside[0]["learning_snapshot"]["recommended_actions"] == [
+        fr("Communiquez d’abord avec votre client le plus probable (meilleure chance~: 40~%).")]
+
+
 def test_a_lead_story_tells_its_conversion_in_the_owners_language(api, french_owner, make_lead):
     lead = make_lead(french_owner.client_id, name="Julie Gagnon", age_days=3)
     assert api.post(f"/api/leads/{lead.id}/tag", {"tag": "Converted", "conversion_value": 12500},
