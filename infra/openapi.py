@@ -8,6 +8,7 @@ from pydantic.json_schema import models_json_schema
 
 from infra import functions
 from shared.platform import http
+from shared.platform.exceptions import REASONS
 
 REF = "#/components/schemas/{model}"
 VERSION = "0.2.0"
@@ -71,6 +72,8 @@ def error_schema() -> dict:
                             "items": {"type": "object", "properties": {
                                 "field": {"type": "string",
                                           "examples": ["email", "prospects[3].test.has_autoresponder"]},
+                                "reason": {"type": "string", "enum": list(REASONS),
+                                           "description": "Why, as a code a page says in its own language."},
                                 "message": {"type": "string"}}}}}}},
     }
 

@@ -25,15 +25,16 @@ def lead_story(req: http.Request) -> http.Response:
     The lead, every message it sent with its enrichment, its actions and its growth events, each
     list oldest first."""
     client = req.client
-    return http.ok(inbox.story(client, req.path_params["lead_id"]).model_dump(mode="json"))
+    query = req.parse(inbox.StoryQuery, req.query)
+    return http.ok(inbox.story(client, req.path_params["lead_id"], query).model_dump(mode="json"))
 
 
 ROUTES = http.Routes(
     http.Route("GET", "/api/leads", list_leads, auth=credentials.client, query=inbox.InboxQuery,
                responses={200: (inbox.InboxPage, "A page of leads (or, with Accept: text/csv, a CSV file).")},
                errors=(422, 503)),
-    http.Route("GET", "/api/leads/{lead_id}", lead_story, auth=credentials.client,
-               responses={200: (inbox.LeadStory, "The lead and its story.")}, errors=(404, 503)),
+    http.Route("GET", "/api/leads/{lead_id}", lead_story, auth=credentials.client, query=inbox.StoryQuery,
+               responses={200: (inbox.LeadStory, "The lead and its story.")}, errors=(404, 422, 503)),
 )
 
 

@@ -79,7 +79,7 @@ def is_test_lead(client: Client, email: str) -> bool:
 
 def hash_password(password: str) -> str:
     if len(password.encode()) > 72:
-        raise ValidationFailed("Password too long.", details=[{"field": "password",
+        raise ValidationFailed("Password too long.", details=[{"field": "password", "reason": "too_long",
                                                                "message": "at most 72 bytes (bcrypt's limit)"}])
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(settings.bcrypt_rounds())).decode()
 

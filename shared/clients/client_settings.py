@@ -6,6 +6,7 @@ import zoneinfo
 from typing import Annotated, Literal
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
 from shared.clients.accounts import Client
 from shared.enrichment import Language
@@ -18,11 +19,10 @@ Q = sql.load(__file__)
 ZONES = sorted(zoneinfo.available_timezones())  # IANA names this machine (and Lambda's) knows
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=200)]
 # A business phone as owners write it: digits, spaces, + ( ) - . and an optional extension ("ext 12").
-PHONE = r"^[0-9 +().-]*[0-9][0-9 +().-]*( ?(ext\.?|poste|x) ?[0-9]{1,6})?$"
+PHONE = fields.matching(r"^[0-9 +().-]*[0-9][0-9 +().-]*( ?(ext\.?|poste|x) ?[0-9]{1,6})?$", "not_a_phone")
 Phone = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=40, pattern=PHONE)]
-E164 = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9][0-9]{6,14}$")]
-HttpUrl = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=2048,
-                                                    pattern=r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+[^\s]*$")]
+E164 = Annotated[str, pydantic.StringConstraints(strip_whitespace=True,
+                                                 pattern=fields.matching(r"^\+[1-9][0-9]{6,14}$", "not_a_phone"))]
 
 
 class Settings(pydantic.BaseModel):
@@ -74,7 +74,7 @@ class SettingsChange(fields.RequestModel):
     language: Language = _given_only()
     industry_category: Text | None = None
     primary_service: Text | None = None
-    booking_link: HttpUrl | None = None
+    booking_link: fields.HttpUrl | None = None
     custom_tagline: Text | None = None
     email_tone: EmailTone = _given_only()
     followup_speed: Literal["Instant", "Within 1 hour", "Same day"] = _given_only()
@@ -99,7 +99,7 @@ class SettingsChange(fields.RequestModel):
     @classmethod
     def _required_when_given(cls, value):
         if value is None:
-            raise ValueError("cannot be cleared: give a value")
+            raise PydanticCustomError("required", "cannot be cleared: give a value")
         return value
 
     @pydantic.field_validator("smtp_host")
@@ -107,13 +107,17 @@ class SettingsChange(fields.RequestModel):
     def _public_mail_server(cls, value: str | None) -> str | None:
         """Refused when it resolves to a loopback, private, link-local or reserved address (the
         sender checks again when it connects: DNS can change)."""
-        return value if value is None else smtp_hosts.check(value)
+        try:
+            return value if value is None else smtp_hosts.check(value)
+        except smtp_hosts.RefusedHost as e:
+            raise PydanticCustomError("not_allowed", "{problem}", {"problem": str(e)}) from None
 
     @pydantic.field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in ZONES:
-            raise ValueError(f"expected an IANA time zone such as America/Toronto, got {value!r}")
+            raise PydanticCustomError("not_allowed", "expected an IANA time zone such as America/Toronto, "
+                                                     "got {value}", {"value": repr(value)})
         return value
 
 

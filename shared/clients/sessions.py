@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
 from shared.clients import accounts
 from shared.clients.accounts import Client
@@ -46,7 +47,7 @@ class PasswordChange(fields.RequestModel):
     @classmethod
     def _bcrypt_length(cls, value: str) -> str:
         if len(value.encode()) > 72:
-            raise ValueError("at most 72 bytes (bcrypt's limit)")
+            raise PydanticCustomError("too_long", "at most 72 bytes (bcrypt's limit)")
         return value
 
 

@@ -34,7 +34,12 @@ def family(trade: Trade | None) -> str | None:
     and then the service; 'other' when neither names a known trade, None without a trade."""
     if trade is None:
         return None
-    for text in (trade.industry_category, trade.primary_service):
+    return family_of(trade.industry_category, trade.primary_service)
+
+
+def family_of(*texts: str | None) -> str:
+    """The trade family the first of `texts` that names one names ('other' when none does)."""
+    for text in texts:
         tokens = tokenize(text or "")
         for name, terms in lx.TRADE_FAMILIES:
             if score(tokens, terms) > 0:

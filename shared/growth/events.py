@@ -9,7 +9,7 @@ from typing import Literal
 
 import pydantic
 
-from shared.growth.numbers import counted
+from shared.growth import wording
 from shared.platform import sql
 
 Q = sql.load(__file__)
@@ -28,6 +28,7 @@ class ConversionSnapshot(pydantic.BaseModel):
 
 class ReversionSnapshot(pydantic.BaseModel):
     lead_id: uuid.UUID
+    lead_name: str
     reason: str
     previous_tag: Literal["Converted"] = "Converted"
 
@@ -72,10 +73,11 @@ def conversion_step(*, client_id: uuid.UUID, converted_at: datetime.datetime, le
     snapshot = ConversionSnapshot(
         lead_id=lead_id, lead_name=lead_name, initial_urgency=initial_urgency, initial_tone=initial_tone,
         days_to_convert=days, touch_points=touch_points, conversion_value=_plain_number(conversion_value))
-    insight = f'Lead "{lead_name}" converted in {counted(days, "day")} with {counted(touch_points, "touch point")}'
+    snapshot = snapshot.model_dump(mode="json")
     confidence = conversion_confidence(record["conversions"], record["reversions"])
     return Q.insert_event, {"client_id": client_id, "event_type": "conversion",
-                            "snapshot": json.dumps(snapshot.model_dump(mode="json")), "insight_text": insight,
+                            "snapshot": json.dumps(snapshot),
+                            "insight_text": wording.render("conversion", snapshot, "en").text,
                             "confidence": confidence.quantize(Decimal("0.01")), "created_at": converted_at}
 
 
@@ -83,10 +85,9 @@ def reversion_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, lead_name: str, 
     """One `reversion` event, as a step of the revert's last round trip: stamped with the lead's
     last_updated, which the revert's change just set to its action's time. Its confidence is 1: a
     person undid the conversion and said why; nothing about it is inferred."""
-    snapshot = ReversionSnapshot(lead_id=lead_id, reason=reason)
-    return Q.insert_reversion, {"client_id": client_id, "lead_id": lead_id,
-                                "snapshot": json.dumps(snapshot.model_dump(mode="json")),
-                                "insight_text": f'Lead "{lead_name}" was reverted from Converted to Active: {reason}'}
+    snapshot = ReversionSnapshot(lead_id=lead_id, lead_name=lead_name, reason=reason).model_dump(mode="json")
+    return Q.insert_reversion, {"client_id": client_id, "lead_id": lead_id, "snapshot": json.dumps(snapshot),
+                                "insight_text": wording.render("reversion", snapshot, "en").text}
 
 
 def _plain_number(value: float | None) -> int | float | None:

@@ -6,6 +6,7 @@ from typing import Literal
 import pydantic
 
 from shared.clients.accounts import Client
+from shared.growth import wording
 from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, LEAD_EVENTS
 from shared.platform import db, fields, sql
 
@@ -14,31 +15,76 @@ Q = sql.load(__file__)
 EventType = Literal[CLIENT_DAILY_EVENTS + LEAD_EVENTS]
 
 
+LANG = pydantic.Field(None, description="The language of every text: en or fr (default: the client's language).")
+
+
 class InsightsQuery(fields.RequestModel):
     date: fields.Date | None = pydantic.Field(
         None, description="The run date, YYYY-MM-DD between 1900 and 2099 (default: the client's latest run).")
     event_type: EventType | None = None
+    lang: wording.Language | None = LANG
 
 
 class Event(pydantic.BaseModel):
     event_type: str
-    insight_text: str | None
+    title: str = pydantic.Field(description="What the insight is about, in the answer's language.")
+    insight_text: str | None = pydantic.Field(description="The insight, in the answer's language.")
     confidence: float | None
-    learning_snapshot: dict | None
+    learning_snapshot: dict | None = pydantic.Field(description="Its figures (advice in the answer's language).")
     created_at: datetime.datetime | None
+    source: Literal["nightly", "live"] = pydantic.Field(
+        description="nightly: computed by the run of `run_date`, as of `as_of`; live: recorded when a person "
+                    "tagged or reverted the lead.")
 
 
 class Insights(pydantic.BaseModel):
-    run_date: datetime.date | None
+    run_date: datetime.date | None = pydantic.Field(description="The nightly run these figures come from.")
+    as_of: datetime.datetime | None = pydantic.Field(
+        description="When that run wrote its figures (null without a run): they say nothing newer.")
+    first_run: bool = pydantic.Field(description="No earlier nightly run exists for this client.")
+    language: wording.Language
     events: list[Event]
-
 
 
 def insights(client: Client, query: InsightsQuery) -> Insights:
     rows = db.client_read(client.client_id, Q.insights, client_id=client.client_id, run_date=query.date,
                           event_type=query.event_type)
-    events = [Event(**{k: v for k, v in row.items() if k != "run_date"}) for row in rows if row["event_type"]]
-    return Insights(run_date=rows[0]["run_date"] if rows else None, events=events)
+    first = rows[0]
+    language = query.lang or first["language"] or "en"
+    events = [_event(row, language) for row in rows if row["event_type"]]
+    return Insights(run_date=first["run_date"], as_of=first["as_of"], first_run=not first["earlier_runs"],
+                    language=language, events=_without_repeats(events))
+
+
+def _event(row: dict, language: wording.Language) -> Event:
+    said = wording.localized({k: row[k] for k in Event.model_fields if k in row}, language)
+    return Event(**said, source="live" if row["event_type"] in LEAD_EVENTS else "nightly")
+
+
+def _without_repeats(events: list[Event]) -> list[Event]:
+    """What one card says is not said again by another: the urgency_increasing pattern is folded
+    into the urgency_trend card (its advice kept among the card's recommended_actions), and the
+    prediction's advice leaves the stale follow-ups to their own pattern card."""
+    patterns = {(e.learning_snapshot or {}).get("pattern_type"): e for e in events
+                if e.event_type == "pattern_detected"}
+    by_type = {e.event_type: e for e in events if e.learning_snapshot is not None}
+    if "stale_follow_ups" in patterns and "conversion_prediction" in by_type:
+        _drop_actions(by_type["conversion_prediction"], "stale_follow_ups")
+    repeat, trend = patterns.get("urgency_increasing"), by_type.get("urgency_trend")
+    if repeat is None or trend is None:
+        return events
+    advice = [repeat.learning_snapshot["recommendation"]] if repeat.learning_snapshot.get("recommendation") else []
+    actions = [*trend.learning_snapshot.get("recommended_actions", []), *advice]
+    trend.learning_snapshot = {**trend.learning_snapshot, "recommended_actions": actions}
+    return [e for e in events if e is not repeat]
+
+
+def _drop_actions(prediction: Event, kind: str) -> None:
+    snapshot = prediction.learning_snapshot
+    kept = [(action, text) for action, text in zip(snapshot["actions"], snapshot["recommended_actions"], strict=True)
+            if action.get("kind") != kind]
+    prediction.learning_snapshot = {**snapshot, "actions": [a for a, _ in kept],
+                                    "recommended_actions": [t for _, t in kept]}
 
 
 class AnalyticsQuery(fields.RequestModel):

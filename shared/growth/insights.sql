@@ -2,15 +2,30 @@
 -- The run date asked for, else the client's latest (idx_growth_brain_daily_run); that date's rows,
 -- plus the conversions and reversions of the 30 days before its end. The event types are
 -- models.CLIENT_DAILY_EVENTS and LEAD_EVENTS (shared/growth/intelligence/models.py), spelled out.
+-- Every row also carries the client's language, when that run wrote its rows (as_of) and whether
+-- an earlier run exists.
 WITH run AS (
   SELECT coalesce(CAST(:run_date AS date),
                   (SELECT max(learning_snapshot ->> 'run_date') FROM growth_brain
                    WHERE client_id = :client_id
                      AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution',
                                         'conversion_prediction', 'pattern_detected'))::date) AS run_date
+),
+daily AS (
+  SELECT max(created_at) FILTER (WHERE learning_snapshot ->> 'run_date' = to_char(run.run_date, 'YYYY-MM-DD'))
+           AS as_of,
+         count(*) FILTER (WHERE learning_snapshot ->> 'run_date' < to_char(run.run_date, 'YYYY-MM-DD'))
+           AS earlier_runs
+  FROM run, growth_brain
+  WHERE client_id = :client_id
+    AND event_type IN ('engagement_score', 'urgency_trend', 'tone_distribution', 'conversion_prediction',
+                       'pattern_detected')
 )
-SELECT run.run_date, g.event_type, g.insight_text, g.confidence, g.learning_snapshot, g.created_at
+SELECT run.run_date, daily.as_of, daily.earlier_runs, c.language,
+       g.event_type, g.insight_text, g.confidence, g.learning_snapshot, g.created_at
 FROM run
+CROSS JOIN daily
+LEFT JOIN clients AS c ON c.client_id = :client_id
 LEFT JOIN growth_brain AS g
   ON g.client_id = :client_id
  AND (CAST(:event_type AS text) IS NULL OR g.event_type = CAST(:event_type AS text))

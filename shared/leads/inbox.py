@@ -12,8 +12,9 @@ import pydantic
 
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
+from shared.growth import wording
 from shared.mail import render
-from shared.platform import db, fields, sql
+from shared.platform import db, fields, sql, timestamps
 from shared.platform.exceptions import NotFound
 
 Q = sql.load(__file__)
@@ -178,7 +179,9 @@ def _cell(value) -> str:
     first: a lead may type anything) is quoted with a leading apostrophe."""
     if value is None:
         return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = timestamps.spelled(value) if isinstance(value, datetime.datetime) else str(value)
     return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -194,8 +197,8 @@ class LeadStory(pydantic.BaseModel):
     actions: list[dict] = pydantic.Field(description="action_id, action_type, tag, conversion_outcome, "
                                          "reversion_reason, timestamp.")
     growth_events: list[dict] = pydantic.Field(description="The conversion and reversion events that name the "
-                                               "lead: event_type, insight_text, confidence, learning_snapshot, "
-                                               "created_at.")
+                                               "lead: event_type, title, insight_text (in the client's language or "
+                                               "`lang`), confidence, learning_snapshot, created_at.")
     replies: list[dict] = pydantic.Field(description="The follow-up replies to it: reply_id, status, due_at, "
                                          "sent_at, subject, text (the plain body sent or to be sent), "
                                          "attempts, last_error.")
@@ -215,7 +218,12 @@ class LeadStory(pydantic.BaseModel):
                 else reply for reply in replies]
 
 
-def story(client: Client, lead_id: str) -> LeadStory:
+class StoryQuery(fields.RequestModel):
+    lang: wording.Language | None = pydantic.Field(
+        None, description="The language of the growth events' texts: en or fr (default: the client's language).")
+
+
+def story(client: Client, lead_id: str, query: StoryQuery) -> LeadStory:
     """The client's lead with its messages, actions and growth events; 404 as for tagging."""
     try:
         lead_uuid = uuid.UUID(lead_id)
@@ -225,10 +233,16 @@ def story(client: Client, lead_id: str) -> LeadStory:
     row = rows[0] if rows else None
     if row is None:
         raise NotFound("No lead with this id for this client.")
-    return LeadStory(**row)
+    return _story(row, query.lang)
+
+
+def _story(row: dict, language: wording.Language | None) -> LeadStory:
+    """The story with its growth events said in `language` (default: the client's)."""
+    language = language or row["client_language"] or "en"
+    return LeadStory(**{**row, "growth_events": [wording.localized(e, language) for e in row["growth_events"]]})
 
 
 def story_in(conn: db.Connection, client_id: uuid.UUID, lead_id: uuid.UUID) -> LeadStory:
     """The story of a lead the caller found, read in the caller's transaction (the privacy export
     reads each lead with an email this way, so the export is the lead detail)."""
-    return LeadStory(**db.query_one(conn, Q.story, lead_id=lead_id, client_id=client_id))
+    return _story(db.query_one(conn, Q.story, lead_id=lead_id, client_id=client_id), None)

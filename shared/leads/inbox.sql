@@ -80,6 +80,7 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
        coalesce((SELECT s.reason FROM mail_suppressions AS s
                  WHERE s.email_digest = avenir_email_digest(l.email)
                    AND (s.reason = 'bounced' OR s.client_id = l.client_id)
-                 ORDER BY s.reason LIMIT 1), 'ok') AS email_status
+                 ORDER BY s.reason LIMIT 1), 'ok') AS email_status,
+       (SELECT c.language FROM clients AS c WHERE c.client_id = l.client_id) AS client_language
 FROM lead_memory AS l
 WHERE l.id = :lead_id AND l.client_id = :client_id

@@ -49,8 +49,22 @@ class UnsupportedMediaType(AvenirError):
     status, code = 415, "unsupported_media_type"
 
 
+# Why a field was refused: a 422 detail's `reason`, which a page says in its own language.
+REASONS = ("required", "too_long", "too_short", "not_a_url", "not_an_email", "not_a_phone", "not_allowed",
+           "out_of_range", "wrong_type", "unknown_field", "invalid")
+
+
 class ValidationFailed(AvenirError):
+    """422: `details` lists each field as {"field", "reason", "message"}; a detail made by hand
+    without a reason is `invalid`."""
+
     status, code = 422, "validation_error"
+
+    def __init__(self, message: str, details: list | None = None, **kwargs):
+        if details is not None:
+            details = [{"field": d["field"], "reason": d.get("reason", "invalid"), "message": d["message"]}
+                       for d in details]
+        super().__init__(message, details=details, **kwargs)
 
 
 class IdempotencyKeyReuse(AvenirError):

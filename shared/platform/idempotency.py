@@ -41,8 +41,9 @@ def delivery(key: str | None, body: dict) -> Delivery | None:
         return None
     if not _HEADER_VALUE.fullmatch(key):
         raise ValidationFailed(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
-                               details=[{"field": HEADER, "message": f"expected 1 to {MAX_KEY_LENGTH} printable ASCII "
-                                                                     "characters with no space at either end"}])
+                               details=[{"field": HEADER, "reason": "invalid",
+                                         "message": f"expected 1 to {MAX_KEY_LENGTH} printable ASCII characters "
+                                                    "with no space at either end"}])
     key = unquote(key)
     return Delivery(key, request_hash(body))
 

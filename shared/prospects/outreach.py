@@ -10,6 +10,7 @@ from typing import Literal
 
 import pydantic
 
+from shared.enrichment import trade
 from shared.mail import envelope, markup, render, tokens
 from shared.mail import sender as mail_sender
 from shared.platform import db, fields, settings, sql
@@ -53,15 +54,14 @@ def delay(time_ms: int, language: str) -> str:
     return words[unit] if n == 1 else render.fill(words[f"{unit}s"], {"n": str(n)})
 
 
-def cost(industry: str | None, language: str) -> str:
-    """What a slow answer costs: the first [cost.*] section one of whose keywords is in the
-    industry (lower case), else [cost.default]."""
-    words, found = _words(language), (industry or "").lower()
-    for section in words.sections():
-        keywords = [k.strip() for k in words[section].get("keywords", "").split(",") if k.strip()]
-        if section.startswith("cost.") and any(k in found for k in keywords):
-            return words[section]["text"]
-    return words["cost.default"]["text" if found.strip() else "text.no_industry"]
+def cost(business_name: str | None, industry: str | None, language: str) -> str:
+    """What a slow answer costs the prospect's trade: its [cost.<family>] section, the family read
+    with the replies' trade reader (shared/enrichment/trade.py) from what the business calls itself
+    (`Toitures Laval` is a roofer whatever label it was filed under), else from its industry;
+    [cost.default] for any other trade. The industry label itself is never pasted into the email."""
+    words = _words(language)
+    section = f"cost.{trade.family_of(business_name, industry)}"
+    return words[section if words.has_section(section) else "cost.default"]["text"]
 
 
 def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
@@ -72,7 +72,6 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
     words = _words(language)
     time_ms = prospect["response_time_ms"]
     values = {"business_name": render.one_line(prospect["business_name"]),
-              "industry": render.one_line(prospect["industry"] or ""),
               "delay": "" if time_ms is None else delay(time_ms, language),
               "response_score": _number(prospect["response_score"]),
               "sender_name": render.one_line(sign["business_name"]), "sender_email": render.one_line(sign["email"]),
@@ -81,7 +80,7 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
     blocks = {name: render.fill(words["email"][name], values)
               for name in ("greeting", "finding_intro", "offer", "sign_off")}
     blocks["findings"] = "\n".join(render.fill(words["findings"][key], values) for key in findings(prospect))
-    blocks["cost"] = render.fill(cost(prospect["industry"], language), values)
+    blocks["cost"] = render.fill(cost(prospect["business_name"], prospect["industry"], language), values)
     blocks["footer"] = render.fill(words["footer"]["text"], values)
     text = render.fill(_layout(), {**values, **blocks})
     subject = render.one_line(render.fill(words["email"]["subject"], values))
@@ -228,7 +227,7 @@ def mark_ignored(now: datetime.datetime) -> int:
 
 class OutreachQuery(fields.RequestModel):
     """The list's query string; an unknown parameter is ignored."""
-    status: Literal["sent", "opened", "replied", "ignored"] | None = None
+    status: Literal["queued", "not_sent", "sent", "opened", "replied", "ignored"] | None = None
     industry: Text | None = None
     region: Text | None = None
     limit: int = pydantic.Field(100, ge=1, le=500)
@@ -244,7 +243,8 @@ class OutreachRow(pydantic.BaseModel):
     language: str | None
     email_subject: str
     email_body: str
-    status: str
+    status: str = pydantic.Field(description="queued (in the outbox, not sent yet), not_sent (the outbox gave up), "
+                                             "then sent, opened, replied or ignored: as the funnel counts it")
     sent_at: datetime.datetime | None = pydantic.Field(description="null while the email waits in the outbox")
     opened_at: datetime.datetime | None
     replied_at: datetime.datetime | None

@@ -19,6 +19,7 @@ import pytest
 from infra import openapi
 from infra.pgcluster import free_port
 from shared.clients import accounts
+from shared.platform.exceptions import REASONS
 from tests.helpers import apigw_event, invoke, load_function
 
 PASSWORD = "Boundary-pass-1"
@@ -266,17 +267,27 @@ def test_every_route_with_parameters_or_a_body_is_tried():
                                                "POST /api/prospects/score", "GET /api/insights"}
 
 
+def unexplained(answer) -> list[dict]:
+    """The details of a 422 that do not say {"field", "reason", "message"} with a known reason."""
+    details = answer["error"].get("details") or [{}] if isinstance(answer, dict) else [{}]
+    return [d for d in details if set(d) != {"field", "reason", "message"} or d["reason"] not in REASONS]
+
+
 @pytest.mark.parametrize("operation", WITH_FIELDS, ids=str)
-def test_no_boundary_value_gets_a_server_error_or_mixes_up_two_clients(served, callers, operation):
-    server_errors = []
+def test_no_boundary_value_gets_a_server_error_an_unexplained_refusal_or_mixes_up_two_clients(
+        served, callers, operation):
+    server_errors, refusals = [], []
     for attempt in attempts(operation, callers):
         status, answer = send(served, operation.method, attempt.target, attempt.body, callers["a"].key,
                               attempt.headers)
         if status >= 500:
             server_errors.append(f"{attempt.field}={attempt.value!r:.60}: {status} {str(answer)[:200]}")
+        if status == 422 and answer["error"]["code"] == "validation_error" and unexplained(answer):
+            refusals.append(f"{attempt.field}={attempt.value!r:.60}: {unexplained(answer)}")
     mixed_up = clients_still_apart(served, callers)
-    assert not server_errors and not mixed_up, "\n".join(
-        [f"{len(server_errors)} server errors:", *server_errors[:20], "clients mixed up:", *mixed_up[:10]])
+    assert not server_errors and not refusals and not mixed_up, "\n".join(
+        [f"{len(server_errors)} server errors:", *server_errors[:20], f"{len(refusals)} refusals without a reason:",
+         *refusals[:20], "clients mixed up:", *mixed_up[:10]])
 
 
 def test_a_credential_at_its_boundaries_is_a_401_not_a_server_error(served, callers):

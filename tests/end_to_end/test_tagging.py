@@ -29,7 +29,7 @@ def test_a_lead_from_intake_to_conversion_and_back(api, client, ledger):
         "lead_id": lead_id, "lead_name": "Sarah Chen",
         "initial_urgency": first.json["enrichment"]["urgency"], "initial_tone": first.json["enrichment"]["tone"],
         "days_to_convert": 0, "touch_points": 3, "conversion_value": 18500, "final_tag": "Converted"}
-    assert event["insight_text"] == 'Lead "Sarah Chen" converted in 0 days with 3 touch points'
+    assert event["insight_text"] == 'Lead "Sarah Chen" converted in 0 days with 3 touch points, worth $18,500.'
     assert event["confidence"] == Decimal("0.95")
 
     reverted = api.post(f"/api/leads/{lead_id}/revert", {"reason": "Signed with another firm"}, key=client.api_key)

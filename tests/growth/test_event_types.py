@@ -30,6 +30,7 @@ def test_the_partial_index_covers_exactly_the_daily_event_types(database):
 
 def test_the_insights_show_the_client_daily_events_and_the_lead_events():
     assert _in_lists(insights.Q.insights) == [models.CLIENT_DAILY_EVENTS, models.CLIENT_DAILY_EVENTS,
+                                              models.CLIENT_DAILY_EVENTS,
                                               models.LEAD_EVENTS]
     (event_type,) = [a for a in typing.get_args(insights.InsightsQuery.model_fields["event_type"].annotation)
                      if a is not type(None)]

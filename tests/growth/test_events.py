@@ -32,7 +32,7 @@ def test_a_conversion_records_what_the_leads_life_teaches(api, client, make_lead
     assert event["learning_snapshot"] == {
         "lead_id": lead.id, "lead_name": "Sarah Chen", "initial_urgency": "Low", "initial_tone": "Professional",
         "days_to_convert": 7, "touch_points": 3, "conversion_value": 5000, "final_tag": "Converted"}
-    assert event["insight_text"] == 'Lead "Sarah Chen" converted in 7 days with 3 touch points'
+    assert event["insight_text"] == 'Lead "Sarah Chen" converted in 7 days with 3 touch points, worth $5,000.'
     assert event["confidence"] == Decimal("0.95")
     action = ledger.actions(lead.id)[-1]
     assert str(action["id"]) == result["action_id"]
@@ -68,7 +68,7 @@ def test_days_to_convert_counts_whole_days_since_the_lead_arrived(api, client, m
     assert event["learning_snapshot"]["days_to_convert"] == days
     assert event["learning_snapshot"]["touch_points"] == 1
     day_word = "day" if days == 1 else "days"
-    assert event["insight_text"] == f'Lead "Priya Patel" converted in {days} {day_word} with 1 touch point'
+    assert event["insight_text"] == f'Lead "Priya Patel" converted in {days} {day_word} with 1 touch point.'
 
 
 def test_touch_points_are_every_earlier_action_of_the_lead(api, client, make_lead, ledger):

@@ -49,15 +49,20 @@ def test_insights_default_to_the_latest_run_with_the_conversions_of_the_30_days_
 
     latest = api.get("/api/insights", key=owner["key"])
     assert latest.status == 200 and latest.json["run_date"] == "2026-11-23"
-    assert [e["insight_text"] for e in latest.json["events"]] == [
-        "conversion inside", "engagement 2026-11-23", "pattern 2026-11-23"]
+    assert [(e["event_type"], (e["learning_snapshot"] or {}).get("run_date")) for e in latest.json["events"]] == [
+        ("conversion", None), ("engagement_score", "2026-11-23"), ("pattern_detected", "2026-11-23")]
+    assert [e["source"] for e in latest.json["events"]] == ["live", "nightly", "nightly"]
+    assert latest.json["as_of"] == "2026-11-24T00:01:00.000000Z" and latest.json["first_run"] is False
     earlier = api.get("/api/insights?date=2026-11-20&event_type=pattern_detected", key=owner["key"])
-    assert earlier.json == {"run_date": "2026-11-20", "events": [earlier.json["events"][0]]}
-    assert earlier.json["events"][0]["insight_text"] == "pattern 2026-11-20"
+    assert earlier.json["run_date"] == "2026-11-20" and earlier.json["first_run"] is True
+    [pattern] = earlier.json["events"]
+    assert pattern["learning_snapshot"]["run_date"] == "2026-11-20"
+    assert pattern["title"] == "More leads than usual"
 
 
 def test_insights_without_any_run_say_so(api, owner):
-    assert api.get("/api/insights", key=owner["key"]).json == {"run_date": None, "events": []}
+    assert api.get("/api/insights", key=owner["key"]).json == {
+        "run_date": None, "as_of": None, "first_run": True, "language": "en", "events": []}
 
 
 def test_analytics_on_a_known_data_set(api, owner, database):

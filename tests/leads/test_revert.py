@@ -54,8 +54,8 @@ def test_a_reversion_writes_one_growth_event_with_exactly_its_keys(api, client, 
 
     assert r.status == 200
     [event] = ledger.growth(lead.id, "reversion")
-    assert event["learning_snapshot"] == {"lead_id": lead.id, "reason": "The client cancelled the contract",
-                                          "previous_tag": "Converted"}
+    assert event["learning_snapshot"] == {"lead_id": lead.id, "lead_name": "Marc Tremblay",
+                                          "reason": "The client cancelled the contract", "previous_tag": "Converted"}
     assert event["client_id"] == client.client_id
     assert event["insight_text"] == ('Lead "Marc Tremblay" was reverted from Converted to Active: '
                                      'The client cancelled the contract')

@@ -86,8 +86,8 @@ def test_the_revert_handler_reverts_like_the_route(api, client, make_lead, ledge
     assert without_ids(lam.json) == without_ids(web.json)
     assert ledger.actions(by_lambda.id)[-1]["reversion_reason"] == "Booked by mistake"
     [event] = ledger.growth(by_lambda.id, "reversion")
-    assert event["learning_snapshot"] == {"lead_id": by_lambda.id, "reason": "Booked by mistake",
-                                          "previous_tag": "Converted"}
+    assert event["learning_snapshot"] == {"lead_id": by_lambda.id, "lead_name": by_lambda.name,
+                                          "reason": "Booked by mistake", "previous_tag": "Converted"}
     second = invoke(revert_lead, revert_event(by_lambda.id, {"reason": "Again"}, client.api_key))
     assert second.status == 409 and second.json["error"]["code"] == "conflict"
 

@@ -174,7 +174,7 @@ def test_nul_in_a_revert_reason_is_a_422_and_writes_nothing(database, keys):
     answer = invoke(revert, apigw_event("POST", f"/api/leads/{lead_id}/revert", {"reason": "wrong\u0000lead"},
                                         key=keys["owner"]))
     assert answer.status == 422 and answer.json["error"]["details"] == [
-        {"field": "reason", "message": "must not contain the NUL character (U+0000)"}]
+        {"field": "reason", "reason": "invalid", "message": "must not contain the NUL character (U+0000)"}]
     assert database.scalar("SELECT current_tag FROM lead_memory WHERE id = :id", id=lead_id) == "Converted"
     assert database.scalar("SELECT count(*) FROM lead_actions WHERE lead_id = :id", id=lead_id) == 2
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from shared.growth import wording
 from shared.growth.intelligence.models import (
     ClientFacts,
     ConversionPredictionSnapshot,
@@ -20,8 +21,6 @@ from shared.growth.intelligence.models import (
 )
 from shared.growth.numbers import (
     confidence,
-    counted,
-    percent,
     ratio,
     rises_by_more_than,
     rounded,
@@ -72,22 +71,20 @@ def engagement_score(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent
     trend = score_trend(score, previous)
     conversion_rate = ratio(period.converted, period.leads)
     snapshot = EngagementSnapshot(
-        overall_score=score, trend=trend, run_date=run_date,
+        overall_score=score, trend=trend, run_date=run_date, converted=period.converted, previous_score=previous,
+        previous_leads=facts.previous_30d.leads,
         metrics=EngagementMetrics(
             total_leads=period.leads, active_leads=period.active,
             avg_confidence=rounded(ratio(period.confidence_sum, period.confidence_count)),
             high_urgency_pct=rounded(ratio(period.high, period.leads)),
             conversion_rate=rounded(conversion_rate)))
-    if period.leads:
-        change = {"increasing": f"up from {previous}", "decreasing": f"down from {previous}",
-                  "stable": "steady"}[trend]
-        insight = (f"Engagement score {score}/100 ({change}) over the last 30 days: "
-                   f"{counted(period.leads, 'lead')}, {period.active} still active, "
-                   f"{period.converted} converted ({percent(conversion_rate)}).")
-    else:
-        insight = "No leads in the last 30 days, so there is no engagement to score yet."
-    return GrowthEvent("engagement_score", snapshot.model_dump(mode="json"), insight,
-                       sample_confidence(period.leads))
+    return _event("engagement_score", snapshot.model_dump(mode="json"), sample_confidence(period.leads))
+
+
+def _event(event_type: str, snapshot: dict, level) -> GrowthEvent:
+    """A row whose insight_text is its snapshot said in English (the answers say it in the owner's
+    language from the same snapshot: shared/growth/wording.py)."""
+    return GrowthEvent(event_type, snapshot, wording.render(event_type, snapshot, "en").text, level)
 
 
 # --- urgency_trend --------------------------------------------------------------------------
@@ -111,15 +108,9 @@ def urgency_trend(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent:
     trend = urgency_direction(week, before)
     snapshot = UrgencyTrendSnapshot(
         high_urgency_pct=rounded(now_pct), previous_high_urgency_pct=rounded(before_pct), trend=trend,
-        distribution=UrgencyDistribution(High=week.high, Medium=week.medium, Low=week.low), run_date=run_date)
-    if week.leads:
-        movement = {"increasing": "up from", "decreasing": "down from", "stable": "about the same as"}[trend]
-        insight = (f"{percent(now_pct)} of this week's {counted(week.leads, 'lead')} were high urgency, "
-                   f"{movement} {percent(before_pct)} the week before.")
-    else:
-        insight = f"No leads in the last 7 days (the week before: {counted(before.leads, 'lead')})."
-    return GrowthEvent("urgency_trend", snapshot.model_dump(mode="json"), insight,
-                       sample_confidence(week.leads + before.leads))
+        distribution=UrgencyDistribution(High=week.high, Medium=week.medium, Low=week.low),
+        leads=week.leads, previous_leads=before.leads, run_date=run_date)
+    return _event("urgency_trend", snapshot.model_dump(mode="json"), sample_confidence(week.leads + before.leads))
 
 
 # --- tone_distribution ----------------------------------------------------------------------
@@ -130,13 +121,7 @@ def tone_distribution(facts: ClientFacts, run_date: datetime.date) -> GrowthEven
     all: only run_date). confidence = n / (n + 10), n = leads with a tone."""
     distribution = shares(facts.tones)
     snapshot = {**distribution, "run_date": run_date.isoformat()}
-    total = sum(facts.tones.values())
-    if distribution:
-        top = ", ".join(f"{tone} {percent(share)}" for tone, share in list(distribution.items())[:3])
-        insight = f"Tone of the last 30 days' {counted(total, 'lead')}: {top}."
-    else:
-        insight = "No leads with a detected tone in the last 30 days."
-    return GrowthEvent("tone_distribution", snapshot, insight, sample_confidence(total))
+    return _event("tone_distribution", snapshot, sample_confidence(sum(facts.tones.values())))
 
 
 # --- conversion_prediction ------------------------------------------------------------------
@@ -200,34 +185,27 @@ def conversion_prediction(facts: ClientFacts, model: ConversionModel, run_date: 
     top = [HighValueLead(lead_id=lead.lead_id, probability=rounded(lead.probability))
            for lead in facts.top_open_leads if lead.probability > 0][:TOP_LEADS]
     level = prediction_confidence(model.conversions)
+    actions = recommended_actions(facts, model, top)
     snapshot = ConversionPredictionSnapshot(
         predicted_conversions=predicted, confidence=float(level), based_on=model.conversions,
-        high_value_leads=top, recommended_actions=recommended_actions(facts, model, top), run_date=run_date)
-    if model.conversions:
-        insight = (f"Expect about {counted(predicted, 'conversion')} in the next 30 days from "
-                   f"{counted(open_leads, 'open lead')}, learned from your "
-                   f"{counted(model.conversions, 'past conversion')} ({percent(model.client_rate)} of all leads).")
-    else:
-        insight = (f"No conversions recorded yet, so there is no history to learn from: this prediction "
-                   f"({counted(predicted, 'conversion')} from {counted(open_leads, 'open lead')}) is a placeholder "
-                   f"with low confidence. Tag leads Converted when they become customers.")
-    return GrowthEvent("conversion_prediction", snapshot.model_dump(mode="json"), insight, level)
+        high_value_leads=top, recommended_actions=[wording.action_text(a, "en") for a in actions], actions=actions,
+        open_leads=open_leads, client_rate=rounded(model.client_rate), run_date=run_date)
+    return _event("conversion_prediction", snapshot.model_dump(mode="json"), level)
 
 
-def recommended_actions(facts: ClientFacts, model: ConversionModel, top: list[HighValueLead]) -> list[str]:
+def recommended_actions(facts: ClientFacts, model: ConversionModel, top: list[HighValueLead]) -> list[dict]:
+    """What to do next, each {"kind", ...} (said in either language by wording.action_text)."""
     actions = []
     if not model.conversions:
-        actions.append("Tag leads Converted when they become customers: predictions learn from your own history.")
+        actions.append({"kind": "record_conversions"})
     if facts.stale_follow_ups:
-        actions.append(f"Follow up with the {counted(facts.stale_follow_ups, 'lead')} tagged 'Follow-Up' "
-                       f"and untouched for over 7 days.")
+        actions.append({"kind": "stale_follow_ups", "leads": facts.stale_follow_ups})
     if top:
-        actions.append(f"Contact your {counted(len(top), 'most likely buyer')} first "
-                       f"(best chance {percent(top[0].probability)}).")
-    for label, rates in (("urgency", model.by_urgency), ("tone", model.by_tone)):
+        actions.append({"kind": "contact_likely", "leads": len(top), "probability": top[0].probability})
+    for dimension, rates in (("urgency", model.by_urgency), ("tone", model.by_tone)):
         if model.conversions:
             best = max((value for value in rates if value), key=lambda v: (rates[v], v), default=None)
             if best is not None and rates[best] > model.client_rate:
-                actions.append(f"Prioritise {best} {label} leads: they convert at {percent(rates[best])} "
-                               f"against {percent(model.client_rate)} overall.")
-    return actions or ["No open leads need attention right now; keep answering new leads quickly."]
+                actions.append({"kind": "prioritise", "dimension": dimension, "value": best,
+                                "rate": rounded(rates[best]), "overall": rounded(model.client_rate)})
+    return actions or [{"kind": "none"}]

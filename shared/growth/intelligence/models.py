@@ -59,6 +59,9 @@ class EngagementSnapshot(pydantic.BaseModel):
     trend: Trend
     period: Literal["last_30_days"] = "last_30_days"
     metrics: EngagementMetrics
+    converted: int | None = None  # leads tagged Converted (rows before issue 30: none)
+    previous_score: int | None = None  # the 30 days before's overall_score
+    previous_leads: int | None = None  # leads of the 30 days before: 0 is a first period
     run_date: datetime.date
 
 
@@ -73,6 +76,8 @@ class UrgencyTrendSnapshot(pydantic.BaseModel):
     previous_high_urgency_pct: float
     trend: Trend
     distribution: UrgencyDistribution
+    leads: int | None = None  # leads of the last 7 days (rows before issue 30: none)
+    previous_leads: int | None = None  # leads of the 7 days before
     run_date: datetime.date
 
 
@@ -87,7 +92,10 @@ class ConversionPredictionSnapshot(pydantic.BaseModel):
     confidence: float
     based_on: int
     high_value_leads: list[HighValueLead]
-    recommended_actions: list[str]
+    recommended_actions: list[str]  # in English, as written; the answers render `actions` in the owner's language
+    actions: list[dict] = []  # each {"kind", ...}: shared/growth/wording.py's action_text
+    open_leads: int | None = None
+    client_rate: float | None = None  # standing conversions / leads
     run_date: datetime.date
 
 
@@ -97,6 +105,7 @@ class PatternSnapshot(pydantic.BaseModel):
     time_period: str
     confidence: float
     recommendation: str
+    figures: dict = {}  # what its sentence names (shared/growth/wording.py), by pattern_type
     run_date: datetime.date
 
 

@@ -2,17 +2,16 @@
 industry and by region (the figures from shared/prospects/outreach.py, the words here)."""
 import datetime
 
+from shared.growth import wording
 from shared.growth.intelligence.models import GrowthEvent
 from shared.growth.numbers import ratio, rounded, sample_confidence
-
-MIN_SEGMENT = 3  # emails a segment needs before the insight names it as the one that answers most
 
 
 def outreach_funnel(segments: list[dict], run_date: datetime.date) -> GrowthEvent:
     """segments: shared.prospects.outreach.funnel_by_segment's rows. The snapshot holds the whole funnel and
     each industry's and region's ({"segment", "sent", "opened", "replied", "ignored", "reply_rate"},
     most emails first); the insight names the industry and the region with the best reply rate
-    among those with at least MIN_SEGMENT emails. confidence = n / (n + 10), n = emails sent."""
+    among those with at least wording.MIN_SEGMENT emails. confidence = n / (n + 10), n = emails sent."""
     by = {"industry": [], "region": []}
     for row in segments:
         by[row["dimension"]].append({"segment": row["segment"], **{k: row[k] for k in ("sent", "opened", "replied",
@@ -21,17 +20,5 @@ def outreach_funnel(segments: list[dict], run_date: datetime.date) -> GrowthEven
     funnel = {k: sum(s[k] for s in by["industry"]) for k in ("sent", "opened", "replied", "ignored")}
     snapshot = {"run_date": run_date.isoformat(), "funnel": funnel, "by_industry": by["industry"],
                 "by_region": by["region"]}
-    return GrowthEvent("outreach_funnel", snapshot, _insight(funnel, by), sample_confidence(funnel["sent"]))
-
-
-def _insight(funnel: dict, by: dict) -> str:
-    if not funnel["sent"]:
-        return "No outreach email sent yet: nothing to learn about which prospects answer."
-    text = (f"Outreach: {funnel['sent']} emails sent, {funnel['opened']} opened, {funnel['replied']} replied "
-            f"({rounded(ratio(funnel['replied'], funnel['sent']) * 100, 1):g}%), {funnel['ignored']} ignored.")
-    for dimension, label in (("industry", "industry"), ("region", "region")):
-        known = [s for s in by[dimension] if s["segment"] and s["sent"] >= MIN_SEGMENT]
-        if known:
-            best = max(known, key=lambda s: (s["reply_rate"], s["sent"]))
-            text += (f" Best-answering {label}: {best['segment']} ({best['replied']} of {best['sent']} replied).")
-    return text
+    return GrowthEvent("outreach_funnel", snapshot, wording.render("outreach_funnel", snapshot, "en").text,
+                       sample_confidence(funnel["sent"]))

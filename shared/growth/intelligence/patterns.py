@@ -4,17 +4,17 @@ import datetime
 from collections.abc import Callable
 from fractions import Fraction
 
+from shared.growth import wording
 from shared.growth.intelligence.metrics import URGENCY_TREND_CHANGE
 from shared.growth.intelligence.models import ClientFacts, GrowthEvent, PatternSnapshot
 from shared.growth.numbers import (
     confidence,
-    counted,
     counts_z,
     evidence_confidence,
-    percent,
     proportions_z,
     ratio,
     rises_by_more_than,
+    rounded,
 )
 
 MIN_WEEK_LEADS = 3  # urgency: both weeks need at least this many leads
@@ -27,13 +27,15 @@ CONVERSION_DROP_RATIO = Fraction(3, 4)  # falling: at most 3/4 of the earlier ra
 CONVERSION_MIN_DROP = Fraction(5, 100)  # ... and at least 5 points lower
 
 
-def _event(pattern_type: str, affected: int, period: str, level, recommendation: str, insight: str,
-           run_date: datetime.date) -> GrowthEvent:
-    """One pattern_detected row; its confidence (0..1, two decimals) is the same in the snapshot."""
+def _event(pattern_type: str, affected: int, period: str, level, figures: dict, run_date: datetime.date
+           ) -> GrowthEvent:
+    """One pattern_detected row; its confidence (0..1, two decimals) is the same in the snapshot; its
+    recommendation and insight_text are its snapshot said in English (shared/growth/wording.py)."""
     level = confidence(level)
     snapshot = PatternSnapshot(pattern_type=pattern_type, affected_leads=affected, time_period=period,
-                               confidence=float(level), recommendation=recommendation, run_date=run_date)
-    return GrowthEvent("pattern_detected", snapshot.model_dump(mode="json"), insight, level)
+                               confidence=float(level), recommendation="", figures=figures, run_date=run_date)
+    said = wording.render("pattern_detected", snapshot.model_dump(mode="json"), "en")
+    return GrowthEvent("pattern_detected", said.snapshot, said.text, level)
 
 
 def urgency_increasing(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
@@ -45,14 +47,10 @@ def urgency_increasing(facts: ClientFacts, run_date: datetime.date) -> GrowthEve
         return None
     if not rises_by_more_than(week.high, week.leads, before.high, before.leads, URGENCY_TREND_CHANGE):
         return None
-    now_pct, before_pct = ratio(week.high, week.leads), ratio(before.high, before.leads)
     z = proportions_z(week.high, week.leads, before.high, before.leads)
-    return _event(
-        "urgency_increasing", week.high, "last_7_days", evidence_confidence(z),
-        "Increase follow-up frequency: answer high-urgency leads within the hour.",
-        f"Urgency is rising: {percent(now_pct)} of this week's leads were high urgency against "
-        f"{percent(before_pct)} the week before ({counted(week.high, 'urgent lead')} waiting on you).",
-        run_date)
+    return _event("urgency_increasing", week.high, "last_7_days", evidence_confidence(z),
+                  {"high_urgency_pct": rounded(ratio(week.high, week.leads)),
+                   "previous_high_urgency_pct": rounded(ratio(before.high, before.leads))}, run_date)
 
 
 def lead_volume(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
@@ -61,18 +59,11 @@ def lead_volume(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | No
     confidence = evidence_confidence(|a - b| / sqrt(a + b)) (Poisson z)."""
     now, before = facts.last_7d.leads, facts.previous_7d.leads
     level = evidence_confidence(counts_z(now, before))
+    figures = {"leads": now, "previous_leads": before}
     if now >= VOLUME_RATIO * before and now - before >= VOLUME_MIN_CHANGE:
-        return _event(
-            "volume_spike", now, "last_7_days", level,
-            "Make sure every new lead gets an answer the same day while volume is high.",
-            f"Lead volume jumped: {counted(now, 'lead')} this week against {before} the week before.",
-            run_date)
+        return _event("volume_spike", now, "last_7_days", level, figures, run_date)
     if now <= before / 2 and before - now >= VOLUME_MIN_CHANGE:
-        return _event(
-            "volume_drop", before - now, "last_7_days", level,
-            "Check that your contact form, ads and listings are still bringing people in.",
-            f"Lead volume dropped: {counted(now, 'lead')} this week against {before} the week before "
-            f"({before - now} fewer).", run_date)
+        return _event("volume_drop", before - now, "last_7_days", level, figures, run_date)
     return None
 
 
@@ -82,11 +73,7 @@ def stale_follow_ups(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent
     stale = facts.stale_follow_ups
     if not stale:
         return None
-    return _event(
-        "stale_follow_ups", stale, "more_than_7_days", STALE_CONFIDENCE,
-        "Call or email these Follow-Up leads this week, or archive the ones that went cold.",
-        f"{counted(stale, 'lead')} tagged Follow-Up {'has' if stale == 1 else 'have'} not been touched "
-        f"for over 7 days.", run_date)
+    return _event("stale_follow_ups", stale, "more_than_7_days", STALE_CONFIDENCE, {}, run_date)
 
 
 def conversion_rate_falling(facts: ClientFacts, run_date: datetime.date) -> GrowthEvent | None:
@@ -102,11 +89,9 @@ def conversion_rate_falling(facts: ClientFacts, run_date: datetime.date) -> Grow
     if now_rate > CONVERSION_DROP_RATIO * before_rate or before_rate - now_rate < CONVERSION_MIN_DROP:
         return None
     z = proportions_z(before_conv, before_leads, now_conv, now_leads)
-    return _event(
-        "conversion_rate_falling", facts.last_30d.active, "last_30_days", evidence_confidence(z),
-        "Review how quickly and how personally open leads are answered; call the warmest ones back first.",
-        f"Conversions are falling: {percent(ratio(now_conv, now_leads))} of the last 30 days' leads "
-        f"converted against {percent(ratio(before_conv, before_leads))} the 30 days before.", run_date)
+    return _event("conversion_rate_falling", facts.last_30d.active, "last_30_days", evidence_confidence(z),
+                  {"conversion_rate": rounded(ratio(now_conv, now_leads)),
+                   "previous_conversion_rate": rounded(ratio(before_conv, before_leads))}, run_date)
 
 
 RULES: list[Callable[[ClientFacts, datetime.date], GrowthEvent | None]] = [

@@ -69,7 +69,8 @@ def run_daily(run_date: datetime.date, client_id: uuid.UUID | None = None,
     say = progress or (lambda message: None)
     if not 1900 <= run_date.year <= 2099:
         raise ValidationFailed("The job computes run dates from 1900 to 2099.", details=[
-            {"field": "date", "message": f"expected a date between 1900-01-01 and 2099-12-31, got {run_date}"}])
+            {"field": "date", "reason": "out_of_range",
+             "message": f"expected a date between 1900-01-01 and 2099-12-31, got {run_date}"}])
     if run_date > today():
         raise Conflict(f"The run date {run_date.isoformat()} has not ended yet; the latest date to run is "
                        f"{today().isoformat()} (UTC).")
@@ -156,7 +157,7 @@ def _clients(conn: db.Connection, client_id: uuid.UUID | None) -> list[dict]:
             raise NotFound(f"No client with id {client_id}.")
         if rows[0]["is_test"]:
             raise ValidationFailed("Test clients are never analysed.", details=[
-                {"field": "client_id", "message": f"{client_id} is a test client"}])
+                {"field": "client_id", "reason": "not_allowed", "message": f"{client_id} is a test client"}])
     return rows
 
 

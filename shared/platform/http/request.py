@@ -12,7 +12,9 @@ from typing import Any
 
 import pydantic
 
+from shared.platform import fields, timestamps
 from shared.platform.exceptions import (
+    REASONS,
     AvenirError,
     InvalidJson,
     PayloadTooLarge,
@@ -167,13 +169,40 @@ def json_depth(value: Any) -> int:
 
 
 def validation_details(error: pydantic.ValidationError) -> list[dict]:
+    """Each problem as `{"field", "reason", "message"}`: the field's path (`prospects[0].website`),
+    why, as a code a page can say in its own language (REASONS), and pydantic's words."""
     details = []
     for problem in error.errors(include_url=False):
         name = ""
         for part in problem["loc"]:
             name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-        details.append({"field": name or "body", "message": problem["msg"]})
+        details.append({"field": name or "body", "reason": reason(problem), "message": problem["msg"]})
     return details
+
+
+def reason(problem: dict) -> str:
+    """The reason code of one pydantic problem, by its error type (a custom error named after a
+    reason is that reason; a broken pattern, the reason registered with it in fields.matching)."""
+    kind = problem["type"]
+    if kind in REASONS:
+        return kind
+    if kind == "string_pattern_mismatch":
+        return fields.PATTERN_REASONS.get((problem.get("ctx") or {}).get("pattern"), "invalid")
+    if kind in _WRONG_TYPE or kind.endswith("_type"):
+        return "wrong_type"
+    return _REASON_OF_TYPE.get(kind, "invalid")
+
+
+_REASON_OF_TYPE = {
+    "missing": "required", "string_too_long": "too_long", "too_long": "too_long", "bytes_too_long": "too_long",
+    "string_too_short": "too_short", "too_short": "too_short", "bytes_too_short": "too_short",
+    "greater_than": "out_of_range", "greater_than_equal": "out_of_range", "less_than": "out_of_range",
+    "less_than_equal": "out_of_range", "date_out_of_range": "out_of_range", "finite_number": "out_of_range",
+    "literal_error": "not_allowed", "enum": "not_allowed", "extra_forbidden": "unknown_field",
+    "url_parsing": "not_a_url", "url_scheme": "not_a_url", "url_syntax_violation": "not_a_url",
+}
+_WRONG_TYPE = {"int_parsing", "float_parsing", "bool_parsing", "int_from_float", "decimal_parsing", "none_required",
+               "model_attributes_type", "is_instance_of"}
 
 
 @dataclass
@@ -184,7 +213,7 @@ class Response:
     log_fields: dict[str, Any] = field(default_factory=dict)  # what the request's log line adds
 
     def text(self) -> str:
-        return json.dumps(self.body, default=str)
+        return json.dumps(timestamps.respelled(self.body), default=str)
 
     def chunks(self) -> Iterable[bytes]:
         """The body as bytes: JSON, or a file's bytes (see `raw`), or a stream of them."""

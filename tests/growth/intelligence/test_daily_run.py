@@ -127,6 +127,7 @@ def test_engagement_score_counts_leads_of_the_last_30_days_to_the_exact_figure(d
         "period": "last_30_days",
         "metrics": {"total_leads": 5, "active_leads": 3, "avg_confidence": 0.6, "high_urgency_pct": 0.4,
                     "conversion_rate": 0.2},
+        "converted": 1, "previous_score": 92, "previous_leads": 1,  # what its sentence names
         "run_date": "2026-11-20"}
     assert row["confidence"] == Decimal("0.33")  # 5 / 15
     assert "72/100" in row["insight_text"] and "down from 92" in row["insight_text"]
@@ -137,7 +138,8 @@ def test_urgency_trend_compares_the_last_7_days_with_the_7_before(database, edge
     row = only(database, edge_client.client_id, "urgency_trend")
     # last 7 days: last_second (High), week_start (Medium); before: week_before (Low), two_weeks (High)
     assert row["learning_snapshot"] == {"high_urgency_pct": 0.5, "previous_high_urgency_pct": 0.5, "trend": "stable",
-                                        "distribution": {"High": 1, "Medium": 1, "Low": 0}, "run_date": "2026-11-20"}
+                                        "distribution": {"High": 1, "Medium": 1, "Low": 0}, "leads": 2,
+                                        "previous_leads": 2, "run_date": "2026-11-20"}
     assert row["confidence"] == Decimal("0.29")  # 4 / 14
 
 
@@ -166,7 +168,8 @@ def test_conversion_prediction_learns_from_the_clients_own_conversions(database,
         {"lead_id": str(leads["last_second"]), "probability": 0.2857}]
     assert snapshot["recommended_actions"]
     assert set(snapshot) == {"predicted_conversions", "prediction_window", "confidence", "based_on",
-                             "high_value_leads", "recommended_actions", "run_date"}
+                             "high_value_leads", "recommended_actions", "actions", "open_leads", "client_rate",
+                             "run_date"}
 
 
 def test_a_quiet_client_gets_the_four_metrics_and_no_pattern(database, edge_client):
@@ -234,7 +237,7 @@ def test_rising_urgency_and_a_volume_spike_are_detected(database, client):
     assert urgency["learning_snapshot"] == {
         "pattern_type": "urgency_increasing", "affected_leads": 6, "time_period": "last_7_days",
         "confidence": float(urgency["confidence"]), "recommendation": urgency["learning_snapshot"]["recommendation"],
-        "run_date": "2026-11-20"}
+        "figures": {"high_urgency_pct": 0.8571, "previous_high_urgency_pct": 0.0}, "run_date": "2026-11-20"}
     assert urgency["confidence"] == Decimal("0.72")  # z = (6/7 - 0) / sqrt(0.6 * 0.4 * (1/7 + 1/3)) = 2.52
     spike = pattern(database, client.client_id, "volume_spike")
     assert spike["learning_snapshot"]["affected_leads"] == 7

@@ -129,9 +129,9 @@ def test_prediction_recommends_the_best_converting_urgency_and_the_stale_follow_
               ModelGroup("Low", "Neutral", leads=10, conversions=1, open_leads=3)]
     model = metrics.ConversionModel(groups)
     actions = metrics.recommended_actions(facts(model=groups, stale_follow_ups=2), model, [])
-    assert any("2 leads tagged 'Follow-Up'" in action for action in actions)
-    assert any(action.startswith("Prioritise High urgency leads") for action in actions)
-    assert any(action.startswith("Prioritise Urgent tone leads") for action in actions)
+    assert {"kind": "stale_follow_ups", "leads": 2} in actions
+    assert [(a["dimension"], a["value"]) for a in actions if a["kind"] == "prioritise"] == [
+        ("urgency", "High"), ("tone", "Urgent")]
 
 
 # --- patterns -------------------------------------------------------------------------------
@@ -145,6 +145,7 @@ def test_urgency_increasing_fires_when_the_high_share_rises_by_more_than_five_po
     [event] = [e for e in patterns.detect(client, RUN_DATE) if e.snapshot["pattern_type"] == "urgency_increasing"]
     assert event.snapshot == {"pattern_type": "urgency_increasing", "affected_leads": 4, "time_period": "last_7_days",
                               "confidence": 0.65, "recommendation": event.snapshot["recommendation"],
+                              "figures": {"high_urgency_pct": 0.8, "previous_high_urgency_pct": 0.2},
                               "run_date": "2026-11-20"}  # z = 0.6 / sqrt(0.25 * 0.4) = 1.897
     assert event.event_type == "pattern_detected" and event.confidence == Decimal("0.65")
 
