@@ -10,7 +10,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.clients.accounts import Client
-from shared.clients.client_settings import HttpUrl
 from shared.enrichment import Language
 from shared.leads import form_pages
 from shared.platform import db, fields, sql
@@ -34,7 +33,7 @@ class FormRequest(fields.RequestModel):
 
     name: fields.text(200) | None = None
     allowed_origins: Origins
-    thank_you_url: HttpUrl | None = None
+    thank_you_url: fields.HttpUrl | None = None
     min_fill_seconds: MinFill = 3
     language: Language | None = Field(None, description="The form's words; default: the client's language.")
 
@@ -46,7 +45,7 @@ class FormChange(fields.RequestModel):
 
     name: fields.text(200) | None = None
     allowed_origins: Origins | None = None
-    thank_you_url: HttpUrl | None = None
+    thank_you_url: fields.HttpUrl | None = None
     min_fill_seconds: MinFill | None = None
     language: Language | None = None
     enabled: bool | None = None

@@ -13,7 +13,7 @@ import pydantic
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
 from shared.growth import wording
-from shared.mail import render
+from shared.mail import preview, render
 from shared.platform import db, fields, sql, timestamps
 from shared.platform.exceptions import NotFound
 
@@ -211,11 +211,20 @@ class LeadStory(pydantic.BaseModel):
 
     @pydantic.field_validator("replies")
     @classmethod
-    def _link_left_out(cls, replies: list[dict]) -> list[dict]:
-        """A stored reply keeps its unsubscribe link's place, not the link (whose token is kept only as
-        a digest): the story shows it as "[…]"."""
-        return [dict(reply, text=reply["text"].replace(render.UNSUBSCRIBE_MARK, "[…]")) if reply.get("text")
-                else reply for reply in replies]
+    def _words(cls, replies: list[dict]) -> list[dict]:
+        """Each reply's words: as sent, or for a queued one not yet written, as they would be written
+        now (preview.queued_words); its unsubscribe link's place shown as "[…]" (a stored reply keeps
+        the place, not the link, whose token exists only as a digest)."""
+        return [_with_words(reply) for reply in replies]
+
+
+def _with_words(reply: dict) -> dict:
+    facts = reply.pop("facts", None)
+    if facts:
+        reply["subject"], reply["text"] = preview.queued_words(facts)
+    if reply.get("text"):
+        reply["text"] = reply["text"].replace(render.UNSUBSCRIBE_MARK, "[…]")
+    return reply
 
 
 class StoryQuery(fields.RequestModel):

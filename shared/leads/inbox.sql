@@ -67,11 +67,24 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
         FROM growth_brain AS g
         WHERE g.client_id = l.client_id AND g.learning_snapshot @> jsonb_build_object('lead_id', l.id::text))
          AS growth_events,
+       -- a queued reply not yet written comes with the facts it would be written from now (named as
+       -- the sender's claim names them, shared/mail/outbox.sql), so the story can show its words
        (SELECT coalesce(jsonb_agg(jsonb_build_object(
                  'reply_id', r.reply_id, 'status', r.status, 'due_at', r.due_at, 'sent_at', r.sent_at,
-                 'subject', r.subject, 'text', r.body_text, 'attempts', r.attempts, 'last_error', r.last_error)
+                 'subject', r.subject, 'text', r.body_text, 'attempts', r.attempts, 'last_error', r.last_error,
+                 'facts', CASE WHEN r.status = 'queued' AND r.body_text IS NULL THEN jsonb_build_object(
+                   'language', r.language, 'intent', r.intent, 'lead_name', l.name, 'lead_urgency', m.urgency,
+                   'wanted', m.wanted, 'lead_phone', l.phone, 'lead_address', l.address,
+                   'business_name', c.business_name, 'client_email', c.email, 'primary_service', c.primary_service,
+                   'booking_link', c.booking_link, 'custom_tagline', c.custom_tagline, 'email_tone', c.email_tone,
+                   'mailing_address', c.mailing_address, 'client_language', coalesce(c.language, 'en'),
+                   'business_phone', c.phone, 'primary_service_en', c.primary_service_en,
+                   'primary_service_fr', c.primary_service_fr, 'industry_category', c.industry_category) END)
                ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
-        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
+        FROM lead_replies AS r
+        JOIN clients AS c ON c.client_id = r.client_id
+        LEFT JOIN lead_messages AS m ON m.id = r.message_id
+        WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', r.channel, 'status', r.status, 'sent_at', r.sent_at)
                ORDER BY r.created_at, r.channel), '[]'::jsonb)
         FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts,

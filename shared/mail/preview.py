@@ -39,6 +39,13 @@ class Preview(BaseModel):
     alert: bool  # whether the owner would be alerted
 
 
+def queued_words(facts: dict) -> tuple[str, str]:
+    """(subject, text) of a queued reply, as the sender would write it now from these facts (named as
+    outbox.Claim names them); its unsubscribe link left as render.UNSUBSCRIBE_MARK."""
+    rendered = render.reply(sender.reply_context(facts))
+    return rendered.subject, rendered.text
+
+
 def preview(client: Client, request: PreviewRequest) -> Preview:
     """The reply to `request.message` from a lead named `request.name`, as it would be sent now."""
     settings = _as_if_saved(client_settings.read(client), request.settings)

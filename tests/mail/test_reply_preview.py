@@ -127,3 +127,16 @@ def test_an_unsaved_setting_the_settings_would_refuse_is_a_422_naming_it(api, ro
     answer = api.post("/api/client/reply-preview", {"message": QUOTE, "settings": settings}, key=roofer.api_key)
     assert answer.status == 422, answer.json
     assert field in [d["field"] for d in answer.json["error"]["details"]], answer.json
+
+
+def test_a_queued_reply_s_words_are_on_the_lead_s_page_before_it_is_sent_and_are_what_is_sent(
+        api, roofer, platform_smtp, database):
+    lead_id = api.post("/api/lead", {"name": "Sam Ortiz", "email": "sam@videotron.ca", "message": QUOTE},
+                       key=roofer.api_key).json["lead_id"]
+    [waiting] = api.get(f"/api/leads/{lead_id}", key=roofer.api_key).json["replies"]
+    assert waiting["status"] == "queued" and waiting["text"].startswith("Hi Sam,") and waiting["subject"]
+    database.sql("UPDATE lead_replies SET due_at = now() WHERE lead_id = :l", l=lead_id)
+    sender.send_due()
+    [sent] = api.get(f"/api/leads/{lead_id}", key=roofer.api_key).json["replies"]
+    assert (sent["status"], sent["subject"], sent["text"]) == ("sent", waiting["subject"], waiting["text"])
+    assert "facts" not in sent and "facts" not in waiting
