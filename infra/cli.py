@@ -193,6 +193,13 @@ def cmd_followups_retry(args) -> int:
     return 0
 
 
+def cmd_prospects_worker(args) -> int:
+    from shared.prospects import worker
+
+    print(json.dumps(worker.run_once(budget_s=args.budget)))
+    return 0
+
+
 # The times a command takes: beyond these, what the command computes from them (a year before, a
 # day's end in another zone) leaves what Python and PostgreSQL can hold.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -330,6 +337,15 @@ def parser() -> argparse.ArgumentParser:
     retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
     retry.add_argument("--client", type=client_id, help="only this client_id's")
     retry.set_defaults(run=cmd_followups_retry)
+
+    prospects = sub.add_parser("prospects", help="the prospect probe's worker").add_subparsers(
+        dest="prospects_command", required=True)
+    prospect_worker = prospects.add_parser("worker", help="crawl the queued prospects (what the every-5-minutes "
+                                                          "schedule runs); prints what was done as JSON")
+    prospect_worker.add_argument("--once", action="store_true", required=True,
+                                 help="run once and exit (the only mode: the schedule is the loop)")
+    prospect_worker.add_argument("--budget", type=float, default=240, help="seconds after which no new crawl starts")
+    prospect_worker.set_defaults(run=cmd_prospects_worker)
 
     maintenance = sub.add_parser("maintenance", help="the data maintenance").add_subparsers(
         dest="maintenance_command", required=True)

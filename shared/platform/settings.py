@@ -78,6 +78,23 @@ def smtp_allow_private() -> bool:
     return os.environ.get("AVENIR_SMTP_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
+def crawl_min_delay_s() -> float:
+    """AVENIR_CRAWL_MIN_DELAY_S: the least time between two requests of the crawler to one host, all
+    workers together (a robots.txt Crawl-delay may ask for more)."""
+    return max(0.0, float(os.environ.get("AVENIR_CRAWL_MIN_DELAY_S", "5")))
+
+
+def crawler_user_agent() -> str:
+    """AVENIR_CRAWLER_UA: the crawler's User-Agent, also the name it obeys in robots.txt."""
+    return os.environ.get("AVENIR_CRAWLER_UA", "AvenirBot/1.0 (+https://avenir.example.ca/bot)")
+
+
+def crawl_allow_private() -> bool:
+    """AVENIR_CRAWL_ALLOW_PRIVATE=1 lets the crawler reach loopback and private addresses: for tests'
+    fake sites on 127.0.0.1 only; off by default (shared/prospects/fetch.py)."""
+    return os.environ.get("AVENIR_CRAWL_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
+
+
 def outreach_daily_cap() -> int:
     """How many outreach emails may be queued a day (UTC), all batches together."""
     return max(0, int(os.environ.get("AVENIR_OUTREACH_DAILY_CAP", "200")))

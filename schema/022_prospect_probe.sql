@@ -1,0 +1,50 @@
+-- The prospect probe (contract Part 3): prospects imported and crawled, what the crawl found (the
+-- contact form and its kind, the published email and the page that proves it was published), the
+-- crawler's per-host politeness state shared by every worker, the probes (one inquiry sent through
+-- a prospect's form) and the mail that answered them.
+
+-- What the crawl found, and where a prospect's test came from: 'supplied' (POST /api/prospects/score's
+-- `test`) or 'probe' (measured by our own probe). Outreach says "we wrote to you" only for 'probe'.
+ALTER TABLE prospect_candidates
+  ADD COLUMN form_kind TEXT CHECK (form_kind IN ('static', 'captcha', 'js', 'none')),
+  ADD COLUMN form JSONB,
+  ADD COLUMN contact_email_source_url TEXT,
+  ADD COLUMN crawl_status TEXT CHECK (crawl_status IN ('queued', 'crawling', 'crawled', 'blocked', 'unreachable')),
+  ADD COLUMN crawl_queued_at TIMESTAMPTZ,
+  ADD COLUMN crawl_lease_until TIMESTAMPTZ,
+  ADD COLUMN crawled_at TIMESTAMPTZ,
+  ADD COLUMN crawl_pages JSONB,
+  ADD COLUMN crawl_error TEXT,
+  ADD COLUMN test_source TEXT CHECK (test_source IN ('supplied', 'probe')),
+  ADD COLUMN opted_out_at TIMESTAMPTZ;
+
+COMMENT ON COLUMN prospect_candidates.form IS 'The contact form the crawl found: {"action", "method", "fields": [{"name", "type", "value", "role"}]}';
+COMMENT ON COLUMN prospect_candidates.contact_email_source_url IS 'The page contact_email was found on: the proof it was published (CASL)';
+COMMENT ON COLUMN prospect_candidates.crawl_pages IS 'Crawl evidence: [{"url", "status", "fetched_at"}] in fetch order';
+COMMENT ON COLUMN prospect_candidates.test_source IS 'supplied: a caller''s test (POST /api/prospects/score); probe: our own probe measured it';
+COMMENT ON COLUMN prospect_candidates.opted_out_at IS 'The prospect asked (GET/POST /p/{token}) never to be probed or contacted again';
+
+UPDATE prospect_candidates SET test_source = 'supplied' WHERE has_autoresponder IS NOT NULL;
+
+-- The worker claims the oldest queued crawl (or one whose lease ran out).
+CREATE INDEX idx_prospects_crawl_queue ON prospect_candidates (crawl_queued_at)
+  WHERE crawl_status IN ('queued', 'crawling');
+
+-- One row per host the crawler has reached: robots.txt as last fetched (kept a day), and the earliest
+-- moment the next request to the host may start. Every worker reserves its slot here, in one
+-- statement, so two workers never hit one host closer than the delay.
+CREATE TABLE public.crawl_hosts (
+  host               TEXT PRIMARY KEY,
+  robots_status      TEXT CHECK (robots_status IN ('found', 'missing')),
+  robots_txt         TEXT,
+  robots_fetched_at  TIMESTAMPTZ,
+  next_request_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+COMMENT ON TABLE public.crawl_hosts IS 'The crawler''s politeness state per host: cached robots.txt and the next free request slot';
+COMMENT ON COLUMN crawl_hosts.robots_status IS 'found: robots_txt applies; missing: a 4xx, everything allowed (RFC 9309 2.3.1.3)';
+
+ALTER TABLE crawl_hosts ENABLE ROW LEVEL SECURITY;
+-- Like the other prospect tables: the internal client's admin path only, never a client's transaction
+-- (schema/008's default privileges granted it; no policy, so with RLS on nobody else sees a row).
+REVOKE ALL ON crawl_hosts FROM authenticated;
