@@ -38,10 +38,12 @@ CREATE TABLE public.crawl_hosts (
   robots_status      TEXT CHECK (robots_status IN ('found', 'missing')),
   robots_txt         TEXT,
   robots_fetched_at  TIMESTAMPTZ,
+  robots_lease_until TIMESTAMPTZ,
   next_request_at    TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
 COMMENT ON TABLE public.crawl_hosts IS 'The crawler''s politeness state per host: cached robots.txt and the next free request slot';
+COMMENT ON COLUMN crawl_hosts.robots_lease_until IS 'One worker is fetching robots.txt until then: the others wait for its answer';
 COMMENT ON COLUMN crawl_hosts.robots_status IS 'found: robots_txt applies; missing: a 4xx, everything allowed (RFC 9309 2.3.1.3)';
 
 ALTER TABLE crawl_hosts ENABLE ROW LEVEL SECURITY;

@@ -23,6 +23,7 @@ Q = sql.load(__file__)
 MAX_PAGES = 8
 PAGE_MAX_BYTES = 1024 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 2.5: parse at least the first 500 KiB
+ROBOTS_WAIT_S = 30  # the longest one worker waits for another's robots.txt fetch (a fetch's deadline, twice)
 FORM_RANK = {"static": 3, "captcha": 2, "js": 1, "none": 0}
 
 
@@ -58,29 +59,47 @@ def crawl(website: str) -> CrawlResult:
 
 
 def robots(client: httpx.Client, origin: str) -> Protego | None:
-    """The rules of `origin`'s robots.txt, fetched at most once a day (Q.robots_cached): a 2xx's rules
-    (its first ROBOTS_MAX_BYTES), a 4xx allows everything, a 5xx or no answer at all None (nothing may
-    be fetched, RFC 9309 2.3.1.4). Redirects are followed (up to five hops)."""
-    with db.admin_transaction() as conn:
-        cached = db.query_one(conn, Q.robots_cached, host=origin)
-    if cached is None:
-        delay = settings.crawl_min_delay_s()
-        try:
-            got = fetch.fetch(client, f"{origin}/robots.txt", ROBOTS_MAX_BYTES,
-                              lambda url: _take_turn(_origin(url), delay))
-        except fetch.Refused:
-            raise
-        except fetch.FetchFailed:
-            _done(origin, delay)
-            return None
-        _done(_origin(got.url), delay)
-        if got.status >= 500 or got.status < 200 or 300 <= got.status < 400:
-            return None
-        cached = {"robots_status": "found" if got.status < 300 else "missing",
-                  "robots_txt": got.body.decode("utf-8", "replace") if got.status < 300 else None}
+    """The rules of `origin`'s robots.txt, fetched at most once a day by one worker at a time
+    (Q.robots_cached, Q.claim_robots; the others wait for its answer): a 2xx's rules (its first
+    ROBOTS_MAX_BYTES), a 4xx allows everything, a 5xx or no answer at all None (nothing may be
+    fetched, RFC 9309 2.3.1.4). Redirects are followed (up to five hops)."""
+    waited_until = time.monotonic() + ROBOTS_WAIT_S
+    while True:
         with db.admin_transaction() as conn:
-            conn.run(Q.store_robots, host=origin, status=cached["robots_status"], robots_txt=cached["robots_txt"])
-    return Protego.parse(cached["robots_txt"] or "")
+            cached = db.query_one(conn, Q.robots_cached, host=origin)
+            claimed = cached is None and db.query_one(conn, Q.claim_robots, host=origin, lease_s=ROBOTS_WAIT_S)
+        if cached is not None:
+            return Protego.parse(cached["robots_txt"] or "")
+        if claimed:
+            return _fetch_robots(client, origin)
+        if time.monotonic() > waited_until:
+            return None
+        time.sleep(0.1)
+
+
+def _fetch_robots(client: httpx.Client, origin: str) -> Protego | None:
+    delay = settings.crawl_min_delay_s()
+    try:
+        got = fetch.fetch(client, f"{origin}/robots.txt", ROBOTS_MAX_BYTES, lambda url: _take_turn(_origin(url), delay),
+                          lambda url: _done(_origin(url), delay))
+    except fetch.Refused:
+        _release_robots(origin)
+        raise
+    except fetch.FetchFailed:
+        got = None
+    if got is None or got.status >= 500 or got.status < 200 or 300 <= got.status < 400:
+        _release_robots(origin)
+        return None
+    found = got.status < 300
+    text = got.body.decode("utf-8", "replace") if found else None
+    with db.admin_transaction() as conn:
+        conn.run(Q.store_robots, host=origin, status="found" if found else "missing", robots_txt=text)
+    return Protego.parse(text or "")
+
+
+def _release_robots(origin: str) -> None:
+    with db.admin_transaction() as conn:
+        conn.run(Q.release_robots, host=origin)
 
 
 class _Site:
@@ -107,15 +126,12 @@ class _Site:
         return self.result
 
     def _visit(self, url: str) -> pages.Page | None:
-        sent_before = self.sent
         try:
-            got = fetch.fetch(self.client, url, PAGE_MAX_BYTES, self._before_request)
+            got = fetch.fetch(self.client, url, PAGE_MAX_BYTES, self._before_request,
+                              lambda _: _done(self.origin, self.delay))
         except (_Skip, fetch.FetchFailed) as e:
             self._record(url, skipped=str(e))
             return None
-        finally:
-            if self.sent > sent_before:
-                _done(self.origin, self.delay)
         self._record(got.url, status=got.status)
         if got.status != 200 or "html" not in got.content_type.lower():
             return None

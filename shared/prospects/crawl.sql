@@ -4,12 +4,26 @@ SELECT robots_status, robots_txt
 FROM crawl_hosts
 WHERE host = :host AND robots_fetched_at > clock_timestamp() - interval '1 day'
 
--- name: store_robots
-INSERT INTO crawl_hosts AS h (host, robots_status, robots_txt, robots_fetched_at)
-VALUES (:host, :status, :robots_txt, clock_timestamp())
+-- name: claim_robots
+-- This worker may fetch the host's robots.txt: none fresh is cached and no other worker is fetching
+-- it (its lease has not run out). One row back when claimed, none otherwise.
+INSERT INTO crawl_hosts AS h (host, robots_lease_until)
+VALUES (:host, clock_timestamp() + make_interval(secs => :lease_s))
 ON CONFLICT (host) DO UPDATE
-SET robots_status = excluded.robots_status, robots_txt = excluded.robots_txt,
-    robots_fetched_at = excluded.robots_fetched_at
+SET robots_lease_until = excluded.robots_lease_until
+WHERE (h.robots_fetched_at IS NULL OR h.robots_fetched_at <= clock_timestamp() - interval '1 day')
+  AND (h.robots_lease_until IS NULL OR h.robots_lease_until < clock_timestamp())
+RETURNING host
+
+-- name: store_robots
+UPDATE crawl_hosts
+SET robots_status = :status, robots_txt = :robots_txt, robots_fetched_at = clock_timestamp(),
+    robots_lease_until = NULL
+WHERE host = :host
+
+-- name: release_robots
+-- robots.txt could not be fetched: nothing is cached, the next worker tries again.
+UPDATE crawl_hosts SET robots_lease_until = NULL WHERE host = :host
 
 -- name: reserve_slot
 -- The next free moment to send a request to the host, reserved in one statement (the row lock

@@ -1,6 +1,7 @@
 """One polite, bounded, safe HTTP GET for the crawler: every hop's host resolved and checked to be a
 public address (never loopback, private, link-local or metadata) and then connected to at that very
 address, redirects followed by hand and capped, the body read up to a size and a deadline."""
+import ipaddress
 import socket
 import time
 from collections.abc import Callable
@@ -16,6 +17,10 @@ MAX_REDIRECTS = 5  # RFC 9309 asks robots.txt's crawler to follow at least five
 DEADLINE_S = 15.0  # one fetch, redirects included, from the first byte sent to the last read
 TIMEOUT = httpx.Timeout(connect=5.0, read=8.0, write=5.0, pool=5.0)
 REDIRECTS = (301, 302, 303, 307, 308)
+# Cloud metadata services (AWS, GCP and Azure on 169.254.169.254, AWS's IPv6 one, Alibaba's): refused
+# even when AVENIR_CRAWL_ALLOW_PRIVATE opens loopback and private ranges to the tests' fake sites, as
+# is every link-local address.
+METADATA = {ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")}
 
 
 class FetchFailed(Exception):
@@ -35,15 +40,19 @@ class Fetched:
     truncated: bool  # the body was longer than the limit; `body` is its first max_bytes
 
 
-def fetch(client: httpx.Client, url: str, max_bytes: int, before_each: Callable[[str], None]) -> Fetched:
+def fetch(client: httpx.Client, url: str, max_bytes: int, before_each: Callable[[str], None],
+          after_each: Callable[[str], None] = lambda url: None) -> Fetched:
     """GET `url`, following up to MAX_REDIRECTS redirects, each hop checked like the first.
     `before_each(url)` is called before every request actually sent (the crawler's politeness wait
-    and robots check); it may raise to stop the fetch."""
+    and robots check; it may raise to stop the fetch), `after_each(url)` once it is answered or failed."""
     deadline = time.monotonic() + DEADLINE_S
     for _ in range(MAX_REDIRECTS + 1):
         address = public_address(url)
         before_each(url)
-        fetched, location = _get(client, url, address, max_bytes, deadline)
+        try:
+            fetched, location = _get(client, url, address, max_bytes, deadline)
+        finally:
+            after_each(url)
         if location is None:
             return fetched
         url = location
@@ -52,7 +61,8 @@ def fetch(client: httpx.Client, url: str, max_bytes: int, before_each: Callable[
 
 def public_address(url: str) -> str:
     """The address to connect to for `url`: its host resolved once, every address it resolves to
-    public (smtp_hosts.is_public), unless AVENIR_CRAWL_ALLOW_PRIVATE (tests). Refused otherwise."""
+    public (smtp_hosts.is_public), unless AVENIR_CRAWL_ALLOW_PRIVATE (tests: loopback and private
+    ranges, never link-local nor metadata). Refused otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
         raise Refused(f"not a plain http(s) address: {url[:200]!r}")
@@ -62,9 +72,16 @@ def public_address(url: str) -> str:
     except (socket.gaierror, UnicodeError, ValueError) as e:
         raise FetchFailed(f"{parts.hostname} does not resolve ({e})") from None
     addresses = list(dict.fromkeys(info[4][0] for info in found))
-    if not settings.crawl_allow_private() and not all(smtp_hosts.is_public(a) for a in addresses):
-        raise Refused(f"{parts.hostname} resolves to a loopback, private, link-local or reserved address")
+    if any(_never(a) for a in addresses) or (
+            not settings.crawl_allow_private() and not all(smtp_hosts.is_public(a) for a in addresses)):
+        raise Refused(f"{parts.hostname} resolves to a loopback, private, link-local, metadata or reserved address")
     return addresses[0]
+
+
+def _never(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return ip.is_link_local or ip in METADATA
 
 
 def _get(client: httpx.Client, url: str, address: str, max_bytes: int,
@@ -77,15 +94,19 @@ def _get(client: httpx.Client, url: str, address: str, max_bytes: int,
     request = client.build_request("GET", target.copy_with(host=address), headers=headers,
                                    extensions={"sni_hostname": target.host})
     try:
-        with client.send(request, stream=True) as response:
-            location = response.headers.get("location")
-            if response.status_code in REDIRECTS and location:
-                return Fetched(url, response.status_code, "", b"", False), urljoin(url, location.strip())
-            body, truncated = _read(response, max_bytes, deadline)
-            content_type = response.headers.get("content-type", "")
-            return Fetched(url, response.status_code, content_type, body, truncated), None
+        response = client.send(request, stream=True)
     except httpx.HTTPError as e:
         raise FetchFailed(f"{type(e).__name__}: {e}"[:300]) from None
+    try:
+        location = response.headers.get("location")
+        if response.status_code in REDIRECTS and location:
+            return Fetched(url, response.status_code, "", b"", False), urljoin(url, location.strip())
+        body, truncated = _read(response, max_bytes, deadline)
+        return Fetched(url, response.status_code, response.headers.get("content-type", ""), body, truncated), None
+    except httpx.HTTPError as e:
+        raise FetchFailed(f"{type(e).__name__}: {e}"[:300]) from None
+    finally:
+        response.close()
 
 
 def _read(response: httpx.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
