@@ -200,6 +200,13 @@ def cmd_prospects_worker(args) -> int:
     return 0
 
 
+def cmd_probe_inbox(args) -> int:
+    from infra import probe_inbox
+
+    probe_inbox.serve(args.port, args.host)
+    return 0
+
+
 # The times a command takes: beyond these, what the command computes from them (a year before, a
 # day's end in another zone) leaves what Python and PostgreSQL can hold.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -346,6 +353,12 @@ def parser() -> argparse.ArgumentParser:
                                  help="run once and exit (the only mode: the schedule is the loop)")
     prospect_worker.add_argument("--budget", type=float, default=240, help="seconds after which no new crawl starts")
     prospect_worker.set_defaults(run=cmd_prospects_worker)
+
+    inbox = sub.add_parser("probe-inbox", help="the probe inbox: an SMTP server taking the answers to probes "
+                                                 "(p-<token>@AVENIR_PROBE_DOMAIN), until Ctrl-C")
+    inbox.add_argument("--port", type=int, default=2525)
+    inbox.add_argument("--host", default="127.0.0.1")
+    inbox.set_defaults(run=cmd_probe_inbox)
 
     maintenance = sub.add_parser("maintenance", help="the data maintenance").add_subparsers(
         dest="maintenance_command", required=True)

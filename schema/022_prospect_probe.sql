@@ -50,3 +50,61 @@ ALTER TABLE crawl_hosts ENABLE ROW LEVEL SECURITY;
 -- Like the other prospect tables: the internal client's admin path only, never a client's transaction
 -- (schema/008's default privileges granted it; no policy, so with RLS on nobody else sees a row).
 REVOKE ALL ON crawl_hosts FROM authenticated;
+
+-- A probe: one disclosed inquiry sent through a prospect's static contact form, with a reply address
+-- of its own (p-<token>@AVENIR_PROBE_DOMAIN; the token also names its opt-out page /p/{token}), and
+-- what its answers measured once its window closed.
+CREATE TABLE public.prospect_probes (
+  id                 UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+  prospect_id        UUID NOT NULL REFERENCES prospect_candidates(id) ON DELETE CASCADE,
+  token              TEXT NOT NULL UNIQUE CHECK (token ~ '^[a-z0-9]{16,64}$'),
+  status             TEXT NOT NULL DEFAULT 'queued'
+                     CHECK (status IN ('queued', 'submitted', 'skipped', 'failed', 'closed')),
+  form_url           TEXT,
+  form_action        TEXT,
+  fields             JSONB NOT NULL DEFAULT '{}'::jsonb,
+  language           TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'fr')),
+  asked_name         TEXT,
+  asked_service      TEXT,
+  created_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+  submitted_at       TIMESTAMPTZ,
+  submit_status      INTEGER,
+  error              TEXT,
+  first_reply_at     TIMESTAMPTZ,
+  response_time_ms   INTEGER CHECK (response_time_ms >= 0),
+  has_autoresponder  BOOLEAN,
+  is_personalized    BOOLEAN,
+  is_generic         BOOLEAN,
+  reply_excerpt      TEXT,
+  closed_at          TIMESTAMPTZ
+);
+
+CREATE INDEX idx_prospect_probes_prospect ON prospect_probes (prospect_id, created_at DESC);
+CREATE INDEX idx_prospect_probes_created ON prospect_probes (created_at);
+CREATE INDEX idx_prospect_probes_open ON prospect_probes (status, submitted_at) WHERE status IN ('queued', 'submitted');
+
+COMMENT ON TABLE public.prospect_probes IS 'One disclosed inquiry through a prospect''s contact form, and what its answers measured';
+COMMENT ON COLUMN prospect_probes.fields IS 'Exactly what is (or was) posted to form_action: {name: value}';
+
+-- A message that reached a probe's address: an automatic reply, a person's answer or a bounce. Its raw
+-- form is kept at most 30 days (raw_expires_at; the nightly maintenance and the inbox clear it), its
+-- Message-ID makes a second delivery of the same message (SES and SMTP both retry) change nothing.
+CREATE TABLE public.probe_messages (
+  id              UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+  probe_id        UUID NOT NULL REFERENCES prospect_probes(id) ON DELETE CASCADE,
+  message_id      TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL CHECK (kind IN ('auto', 'person', 'bounce')),
+  received_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+  from_address    TEXT,
+  subject         TEXT,
+  excerpt         TEXT,
+  raw             BYTEA,
+  raw_expires_at  TIMESTAMPTZ
+);
+
+CREATE INDEX idx_probe_messages_probe ON probe_messages (probe_id, received_at);
+CREATE INDEX idx_probe_messages_raw_expiry ON probe_messages (raw_expires_at) WHERE raw IS NOT NULL;
+
+ALTER TABLE prospect_probes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE probe_messages ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON prospect_probes, probe_messages FROM authenticated;

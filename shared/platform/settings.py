@@ -95,6 +95,22 @@ def crawl_allow_private() -> bool:
     return os.environ.get("AVENIR_CRAWL_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
+def probe_domain() -> str:
+    """AVENIR_PROBE_DOMAIN: the domain of the probes' reply addresses (p-<token>@...), whose mail the
+    probe inbox receives (SES receipt in AWS, `avenir probe-inbox` locally)."""
+    return os.environ.get("AVENIR_PROBE_DOMAIN", "probe.avenir.localhost").strip().lower()
+
+
+def probe_daily_cap() -> int:
+    """AVENIR_PROBE_DAILY_CAP: how many probes may be created a day (UTC), all requests together."""
+    return max(0, int(os.environ.get("AVENIR_PROBE_DAILY_CAP", "50")))
+
+
+def probe_window_s() -> float:
+    """AVENIR_PROBE_WINDOW_S: how long after its submission a probe waits for answers before it is judged."""
+    return max(0.0, float(os.environ.get("AVENIR_PROBE_WINDOW_S", "900")))
+
+
 def outreach_daily_cap() -> int:
     """How many outreach emails may be queued a day (UTC), all batches together."""
     return max(0, int(os.environ.get("AVENIR_OUTREACH_DAILY_CAP", "200")))

@@ -45,7 +45,7 @@ class _Skip(Exception):
 
 def crawl(website: str) -> CrawlResult:
     start = website if "://" in website else f"https://{website}"
-    origin = _origin(start)
+    origin = origin_of(start)
     agent = settings.crawler_user_agent()
     with fetch.new_client() as client:
         try:
@@ -80,8 +80,8 @@ def robots(client: httpx.Client, origin: str) -> Protego | None:
 def _fetch_robots(client: httpx.Client, origin: str) -> Protego | None:
     delay = settings.crawl_min_delay_s()
     try:
-        got = fetch.fetch(client, f"{origin}/robots.txt", ROBOTS_MAX_BYTES, lambda url: _take_turn(_origin(url), delay),
-                          lambda url: _done(_origin(url), delay))
+        got = fetch.fetch(client, f"{origin}/robots.txt", ROBOTS_MAX_BYTES,
+                          lambda url: take_turn(origin_of(url), delay), lambda url: _done(origin_of(url), delay))
     except fetch.Refused:
         _release_robots(origin)
         raise
@@ -140,14 +140,14 @@ class _Site:
         return page
 
     def _before_request(self, url: str) -> None:
-        if _origin(url) != self.origin:
+        if origin_of(url) != self.origin:
             raise _Skip("redirected to another host")
         if not self.rules.can_fetch(url, self.agent):
             raise _Skip("disallowed by robots.txt")
         if self.sent >= MAX_PAGES:
             raise _Skip(f"the crawl's {MAX_PAGES} pages are spent")
         self.sent += 1
-        _take_turn(self.origin, self.delay)
+        take_turn(self.origin, self.delay)
 
     def _take_evidence(self, page: pages.Page) -> None:
         for form in page.forms:
@@ -172,7 +172,7 @@ class _Site:
         self.result.pages.append({"url": url, **what, "at": datetime.datetime.now(datetime.UTC).isoformat()})
 
 
-def _take_turn(host: str, delay_s: float) -> None:
+def take_turn(host: str, delay_s: float) -> None:
     """Wait for this worker's turn at `host` (Q.reserve_slot): at least delay_s after the previous
     request any worker sent there."""
     with db.admin_transaction() as conn:
@@ -186,7 +186,8 @@ def _done(host: str, delay_s: float) -> None:
         conn.run(Q.request_done, host=host, delay_s=delay_s)
 
 
-def _origin(url: str) -> str:
+def origin_of(url: str) -> str:
+    """scheme://host[:port]: what robots.txt and the politeness delay apply to."""
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}" + (f":{parts.port}" if parts.port else "")
 

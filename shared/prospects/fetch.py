@@ -120,6 +120,20 @@ def _read(response: httpx.Response, max_bytes: int, deadline: float) -> tuple[by
     return bytes(body), False
 
 
+def post_form(client: httpx.Client, url: str, fields: dict[str, str]) -> int:
+    """POST a form once (form-encoded) to the checked address of `url`; its status. A redirect after
+    the post is its usual answer and is not followed."""
+    address = public_address(url)
+    target = httpx.URL(url)
+    headers = {"Host": target.netloc.decode("ascii"), "User-Agent": settings.crawler_user_agent()}
+    try:
+        response = client.post(target.copy_with(host=address), data=fields, headers=headers,
+                               extensions={"sni_hostname": target.host})
+    except httpx.HTTPError as e:
+        raise FetchFailed(f"{type(e).__name__}: {e}"[:300]) from None
+    return response.status_code
+
+
 def new_client() -> httpx.Client:
     """A client that follows no redirect itself and ignores proxy settings from the environment."""
     return httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False)

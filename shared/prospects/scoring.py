@@ -241,6 +241,18 @@ def split_written(matched: list[tuple["_Row", bool]]) -> tuple[list["_Row"], lis
     return [row for row in written if row.is_new], [row for row in written if not row.is_new]
 
 
+def record_measured(conn: db.Connection, prospect_id: uuid.UUID, test: ResponseTest) -> Score:
+    """Score a prospect from what our probe measured, with the very formula a batch uses (score), and
+    store it as a probe's result (Q.record_measured: test_source 'probe'), in the caller's transaction."""
+    result = score(test)
+    stored = test.model_dump()
+    if stored["response_time_ms"] is not None:
+        stored["response_time_ms"] = min(stored["response_time_ms"], MAX_STORED_RESPONSE_MS)
+    conn.run(Q.record_measured, prospect_id=prospect_id, response_score=result.response_score,
+             automation_need_score=result.automation_need_score, **stored)
+    return result
+
+
 # The longest response time stored (INTEGER, about 24.8 days): a longer one, which the contract
 # allows, is stored as this much (its email then says 597 hours: late enough to make the point).
 MAX_STORED_RESPONSE_MS = 2**31 - 1

@@ -78,3 +78,17 @@ WHERE true
   AND (:region::text IS NULL OR lower(region) = lower(:region::text))
 ORDER BY automation_need_score DESC, business_name, id
 LIMIT :limit
+
+-- name: record_measured
+-- A probe's judgement: the same scores as a batch's (scoring.score), from what our own probe
+-- measured (test_source 'probe'); last_tested set. Descriptive fields and `contacted` untouched.
+UPDATE prospect_candidates
+SET response_score = :response_score,
+    automation_need_score = :automation_need_score,
+    has_autoresponder = :has_autoresponder,
+    response_time_ms = :response_time_ms,
+    is_personalized = :is_personalized,
+    is_generic = :is_generic,
+    test_source = 'probe',
+    last_tested = clock_timestamp()
+WHERE id = :prospect_id

@@ -7,6 +7,7 @@ import pytest
 
 from shared.platform import db
 from shared.prospects import discovery, importing, worker
+from tests.prospects.probe.fakesite import FakeSite
 
 SITES = Path(__file__).resolve().parents[2] / "fixtures" / "sites"
 DELAY_S = 0.2
@@ -51,3 +52,32 @@ def import_prospect(database, business_name: str, website: str, **columns) -> uu
 def prospect(database, prospect_id) -> dict:
     db.discard()
     return database.one("SELECT * FROM prospect_candidates WHERE id = :id", id=prospect_id)
+
+
+@pytest.fixture
+def probe_inbox(database, monkeypatch):
+    """`avenir probe-inbox`'s SMTP server on a free loopback port, for the probe domain of the tests."""
+    from infra import probe_inbox as smtp_inbox
+    from infra.pgcluster import free_port
+
+    monkeypatch.setenv("AVENIR_PROBE_DOMAIN", PROBE_DOMAIN)
+    controller = smtp_inbox.start(free_port())
+    yield controller
+    controller.stop()
+
+
+PROBE_DOMAIN = "probe.avenir-test.ca"
+
+
+@pytest.fixture
+def crawled(crawl, database):
+    """crawled(routes, **columns) -> (site, prospect row): a fake site served for the whole test, crawled."""
+    sites = []
+
+    def make(routes, **columns):
+        site = FakeSite(routes).__enter__()
+        sites.append(site)
+        return site, crawl(site, **columns)
+    yield make
+    for site in sites:
+        site.__exit__(None, None, None)
