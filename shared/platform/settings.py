@@ -111,6 +111,16 @@ def probe_window_s() -> float:
     return max(0.0, float(os.environ.get("AVENIR_PROBE_WINDOW_S", "900")))
 
 
+def probe_mail_bucket() -> str | None:
+    """AVENIR_PROBE_MAIL_BUCKET: the S3 bucket SES's receipt rule stores the probe inbox's mail in (AWS)."""
+    return os.environ.get("AVENIR_PROBE_MAIL_BUCKET") or None
+
+
+def probe_mail_prefix() -> str:
+    """AVENIR_PROBE_MAIL_PREFIX: the key prefix of that mail (the receipt rule's ObjectKeyPrefix)."""
+    return os.environ.get("AVENIR_PROBE_MAIL_PREFIX", "probe-mail/")
+
+
 def outreach_daily_cap() -> int:
     """How many outreach emails may be queued a day (UTC), all batches together."""
     return max(0, int(os.environ.get("AVENIR_OUTREACH_DAILY_CAP", "200")))

@@ -41,6 +41,33 @@ def ingest(raw: bytes, recipients: list[str], received_at: datetime.datetime | N
     return Ingested(row is not None, kind)
 
 
+def receive_ses(event: dict, s3_client=None) -> dict:
+    """The SES receipt rule's Lambda action, after its S3 action stored each message under
+    AVENIR_PROBE_MAIL_PREFIX + its SES message id in AVENIR_PROBE_MAIL_BUCKET (the bucket's lifecycle
+    deletes it after 30 days): each message read and ingested, at the time SES received it."""
+    s3_client = s3_client or _s3()
+    stored = 0
+    for record in event.get("Records", []):
+        mail, receipt = record["ses"]["mail"], record["ses"]["receipt"]
+        key = settings.probe_mail_prefix() + mail["messageId"]
+        raw = s3_client.get_object(Bucket=settings.probe_mail_bucket(), Key=key)["Body"].read()
+        received_at = datetime.datetime.fromisoformat(mail["timestamp"].replace("Z", "+00:00"))
+        stored += ingest(raw, list(receipt.get("recipients") or mail.get("destination") or []), received_at).stored
+    return {"received": len(event.get("Records", [])), "stored": stored}
+
+
+_S3 = None
+
+
+def _s3():
+    global _S3
+    if _S3 is None:
+        import boto3  # only in AWS: a cold start without mail to read never imports it
+
+        _S3 = boto3.client("s3")
+    return _S3
+
+
 def probe_token(addresses: list[str]) -> str | None:
     domain = re.escape(settings.probe_domain())
     for address in addresses:

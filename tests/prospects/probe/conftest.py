@@ -81,3 +81,29 @@ def crawled(crawl, database):
     yield make
     for site in sites:
         site.__exit__(None, None, None)
+
+
+PROBE_MAIL = Path(__file__).resolve().parents[2] / "fixtures" / "probe_mail"
+
+
+def probe_mail(name: str, token: str) -> bytes:
+    """A message of tests/fixtures/probe_mail/, addressed to the probe with this token."""
+    text = (PROBE_MAIL / name).read_text(encoding="utf-8")
+    return text.replace("{to}", f"p-{token}@{PROBE_DOMAIN}").replace("{token}", token).replace("\n", "\r\n").encode()
+
+
+@pytest.fixture
+def submitted_probe(database, monkeypatch):
+    """submitted_probe(**columns) -> (prospect_id, token): a prospect and a probe submitted just now,
+    as the worker leaves it (for the inbox and judgement tests that need no website)."""
+    monkeypatch.setenv("AVENIR_PROBE_DOMAIN", PROBE_DOMAIN)
+
+    def make(asked_name="Camille Roy", asked_service="une réparation de toiture", language="fr"):
+        prospect_id = import_prospect(database, "Toitures Beauport", f"https://{uuid.uuid4().hex[:8]}.test/",
+                                      language=language)
+        token = uuid.uuid4().hex
+        database.sql("INSERT INTO prospect_probes (prospect_id, token, status, submitted_at, language, asked_name, "
+                     "asked_service) VALUES (:p, :t, 'submitted', clock_timestamp(), :l, :n, :s)",
+                     p=prospect_id, t=token, l=language, n=asked_name, s=asked_service)
+        return prospect_id, token
+    return make
