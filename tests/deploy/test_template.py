@@ -163,7 +163,8 @@ def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(t
         for policy in props["Policies"]:
             if function.folder == "followup_sender" and _sends_only_from_the_platform_address(policy):
                 continue
-            if function.folder == "probe_inbox" and policy == {"S3ReadPolicy": {"BucketName": {"Ref": "ProbeMailBucket"}}}:
+            reads_its_mail = {"S3ReadPolicy": {"BucketName": {"Ref": "ProbeMailBucket"}}}
+            if function.folder == "probe_inbox" and policy == reads_its_mail:
                 continue  # the probe inbox reads the mail SES stored, in its own bucket only
             assert _grants_only_the_secret(policy, secret), (function.logical_id, policy)
         assert any("AWSSecretsManagerGetSecretValuePolicy" in p or "Statement" in p for p in props["Policies"])
