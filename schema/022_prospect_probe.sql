@@ -30,20 +30,24 @@ UPDATE prospect_candidates SET test_source = 'supplied' WHERE has_autoresponder 
 CREATE INDEX idx_prospects_crawl_queue ON prospect_candidates (crawl_queued_at)
   WHERE crawl_status IN ('queued', 'crawling');
 
--- One row per host the crawler has reached: robots.txt as last fetched (kept a day), and the earliest
--- moment the next request to the host may start. Every worker reserves its slot here, in one
--- statement, so two workers never hit one host closer than the delay.
+-- One row per host the crawler has reached: robots.txt as last fetched (kept a day), the earliest
+-- moment the next request to the host may start, and whether a worker has a request in flight there.
+-- A worker claims the host here (one statement) before each request and sets the next moment when
+-- the answer is in, so across all workers one request at a time goes to a host, each starting at
+-- least the delay after the previous one ended.
 CREATE TABLE public.crawl_hosts (
   host               TEXT PRIMARY KEY,
   robots_status      TEXT CHECK (robots_status IN ('found', 'missing')),
   robots_txt         TEXT,
   robots_fetched_at  TIMESTAMPTZ,
   robots_lease_until TIMESTAMPTZ,
-  next_request_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+  next_request_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+  in_flight_until    TIMESTAMPTZ
 );
 
 COMMENT ON TABLE public.crawl_hosts IS 'The crawler''s politeness state per host: cached robots.txt and the next free request slot';
 COMMENT ON COLUMN crawl_hosts.robots_lease_until IS 'One worker is fetching robots.txt until then: the others wait for its answer';
+COMMENT ON COLUMN crawl_hosts.in_flight_until IS 'A worker has a request to the host in flight (a lease: a worker that died frees it then)';
 COMMENT ON COLUMN crawl_hosts.robots_status IS 'found: robots_txt applies; missing: a 4xx, everything allowed (RFC 9309 2.3.1.3)';
 
 ALTER TABLE crawl_hosts ENABLE ROW LEVEL SECURITY;

@@ -81,7 +81,8 @@ def _fetch_robots(client: httpx.Client, origin: str) -> Protego | None:
     delay = settings.crawl_min_delay_s()
     try:
         got = fetch.fetch(client, f"{origin}/robots.txt", ROBOTS_MAX_BYTES,
-                          lambda url: take_turn(origin_of(url), delay), lambda url: _done(origin_of(url), delay))
+                          lambda url: take_turn(origin_of(url), delay),
+                          lambda url: request_done(origin_of(url), delay))
     except fetch.Refused:
         _release_robots(origin)
         raise
@@ -128,7 +129,7 @@ class _Site:
     def _visit(self, url: str) -> pages.Page | None:
         try:
             got = fetch.fetch(self.client, url, PAGE_MAX_BYTES, self._before_request,
-                              lambda _: _done(self.origin, self.delay))
+                              lambda _: request_done(self.origin, self.delay))
         except (_Skip, fetch.FetchFailed) as e:
             self._record(url, skipped=str(e))
             return None
@@ -173,15 +174,17 @@ class _Site:
 
 
 def take_turn(host: str, delay_s: float) -> None:
-    """Wait for this worker's turn at `host` (Q.reserve_slot): at least delay_s after the previous
-    request any worker sent there."""
-    with db.admin_transaction() as conn:
-        wait = db.query_one(conn, Q.reserve_slot, host=host, delay_s=delay_s)["wait_s"]
-    if wait > 0:
-        time.sleep(wait)
+    """Wait until this worker holds `host` (Q.claim_host): no other worker's request in flight there,
+    and at least the delay since the last one was answered. request_done() gives it back."""
+    while True:
+        with db.admin_transaction() as conn:
+            if db.query_one(conn, Q.claim_host, host=host, lease_s=fetch.DEADLINE_S + 5):
+                return
+            wait = db.query_one(conn, Q.host_wait, host=host)
+        time.sleep(min(max(wait["wait_s"] if wait else 0, 0.02), delay_s or 0.02))
 
 
-def _done(host: str, delay_s: float) -> None:
+def request_done(host: str, delay_s: float) -> None:
     with db.admin_transaction() as conn:
         conn.run(Q.request_done, host=host, delay_s=delay_s)
 

@@ -25,20 +25,27 @@ WHERE host = :host
 -- robots.txt could not be fetched: nothing is cached, the next worker tries again.
 UPDATE crawl_hosts SET robots_lease_until = NULL WHERE host = :host
 
--- name: reserve_slot
--- The next free moment to send a request to the host, reserved in one statement (the row lock
--- makes two workers take turns): the later of the host's next free moment and now; the one after
--- it is `delay_s` later. Answers how long to wait for it.
-INSERT INTO crawl_hosts AS h (host, next_request_at)
-VALUES (:host, clock_timestamp() + make_interval(secs => :delay_s))
+-- name: claim_host
+-- This worker may send its request to the host now: the delay since the last answer has passed and no
+-- other worker has a request in flight there. One row back when claimed, none otherwise.
+INSERT INTO crawl_hosts AS h (host, in_flight_until)
+VALUES (:host, clock_timestamp() + make_interval(secs => :lease_s))
 ON CONFLICT (host) DO UPDATE
-SET next_request_at = greatest(h.next_request_at, clock_timestamp()) + make_interval(secs => :delay_s)
-RETURNING extract(epoch FROM h.next_request_at - make_interval(secs => :delay_s) - clock_timestamp())::float8
-          AS wait_s
+SET in_flight_until = excluded.in_flight_until
+WHERE h.next_request_at <= clock_timestamp()
+  AND (h.in_flight_until IS NULL OR h.in_flight_until < clock_timestamp())
+RETURNING host
+
+-- name: host_wait
+-- How long until the host may be claimed (0 while only another worker's request is in flight).
+SELECT greatest(extract(epoch FROM next_request_at - clock_timestamp()), 0)::float8 AS wait_s
+FROM crawl_hosts
+WHERE host = :host
 
 -- name: request_done
--- A request to the host has been answered: the next one waits `delay_s` from now at least, so a
--- slow answer never lets the next request follow it closer than the delay.
+-- The request is answered (or failed): the next one, from any worker, starts `delay_s` from now at
+-- the earliest.
 UPDATE crawl_hosts
-SET next_request_at = greatest(next_request_at, clock_timestamp() + make_interval(secs => :delay_s))
+SET next_request_at = greatest(next_request_at, clock_timestamp() + make_interval(secs => :delay_s)),
+    in_flight_until = NULL
 WHERE host = :host

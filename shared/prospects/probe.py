@@ -156,13 +156,16 @@ def submit_due() -> int:
         if probe is None:
             return posted
         sent_at, status, error = datetime.datetime.now(datetime.UTC), None, None
+        host = crawl.origin_of(probe["form_action"])
+        crawl.take_turn(host, settings.crawl_min_delay_s())
         try:
             with fetch.new_client() as client:
-                crawl.take_turn(crawl.origin_of(probe["form_action"]), settings.crawl_min_delay_s())
                 sent_at = datetime.datetime.now(datetime.UTC)
                 status = fetch.post_form(client, probe["form_action"], probe["fields"])
         except fetch.FetchFailed as e:
             error = str(e)
+        finally:
+            crawl.request_done(host, settings.crawl_min_delay_s())
         with db.admin_transaction() as conn:
             conn.run(Q.record_submission, probe_id=probe["id"], submitted_at=sent_at, submit_status=status,
                      status="failed" if error or status >= 400 else "submitted",
