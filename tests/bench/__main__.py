@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tests.bench import report, stack
 
-SECTIONS = ["intake", "tag_revert", "followups", "intelligence", "maintenance", "inbox", "enrichment", "coldstart"]
+SECTIONS = ["intake", "tag_revert", "followups", "intelligence", "maintenance", "inbox", "enrichment", "coldstart",
+            "prospects"]
 
 
 def main(chosen: list[str]) -> int:
