@@ -77,7 +77,9 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
               "response_score": _number(prospect["response_score"]),
               "sender_name": render.one_line(sign["business_name"]), "sender_email": render.one_line(sign["email"]),
               "mailing_address": "\n".join(filter(None, map(render.one_line, sign["mailing_address"].splitlines()))),
-              "unsubscribe_url": render.UNSUBSCRIBE_MARK}
+              "unsubscribe_url": render.UNSUBSCRIBE_MARK,
+              "probe_optout_url": f"{settings.public_url()}/p/{prospect['probe_token']}"
+              if prospect.get("probe_token") else ""}
     said = _measured_by_us(prospect)
     blocks = {name: render.fill(words["email"][_wording(name, said)], values)
               for name in ("greeting", "finding_intro", "offer", "sign_off")}

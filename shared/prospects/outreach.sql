@@ -22,7 +22,9 @@ WHERE client.client_id = :client_id
 -- internal client, and no earlier outreach to the same address (two prospects may share one:
 -- only the neediest of them is written to, once). Neediest first, then by name.
 SELECT id, business_name, contact_email, industry, region, language, response_score, automation_need_score,
-       has_autoresponder, response_time_ms, is_personalized, is_generic, test_source
+       has_autoresponder, response_time_ms, is_personalized, is_generic, test_source,
+       (SELECT token FROM prospect_probes AS probe WHERE probe.prospect_id = neediest_per_address.id
+        ORDER BY probe.created_at DESC LIMIT 1) AS probe_token
 FROM (
   SELECT DISTINCT ON (prospect_email_key(p.contact_email)) p.*
   FROM prospect_candidates AS p

@@ -124,7 +124,11 @@ def test_outreach_says_we_wrote_only_to_a_prospect_our_probe_measured(probed, ap
     queued = api.post("/api/prospects/outreach", {"limit": 100, "min_score": 0, "dry_run": True},
                       key=admin.api_key).json["queued"]
     bodies = {q["prospect_id"]: q["email_body"] for q in queued}
-    assert "Nous avons récemment envoyé une demande par le formulaire de contact" in bodies[str(prospect["id"])]
+    probed_body = bodies[str(prospect["id"])]
+    assert "Nous avons récemment envoyé une demande par le formulaire de contact" in probed_body
+    token = database.one("SELECT token FROM prospect_probes WHERE prospect_id = :p", p=prospect["id"])["token"]
+    assert f"https://avenir.example.ca/p/{token}" in probed_body  # the probe's opt-out, in outreach too
+    assert "/p/" not in bodies[supplied["id"]]
     assert "Nous avons récemment envoyé" not in bodies[supplied["id"]]
     assert "notre demande" not in bodies[supplied["id"]]
     rows = database.sql("SELECT test_source FROM prospect_candidates WHERE id IN (:a, :b) ORDER BY test_source",
