@@ -2,7 +2,7 @@
    urgency, tone, conversions) over the chosen period, and the leads most likely to convert. */
 import {apiJson} from './api.js?v=__VERSION__';
 import * as charts from './charts.js?v=__VERSION__';
-import {$, el, failed} from './dom.js?v=__VERSION__';
+import {$, el, failed, renderFacts} from './dom.js?v=__VERSION__';
 import {formatDay, formatMoney, formatNumber, formatPercent, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
@@ -33,6 +33,7 @@ function render() {
   urgencyChart(latest.urgency_trend, analytics);
   toneChart(latest.tone_distribution);
   conversionsChart(insights, analytics, latest.conversion_prediction);
+  firstResponse(analytics);
   const list = $('high-value-leads');
   list.replaceChildren(...highValue.filter((h) => h.lead).map((h) => el('li', {}, [
     el('a', {href: `#/lead/${encodeURIComponent(h.lead_id)}`, text: h.lead.name}),
@@ -100,6 +101,21 @@ function toneChart(distribution) {
   const tone = (name) => t(`tone.${name.charAt(0).toUpperCase()}${name.slice(1)}`);
   charts.bars(figure, {title: t('insights.tone'), description: t('insights.toneDesc'), max: 1,
     sections: [{rows: shares.map(([name, share]) => ({label: tone(name), value: share, text: formatPercent(share)}))}]});
+}
+
+/* How fast leads were answered, and how much of the mail bounced, over the period shown. */
+function firstResponse(analytics) {
+  const figures = analytics.first_response || {};
+  const minutes = (value) => (value == null ? t('insights.noAnswer')
+    : t('insights.minutes', {value: formatNumber(value, {maximumFractionDigits: 1})}));
+  $('first-response-period').textContent = t('insights.period.range', {from: formatDay(analytics.from),
+    to: formatDay(analytics.to)});
+  renderFacts($('first-response-facts'), [
+    ['insights.medianResponse', minutes(figures.median_minutes)],
+    ['insights.p90Response', minutes(figures.p90_minutes)],
+    ['insights.within5', formatPercent(figures.within_5_minutes || 0)],
+    ['insights.bounceRate', formatNumber(analytics.bounce_rate || 0, {style: 'percent', maximumFractionDigits: 1})],
+  ]);
 }
 
 function conversionsChart(insights, analytics, prediction) {
