@@ -159,3 +159,20 @@ def test_two_workers_on_one_host_keep_the_delay_between_all_their_requests(datab
     assert all(prospect(database, i)["crawl_status"] == "crawled" for i in ids)
     assert sorted(site.paths()) == sorted(["/robots.txt", "/", "/nous-joindre", "/", "/nous-joindre"])
     assert min(site.gaps()) >= DELAY_S
+
+
+def test_a_robots_txt_older_than_a_day_is_fetched_again(crawl, database):
+    with FakeSite(french_roofer()) as site:
+        first = crawl(site)
+        database.sql("UPDATE crawl_hosts SET robots_fetched_at = now() - interval '25 hours' WHERE host = :h",
+                     h=site.origin)
+        discovery.queue(discovery.DiscoverRequest(prospect_ids=[first["id"]]))
+        worker.run_once(budget_s=60)
+    assert site.paths() == ["/robots.txt", "/", "/nous-joindre"] * 2
+
+
+def test_a_site_that_does_not_answer_at_all_is_unreachable_and_nothing_else_is_tried(crawl):
+    with FakeSite({}) as closed:
+        pass  # its port is now closed: connections are refused
+    row = crawl(closed)
+    assert row["crawl_status"] == "unreachable" and row["crawl_pages"] == []
