@@ -193,6 +193,20 @@ def cmd_followups_retry(args) -> int:
     return 0
 
 
+def cmd_prospects_worker(args) -> int:
+    from shared.prospects import worker
+
+    print(json.dumps(worker.run_once(budget_s=args.budget)))
+    return 0
+
+
+def cmd_probe_inbox(args) -> int:
+    from infra import probe_inbox
+
+    probe_inbox.serve(args.port, args.host)
+    return 0
+
+
 def cmd_mail_events(args) -> int:
     """Each line of the file, one SNS message as SNS posts it to /api/mail/events, received as that
     route receives it (its signature verified unless AVENIR_SNS_VERIFY=0). A line refused is one
@@ -358,6 +372,22 @@ def parser() -> argparse.ArgumentParser:
     retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
     retry.add_argument("--client", type=client_id, help="only this client_id's")
     retry.set_defaults(run=cmd_followups_retry)
+
+    prospects = sub.add_parser("prospects", help="the prospect probe's worker").add_subparsers(
+        dest="prospects_command", required=True)
+    prospect_worker = prospects.add_parser("worker", help="crawl the queued prospects (what the every-5-minutes "
+                                                          "schedule runs); prints what was done as JSON")
+    prospect_worker.add_argument("--once", action="store_true", required=True,
+                                 help="run once and exit (the only mode: the schedule is the loop)")
+    prospect_worker.add_argument("--budget", type=float, default=240, help="seconds after which no new crawl starts")
+    prospect_worker.set_defaults(run=cmd_prospects_worker)
+
+    inbox = sub.add_parser("probe-inbox", help="the probe inbox: an SMTP server taking the answers to probes "
+                                                 "(p-<token>@AVENIR_PROBE_DOMAIN), until Ctrl-C")
+    inbox.add_argument("--port", type=int, default=2525)
+    inbox.add_argument("--host", default="127.0.0.1")
+    inbox.set_defaults(run=cmd_probe_inbox)
+
 
     mail = sub.add_parser("mail", help="what mail servers said back").add_subparsers(dest="mail_command",
                                                                                      required=True)

@@ -42,6 +42,9 @@ def build_app():
     for name in functions.names():
         app = functions_framework.create_app(target=name, source=str(functions.source(name)), signature_type="http")
         table += [(route.path, app) for route in functions.module(name).ROUTES.routes]
+    # Literal paths before templated ones, as API Gateway picks the most specific route:
+    # /api/prospects/score is prospect_scoring's even though /api/prospects/{prospect_id} matches it too.
+    table.sort(key=lambda entry: "{" in entry[0])
     not_found = _json_app("404 Not Found", "not_found", "No such route.")
     spec = _openapi_app()
 

@@ -85,6 +85,49 @@ def smtp_allow_private() -> bool:
     return os.environ.get("AVENIR_SMTP_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
+def crawl_min_delay_s() -> float:
+    """AVENIR_CRAWL_MIN_DELAY_S: the least time between two requests of the crawler to one host, all
+    workers together (a robots.txt Crawl-delay may ask for more)."""
+    return max(0.0, float(os.environ.get("AVENIR_CRAWL_MIN_DELAY_S", "5")))
+
+
+def crawler_user_agent() -> str:
+    """AVENIR_CRAWLER_UA: the crawler's User-Agent, also the name it obeys in robots.txt."""
+    return os.environ.get("AVENIR_CRAWLER_UA", "AvenirBot/1.0 (+https://avenir.example.ca/bot)")
+
+
+def crawl_allow_private() -> bool:
+    """AVENIR_CRAWL_ALLOW_PRIVATE=1 lets the crawler reach loopback and private addresses: for tests'
+    fake sites on 127.0.0.1 only; off by default (shared/prospects/fetch.py)."""
+    return os.environ.get("AVENIR_CRAWL_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def probe_domain() -> str:
+    """AVENIR_PROBE_DOMAIN: the domain of the probes' reply addresses (p-<token>@...), whose mail the
+    probe inbox receives (SES receipt in AWS, `avenir probe-inbox` locally)."""
+    return os.environ.get("AVENIR_PROBE_DOMAIN", "probe.avenir.localhost").strip().lower()
+
+
+def probe_daily_cap() -> int:
+    """AVENIR_PROBE_DAILY_CAP: how many probes may be created a day (UTC), all requests together."""
+    return max(0, int(os.environ.get("AVENIR_PROBE_DAILY_CAP", "50")))
+
+
+def probe_window_s() -> float:
+    """AVENIR_PROBE_WINDOW_S: how long after its submission a probe waits for answers before it is judged."""
+    return max(0.0, float(os.environ.get("AVENIR_PROBE_WINDOW_S", "900")))
+
+
+def probe_mail_bucket() -> str | None:
+    """AVENIR_PROBE_MAIL_BUCKET: the S3 bucket SES's receipt rule stores the probe inbox's mail in (AWS)."""
+    return os.environ.get("AVENIR_PROBE_MAIL_BUCKET") or None
+
+
+def probe_mail_prefix() -> str:
+    """AVENIR_PROBE_MAIL_PREFIX: the key prefix of that mail (the receipt rule's ObjectKeyPrefix)."""
+    return os.environ.get("AVENIR_PROBE_MAIL_PREFIX", "probe-mail/")
+
+
 def sns_verify() -> bool:
     """AVENIR_SNS_VERIFY=0 accepts SNS messages to mail_events without checking their signature: for
     tests and local replays only; on by default (shared/mail/sns.py)."""

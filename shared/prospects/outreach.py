@@ -76,17 +76,35 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
               "response_score": _number(prospect["response_score"]),
               "sender_name": render.one_line(sign["business_name"]), "sender_email": render.one_line(sign["email"]),
               "mailing_address": "\n".join(filter(None, map(render.one_line, sign["mailing_address"].splitlines()))),
-              "unsubscribe_url": render.UNSUBSCRIBE_MARK}
-    blocks = {name: render.fill(words["email"][name], values)
+              "unsubscribe_url": render.UNSUBSCRIBE_MARK,
+              "probe_optout_url": f"{settings.public_url()}/p/{prospect['probe_token']}"
+              if prospect.get("probe_token") else ""}
+    said = _measured_by_us(prospect)
+    blocks = {name: render.fill(words["email"][_wording(name, said)], values)
               for name in ("greeting", "finding_intro", "offer", "sign_off")}
-    blocks["findings"] = "\n".join(render.fill(words["findings"][key], values) for key in findings(prospect))
+    blocks["findings"] = "\n".join(render.fill(words["findings"][_wording(key, said)], values)
+                                   for key in findings(prospect))
     blocks["cost"] = render.fill(cost(prospect["business_name"], prospect["industry"], language), values)
     blocks["footer"] = render.fill(words["footer"]["text"], values)
     text = render.fill(_layout(), {**values, **blocks})
-    subject = render.one_line(render.fill(words["email"]["subject"], values))
+    subject = render.one_line(render.fill(words["email"][_wording("subject", said)], values))
     pixel = markup.fill('<img src="$url" width="1" height="1" alt="" style="display:block;border:0">\n',
                         url=open_url)
     return render.Rendered(subject, text, render.as_html(text, subject, language, [render.UNSUBSCRIBE_MARK], pixel))
+
+
+def _measured_by_us(prospect: dict) -> bool:
+    """Whether our own probe wrote to the prospect (test_source 'probe'): only then may the email say
+    "we wrote to you". A test a caller supplied (POST /api/prospects/score) is quoted as a test."""
+    return prospect.get("test_source") == "probe"
+
+
+def _wording(key: str, measured_by_us: bool) -> str:
+    """The words' key: `x`, or `x.supplied` where one exists for a test we did not run ourselves."""
+    return key if measured_by_us or f"{key}.supplied" not in _SUPPLIED_KEYS else f"{key}.supplied"
+
+
+_SUPPLIED_KEYS = {"subject.supplied", "finding_intro.supplied", "answered_after.supplied"}
 
 
 def _number(value) -> str:

@@ -17,16 +17,20 @@ FROM clients AS client
 WHERE client.client_id = :client_id
 
 -- name: candidates
--- The neediest prospects to write to: a contact email, not contacted, not unsubscribed from the
+-- The neediest prospects to write to: a contact email, not contacted, not opted out of the probe
+-- (/p/{token}), not unsubscribed from the
 -- internal client, and no earlier outreach to the same address (two prospects may share one:
 -- only the neediest of them is written to, once). Neediest first, then by name.
 SELECT id, business_name, contact_email, industry, region, language, response_score, automation_need_score,
-       has_autoresponder, response_time_ms, is_personalized, is_generic
+       has_autoresponder, response_time_ms, is_personalized, is_generic, test_source,
+       (SELECT token FROM prospect_probes AS probe WHERE probe.prospect_id = neediest_per_address.id
+        ORDER BY probe.created_at DESC LIMIT 1) AS probe_token
 FROM (
   SELECT DISTINCT ON (prospect_email_key(p.contact_email)) p.*
   FROM prospect_candidates AS p
   WHERE prospect_email_key(p.contact_email) IS NOT NULL
     AND NOT coalesce(p.contacted, false)
+    AND p.opted_out_at IS NULL
     AND p.automation_need_score >= CAST(:min_score AS numeric)
     AND NOT EXISTS (SELECT 1 FROM unsubscribes AS u
                     WHERE u.client_id = CAST(:client_id AS uuid)

@@ -191,35 +191,66 @@ def score_batch(batch: list[Prospect]) -> ScoreResponse:
     its size: Q.lock_batches, Q.match_stored, then at most one Q.insert_prospects and one Q.update_prospects.
     The batch ends exactly as if its prospects had been sent one by one, in order: a duplicate
     inside the batch updates the row an earlier item found or created (later item wins)."""
-    keys = [(website_host(p.website) if p.website else None,
-             email_key(p.contact_email) if p.contact_email else None) for p in batch]
     with db.admin_transaction() as conn:  # prospects belong to no client: the admin path
-        _, stored = db.pipeline(conn, (Q.lock_batches, {"key": SCORING_LOCK}),
-                                (Q.match_stored, {"hosts": json.dumps(sorted({h for h, _ in keys if h})),
-                                                  "emails": json.dumps(sorted({e for _, e in keys if e}))}))
-        rows = _Rows()
-        for age, found in enumerate(stored):
-            rows.add(_Row(found["id"], age, False, found["host"], found["email"]))
+        matched = match_batch(conn, [prospect.model_dump(include=set(_COLUMNS)) for prospect in batch])
         results = []
-        for prospect, (host, email) in zip(batch, keys, strict=True):
-            row = rows.find(host, email)
-            created = row is None
-            if created:  # the id is chosen here, so results never depend on the order of RETURNING rows
-                row = rows.add(_Row(uuid.uuid4(), len(rows.all), True, host, email))
-            else:
-                rows.rekey(row, host, email)
-            for column, value in prospect.model_dump(include=set(_COLUMNS)).items():
-                if value is not None or column not in row.values:  # left out: an earlier item's value stays
-                    row.values[column] = value
+        for prospect, (row, created) in zip(batch, matched, strict=True):
             row.score, row.test = score(prospect.test), prospect.test
             results.append(ScoreResult(id=row.id, business_name=prospect.business_name, created=created,
                                        **vars(row.score)))
-        written = [row for row in rows.all if row.score is not None]
-        new, known = ([row for row in written if row.is_new is is_new] for is_new in (True, False))
+        new, known = split_written(matched)
         steps = [(Q.insert_prospects, {"prospects": json.dumps([_document(row) for row in new])})] if new else []
         steps += [(Q.update_prospects, {"prospects": json.dumps([_document(row) for row in known])})] if known else []
         db.pipeline(conn, *steps)
     return ScoreResponse(scored=len(results), results=results)
+
+
+def match_batch(conn: db.Connection, items: list[dict]) -> list[tuple["_Row", bool]]:
+    """Each item (its prospect columns; website and contact_email identify it) matched, in order, to
+    the stored prospect or the row an earlier item created, as single requests would find them, with
+    its non-null values applied (later item wins): [(row, created)]. Takes the batches' lock first
+    (Q.lock_batches), so two batches at once never duplicate a prospect; one more round trip
+    (Q.match_stored). Import and scoring share it: "the same prospect" means one thing."""
+    keys = [(website_host(item["website"]) if item.get("website") else None,
+             email_key(item["contact_email"]) if item.get("contact_email") else None) for item in items]
+    _, stored = db.pipeline(conn, (Q.lock_batches, {"key": SCORING_LOCK}),
+                            (Q.match_stored, {"hosts": json.dumps(sorted({h for h, _ in keys if h})),
+                                              "emails": json.dumps(sorted({e for _, e in keys if e}))}))
+    rows = _Rows()
+    for age, found in enumerate(stored):
+        rows.add(_Row(found["id"], age, False, found["host"], found["email"]))
+    matched = []
+    for item, (host, email) in zip(items, keys, strict=True):
+        row = rows.find(host, email)
+        created = row is None
+        if created:  # the id is chosen here, so results never depend on the order of RETURNING rows
+            row = rows.add(_Row(uuid.uuid4(), len(rows.all), True, host, email))
+        else:
+            rows.rekey(row, host, email)
+        for column in _COLUMNS:
+            value = item.get(column)
+            if value is not None or column not in row.values:  # left out: an earlier item's value stays
+                row.values[column] = value
+        matched.append((row, created))
+    return matched
+
+
+def split_written(matched: list[tuple["_Row", bool]]) -> tuple[list["_Row"], list["_Row"]]:
+    """The rows a batch touched, each once, in creation order: (to insert, to update)."""
+    written = sorted({id(row): row for row, _ in matched}.values(), key=lambda row: row.age)
+    return [row for row in written if row.is_new], [row for row in written if not row.is_new]
+
+
+def record_measured(conn: db.Connection, prospect_id: uuid.UUID, test: ResponseTest) -> Score:
+    """Score a prospect from what our probe measured, with the very formula a batch uses (score), and
+    store it as a probe's result (Q.record_measured: test_source 'probe'), in the caller's transaction."""
+    result = score(test)
+    stored = test.model_dump()
+    if stored["response_time_ms"] is not None:
+        stored["response_time_ms"] = min(stored["response_time_ms"], MAX_STORED_RESPONSE_MS)
+    conn.run(Q.record_measured, prospect_id=prospect_id, response_score=result.response_score,
+             automation_need_score=result.automation_need_score, **stored)
+    return result
 
 
 # The longest response time stored (INTEGER, about 24.8 days): a longer one, which the contract

@@ -17,10 +17,10 @@ ORDER BY created_at, id
 -- per-element array escaping, and the statement is the same whatever the batch size).
 INSERT INTO prospect_candidates (id, business_name, website, contact_email, form_url, industry, region,
                                  language, response_score, automation_need_score, has_autoresponder,
-                                 response_time_ms, is_personalized, is_generic, last_tested, created_at)
+                                 response_time_ms, is_personalized, is_generic, test_source, last_tested, created_at)
 SELECT id, business_name, website, contact_email, form_url, industry, region, coalesce(language, 'en'),
        response_score, automation_need_score, has_autoresponder, response_time_ms, is_personalized, is_generic,
-       statement_timestamp(), statement_timestamp()
+       'supplied', statement_timestamp(), statement_timestamp()
 FROM json_to_recordset(:prospects::json)
   AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
        region text, language text, response_score numeric, automation_need_score numeric,
@@ -28,7 +28,7 @@ FROM json_to_recordset(:prospects::json)
 
 -- name: update_prospects
 -- A re-score refreshes the scores, what the test measured (the outreach email quotes it), last_tested
--- and the descriptive fields the batch gave (null: not given, kept); contacted and created_at are
+-- (a caller's: test_source 'supplied') and the descriptive fields the batch gave (null: not given, kept); contacted and created_at are
 -- never touched.
 UPDATE prospect_candidates AS p
 SET business_name = t.business_name,
@@ -44,6 +44,7 @@ SET business_name = t.business_name,
     response_time_ms = t.response_time_ms,
     is_personalized = t.is_personalized,
     is_generic = t.is_generic,
+    test_source = 'supplied',
     last_tested = statement_timestamp()
 FROM json_to_recordset(:prospects::json)
   AS t(id uuid, business_name text, website text, contact_email text, form_url text, industry text,
@@ -77,3 +78,17 @@ WHERE true
   AND (:region::text IS NULL OR lower(region) = lower(:region::text))
 ORDER BY automation_need_score DESC, business_name, id
 LIMIT :limit
+
+-- name: record_measured
+-- A probe's judgement: the same scores as a batch's (scoring.score), from what our own probe
+-- measured (test_source 'probe'); last_tested set. Descriptive fields and `contacted` untouched.
+UPDATE prospect_candidates
+SET response_score = :response_score,
+    automation_need_score = :automation_need_score,
+    has_autoresponder = :has_autoresponder,
+    response_time_ms = :response_time_ms,
+    is_personalized = :is_personalized,
+    is_generic = :is_generic,
+    test_source = 'probe',
+    last_tested = clock_timestamp()
+WHERE id = :prospect_id

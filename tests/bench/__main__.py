@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.bench import report, stack
 
 SECTIONS = ["intake", "tag_revert", "followups", "urgent", "intelligence", "maintenance", "inbox", "enrichment",
-            "frontdoor", "coldstart"]
+            "frontdoor", "prospects", "coldstart"]
 
 
 def main(chosen: list[str]) -> int:

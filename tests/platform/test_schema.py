@@ -146,11 +146,15 @@ def test_every_reference_column_has_its_type_nullability_and_default(database, t
 # client's own days and the postal address a commercial email must carry; schema/014: what a
 # prospect's test measured, which its outreach email says, and the email's open pixel token;
 # schema/019: the client's phone, service names and alert settings, what a lead's messages said;
-# schema/021: the quarantine's status, signals and the owner's release).
+# schema/021: the quarantine's status, signals and the owner's release; schema/022: what the crawl
+# found and where a prospect's test came from, its opt-out).
 ADDED_COLUMNS = {"clients": {"timezone", "mailing_address", "phone", "primary_service_en", "primary_service_fr",
                              "alert_email", "alert_phone", "alert_urgency"},
                  "lead_memory": {"phone", "address", "spam_status", "spam_signals", "spam_released_at"},
-                 "prospect_candidates": {"has_autoresponder", "response_time_ms", "is_personalized", "is_generic"},
+                 "prospect_candidates": {"has_autoresponder", "response_time_ms", "is_personalized", "is_generic",
+                                         "form_kind", "form", "contact_email_source_url", "crawl_status",
+                                         "crawl_queued_at", "crawl_lease_until", "crawled_at", "crawl_pages",
+                                         "crawl_error", "test_source", "opted_out_at"},
                  "prospect_outreach_log": {"open_token_digest"}}
 
 

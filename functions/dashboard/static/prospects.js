@@ -1,7 +1,7 @@
 /* The internal client's prospects view: the scored prospects, the outreach funnel and emails, and the
    next outreach batch, always previewed (a dry run) before it can be sent. */
 import {apiJson} from './api.js?v=__VERSION__';
-import {$, el, failed, setStatus} from './dom.js?v=__VERSION__';
+import {$, el, failed, renderFacts, setStatus} from './dom.js?v=__VERSION__';
 import {formatDateTime, formatNumber, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 
@@ -53,6 +53,48 @@ function prospectItem(prospect) {
     el('p', {className: 'meta'}, [website, website && prospect.contact_email && ' · ',
       prospect.contact_email && el('span', {text: prospect.contact_email})]),
     prospect.last_tested && el('p', {className: 'meta muted', text: t('prospects.tested', {date: formatDateTime(prospect.last_tested)})}),
+    evidenceDetails(prospect.id),
+  ]);
+}
+
+/* What the crawl found and each probe measured (GET /api/prospects/{id}), read when first opened. */
+function evidenceDetails(prospectId) {
+  const body = el('div', {className: 'evidence'});
+  const details = el('details', {}, [el('summary', {text: t('evidence.show')}), body]);
+  details.addEventListener('toggle', () => {
+    if (!details.open || body.childElementCount) return;
+    apiJson('GET', `/api/prospects/${encodeURIComponent(prospectId)}`).then((found) => body.replaceChildren(
+      ...evidence(found))).catch(failed);
+  });
+  return details;
+}
+
+function evidence(prospect) {
+  const facts = el('dl', {className: 'facts'});
+  renderFacts(facts, [
+    ['evidence.formKind', prospect.form_kind && t(`evidence.kind.${prospect.form_kind}`)],
+    ['evidence.formUrl', prospect.form_url], ['evidence.emailSource', prospect.contact_email_source_url],
+    ['evidence.testSource', prospect.test_source && t(`evidence.source.${prospect.test_source}`)],
+    ['evidence.crawledAt', prospect.crawled_at && formatDateTime(prospect.crawled_at)]]);
+  const pages = (prospect.crawl_pages || []).map((page) => el('li', {text: page.status
+    ? t('evidence.fetched', {url: page.url, status: page.status}) : t('evidence.skipped', {url: page.url, why: page.skipped})}));
+  return [facts,
+    el('h3', {text: t('evidence.pages')}), pages.length ? el('ul', {}, pages) : el('p', {className: 'muted', text: t('evidence.noPages')}),
+    el('h3', {text: t('evidence.probes')}),
+    prospect.probes.length ? el('ul', {}, prospect.probes.map(probeItem)) : el('p', {className: 'muted', text: t('evidence.noProbes')})];
+}
+
+function probeItem(probe) {
+  const measured = probe.status === 'closed' && [
+    probe.has_autoresponder ? t('evidence.autoresponder') : t('evidence.noAutoresponder'),
+    probe.response_time_ms === null ? t('evidence.noAnswer') : t('evidence.answeredIn', {ms: formatNumber(probe.response_time_ms)}),
+    probe.is_personalized ? t('evidence.personalised') : probe.is_generic ? t('evidence.generic') : ''].filter(Boolean).join(' · ');
+  return el('li', {}, [
+    el('span', {className: 'badge', text: t(`evidence.status.${probe.status}`)}), ' ',
+    probe.submitted_at && el('span', {className: 'meta', text: t('evidence.submittedAt', {date: formatDateTime(probe.submitted_at)})}),
+    measured && el('p', {className: 'meta', text: measured}),
+    probe.reply_excerpt && el('blockquote', {text: probe.reply_excerpt}),
+    probe.error && el('p', {className: 'meta muted', text: probe.error}),
   ]);
 }
 

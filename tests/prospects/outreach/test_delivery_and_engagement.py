@@ -57,8 +57,8 @@ def test_an_english_email_says_what_the_test_found_and_carries_the_anti_spam_con
     text, html = parts(message)
     assert received.rcpt_tos == ["info@toitureslaval.ca"]
     assert message["Subject"] == queued[0]["email_subject"] == \
-        "Toitures Laval: what happened when we wrote through your website"
-    assert "The first answer arrived 45 seconds after we wrote." in text
+        "Toitures Laval: what a test of your website's contact form found"
+    assert "The first answer arrived 45 seconds after the test enquiry was sent." in text
     assert "generic message" in text and "roofing business" in text
     # identification, mailing address, contact, unsubscribe in one click
     assert "Avenir AI Solutions" in message["From"] and "ops@avenir-leads.ca" in text
@@ -84,9 +84,9 @@ def test_a_french_prospect_gets_its_email_in_french(api, admin, score, served_li
     api.post(OUTREACH, {}, key=admin.api_key)
     assert sender.send_due().sent == 2
     by_subject = {m.message["Subject"]: parts(m.message)[0] for m in served_links.received}
-    gagnon = by_subject["Plomberie Gagnon : ce qui s'est passé quand nous vous avons écrit par votre site"]
+    gagnon = by_subject["Plomberie Gagnon : ce qu'un test du formulaire de contact de votre site a constaté"]
     assert "Il n'y a eu aucun accusé de réception automatique." in gagnon
-    assert "La première réponse est arrivée 3 heures après notre demande." in gagnon
+    assert "La première réponse est arrivée 3 heures après l'envoi de la demande de test." in gagnon
     assert "En plomberie" in gagnon and "désabonnez-vous ici : http" in gagnon and ADDRESS in gagnon
     silent = next(text for subject, text in by_subject.items() if subject.startswith("Déneigement"))
     assert "Aucune réponse n'est arrivée" in silent and "déneigement, la saison est courte" in silent

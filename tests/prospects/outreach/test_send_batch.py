@@ -40,7 +40,7 @@ def test_the_neediest_uncontacted_prospects_with_an_email_are_written_to_first(a
     assert answer.json["remaining_today"] == 196
     first = answer.json["queued"][0]
     assert first["prospect_id"] == ids[0] and first["to_email"] == "info@toitureslaval.ca"
-    assert first["email_subject"] == "Toitures Laval: what happened when we wrote through your website"
+    assert first["email_subject"] == "Toitures Laval: what a test of your website's contact form found"
     logged = database.sql("SELECT log.*, r.status AS delivery, r.to_email, r.client_id, r.lead_id "
                           "FROM prospect_outreach_log AS log JOIN lead_replies AS r ON r.outreach_id = log.id")
     assert sorted(str(row["prospect_id"]) for row in logged) == sorted(q["prospect_id"] for q in answer.json["queued"])
@@ -171,4 +171,4 @@ def test_what_each_test_measured_is_kept_for_the_email(api, admin, score, databa
     assert (row["has_autoresponder"], row["response_time_ms"]) == (True, 800)
     bodies = {q["business_name"]: q["email_body"] for q in api.post(OUTREACH, {"min_score": 0, "dry_run": True},
                                                                        key=admin.api_key).json["queued"]}
-    assert "The first answer arrived 597 hours after we wrote." in bodies["Toitures Lentes"]
+    assert "The first answer arrived 597 hours after the test enquiry was sent." in bodies["Toitures Lentes"]
