@@ -1,0 +1,50 @@
+"""The owner's language in Chromium: the language picked on the sign-in page or with the switch is kept
+across sign-ins on that browser (over the client's own `language`), and a refused setting is explained
+next to its field in that language, in a sentence of the page's own, never the validator's words."""
+from selenium.webdriver.common.by import By
+
+
+def sign_in_in_french(dashboard, owner) -> None:
+    dashboard.type_into("Courriel", owner.email)
+    dashboard.type_into("Mot de passe", owner.password)
+    dashboard.button("Se connecter").click()
+    dashboard.heading("Boîte de réception")
+
+
+def field_error(dashboard, label: str) -> str:
+    """The error sentence the page shows with a field (the element its aria-describedby names)."""
+    field = dashboard.field(label)
+    dashboard.wait(lambda d: field.get_attribute("aria-invalid") == "true", f"{label!r} not marked invalid")
+    ids = (field.get_attribute("aria-describedby") or "").split()
+    texts = [dashboard.driver.find_element(By.ID, i).text for i in ids]
+    return " ".join(text for text in texts if text)
+
+
+def test_french_picked_on_the_sign_in_page_is_kept_at_sign_in_and_at_the_next_sign_in(dashboard, owner):
+    dashboard.heading("Sign in")
+    dashboard.button("Français").click()
+    dashboard.heading("Connexion")
+    sign_in_in_french(dashboard, owner)  # the client's own language is English
+    dashboard.button("Se déconnecter").click()
+    dashboard.heading("Connexion")
+
+    dashboard.driver.execute_script("sessionStorage.clear()")  # a new tab, another day: the same browser
+    dashboard.open("/")
+    dashboard.heading("Connexion")
+    sign_in_in_french(dashboard, owner)
+    dashboard.link("Analyses")
+    assert dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+
+
+def test_english_picked_with_the_switch_wins_over_a_french_client_at_the_next_sign_in(dashboard, owner, served):
+    served.request("PATCH", "/api/client", {"language": "fr"}, key=owner.api_key)
+    try:
+        dashboard.sign_in(owner.email, owner.password, expect="Boîte de réception")
+        dashboard.button("English").click()
+        dashboard.heading("Inbox")
+        dashboard.button("Sign out").click()
+        dashboard.heading("Sign in")
+        dashboard.sign_in(owner.email, owner.password)
+        dashboard.link("Insights")
+    finally:
+        served.request("PATCH", "/api/client", {"language": "en"}, key=owner.api_key)
