@@ -286,7 +286,7 @@ def test_a_setting_changed_in_the_form_is_saved_and_shown_again(dashboard, owner
     dashboard.button("Save settings").click()
     dashboard.wait(lambda d: dashboard.field("Booking link").get_attribute("aria-invalid") == "true")
     error = "//form[.//button[normalize-space()='Save settings']]//*[@role='alert']"
-    assert "booking_link" in dashboard.driver.find_element(By.XPATH, error).text
+    assert "Booking link" in dashboard.driver.find_element(By.XPATH, error).text
 
 
 def test_a_new_api_key_is_shown_once_and_the_old_one_stops_working(dashboard, served, database):

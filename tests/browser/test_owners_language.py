@@ -1,7 +1,13 @@
 """The owner's language in Chromium: the language picked on the sign-in page or with the switch is kept
 across sign-ins on that browser (over the client's own `language`), and a refused setting is explained
 next to its field in that language, in a sentence of the page's own, never the validator's words."""
+import json
+
 from selenium.webdriver.common.by import By
+
+from tests.browser.dashboard import STATIC
+
+FRENCH = json.loads((STATIC / "i18n" / "fr.json").read_text())
 
 
 def sign_in_in_french(dashboard, owner) -> None:
@@ -48,3 +54,33 @@ def test_english_picked_with_the_switch_wins_over_a_french_client_at_the_next_si
         dashboard.link("Insights")
     finally:
         served.request("PATCH", "/api/client", {"language": "en"}, key=owner.api_key)
+
+
+def test_a_refused_booking_link_is_explained_in_french_beside_the_field(dashboard, owner, served):
+    dashboard.button("Français").click()
+    sign_in_in_french(dashboard, owner)
+    dashboard.link("Paramètres").click()
+    dashboard.heading("Paramètres")
+    dashboard.type_into("Lien de réservation", "pas un lien")
+    dashboard.button("Enregistrer les paramètres").click()
+
+    shown = field_error(dashboard, "Lien de réservation")
+    refused = served.request("PATCH", "/api/client", {"booking_link": "pas un lien"}, key=owner.api_key)
+    assert refused.status == 422
+    reason = refused.json["error"]["details"][0].get("reason")
+    assert shown == FRENCH.get(f"reason.{reason}", FRENCH["reason.unexplained"])
+    assert "should" not in shown and "pattern" not in shown
+    alert = dashboard.driver.find_element(By.ID, "settings-error").text
+    assert alert == "Vérifiez les champs indiqués : Lien de réservation."
+    assert served.get("/api/client", key=owner.api_key).json["booking_link"] is None
+    dashboard.screenshot("fr-settings-field-error")
+
+
+def test_a_booking_link_typed_without_https_is_completed_and_saved(dashboard, owner, served):
+    dashboard.sign_in(owner.email, owner.password)
+    dashboard.link("Settings").click()
+    dashboard.type_into("Booking link", "www.demo-roofing.ca/booking")
+    dashboard.button("Save settings").click()
+    dashboard.wait_for_text("Settings saved.")
+    assert dashboard.field("Booking link").get_attribute("value") == "https://www.demo-roofing.ca/booking"
+    assert served.get("/api/client", key=owner.api_key).json["booking_link"] == "https://www.demo-roofing.ca/booking"
