@@ -13,7 +13,7 @@ import pytest
 
 from shared.clients.client_settings import SettingsChange
 from shared.enrichment import contract
-from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, PatternType
 from shared.platform import fields
 from tests.browser.dashboard import STATIC
 from tests.helpers import apigw_event, load_function
@@ -21,7 +21,8 @@ from tests.helpers import apigw_event, load_function
 MODULES = sorted(STATIC.glob("*.js"))
 # How the page labels each vocabulary's values: the key prefix in en.json and fr.json.
 LABELS = {"tag": "tag.", "urgency": "urgencyShort.", "intent": "intent.", "language": "language.",
-          "emailTone": "emailTone.", "followupSpeed": "followupSpeed.", "dailyEvent": "eventType."}
+          "emailTone": "emailTone.", "followupSpeed": "followupSpeed.", "dailyEvent": "eventType.",
+          "patternType": "patternType."}
 
 
 def served_bytes(name: str, version: str) -> bytes:
@@ -169,7 +170,8 @@ def test_the_vocabularies_are_served_from_the_servers_own_lists(server, module):
     assert json.loads(body) == {
         "tag": list(get_args(fields.Tag)), "urgency": ["High", "Medium", "Low"], "intent": list(contract.INTENTS),
         "language": list(contract.LANGUAGES), "emailTone": list(get_args(settings["email_tone"].annotation)),
-        "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(CLIENT_DAILY_EVENTS)}
+        "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(CLIENT_DAILY_EVENTS),
+        "patternType": list(get_args(PatternType))}
     scripts = "".join(path.read_text() for path in MODULES)
     for value in ("Follow-Up", "quote_request", "job_application", "Energetic", "Within 1 hour", "pattern_detected"):
         assert f"'{value}'" not in scripts, f"{value!r} is copied into a module"
