@@ -18,12 +18,15 @@ def sign_in_in_french(dashboard, owner) -> None:
 
 
 def field_error(dashboard, label: str) -> str:
-    """The error sentence the page shows with a field (the element its aria-describedby names)."""
-    field = dashboard.field(label)
-    dashboard.wait(lambda d: field.get_attribute("aria-invalid") == "true", f"{label!r} not marked invalid")
-    ids = (field.get_attribute("aria-describedby") or "").split()
-    texts = [dashboard.driver.find_element(By.ID, i).text for i in ids]
-    return " ".join(text for text in texts if text)
+    """The error sentence the page shows with a field (the element its aria-describedby names), once the
+    field is marked invalid."""
+    def shown(driver):
+        field = dashboard.field(label)
+        if field.get_attribute("aria-invalid") != "true":
+            return False
+        ids = (field.get_attribute("aria-describedby") or "").split()
+        return " ".join(text for i in ids if (text := driver.find_element(By.ID, i).text))
+    return dashboard.wait(shown, f"{label!r} not marked invalid")
 
 
 def test_french_picked_on_the_sign_in_page_is_kept_at_sign_in_and_at_the_next_sign_in(dashboard, owner):

@@ -1,7 +1,7 @@
 /* A lead's view: who it is, its enrichment, every message, the timeline of actions, replies and
    conversions; the tag buttons, and revert (with a reason) for a Converted lead. */
 import {apiJson} from './api.js?v=__VERSION__';
-import {$, el, errorText, renderFacts, setStatus} from './dom.js?v=__VERSION__';
+import {$, clearFieldErrors, el, errorText, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
 import {formatDateTime, formatMoney, formatPercent, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
@@ -140,6 +140,7 @@ async function refresh(id) {
 function openRevert() {
   $('revert-reason').value = '';
   $('revert-error').textContent = '';
+  clearFieldErrors($('revert-form'));
   $('revert-dialog').showModal();
   $('revert-reason').focus();
 }
@@ -160,7 +161,7 @@ async function revertLead(event) {
     setStatus(t('lead.reverted'));
     $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
   } catch (e) {
-    $('revert-error').textContent = errorText(e);
+    showFieldErrors($('revert-form'), $('revert-error'), e);
   }
 }
 

@@ -1,7 +1,7 @@
 /* The settings view: the client's settings (every named control of the settings form is one field of
    PATCH /api/client), the account's dates, a new password, and a new API key shown once. */
 import {apiJson} from './api.js?v=__VERSION__';
-import {$, clearFieldErrors, errorText, failed, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
+import {$, clearFieldErrors, failed, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
 import {formatDateTime, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import * as session from './session.js?v=__VERSION__';
@@ -93,6 +93,7 @@ async function changePassword(event) {
   event.preventDefault();
   const current = $('current-password'), next = $('new-password'), error = $('password-error');
   error.textContent = '';
+  clearFieldErrors($('password-form'));
   if (new TextEncoder().encode(next.value).length < 10) {
     error.textContent = t('settings.passwordShort');
     return;
@@ -102,7 +103,7 @@ async function changePassword(event) {
     current.value = next.value = '';
     setStatus(t('settings.passwordChanged'));
   } catch (e) {
-    error.textContent = errorText(e);
+    showFieldErrors($('password-form'), error, e);
   }
 }
 
