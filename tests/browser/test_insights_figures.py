@@ -60,8 +60,16 @@ def chart(section, title: str):
     return section.find_element(By.XPATH, f".//figure[.//h3[normalize-space()={literal(title)}]]")
 
 
+def asked_for(dashboard, path: str) -> bool:
+    """Whether the page fetched `path` (its query included)."""
+    return dashboard.driver.execute_script(
+        "return performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname"
+        " + new URL(e.name).search === arguments[0])", path)
+
+
 def check_labels(dashboard, language: str, run_date: datetime.date) -> None:
     words = WORDS[language]
+    assert asked_for(dashboard, f"/api/insights?lang={language}")  # the insights' own texts in that language
     nightly = figures(dashboard, words["nightly"])
     run_line = nightly.find_element(By.XPATH, "./h2/following-sibling::p").text
     assert run_line.startswith(words["run"].format(date=long_date(run_date, language))), run_line
@@ -93,6 +101,8 @@ def test_insights_say_which_figures_are_the_nightly_runs_and_which_are_live_in_b
     dashboard.screenshot(f"insights-en-{width}")
 
     dashboard.button("Français").click()
+    dashboard.wait(lambda d: asked_for(dashboard, "/api/insights?lang=fr") and dashboard.status() == "",
+                   "the insights were not asked for again in French")
     dashboard.heading("Chiffres en direct")
     check_labels(dashboard, "fr", nightly)
     dashboard.screenshot(f"insights-fr-{width}")

@@ -30,7 +30,12 @@ async function setLanguage(lang, pick = false) {
   applyLanguage();
 }
 
-const pickLanguage = (lang) => setLanguage(lang, true);
+/* Picked by the owner: the views showing text the API wrote (insights, a lead's events) are asked again
+   in that language; the others are only drawn again (what the owner typed into a form stays). */
+async function pickLanguage(lang) {
+  await setLanguage(lang, true);
+  if (session.current() && /^#\/(insights|lead)\b/.test(location.hash)) await route(false);
+}
 
 /* The session is written only when its language changed: a page starting up in the session's own
    language writes nothing back (the tab's storage may have been cleared meanwhile). */

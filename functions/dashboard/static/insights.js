@@ -5,7 +5,7 @@
 import {apiJson} from './api.js?v=__VERSION__';
 import * as charts from './charts.js?v=__VERSION__';
 import {$, el, failed} from './dom.js?v=__VERSION__';
-import {formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, t} from './i18n.js?v=__VERSION__';
+import {formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
 
@@ -14,7 +14,7 @@ const period = () => $('analytics-days').value;
 
 export async function open(focus) {
   const ticket = nextTicket();
-  const [insights, analytics] = await Promise.all([apiJson('GET', '/api/insights'),
+  const [insights, analytics] = await Promise.all([apiJson('GET', `/api/insights?lang=${lang()}`),  // its texts too
     apiJson('GET', `/api/analytics?days=${encodeURIComponent(period())}`)]);
   const prediction = insights.events.find((e) => e.event_type === 'conversion_prediction');
   const highValue = prediction?.learning_snapshot?.high_value_leads || [];

@@ -2,9 +2,12 @@
    conversions; the tag buttons, and revert (with a reason) for a Converted lead. */
 import {apiJson} from './api.js?v=__VERSION__';
 import {$, clearFieldErrors, el, errorText, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
-import {formatDateTime, formatMoney, formatPercent, t} from './i18n.js?v=__VERSION__';
+import {formatDateTime, formatMoney, formatPercent, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
+
+/* A lead's story, its growth events' text written by the API in the page's language. */
+const leadPath = (id) => `/api/leads/${encodeURIComponent(id)}?lang=${lang()}`;
 
 let shown = null;  // the API's answer for the lead on the page: {lead, messages, actions, ...}
 
@@ -16,7 +19,7 @@ export async function open(id, focus) {
   const ticket = nextTicket();
   let answer = null;
   try {
-    answer = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+    answer = await apiJson('GET', leadPath(id));
   } catch (e) {
     if (e.status !== 404) throw e;
   }
@@ -133,7 +136,7 @@ async function tagLead(tag) {
 }
 
 async function refresh(id) {
-  shown = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+  shown = await apiJson('GET', leadPath(id));
   render();
 }
 
