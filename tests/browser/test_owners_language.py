@@ -3,11 +3,23 @@ across sign-ins on that browser (over the client's own `language`), and a refuse
 next to its field in that language, in a sentence of the page's own, never the validator's words."""
 import json
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.dashboard import STATIC
 
 FRENCH = json.loads((STATIC / "i18n" / "fr.json").read_text())
+
+
+@pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
+def screen(request, dashboard):
+    """Each test on a desktop and on a phone: the dashboard opened fresh at that width."""
+    if request.param == 390:
+        dashboard.phone()
+    else:
+        dashboard.desktop()
+    dashboard.open("/")
+    return request.param
 
 
 def sign_in_in_french(dashboard, owner) -> None:
@@ -29,7 +41,7 @@ def field_error(dashboard, label: str) -> str:
     return dashboard.wait(shown, f"{label!r} not marked invalid")
 
 
-def test_french_picked_on_the_sign_in_page_is_kept_at_sign_in_and_at_the_next_sign_in(dashboard, owner):
+def test_french_picked_on_the_sign_in_page_is_kept_at_sign_in_and_at_the_next_sign_in(dashboard, screen, owner):
     dashboard.heading("Sign in")
     dashboard.button("Français").click()
     dashboard.heading("Connexion")
@@ -45,7 +57,7 @@ def test_french_picked_on_the_sign_in_page_is_kept_at_sign_in_and_at_the_next_si
     assert dashboard.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
 
 
-def test_english_picked_with_the_switch_wins_over_a_french_client_at_the_next_sign_in(dashboard, owner, served):
+def test_english_picked_with_the_switch_wins_over_a_french_client_at_the_next_sign_in(dashboard, screen, owner, served):
     served.request("PATCH", "/api/client", {"language": "fr"}, key=owner.api_key)
     try:
         dashboard.sign_in(owner.email, owner.password, expect="Boîte de réception")
@@ -59,7 +71,7 @@ def test_english_picked_with_the_switch_wins_over_a_french_client_at_the_next_si
         served.request("PATCH", "/api/client", {"language": "en"}, key=owner.api_key)
 
 
-def test_a_refused_booking_link_is_explained_in_french_beside_the_field(dashboard, owner, served):
+def test_a_refused_booking_link_is_explained_in_french_beside_the_field(dashboard, screen, owner, served):
     dashboard.button("Français").click()
     sign_in_in_french(dashboard, owner)
     dashboard.link("Paramètres").click()
@@ -76,14 +88,15 @@ def test_a_refused_booking_link_is_explained_in_french_beside_the_field(dashboar
     alert = dashboard.driver.find_element(By.ID, "settings-error").text
     assert alert == "Vérifiez les champs indiqués : Lien de réservation."
     assert served.get("/api/client", key=owner.api_key).json["booking_link"] is None
-    dashboard.screenshot("fr-settings-field-error")
+    dashboard.screenshot(f"fr-settings-field-error-{screen}")
 
 
-def test_a_booking_link_typed_without_https_is_completed_and_saved(dashboard, owner, served):
+def test_a_booking_link_typed_without_https_is_completed_and_saved(dashboard, screen, owner, served):
     dashboard.sign_in(owner.email, owner.password)
     dashboard.link("Settings").click()
-    dashboard.type_into("Booking link", "www.demo-roofing.ca/booking")
+    dashboard.type_into("Booking link", f"www.demo-roofing.ca/booking/{screen}")
     dashboard.button("Save settings").click()
     dashboard.wait_for_text("Settings saved.")
-    assert dashboard.field("Booking link").get_attribute("value") == "https://www.demo-roofing.ca/booking"
-    assert served.get("/api/client", key=owner.api_key).json["booking_link"] == "https://www.demo-roofing.ca/booking"
+    completed = f"https://www.demo-roofing.ca/booking/{screen}"
+    assert dashboard.field("Booking link").get_attribute("value") == completed
+    assert served.get("/api/client", key=owner.api_key).json["booking_link"] == completed
