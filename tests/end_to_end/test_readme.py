@@ -96,3 +96,11 @@ def test_each_curl_of_the_readme_works_as_pasted_in_order_and_reaches_what_it_sh
     followed = answer_to(answers, '"$API/api/outreach"')["outreach"]
     assert [row["outreach_id"] for row in followed] == [sent[0]["outreach_id"]]
     assert answer_to(answers, '"$API/api/insights"')["run_date"]
+
+
+def test_the_readme_gives_the_dashboards_two_sign_ins_that_make_run_sets():
+    from infra import cli, local
+
+    for email, password in ((local.DEMO_EMAIL, local.DEMO_PASSWORD), (cli.INTERNAL_EMAIL, local.INTERNAL_PASSWORD)):
+        assert f"`{email}` / `{password}`" in README
+    assert "| `GET /`, `GET /assets/{name}` | `functions/dashboard` |" in README
