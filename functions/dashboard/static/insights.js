@@ -25,14 +25,14 @@ export async function open(focus) {
   show('insights', focus, render);
 }
 
-/* The nightly run the cards come from: its date (the answer's run_date, else the newest event's) and
-   when it was computed (the answer's own field when it has one, else the newest event's created_at). */
+/* The nightly run the cards come from: its date (the answer's run_date, else the newest event's), when
+   it was computed (the answer's as_of, else the newest event's created_at), and whether it is the first. */
 function nightlyRun(insights) {
   const daily = insights.events.filter((e) => values('dailyEvent').includes(e.event_type));
   const newest = daily.map((e) => e.created_at).filter(Boolean).sort().at(-1) || null;
   const newestEvent = daily.find((e) => e.created_at === newest);
   const date = insights.run_date || newestEvent?.learning_snapshot?.run_date || newest?.slice(0, 10) || null;
-  return {date, computedAt: insights.run_at || insights.computed_at || newest};
+  return {date, computedAt: insights.as_of || newest, first: insights.first_run === true};
 }
 
 function render() {
@@ -41,8 +41,8 @@ function render() {
   const charted = [latest.urgency_trend, latest.tone_distribution];  // drawn as charts, their text as caption
   const live = {from: formatDay(analytics.from), to: formatDay(analytics.to)};
   $('insights-run').textContent = !run.date ? t('insights.noRun')
-    : t(run.computedAt ? 'insights.run' : 'insights.runDay', {date: formatDay(run.date, 'long'),
-      computed: formatDateTime(run.computedAt)});
+    : [t(run.computedAt ? 'insights.run' : 'insights.runDay', {date: formatDay(run.date, 'long'),
+      computed: formatDateTime(run.computedAt)}), run.first ? t('insights.firstRun') : ''].join(' ').trim();
   $('insights-live').textContent = t('insights.live', live);
   const nightly = run.date && t('insights.sourceNightly', {date: formatDay(run.date)});
   const cards = insights.events.filter((e) => values('dailyEvent').includes(e.event_type) && !charted.includes(e));
@@ -56,12 +56,18 @@ function render() {
   conversionsChart(analytics, source);
 }
 
-/* A card is titled by what it is about: its event's kind, or for a pattern, the pattern's kind. */
+/* A card is titled by what it is about: the API's title (in the language asked for), else its event's
+   kind, or for a pattern, the pattern's kind. */
+const titleOf = (event, snapshot) => event.title
+  || (snapshot.pattern_type ? t(`patternType.${snapshot.pattern_type}`) : t(`eventType.${event.event_type}`));
+
+const adviceOf = (snapshot) => snapshot.recommended_actions || (snapshot.recommendation ? [snapshot.recommendation] : []);
+
 function insightCard(event) {
   const snapshot = event.learning_snapshot || {};
-  const title = snapshot.pattern_type ? t(`patternType.${snapshot.pattern_type}`) : t(`eventType.${event.event_type}`);
+  const title = titleOf(event, snapshot);
   const big = event.event_type === 'engagement_score' ? `${snapshot.overall_score}/100` : null;
-  const actions = snapshot.recommended_actions || (snapshot.recommendation ? [snapshot.recommendation] : []);
+  const actions = adviceOf(snapshot);
   return el('article', {className: `card insight ${event.event_type}`}, [
     el('h3', {text: title}),
     big && el('p', {className: 'big', text: big}),
@@ -93,6 +99,12 @@ function urgencyTrendChart(trend, source, run) {
   charts.bars(figure, {title, source, max: 1, description: noEarlier ? t('insights.noEarlierWeek')
     : trend.insight_text || t('insights.urgencyTrendDesc', {date: formatDay(run.date)}),
   sections: [{heading: t(`insights.trend.${snapshot.trend}`), rows}]});
+  appendAdvice(figure, snapshot);
+}
+
+/* A charted insight's advice (the urgency card carries the urgency pattern's), under its chart. */
+function appendAdvice(figure, snapshot) {
+  figure.append(...adviceOf(snapshot).slice(0, 3).map((a) => el('p', {className: 'muted', text: `→ ${a}`})));
 }
 
 function toneChart(distribution, source) {
