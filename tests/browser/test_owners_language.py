@@ -6,6 +6,7 @@ import json
 import pytest
 from selenium.webdriver.common.by import By
 
+from shared.mail import sender
 from tests.browser.dashboard import STATIC
 
 FRENCH = json.loads((STATIC / "i18n" / "fr.json").read_text())
@@ -100,3 +101,17 @@ def test_a_booking_link_typed_without_https_is_completed_and_saved(dashboard, sc
     completed = f"https://www.demo-roofing.ca/booking/{screen}"
     assert dashboard.field("Booking link").get_attribute("value") == completed
     assert served.get("/api/client", key=owner.api_key).json["booking_link"] == completed
+
+
+def test_a_reply_the_sender_stopped_after_a_tag_is_explained_in_french_on_the_lead_page(
+        dashboard, owner, served, post_lead):
+    lead = post_lead("Mathis Roy", "mathis.roy@videotron.ca", "Bonjour, une soumission pour mon toit?", language="fr")
+    tagged = served.post(f"/api/leads/{lead['lead_id']}/tag", {"tag": "Archived"}, key=owner.api_key)
+    assert tagged.status == 200, tagged.json
+    sender.send_due()  # finds the queued reply's lead archived: cancelled, with the sender's reason
+    dashboard.button("Français").click()
+    sign_in_in_french(dashboard, owner)
+    dashboard.link("Mathis Roy").click()
+    history = " ".join(item.text for item in dashboard.region_heading_list("Historique"))
+    assert "annulée" in history and "non envoyée : la demande a été étiquetée Archivée" in history, history
+    assert "lead tagged" not in history

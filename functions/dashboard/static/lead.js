@@ -94,11 +94,11 @@ function timeline(actions, events, replies) {
     el('time', {datetime: entry.at, text: formatDateTime(entry.at)}), el('span', {text: entry.text})]));
 }
 
-/* A conversion says what it was worth, when the owner gave a value. */
+/* A conversion says what it was worth, when the owner gave a value (once: the API's text may say it). */
 function eventText(event) {
   const text = event.insight_text || t(`event.${event.event_type}`);
   const value = event.learning_snapshot?.conversion_value;
-  return value == null ? text : `${text} · ${formatMoney(value)}`;
+  return value == null || text.includes(formatMoney(value)) ? text : `${text} · ${formatMoney(value)}`;
 }
 
 function actionText(action) {
@@ -114,8 +114,17 @@ function replyText(reply) {
   else if (reply.due_at) parts.push(t('reply.due', {date: formatDateTime(reply.due_at)}));
   // A skipped reply's last_error is the rule that skipped it, said in the owner's words.
   if (reply.status === 'skipped') parts.push(t(`reply.skipped.${reply.last_error}`));
-  else if (reply.last_error) parts.push(t('reply.error', {error: reply.last_error}));
+  else if (reply.last_error) parts.push(stopText(reply.last_error));
   return parts.join(' · ');
+}
+
+/* Why the sender stopped a reply, in the owner's words for the reasons it writes (shared/mail/sender.py);
+   any other error as the server wrote it. */
+function stopText(error) {
+  const tagged = /^lead tagged (.+)$/.exec(error);
+  if (tagged) return t('reply.stopped.tagged', {tag: t(`tag.${tagged[1]}`)});
+  if (error === 'the client turned replies off') return t('reply.stopped.repliesOff');
+  return t('reply.error', {error});
 }
 
 async function tagLead(tag) {
