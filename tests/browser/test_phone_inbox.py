@@ -69,3 +69,16 @@ def test_the_first_screen_of_a_phone_shows_four_leads_under_a_one_line_menu(
     dashboard.search("gouttières" if language == "fr" else "metal roof", label=search)
     dashboard.wait(lambda d: len(dashboard.lead_names()) == 1)
     dashboard.screenshot(f"phone-inbox-filters-{language}", max_height=HEIGHT)
+
+
+def test_the_internal_clients_four_item_menu_fits_one_line_in_french_on_a_phone(dashboard, admin):
+    dashboard.phone(WIDTH, HEIGHT)
+    dashboard.open("/")
+    dashboard.button("Français").click()
+    dashboard.type_into("Courriel", admin.email)
+    dashboard.type_into("Mot de passe", admin.password)
+    dashboard.button("Se connecter").click()
+    dashboard.link("Prospects")
+    rows, right = menu_rows(dashboard)
+    dashboard.screenshot("phone-internal-menu-fr", max_height=200)
+    assert (rows, right <= WIDTH) == (1, True), f"the menu takes {rows} rows and ends at {right} px"
