@@ -115,3 +115,19 @@ def test_a_reply_the_sender_stopped_after_a_tag_is_explained_in_french_on_the_le
     history = " ".join(item.text for item in dashboard.region_heading_list("Historique"))
     assert "annulée" in history and "non envoyée : la demande a été étiquetée Archivée" in history, history
     assert "lead tagged" not in history
+
+
+def test_a_refused_conversion_value_is_said_in_french_with_the_fields_label(dashboard, owner, served, post_lead):
+    lead = post_lead("Léa Bouchard", "lea.bouchard@videotron.ca", "Une soumission pour ma toiture?", language="fr")
+    refused = served.post(f"/api/leads/{lead['lead_id']}/tag", {"tag": "Converted", "conversion_value": -500},
+                          key=owner.api_key)
+    assert refused.status == 422
+    reason = refused.json["error"]["details"][0].get("reason")
+    dashboard.button("Français").click()
+    sign_in_in_french(dashboard, owner)
+    dashboard.link("Léa Bouchard").click()
+    dashboard.type_into("Valeur de la conversion ($, pour Converti)", "-500")
+    dashboard.button("Convertie").click()
+    expected = FRENCH.get(f"reason.{reason}", FRENCH["reason.unexplained"])
+    dashboard.wait(lambda d: expected in dashboard.status(), "the refusal was not said in French")
+    assert dashboard.status() == f"Valeur de la conversion ($, pour Converti) : {expected}"

@@ -27,7 +27,7 @@ export function setStatus(message, kind = 'info') {
 export function errorText(error) {
   if (error.status === 0) return error.message;
   if (error.status === 422 && error.details?.length) {
-    return error.details.map((d) => t('error.field', {field: d.field, message: reasonText(d)})).join(' ');
+    return error.details.map((d) => t('error.field', {field: fieldLabel(d.field), message: reasonText(d)})).join(' ');
   }
   return t('error.generic', {message: error.message});
 }
@@ -45,6 +45,12 @@ export function reasonText(detail, control = null) {
 }
 
 const labelOf = (control) => document.querySelector(`label[for="${control.id}"]`)?.textContent.trim() || control.name;
+
+/* A 422's field by the label of the page's control of that name, when there is one. */
+function fieldLabel(field) {
+  const control = document.querySelector(`[name="${CSS.escape(String(field).split(/[.[]/)[0])}"]`);
+  return control?.id ? labelOf(control) : field;
+}
 
 /* Each refused field of `form` marked invalid with its sentence beside it (announced with the field);
    the form's alert `summary` names them. Details naming no control of the form are said in the summary. */
