@@ -1,5 +1,5 @@
 """The `avenir` command: migrate, serve, clients, the nightly intelligence run, follow-up replies,
-the data maintenance, enriching stored messages again. Every error is one line on stderr and one of
+mail events, the data maintenance, enriching stored messages again. Every error is one line on stderr and one of
 the exit statuses below (README, "Command line")."""
 import argparse
 import datetime
@@ -193,6 +193,34 @@ def cmd_followups_retry(args) -> int:
     return 0
 
 
+def cmd_mail_events(args) -> int:
+    """Each line of the file, one SNS message as SNS posts it to /api/mail/events, received as that
+    route receives it (its signature verified unless AVENIR_SNS_VERIFY=0). A line refused is one
+    error line naming it; the others are taken; exit 1 if any was refused."""
+    from shared.mail import events
+
+    totals = {"messages": 0, "recorded": 0, "suppressed": 0, "confirmed": 0, "refused": 0}
+    with open(args.file, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            totals["messages"] += 1
+            try:
+                received = events.receive(json.loads(line))
+            except (ValueError, AvenirError) as e:  # not JSON, not SNS (pydantic's is a ValueError), refused
+                if isinstance(e, Unavailable):
+                    raise
+                message = e.message if isinstance(e, AvenirError) else f"not an SNS message ({type(e).__name__})"
+                print(f"avenir: error: line {number}: {' '.join(message.split())}", file=sys.stderr)
+                totals["refused"] += 1
+                continue
+            totals["recorded"] += received.recorded
+            totals["suppressed"] += received.suppressed
+            totals["confirmed"] += received.confirmed
+    print(json.dumps(totals))
+    return REFUSED if totals["refused"] else DONE
+
+
 # The times a command takes: beyond these, what the command computes from them (a year before, a
 # day's end in another zone) leaves what Python and PostgreSQL can hold.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -330,6 +358,14 @@ def parser() -> argparse.ArgumentParser:
     retry.add_argument("--failed", action="store_true", required=True, help="the failed replies (required)")
     retry.add_argument("--client", type=client_id, help="only this client_id's")
     retry.set_defaults(run=cmd_followups_retry)
+
+    mail = sub.add_parser("mail", help="what mail servers said back").add_subparsers(dest="mail_command",
+                                                                                     required=True)
+    mail_events = mail.add_parser("events", help="receive a file of SNS messages (SES bounces and complaints), "
+                                                 "as POST /api/mail/events does; prints the totals JSON, exit 1 "
+                                                 "if a line was refused")
+    mail_events.add_argument("--file", required=True, help="one SNS message (JSON) per line")
+    mail_events.set_defaults(run=cmd_mail_events)
 
     maintenance = sub.add_parser("maintenance", help="the data maintenance").add_subparsers(
         dest="maintenance_command", required=True)

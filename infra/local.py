@@ -194,9 +194,11 @@ def main(port: int = 8080) -> int:
         # a client may point its own smtp_host at the local sink (127.0.0.1): private addresses are
         # refused everywhere else (shared/mail/smtp_hosts.py)
         os.environ.setdefault("AVENIR_SMTP_ALLOW_PRIVATE", "1")
+        os.environ.setdefault("AVENIR_SMS_DIR", str(STATE / "sms"))  # the owner's alert texts, instead of SNS
         stop_mail = mailsink.start_local_mail(STATE / "mail")  # sets AVENIR_SMTP_URL; sends every minute
-        print(f"Follow-up replies are sent every minute to a local mail sink: each one lands in "
-              f"{STATE / 'mail'} as an .eml file.\n", flush=True)
+        print(f"Follow-up replies and owner alerts are sent every minute to a local mail sink: each one lands "
+              f"in {STATE / 'mail'} as an .eml file; alerts by text message in {os.environ['AVENIR_SMS_DIR']} "
+              f"as .txt files.\n", flush=True)
         print(f"Serving every route on http://127.0.0.1:{port} (Ctrl-C to stop)", flush=True)
         serve.run(port)
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 """A local mail sink for `make run`: an SMTP server on loopback (aiosmtpd) that keeps every message it
 is given as a .eml file in .avenir/mail/, and, beside it, the follow-up sender run every minute as
-the deployed schedule runs it. `python -m infra.mailsink` runs the sink alone."""
+the deployed schedule runs it, and at once when an intake commits a reply or alert due now (LISTEN,
+shared/mail/wake.py). `python -m infra.mailsink` runs the sink alone."""
 import argparse
 import datetime
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 
 DEFAULT_PORT = 1025
 SEND_EVERY_S = 60
+LISTEN_S = 2  # the longest a wake-up can go unheard (wake.Listener.wait)
 
 
 class EmlWriter:
@@ -47,7 +49,7 @@ def start_local_mail(directory: Path, port: int | None = None) -> Callable[[], N
     controller = start_sink(directory, port or free_port())
     os.environ["AVENIR_SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
     stop = threading.Event()
-    thread = threading.Thread(target=_send_every_minute, args=(stop,), name="followup-sender", daemon=True)
+    thread = threading.Thread(target=_send_when_due, args=(stop,), name="followup-sender", daemon=True)
     thread.start()
 
     def stop_all() -> None:
@@ -57,16 +59,32 @@ def start_local_mail(directory: Path, port: int | None = None) -> Callable[[], N
     return stop_all
 
 
-def _send_every_minute(stop: threading.Event) -> None:
-    from shared.mail import sender
+def _send_when_due(stop: threading.Event) -> None:
+    """Send what is due, then wait for a wake-up or the next minute, until stopped."""
+    from shared.mail import sender, wake
     from shared.platform import logs
 
+    listener = None
     while not stop.is_set():
         try:
+            listener = listener or wake.Listener()
             sender.send_due(budget_s=SEND_EVERY_S - 10)
+            _wait(listener, stop)
         except Exception as e:  # the database stopping with make run, say: try again next minute
             logs.event(sender.log, "follow-up sender run failed", error=f"{type(e).__name__}: {e}")
-        stop.wait(SEND_EVERY_S)
+            if listener is not None:
+                listener.close()
+            listener = None
+            stop.wait(SEND_EVERY_S)
+    if listener is not None:
+        listener.close()
+
+
+def _wait(listener, stop: threading.Event) -> None:
+    """Until woken, stopped, or a minute has passed."""
+    for _ in range(SEND_EVERY_S // LISTEN_S):
+        if stop.is_set() or listener.wait(LISTEN_S):
+            return
 
 
 def main(argv: list[str] | None = None) -> int:

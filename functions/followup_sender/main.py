@@ -1,6 +1,7 @@
-"""The follow-up sender, every minute (EventBridge, or Cloud Scheduler's CloudEvent): sends the
-replies that are due, through each client's SMTP server or the platform's sender, and records each
-outcome. `avenir followups send` runs the same once."""
+"""The follow-up sender, every minute (EventBridge, or Cloud Scheduler's CloudEvent) and whenever an
+intake wakes it through its SQS queue (shared/mail/wake.py): sends the replies that are due, through
+each client's SMTP server or the platform's sender, and records each outcome. `avenir followups
+send` runs the same once."""
 from shared.mail import sender
 from shared.platform import http
 
@@ -23,5 +24,6 @@ def followup_sender_scheduled(cloud_event):  # functions-framework CloudEvent ta
     http.serve_cloud_event(cloud_event, ROUTES, "follow-up sender")
 
 
-def handler(event, context):  # AWS Lambda: the EventBridge schedule (no retry: the next minute's run is one)
+def handler(event, context):  # AWS Lambda: the EventBridge schedule (no retry: the next minute's run is one),
+    # or a wake-up from the queue (a failed run leaves the message for another try)
     return http.serve_scheduled_lambda(event, ROUTES, "follow-up sender")

@@ -1,6 +1,8 @@
 """GET and PATCH /api/client: the owner reads and changes the client's settings (the reply's voice,
-the sender, the time zone); the SMTP password is write-only."""
+the sender, the time zone); the SMTP password is write-only. POST /api/client/reply-preview shows
+the reply those settings give a message."""
 from shared.clients import client_settings, credentials
+from shared.mail import preview
 from shared.platform import http
 
 
@@ -22,12 +24,27 @@ def change(req: http.Request) -> http.Response:
     return http.ok(client_settings.change(client, body).model_dump(mode="json"))
 
 
+def reply_preview(req: http.Request) -> http.Response:
+    """Preview the reply to a message
+
+    Exactly the reply a lead sending this message would get now with the client's current settings
+    (its unsubscribe link aside: `/u/preview`), when it would be due, and whether the owner would be
+    alerted. Writes nothing."""
+    client = req.client
+    body = req.parse(preview.PreviewRequest)
+    return http.ok(preview.preview(client, body).model_dump(mode="json"))
+
+
 ROUTES = http.Routes(
     http.Route("GET", "/api/client", read, auth=credentials.client,
                responses={200: (client_settings.Settings, "The settings.")},
                errors=(503,)),
     http.Route("PATCH", "/api/client", change, auth=credentials.client, request=client_settings.SettingsChange,
                responses={200: (client_settings.Settings, "The settings, changed.")},
+               errors=(400, 413, 415, 422, 503)),
+    http.Route("POST", "/api/client/reply-preview", reply_preview, auth=credentials.client,
+               request=preview.PreviewRequest,
+               responses={200: (preview.Preview, "The reply, as it would be sent now.")},
                errors=(400, 413, 415, 422, 503)),
 )
 

@@ -60,6 +60,16 @@ class Conversions(pydantic.BaseModel):
     value: float
 
 
+class FirstResponse(pydantic.BaseModel):
+    """How fast the period's leads were answered: from a lead's first message to its first reply sent
+    or the owner's first action on it (tag, revert, delete)."""
+
+    median_minutes: float | None = pydantic.Field(description="Median over the leads answered (null: none was).")
+    p90_minutes: float | None = pydantic.Field(description="90th percentile (interpolated) over the leads answered.")
+    within_5_minutes: float = pydantic.Field(description="Leads answered within 5 minutes / leads of the period "
+                                                         "(an unanswered lead counts as not), 0..1.")
+
+
 class Analytics(pydantic.BaseModel):
     from_: datetime.date = pydantic.Field(alias="from", serialization_alias="from")
     to: datetime.date
@@ -69,6 +79,11 @@ class Analytics(pydantic.BaseModel):
     by_intent: dict[str, int]
     conversions: Conversions
     conversion_rate: float = pydantic.Field(description="Converted leads / leads of the period, 0..1.")
+    first_response: FirstResponse
+    bounce_rate: float = pydantic.Field(description="Permanent bounces of the client's emails in the period / its "
+                                                    "emails that reached a mail server then (sent, or refused at "
+                                                    "RCPT TO), 0..1 (0 with no email); SES reviews an account "
+                                                    "past 0.05.")
 
 
 
@@ -82,4 +97,12 @@ def analytics(client: Client, query: AnalyticsQuery) -> Analytics:
         "by_urgency": {level: Share(count=n, percentage=round(100 * n / total, 2))
                        for level, n in row["by_urgency"].items()},
         "conversions": Conversions(count=row["converted"], value=float(row["converted_value"])),
-        "conversion_rate": round(row["converted"] / total, 4) if total else 0.0})
+        "conversion_rate": round(row["converted"] / total, 4) if total else 0.0,
+        "first_response": FirstResponse(median_minutes=_minutes(row["median_minutes"]),
+                                        p90_minutes=_minutes(row["p90_minutes"]),
+                                        within_5_minutes=round(row["within_5"] / total, 4) if total else 0.0),
+        "bounce_rate": min(1.0, round(row["bounced"] / row["mail_reached"], 4)) if row["mail_reached"] else 0.0})
+
+
+def _minutes(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)

@@ -6,7 +6,7 @@ import datetime
 import io
 import uuid
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pydantic
 
@@ -195,6 +195,10 @@ class LeadStory(pydantic.BaseModel):
                                          "attempts, last_error.")
     alerts: list[dict] = pydantic.Field(description="The owner's alerts about it: channel (email or sms), status, "
                                         "sent_at.")
+    email_status: Literal["ok", "bounced", "complained"] = pydantic.Field(
+        description="Whether its email takes mail: bounced (a permanent bounce, of any client's email: no "
+                    "client's mail goes to it), complained (marked as spam: this client's mail no longer "
+                    "goes to it), else ok.")
 
 
 

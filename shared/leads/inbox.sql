@@ -71,6 +71,12 @@ SELECT to_jsonb(l) - 'client_id' AS lead,
         FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'reply') AS replies,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', r.channel, 'status', r.status, 'sent_at', r.sent_at)
                ORDER BY r.created_at, r.reply_id), '[]'::jsonb)
-        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts
+        FROM lead_replies AS r WHERE r.lead_id = l.id AND r.kind = 'alert') AS alerts,
+       -- whether its email still takes mail: bounced (for any client's email), complained (about this
+       -- client's); the suppressions the sender checks (schema/023)
+       coalesce((SELECT s.reason FROM mail_suppressions AS s
+                 WHERE s.email_digest = avenir_email_digest(l.email)
+                   AND (s.reason = 'bounced' OR s.client_id = l.client_id)
+                 ORDER BY s.reason LIMIT 1), 'ok') AS email_status
 FROM lead_memory AS l
 WHERE l.id = :lead_id AND l.client_id = :client_id

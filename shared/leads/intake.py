@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from shared.clients.accounts import Client, is_test_lead
 from shared.enrichment import ENGINE_VERSION, Enrichment, Language, Trade, enrich, relationship_insight
 from shared.enrichment.extraction import extract
-from shared.mail import outbox
+from shared.mail import outbox, wake
 from shared.platform import db, fields, idempotency, settings, sql
 from shared.platform.exceptions import IdempotencyKeyInFlight
 
@@ -99,16 +99,17 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
     said = extract(lead.message)
     delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
                     phone=said.phone, address=said.address, wanted=said.when)
-    written, *_ = db.pipeline(
+    written, _, _, _, (woken,) = db.pipeline(
         conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
                                 is_test=is_test, urgency=enrichment.urgency),
         outbox.queue_alerts_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                  urgency=enrichment.urgency, intent=enrichment.intent, is_test=is_test),
-        commit=True)
+        wake.due_now_step(params["lead_id"]), commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")
+    wake.sender(woken["due_now"])
 
 
 def _trade(found: dict) -> Trade:

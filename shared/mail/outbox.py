@@ -99,6 +99,7 @@ class Claim:
     primary_service_fr: str | None
     replies_on: bool
     unsubscribed: bool
+    suppressed: str | None  # bounced or complained (mail_suppressions), else None
 
 
 def claim(batch_size: int, lease_s: int) -> list[Claim]:

@@ -103,7 +103,8 @@ RETURNING channel
 -- Due replies, and replies whose sender's lease ran out (it died mid-send), locked and leased in one
 -- statement; SKIP LOCKED lets another sender take the next ones instead of waiting. Each comes with
 -- what sending it needs: its lead's name and tag, its client's settings, and whether the email has
--- unsubscribed meanwhile. An outreach email (outreach_id set, no lead) comes with its words already
+-- unsubscribed meanwhile, and whether it is suppressed (mail_suppressions: bounced, for every client;
+-- complained, for this client), so the sender needs no other round trip. An outreach email (outreach_id set, no lead) comes with its words already
 -- saved; its client is the internal client.
 WITH due AS (
   SELECT reply_id
@@ -138,7 +139,12 @@ SELECT claimed.reply_id, claimed.client_id, claimed.lead_id, claimed.outreach_id
        coalesce(client.ai_personalized_reply, true) OR claimed.outreach_id IS NOT NULL AS replies_on,
        EXISTS (SELECT 1 FROM unsubscribes
                WHERE unsubscribes.client_id = claimed.client_id
-                 AND unsubscribes.email_digest = avenir_email_digest(claimed.to_email)) AS unsubscribed
+                 AND unsubscribes.email_digest = avenir_email_digest(claimed.to_email)) AS unsubscribed,
+       (SELECT suppression.reason FROM mail_suppressions AS suppression
+        WHERE suppression.email_digest = avenir_email_digest(claimed.to_email)
+          AND (suppression.reason = 'bounced' OR suppression.client_id = claimed.client_id)
+        ORDER BY suppression.reason  -- bounced before complained
+        LIMIT 1) AS suppressed
 FROM claimed
 JOIN clients AS client ON client.client_id = claimed.client_id
 -- each lead by its key; LIMIT keeps the planner from hashing every client's leads for a batch of 100

@@ -50,7 +50,7 @@ class Routes:
         if settings.smtp_url():
             return smtp.SmtpTransport.from_url(settings.smtp_url(), timeout_s, deadline_s)
         if settings.ses_from():
-            return transports.SesTransport(self.ses_client())
+            return transports.SesTransport(self.ses_client(), settings.ses_configuration_set())
         return transports.Unconfigured()
 
     def close(self) -> None:

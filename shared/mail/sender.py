@@ -5,10 +5,11 @@ import dataclasses
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import alerts, outbox, render, sms, tokens, transports
+from shared.mail import alerts, events, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -84,7 +85,9 @@ def _stopped(reply: outbox.Claim, summary: Summary) -> bool:
     died during its last attempt), and not sent."""
     is_reply = reply.kind == "reply"  # an alert (to the owner) is not stopped by the lead's unsubscribe
 
-    if is_reply and reply.unsubscribed:
+    if is_reply and reply.suppressed:
+        outcome = ("skipped", f"suppressed: {reply.suppressed}")
+    elif is_reply and reply.unsubscribed:
         outcome = ("skipped", "unsubscribed")
     elif reply.current_tag in STOPPING_TAGS:
         outcome = ("cancelled", f"lead tagged {reply.current_tag}")
@@ -107,21 +110,23 @@ def _with_words(reply: outbox.Claim) -> outbox.Claim:
         subject, text = alerts.words(reply) if reply.channel == "email" else ("", alerts.sms_text(reply))
         rendered = render.Rendered(subject, text, "")
     else:
-        rendered = render.reply(reply_context(reply))
+        rendered = render.reply(reply_context(vars(reply)))
     return dataclasses.replace(reply, provider_message_id=render.new_message_id(_from(reply)),
                                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
 
 
-def reply_context(reply: outbox.Claim) -> render.ReplyContext:
+def reply_context(facts: Mapping) -> render.ReplyContext:
+    """What a reply says, from the facts named as outbox.Claim names them (a claimed reply's, or a
+    preview's: shared/mail/preview.py)."""
     return render.ReplyContext(
-        language=reply.language, intent=reply.intent, tone=reply.email_tone, lead_name=reply.lead_name or "",
-        business_name=reply.business_name, primary_service=reply.primary_service,
-        booking_link=reply.booking_link, custom_tagline=reply.custom_tagline,
-        mailing_address=reply.mailing_address, contact_email=reply.client_email,
-        urgent=reply.lead_urgency == "High", when=reply.wanted, lead_phone_given=reply.lead_phone is not None,
-        lead_address_given=reply.lead_address is not None, business_phone=reply.business_phone,
-        client_language=reply.client_language, primary_service_en=reply.primary_service_en,
-        primary_service_fr=reply.primary_service_fr)
+        language=facts["language"], intent=facts["intent"], tone=facts["email_tone"],
+        lead_name=facts["lead_name"] or "", business_name=facts["business_name"],
+        primary_service=facts["primary_service"], booking_link=facts["booking_link"],
+        custom_tagline=facts["custom_tagline"], mailing_address=facts["mailing_address"],
+        contact_email=facts["client_email"], urgent=facts["lead_urgency"] == "High", when=facts["wanted"],
+        lead_phone_given=facts["lead_phone"] is not None, lead_address_given=facts["lead_address"] is not None,
+        business_phone=facts["business_phone"], client_language=facts["client_language"],
+        primary_service_en=facts["primary_service_en"], primary_service_fr=facts["primary_service_fr"])
 
 
 def _deliver(delivery: Delivery, routes: Routes) -> str:
@@ -144,6 +149,7 @@ def _deliver(delivery: Delivery, routes: Routes) -> str:
 
 def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     """Send one reply (its attempt counted) and record the outcome; returns the status it now has."""
+    bounced = False
     try:
         if reply.channel == "sms":
             sms.send(reply.to_phone, reply.body_text, reply.reply_id)
@@ -155,6 +161,7 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
         status, error, retry_in_s = "sent", None, 0
     except transports.PermanentFailure as e:
         status, error, retry_in_s = "failed", str(e), 0
+        bounced = isinstance(e, transports.RecipientRefused)  # a 5xx to RCPT TO: a permanent bounce
     except transports.TemporaryFailure as e:
         status, error, retry_in_s = _retry_or_fail(reply, str(e))
     except Exception as e:  # a bug here must not stop the other replies: retried, then failed
@@ -163,6 +170,8 @@ def _attempt(reply: outbox.Claim, routes: Routes, token: str) -> str:
     if reply.channel == "email":
         routes.note_failure(reply)
     outbox.record(reply, status, error, retry_in_s)
+    if bounced:  # the address is suppressed for every client's next email
+        events.record([events.smtp_bounce(reply.reply_id, reply.to_email)])
     logs.event(log, "reply attempt", level=logging.INFO if status == "sent" else logging.WARNING,
                reply_id=str(reply.reply_id), client_id=str(reply.client_id), status=status,
                attempt=reply.attempts, error=error)

@@ -1,7 +1,6 @@
 """Text messages (owner alerts): through Amazon SNS, or, with AVENIR_SMS_DIR set (as `make run` sets
 it), written there as one .txt file each (first line the number, then the text) and sent nowhere."""
 import functools
-import os
 import uuid
 from pathlib import Path
 
@@ -36,4 +35,4 @@ def send(number: str, text: str, message_id: uuid.UUID, sns_client=None) -> None
 def _sns():
     import boto3
 
-    return boto3.client("sns", region_name=os.environ.get("AWS_REGION") or None)
+    return boto3.client("sns")  # in the Lambda's region (AWS_DEFAULT_REGION, which Lambda sets)

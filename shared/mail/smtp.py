@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from shared.mail import smtp_hosts
 from shared.mail.smtp_connection import Deadline, PinnedSMTP, PinnedSMTPSSL
-from shared.mail.transports import PermanentFailure, TemporaryFailure
+from shared.mail.transports import PermanentFailure, RecipientRefused, TemporaryFailure
 
 IMPLICIT_TLS_PORT = 465  # SMTPS; any other port speaks plain SMTP upgraded with STARTTLS
 DEFAULT_SUBMISSION_PORT = 587
@@ -155,6 +155,8 @@ def smtp_failure(error: Exception) -> TemporaryFailure | PermanentFailure:
     code, status = _smtp_reply(error)
     if code is not None:
         failure = PermanentFailure if 500 <= code <= 599 else TemporaryFailure
+        if failure is PermanentFailure and isinstance(error, smtplib.SMTPRecipientsRefused):
+            failure = RecipientRefused
         return failure(f"{_refused_what(error, code)} ({code}{status})")
     if isinstance(error, ssl.SSLCertVerificationError):
         return PermanentFailure(f"TLS certificate not trusted: {error.verify_message}")

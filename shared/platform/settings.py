@@ -66,6 +66,13 @@ def smtp_deadline_s() -> float:
     return float(os.environ.get("AVENIR_SMTP_DEADLINE_S", "8"))
 
 
+def wake_queue_url() -> str | None:
+    """AVENIR_WAKE_QUEUE_URL: the SQS queue that wakes the deployed follow-up sender when a lead's reply
+    or alert is due now (template.yaml sets it); unset, the sender runs every minute (and, locally,
+    LISTENs)."""
+    return os.environ.get("AVENIR_WAKE_QUEUE_URL") or None
+
+
 def sms_dir() -> str | None:
     """AVENIR_SMS_DIR: where owner alerts' text messages are written instead of sent (`make run` sets
     it beside its mail folder); unset, they go through Amazon SNS."""
@@ -76,6 +83,25 @@ def smtp_allow_private() -> bool:
     """AVENIR_SMTP_ALLOW_PRIVATE=1 lets a client's smtp_host be a loopback or private address: for
     tests and `make run`'s local mail sink only; off by default (shared/mail/smtp_hosts.py)."""
     return os.environ.get("AVENIR_SMTP_ALLOW_PRIVATE", "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def sns_verify() -> bool:
+    """AVENIR_SNS_VERIFY=0 accepts SNS messages to mail_events without checking their signature: for
+    tests and local replays only; on by default (shared/mail/sns.py)."""
+    return os.environ.get("AVENIR_SNS_VERIFY", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def sns_topic_arns() -> frozenset[str]:
+    """AVENIR_SNS_TOPIC_ARN: the SNS topic(s) (comma-separated ARNs) whose messages mail_events takes;
+    a message from any other topic is refused, even signed (anyone can make a topic and point it at
+    the route). Unset: any topic (locally). template.yaml sets it to the stack's own topic."""
+    return frozenset(arn.strip() for arn in os.environ.get("AVENIR_SNS_TOPIC_ARN", "").split(",") if arn.strip())
+
+
+def ses_configuration_set() -> str | None:
+    """AVENIR_SES_CONFIGURATION_SET: the SES configuration set the platform sender names, whose
+    bounces and complaints reach mail_events through SNS (template.yaml sets it)."""
+    return os.environ.get("AVENIR_SES_CONFIGURATION_SET") or None
 
 
 def outreach_daily_cap() -> int:

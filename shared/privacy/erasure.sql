@@ -6,7 +6,7 @@
 -- the owner typed about that person; their insight_text is rewritten without the name. The
 -- conversion_prediction snapshots drop the lead from high_value_leads. The stored first responses
 -- to Idempotency-Key deliveries of those leads are deleted. One receipt row keeps the email's digest
--- and the counts (replies: also the internal client's outreach emails to that address, which
+-- and the counts (replies: the owner's alerts about the lead too, and the internal client's outreach emails to that address, which
 -- shared/prospects/outreach.py erase_contact deleted just before, :outreach_emails). The collation finds the leads through idx_lead_memory_client_email_ci (lower()
 -- cannot use an index under row level security); lower() = lower() keeps the exact rule.
 WITH erased AS (
@@ -66,6 +66,17 @@ responses AS (
 ),
 leads AS (
   DELETE FROM lead_memory WHERE id IN (SELECT id FROM erased) RETURNING 1
+),
+-- The address's bounces and complaints about this client's mail, and the suppressions they made (a
+-- bounce of another client's email is that client's record, and still stops this client's mail).
+-- Its unsubscribe stays: the person asked for no more mail.
+suppressions AS (
+  DELETE FROM mail_suppressions WHERE client_id = :client_id AND email_digest = avenir_email_digest(:email)
+  RETURNING 1
+),
+mail_events AS (
+  DELETE FROM mail_events WHERE client_id = :client_id AND email_digest = avenir_email_digest(:email)
+  RETURNING 1
 )
 INSERT INTO privacy_erasures (client_id, email_digest, leads, messages, actions, replies, growth_events,
                               idempotent_responses, erased_at)

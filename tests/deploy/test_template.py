@@ -160,7 +160,7 @@ def test_every_function_gets_the_database_secret_and_may_read_only_that_secret(t
         assert "DATABASE_URL" not in props["Environment"]["Variables"]
         assert "Role" not in props, "a hand-made role would bypass the policy checked here"
         for policy in props["Policies"]:
-            if function.folder == "followup_sender" and _sends_only_from_the_platform_address(policy):
+            if any(allowed(policy) for allowed in MORE_GRANTED.get(function.folder, ())):
                 continue
             assert _grants_only_the_secret(policy, secret), (function.logical_id, policy)
         assert any("AWSSecretsManagerGetSecretValuePolicy" in p or "Statement" in p for p in props["Policies"])
@@ -172,6 +172,33 @@ def _sends_only_from_the_platform_address(policy) -> bool:
         s["Effect"] == "Allow" and s["Action"] in ("ses:SendRawEmail", ["ses:SendRawEmail"])
         and s["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SesFromAddress"}}}
         for s in policy["Statement"])
+
+
+def _publishes_text_messages(policy) -> bool:
+    """The follow-up sender's owner alerts by SMS: sns:Publish to phone numbers (which have no ARN)."""
+    return isinstance(policy, dict) and set(policy) == {"Statement"} and all(
+        s["Effect"] == "Allow" and s["Action"] == "sns:Publish" for s in policy["Statement"])
+
+
+def _wakes_the_sender(policy) -> bool:
+    """The intake's message to the follow-up sender's queue, and no other queue."""
+    return policy == {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["SenderWakeQueue", "QueueName"]}}}
+
+
+# What a function may do besides reading the database secret.
+MORE_GRANTED = {"followup_sender": (_sends_only_from_the_platform_address, _publishes_text_messages),
+                "lead_intake": (_wakes_the_sender,)}
+
+
+def test_an_intake_wakes_the_sender_through_its_queue_and_the_minute_stays(template):
+    sender = stack.function_for(template, "followup_sender").properties
+    events = {e["Type"]: e["Properties"] for e in sender["Events"].values()}
+    assert events["Schedule"]["Schedule"] == "rate(1 minute)"
+    assert events["SQS"]["Queue"] == {"Fn::GetAtt": ["SenderWakeQueue", "Arn"]}
+    queue = template["Resources"]["SenderWakeQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] > sender["Timeout"]
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["AVENIR_WAKE_QUEUE_URL"] == {
+        "Ref": "SenderWakeQueue"}
 
 
 def _grants_only_the_secret(policy, secret) -> bool:

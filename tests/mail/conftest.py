@@ -1,10 +1,19 @@
 """Fixtures of the follow-up reply tests: a real SMTP server in this process (aiosmtpd) whose answers
 a test scripts, clients with reply settings, leads with a reply queued the way intake queues it."""
+import base64
+import datetime
+import json
 import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 
-from shared.mail import outbox
+from shared.mail import outbox, sns
 from shared.platform import db
 
 
@@ -13,6 +22,8 @@ def fresh_outbox(database):
     """The module's database with no reply left by an earlier test: the sender claims every client's."""
     database.sql("DELETE FROM lead_replies")
     database.sql("DELETE FROM unsubscribes")
+    database.sql("DELETE FROM mail_events")
+    database.sql("DELETE FROM mail_suppressions")
     return database
 
 
@@ -87,3 +98,79 @@ def _local_mail_servers_allowed(monkeypatch):
     """These tests' mail servers listen on 127.0.0.1: a client's smtp_host may name it here (the
     setting is off by default; test_sender_isolation.py checks what it refuses then)."""
     monkeypatch.setenv("AVENIR_SMTP_ALLOW_PRIVATE", "1")
+
+
+# --- Amazon SNS, as it signs and posts (mail events) -------------------------------------------------
+
+SNS_CERT_URL = "https://sns.ca-central-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem"
+SNS_TOPIC = "arn:aws:sns:ca-central-1:123456789012:avenir-mail-events"
+SNS_FIXTURES = Path(__file__).parent.parent / "fixtures" / "sns"
+
+
+@dataclass
+class FakeSns:
+    """Signs messages as SNS does, with a key and certificate made for the test; `visited` lists the
+    URLs the product fetched (the certificate's, a SubscribeURL), answered from here: an SNS host
+    cannot be served locally, so the one network call (sns.fetch_url) is replaced by this."""
+
+    key: rsa.RSAPrivateKey
+    certificate_pem: bytes
+    visited: list[str] = field(default_factory=list)
+
+    def fetch(self, url: str) -> bytes:
+        self.visited.append(url)
+        return self.certificate_pem if url == SNS_CERT_URL else b"<ConfirmSubscriptionResponse/>"
+
+    def sign(self, message: dict, version: str = "2", key: rsa.RSAPrivateKey | None = None) -> dict:
+        signed = {**message, "SignatureVersion": version, "SigningCertURL": message.get("SigningCertURL",
+                                                                                            SNS_CERT_URL)}
+        algorithm = hashes.SHA1() if version == "1" else hashes.SHA256()
+        signature = (key or self.key).sign(sns.canonical_string(signed), padding.PKCS1v15(), algorithm)
+        return {**signed, "Signature": base64.b64encode(signature).decode()}
+
+    def notification(self, fixture: str, recipient: str, message_id: str | None, version: str = "2",
+                     sns_message_id: str | None = None, tags: dict | None = None) -> dict:
+        """An SES notification from tests/fixtures/sns/, naming the recipient and the email's
+        Message-ID (and, as configuration set events do, the email's tags), wrapped in a signed SNS
+        Notification."""
+        text = (SNS_FIXTURES / f"{fixture}.json").read_text()
+        ses = json.loads(text.replace("RECIPIENT", recipient).replace("MESSAGE_ID", message_id or "<unknown@x>"))
+        if tags is not None:
+            ses["mail"]["tags"] = tags
+        return self.sign({"Type": "Notification", "MessageId": sns_message_id or str(uuid.uuid4()),
+                          "TopicArn": SNS_TOPIC, "Message": json.dumps(ses),
+                          "Timestamp": "2026-12-07T11:30:03.120Z"}, version)
+
+    def subscription(self, subscribe_url: str) -> dict:
+        return self.sign({"Type": "SubscriptionConfirmation", "MessageId": str(uuid.uuid4()),
+                          "Token": "2336412f37fb687f5d51e6e2425c464de12884ca", "TopicArn": SNS_TOPIC,
+                          "Message": f"You have chosen to subscribe to the topic {SNS_TOPIC}.",
+                          "SubscribeURL": subscribe_url, "Timestamp": "2026-12-07T11:00:00.000Z"})
+
+
+def self_signed(key: rsa.RSAPrivateKey) -> bytes:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now)
+                   .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(scope="session")
+def sns_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def install_fake_sns(monkeypatch, key: rsa.RSAPrivateKey | None = None) -> FakeSns:
+    """SNS for one test: its certificate served to the product, no certificate cached before."""
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    fake = FakeSns(key, self_signed(key))
+    monkeypatch.setattr(sns, "fetch_url", fake.fetch)
+    monkeypatch.setattr(sns, "_certificates", {})
+    return fake
+
+
+@pytest.fixture
+def fake_sns(sns_key, monkeypatch) -> FakeSns:
+    return install_fake_sns(monkeypatch, sns_key)

@@ -11,7 +11,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns import sns_backends
 
-from shared.mail import sender
+from shared.mail import sender, sms
 
 pytestmark = pytest.mark.usefixtures("fresh_outbox")
 LEAK = ("Water is pouring through our kitchen ceiling, can someone come TODAY? Address is 45 Maple Crescent, "
@@ -120,9 +120,10 @@ def test_alerts_off_or_from_medium_follow_the_owner_s_setting(api, roofer, datab
 
 def test_without_an_sms_folder_the_alert_goes_through_amazon_sns(api, roofer, platform_smtp, monkeypatch):
     monkeypatch.delenv("AVENIR_SMS_DIR", raising=False)
-    monkeypatch.setenv("AWS_REGION", "ca-central-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ca-central-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    sms._sns.cache_clear()
     with mock_aws():
         post(api, roofer.api_key, LEAK)
         sender.send_due(ses_client=boto3.client("ses", region_name="ca-central-1"))

@@ -54,9 +54,9 @@ def post_lead(api, key, name, email, message, **headers):
 
 
 def a_whole_story(api, owner) -> str:
-    """A lead with everything the product can hold about it: two messages (one with an
-    Idempotency-Key), a queued reply, a conversion, a reversion whose reason names the person, a
-    second conversion, and the night's insights."""
+    """A lead with everything the product can hold about it: two messages (one with an Idempotency-Key), a
+    queued reply, the owner's alert (the second message is urgent), a conversion, a reversion whose
+    reason names the person, a second conversion, and the night's insights."""
     key = owner["key"]
     lead = post_lead(api, key, NAME, EMAIL, "Could you quote a new roof for our cottage?",
                      **{"Idempotency-Key": f"form-{uuid.uuid4().hex}"})
@@ -120,7 +120,7 @@ def test_after_an_erasure_no_column_of_any_table_holds_the_email_the_name_or_the
     answer = api.post("/api/privacy/erase", {"email": "  zephyrine.oakhollow@maison-bleue.CA "}, key=owner["key"])
 
     assert answer.status == 200, answer.json
-    assert answer.json == {"erased": {"leads": 1, "messages": 2, "actions": 5, "replies": 2, "growth_events": 3}}
+    assert answer.json == {"erased": {"leads": 1, "messages": 2, "actions": 5, "replies": 3, "growth_events": 3}}
     for needle in (EMAIL, NAME, lead):
         holders = {hit[2] for hit in where_found(database, needle)}  # earlier tests' clients hold it too
         assert owner["client_id"] not in holders and None not in holders, needle
@@ -148,7 +148,7 @@ def test_the_receipt_keeps_the_emails_digest_the_counts_and_the_time_never_the_e
     api.post("/api/privacy/erase", {"email": EMAIL}, key=owner["key"])
     receipt = database.one("SELECT * FROM privacy_erasures WHERE client_id = CAST(:c AS uuid)", c=owner["client_id"])
     assert receipt["email_digest"] == database.scalar("SELECT avenir_email_digest(:e)", e=EMAIL)
-    assert (receipt["leads"], receipt["messages"], receipt["replies"], receipt["idempotent_responses"]) == (1, 2, 2, 1)
+    assert (receipt["leads"], receipt["messages"], receipt["replies"], receipt["idempotent_responses"]) == (1, 2, 3, 1)
     assert receipt["erased_at"] is not None
 
 

@@ -4,7 +4,7 @@
    (leads per day, urgency, conversions), counted now from /api/analytics. */
 import {apiJson} from './api.js?v=__VERSION__';
 import * as charts from './charts.js?v=__VERSION__';
-import {$, el, failed} from './dom.js?v=__VERSION__';
+import {$, el, failed, renderFacts} from './dom.js?v=__VERSION__';
 import {formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
@@ -54,6 +54,7 @@ function render() {
   leadsPerDayChart(analytics, source);
   urgencyPeriodChart(analytics, source, live);
   conversionsChart(analytics, source);
+  firstResponse(analytics);
 }
 
 /* A card is titled by what it is about: the API's title (in the language asked for), else its event's
@@ -154,6 +155,21 @@ function conversionsChart(analytics, source) {
       {label: t('insights.leads'), value: leads, text: formatNumber(leads), kind: 'muted'},
       {label: t('insights.converted'), value: count, text: `${formatNumber(count)} · ${value}`, kind: 'good'},
     ]}]});
+}
+
+/* How fast leads were answered, and how much of the mail bounced, over the period shown (live). */
+function firstResponse(analytics) {
+  const figures = analytics.first_response || {};
+  const minutes = (value) => (value == null ? t('insights.noAnswer')
+    : t('insights.minutes', {value: formatNumber(value, {maximumFractionDigits: 1})}));
+  $('first-response-period').textContent = t('insights.period.range', {from: formatDay(analytics.from),
+    to: formatDay(analytics.to)});
+  renderFacts($('first-response-facts'), [
+    ['insights.medianResponse', minutes(figures.median_minutes)],
+    ['insights.p90Response', minutes(figures.p90_minutes)],
+    ['insights.within5', formatPercent(figures.within_5_minutes || 0)],
+    ['insights.bounceRate', formatNumber(analytics.bounce_rate || 0, {style: 'percent', maximumFractionDigits: 1})],
+  ]);
 }
 
 export function bind() {

@@ -53,6 +53,8 @@ function render() {
     ['lead.firstSeen', formatDateTime(lead.timestamp)], ['lead.lastUpdated', formatDateTime(lead.last_updated)],
     ['lead.confidence', lead.confidence_score == null ? '' : formatPercent(Number(lead.confidence_score))],
     ['lead.insight', lead.relationship_insight],
+    // a bounce or a complaint stops the mail to this address: the owner should know why no reply went
+    ['lead.emailStatus', shown.email_status && shown.email_status !== 'ok' ? t(`emailStatus.${shown.email_status}`) : ''],
   ]);
   renderTagButtons(lead.current_tag);
   $('lead-messages').replaceChildren(...messages.map(messageItem));

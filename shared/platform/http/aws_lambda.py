@@ -8,8 +8,14 @@ from shared.platform.http.schedule import raise_when_failed
 
 
 def is_scheduled(event: dict) -> bool:
-    """An EventBridge scheduled event, not an API Gateway call."""
-    return "rawPath" not in event and bool(event.get("source")) and "detail-type" in event
+    """An EventBridge scheduled event, or an SQS batch asking for the same run now (the follow-up
+    sender's wake-up, shared/mail/wake.py); not an API Gateway call."""
+    if "rawPath" in event:
+        return False
+    records = event.get("Records")
+    if records:
+        return all(record.get("eventSource") == "aws:sqs" for record in records)
+    return bool(event.get("source")) and "detail-type" in event
 
 
 def from_lambda(event: dict) -> Request:

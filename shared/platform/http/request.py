@@ -59,13 +59,16 @@ class Request:
             raise PayloadTooLarge(f"Body is over {max_bytes} bytes, the limit of this route.")
         return self.body
 
-    def json(self, max_bytes: int = MAX_BODY_BYTES) -> dict:
+    def json(self, max_bytes: int = MAX_BODY_BYTES, text_plain_too: bool = False) -> dict:
         """The body as a JSON object: 413 over max_bytes (64 KiB unless the route says otherwise),
-        415 for a non-JSON content type, 400 when it does not parse, is nested deeper than
-        MAX_JSON_DEPTH or is not an object."""
+        415 for a non-JSON content type (text/plain too, unless text_plain_too: Amazon SNS posts its
+        JSON as text/plain), 400 when it does not parse, is nested deeper than MAX_JSON_DEPTH or is
+        not an object."""
         body = self.read_body(max_bytes)
         content_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
-        if body and content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        json_type = content_type == "application/json" or content_type.endswith("+json") or (
+            text_plain_too and content_type == "text/plain")
+        if body and content_type and not json_type:
             raise UnsupportedMediaType(f"Expected Content-Type application/json, got {content_type!r}.")
         if not body.strip():
             raise InvalidJson("Expected a JSON object body, got an empty body.")
