@@ -1,6 +1,6 @@
 """`make run`: with DATABASE_URL unset, an embedded PostgreSQL 15 whose data lives in .avenir/
 (kept between runs); then migrate, make sure a demo client exists (with weeks of demo leads the
-first time), print its key and a curl, the dashboard's sign-in, the internal (admin) key and the
+first time), print its key and a curl, the internal (admin) key, the dashboard's two sign-ins and the
 embedded DATABASE_URL, start a local mail sink for the replies, and serve every route on port 8080
 until Ctrl-C, then stop the database cleanly. A second `make run` on the same .avenir/ (or with a port
 it needs taken) refuses and touches nothing."""
@@ -19,8 +19,11 @@ STATE = Path(os.environ.get("AVENIR_STATE_DIR", ROOT / ".avenir"))
 DEMO_BUSINESS_NAME = "Demo Roofing Québec"
 DEMO_EMAIL = "owner@demo-roofing.ca"
 
+# The local dashboard's sign-ins, printed by make run: the demo owner's, and on the embedded database the
+# internal client's (the only one that sees Prospects and outreach).
 DEMO_PASSWORD = "demo-roofing-2026"
-DEMO_ADDRESS = "123 rue Saint-Paul, Québec QC G1K 3W1"  # the local demo's dashboard sign-in, printed by make run
+INTERNAL_PASSWORD = "avenir-internal-2026"
+DEMO_ADDRESS = "123 rue Saint-Paul, Québec QC G1K 3W1"
 
 
 def secret_key() -> str:
@@ -34,7 +37,7 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
-def demo_dashboard(port: int) -> None:
+def demo_dashboard() -> None:
     """The demo owner signs in with DEMO_PASSWORD and finds weeks of leads the first time."""
     from infra import demo
     from shared.clients import sessions
@@ -47,7 +50,28 @@ def demo_dashboard(port: int) -> None:
     seeded = demo.seed(client_id, saved_key("demo"))
     if seeded:
         print(f"Seeded the demo client with {seeded} leads over the last weeks, and ran the intelligence job.")
-    print(f"\nDashboard: http://127.0.0.1:{port}/  (sign in as {DEMO_EMAIL} / {DEMO_PASSWORD})\n", flush=True)
+
+
+def internal_dashboard() -> str | None:
+    """The internal client signs in with INTERNAL_PASSWORD, on the embedded database only (a database you
+    gave keeps its own); its email, or None."""
+    from shared.clients import sessions
+    from shared.platform import db
+
+    try:
+        client_id = json.loads((STATE / "internal.json").read_text())["client_id"]
+    except (OSError, ValueError, KeyError):
+        return None
+    sessions.set_password(client_id, INTERNAL_PASSWORD)
+    return db.admin_read(Q.client_email, c=client_id)[0]["email"]
+
+
+def print_sign_ins(port: int, internal_email: str | None) -> None:
+    internal = (f"{internal_email} / {INTERNAL_PASSWORD}" if internal_email else
+                "not set for the DATABASE_URL you gave (`avenir client set-password --client UUID`)")
+    print(f"\nDashboard: http://127.0.0.1:{port}/ — sign in as\n"
+          f"  the demo owner:      {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
+          f"  the internal client: {internal}  (it alone sees Prospects and outreach)\n", flush=True)
 
 
 def saved_key(name: str) -> str | None:
@@ -164,7 +188,8 @@ def main(port: int = 8080) -> int:
         if cluster is not None:
             print(f"For `avenir` commands in another terminal (.venv/bin/avenir ...):\n"
                   f"export DATABASE_URL={shlex.quote(os.environ['DATABASE_URL'])}\n", flush=True)
-        demo_dashboard(port)
+        demo_dashboard()
+        print_sign_ins(port, internal_dashboard() if cluster is not None and admin_key else None)
         os.environ.setdefault("AVENIR_PUBLIC_URL", f"http://127.0.0.1:{port}")  # the links in replies
         # a client may point its own smtp_host at the local sink (127.0.0.1): private addresses are
         # refused everywhere else (shared/mail/smtp_hosts.py)

@@ -9,7 +9,7 @@ from typing import get_args
 from shared.clients import credentials
 from shared.clients.client_settings import SettingsChange
 from shared.enrichment import contract
-from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, PatternType
 from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
@@ -39,6 +39,7 @@ def _vocabularies() -> dict[str, list[str]]:
         "followupSpeed": list(get_args(settings["followup_speed"].annotation)),
         "alertUrgency": list(get_args(settings["alert_urgency"].annotation)),
         "dailyEvent": list(CLIENT_DAILY_EVENTS),  # the nightly run's events, one insight card each
+        "patternType": list(get_args(PatternType)),  # what a pattern_detected card is about: its title
     }
 
 

@@ -77,7 +77,8 @@ class Dashboard:
         return self.visible(f"//a[normalize-space()={literal(name)}]", f"link {name!r}")
 
     def heading(self, text: str) -> WebElement:
-        return self.visible(f"//*[self::h1 or self::h2][normalize-space()={literal(text)}]", f"heading {text!r}")
+        return self.visible(f"//*[self::h1 or self::h2 or self::h3][normalize-space()={literal(text)}]",
+                            f"heading {text!r}")
 
     def region(self, label: str) -> WebElement:
         """A list, group or region by its accessible name (aria-label)."""
@@ -142,6 +143,10 @@ class Dashboard:
     def phone(self, width: int = 390, height: int = 844) -> None:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+    def desktop(self, width: int = 1366, height: int = 900) -> None:
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
     def tab_to(self, name: str, limit: int = 80) -> None:
         """Press Tab until the control named `name` has the focus."""

@@ -246,7 +246,7 @@ def test_insights_show_the_latest_run_with_labelled_charts_and_the_likeliest_lea
     dashboard.link("Insights").click()
 
     for title in ("Leads per day", "Urgency trend", "Tone of the leads", "Conversions"):
-        figure = dashboard.visible(f"//figure[.//h2[normalize-space()={literal(title)}]]", f"chart {title!r}")
+        figure = dashboard.visible(f"//figure[.//h3[normalize-space()={literal(title)}]]", f"chart {title!r}")
         svg = figure.find_element(By.CSS_SELECTOR, "svg[role='img']")
         assert svg.find_elements(By.TAG_NAME, "rect") and svg.find_elements(By.TAG_NAME, "text")
     insights = served.get("/api/insights", headers={"x-api-key": owner.api_key}).json
@@ -255,7 +255,7 @@ def test_insights_show_the_latest_run_with_labelled_charts_and_the_likeliest_lea
             dashboard.wait_for_text(event["insight_text"])
     dashboard.wait_for_text("9,800")
     dashboard.screenshot("insights")
-    likeliest = dashboard.visible("//h2[normalize-space()='Leads most likely to convert']/following-sibling::ol//a",
+    likeliest = dashboard.visible("//h3[normalize-space()='Leads most likely to convert']/following-sibling::ol//a",
                                   "a likely lead")
     name = likeliest.text
     likeliest.click()
@@ -286,7 +286,7 @@ def test_a_setting_changed_in_the_form_is_saved_and_shown_again(dashboard, owner
     dashboard.button("Save settings").click()
     dashboard.wait(lambda d: dashboard.field("Booking link").get_attribute("aria-invalid") == "true")
     error = "//form[.//button[normalize-space()='Save settings']]//*[@role='alert']"
-    assert "booking_link" in dashboard.driver.find_element(By.XPATH, error).text
+    assert "Booking link" in dashboard.driver.find_element(By.XPATH, error).text
 
 
 def test_a_new_api_key_is_shown_once_and_the_old_one_stops_working(dashboard, served, database):

@@ -13,7 +13,7 @@ import pytest
 
 from shared.clients.client_settings import SettingsChange
 from shared.enrichment import contract
-from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS
+from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, PatternType
 from shared.platform import fields
 from tests.browser.dashboard import STATIC
 from tests.helpers import apigw_event, load_function
@@ -22,7 +22,7 @@ MODULES = sorted(STATIC.glob("*.js"))
 # How the page labels each vocabulary's values: the key prefix in en.json and fr.json.
 LABELS = {"tag": "tag.", "urgency": "urgencyShort.", "intent": "intent.", "language": "language.",
           "emailTone": "emailTone.", "followupSpeed": "followupSpeed.", "dailyEvent": "eventType.",
-          "alertUrgency": "alertUrgency."}
+          "alertUrgency": "alertUrgency.", "patternType": "patternType."}
 
 
 def served_bytes(name: str, version: str) -> bytes:
@@ -171,7 +171,7 @@ def test_the_vocabularies_are_served_from_the_servers_own_lists(server, module):
         "tag": list(get_args(fields.Tag)), "urgency": ["High", "Medium", "Low"], "intent": list(contract.INTENTS),
         "language": list(contract.LANGUAGES), "emailTone": list(get_args(settings["email_tone"].annotation)),
         "followupSpeed": list(get_args(settings["followup_speed"].annotation)), "dailyEvent": list(CLIENT_DAILY_EVENTS),
-        "alertUrgency": ["High", "Medium", "off"]}
+        "alertUrgency": ["High", "Medium", "off"], "patternType": list(get_args(PatternType))}
     scripts = "".join(path.read_text() for path in MODULES)
     for value in ("Follow-Up", "quote_request", "job_application", "Energetic", "Within 1 hour", "pattern_detected"):
         assert f"'{value}'" not in scripts, f"{value!r} is copied into a module"

@@ -39,7 +39,7 @@ def test_insights_show_the_first_response_figures_and_bounce_rate_with_their_per
     dashboard.sign_in(owner.email, owner.password)
     dashboard.link("Insights").click()
 
-    figures = dashboard.visible(f"//section[.//h2[normalize-space()={literal('How fast leads are answered')}]]",
+    figures = dashboard.visible(f"//section[h3[normalize-space()={literal('How fast leads are answered')}]]",
                                 "the first-response figures")
     today = datetime.datetime.now(zoneinfo.ZoneInfo("America/Toronto")).date()
     dashboard.wait_for_text("Median first response")

@@ -48,6 +48,7 @@ def test_the_next_batch_is_previewed_then_sent_and_followed(dashboard, admin, da
     dashboard.wait_until_gone("Emails that would be sent now")
     emails = dashboard.region("Outreach emails")
     assert emails.text.count("Waiting to be sent") == 2
+    assert "Sent" not in emails.text.split() and funnel(dashboard)["Sent"] == "0"  # queued is not sent, anywhere
     assert database.scalar("SELECT count(*) FROM prospect_outreach_log") == 2
 
     assert sender.send_due().sent == 2

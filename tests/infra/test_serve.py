@@ -95,10 +95,12 @@ def test_make_run_entrypoint_migrates_makes_a_demo_client_and_serves(database, t
 
 # --- make run (python -m infra.local) -----------------------------------------------------------
 
-def api_call(port, method, path, key, body=None):
+def api_call(port, method, path, key, body=None, token=None):
+    """One request with a client's API key (or an owner's session token as Bearer)."""
+    credential = {"Authorization": f"Bearer {token}"} if token else {"x-api-key": key}
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
                                      data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", "x-api-key": key})
+                                     headers={"Content-Type": "application/json", **credential})
     try:
         with urllib.request.urlopen(request, timeout=30) as r:
             return r.status, json.loads(r.read() or b"null")
@@ -291,6 +293,12 @@ def test_make_run_prints_a_database_url_and_an_internal_key_that_work_and_keeps_
         assert api_call(port, "GET", "/api/prospects", internal_key)[0] == 200
         assert api_call(port, "POST", "/api/prospects/score", json.loads(created.stdout)["api_key"],
                         {"prospects": []})[0] == 403
+        for who in ("the demo owner", "the internal client"):  # the dashboard's two sign-ins, as printed
+            email, password = printed(first.banner, rf"^  {who}: +(\S+ / \S+)").split(" / ")
+            status, session = api_call(port, "POST", "/api/auth/login", "", {"email": email, "password": password})
+            assert status == 200, (who, session)
+            can_see_prospects = api_call(port, "GET", "/api/prospects", None, token=session["token"])[0] == 200
+            assert can_see_prospects == (who == "the internal client")
     finally:
         first.stop()
     second = MakeRun(state_dir, port, pg_port).start()
@@ -304,4 +312,5 @@ def test_make_run_on_a_given_database_never_replaces_its_internal_key(database, 
     output = MakeRun(state_dir, free_port(), database_url=database.url).start().stop()
     assert accounts.authenticate(operators_key).is_internal
     assert "avenir client create --internal" in output and "export DATABASE_URL" not in output
+    assert "the internal client: not set for the DATABASE_URL you gave" in output
     assert database.url not in output  # the URL it was given (maybe with a password) is not echoed

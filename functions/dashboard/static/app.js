@@ -19,16 +19,28 @@ import * as vocabularies from './vocabularies.js?v=__VERSION__';
 
 const t = i18n.t;
 
-/* The page in `lang`, kept for the next visit (and in the session, for a reload). */
-async function setLanguage(lang) {
+// The language the owner picked on this browser (the switch, on the sign-in page or inside, or the
+// settings' language): it outlives sign-outs and wins over the client's `language` at the next sign-in.
+const PICKED = 'avenir.language';
+const picked = () => localStorage.getItem(PICKED);
+
+/* The page in `lang` (and in the session, for a reload); `pick` keeps it for the next sign-ins too. */
+async function setLanguage(lang, pick = false) {
+  if (pick) localStorage.setItem(PICKED, lang);
   await i18n.load(lang);
   applyLanguage();
+}
+
+/* Picked by the owner: the views showing text the API wrote (insights, a lead's events) are asked again
+   in that language; the others are only drawn again (what the owner typed into a form stays). */
+async function pickLanguage(lang) {
+  await setLanguage(lang, true);
+  if (session.current() && /^#\/(insights|lead)\b/.test(location.hash)) await route(false);
 }
 
 /* The session is written only when its language changed: a page starting up in the session's own
    language writes nothing back (the tab's storage may have been cleared meanwhile). */
 function applyLanguage() {
-  localStorage.setItem('avenir.language', i18n.lang());
   if (session.current() && session.current().language !== i18n.lang()) {
     session.current().language = i18n.lang();
     session.save();
@@ -59,7 +71,7 @@ async function route(focus = false) {
 
 async function startSession(answer) {
   session.begin(answer);
-  await setLanguage(answer.language);
+  await setLanguage(picked() || answer.language);
   session.current().internal = await isInternal();
   session.save();
   enterApp();
@@ -108,10 +120,10 @@ function signOut() {
 function bind() {
   signin.bind(startSession);
   $('sign-out').addEventListener('click', signOut);
-  $('language-switch').addEventListener('click', () => setLanguage(i18n.lang() === 'fr' ? 'en' : 'fr'));
+  $('language-switch').addEventListener('click', () => pickLanguage(i18n.lang() === 'fr' ? 'en' : 'fr'));
   onSessionEnded(() => leaveApp(t('signin.expired')));
   for (const view of [inbox, lead, privacy, insights, prospects, frontdoor]) view.bind();
-  settings.bind(setLanguage);
+  settings.bind(pickLanguage);
   window.addEventListener('hashchange', () => route(true));
 }
 
@@ -119,7 +131,7 @@ function bind() {
 async function start() {
   inbox.foldFilters();
   const kept = session.restore();
-  const preferred = localStorage.getItem('avenir.language') || (navigator.language || '').slice(0, 2);
+  const preferred = picked() || (navigator.language || '').slice(0, 2);
   await Promise.all([vocabularies.load(), i18n.load(kept ? kept.language : preferred)]);
   applyLanguage();
   bind();

@@ -11,19 +11,27 @@ function node(name, attributes, text) {
   return element;
 }
 
-/* The figure's caption (a heading and a sentence) and an empty SVG labelled by them. */
-function frame(figure, title, description, height) {
+/* The figure's caption (a heading, where its figures come from, and a sentence) and an empty SVG
+   labelled by them. */
+function frame(figure, title, description, height, source) {
   figure.replaceChildren();
   const id = figure.id || 'chart';
   const caption = document.createElement('figcaption');
-  const heading = document.createElement('h2');
+  const heading = document.createElement('h3');
   heading.id = `${id}-title`;
   heading.textContent = title;
   const sentence = document.createElement('p');
   sentence.id = `${id}-desc`;
   sentence.className = 'muted';
   sentence.textContent = description || '';
-  caption.append(heading, sentence);
+  caption.append(heading);
+  if (source) {
+    const origin = document.createElement('p');
+    origin.className = 'source small';
+    origin.textContent = source;
+    caption.append(origin);
+  }
+  caption.append(sentence);
   const svg = node('svg', {viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'chart-svg',
     'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet'});
   figure.append(caption, svg);
@@ -31,16 +39,16 @@ function frame(figure, title, description, height) {
 }
 
 export function empty(figure, title, message) {
-  frame(figure, title, message, 0).remove();
+  frame(figure, title, message, 0, null).remove();
 }
 
 /* sections: [{heading?, rows: [{label, value, text, kind?}]}]; each row is a label line, then a bar
    whose length is value / max and the row's text (the value as a person reads it) after it. */
-export function bars(figure, {title, description, sections, max}) {
+export function bars(figure, {title, description, sections, max, source}) {
   const rows = sections.flatMap((section) => section.rows);
   const top = max || Math.max(1e-9, ...rows.map((row) => row.value));
   const height = rows.length * 40 + sections.filter((s) => s.heading).length * 24 + 4;
-  const svg = frame(figure, title, description, height);
+  const svg = frame(figure, title, description, height, source);
   let y = 4;
   for (const section of sections) {
     if (section.heading) {
@@ -61,9 +69,9 @@ export function bars(figure, {title, description, sections, max}) {
 }
 
 /* points: [{label, short, value, text}] in order (days); every `tick`-th point is labelled on the axis. */
-export function columns(figure, {title, description, points, axisLabel}) {
+export function columns(figure, {title, description, points, axisLabel, source}) {
   const height = 190, left = 34, bottom = 150, plot = bottom - 16;
-  const svg = frame(figure, title, description, height);
+  const svg = frame(figure, title, description, height, source);
   const top = Math.max(1, ...points.map((p) => p.value));
   const step = (WIDTH - left - 4) / Math.max(1, points.length);
   const tick = Math.max(1, Math.ceil(points.length / 6));

@@ -79,10 +79,13 @@ function leadItem(lead) {
   ]);
 }
 
-/* "Filters (2)": how many filters beyond the search are in use, visible while they are folded away. */
+/* "Filters (2)": how many filters beyond the search are in use, visible while they are folded away; the
+   phone's toggle counts the search too. */
 function summarizeFilters() {
   const used = FILTERS.filter((name) => $('filters').elements[name].value).length + ($('filter-test').checked ? 1 : 0);
   $('filter-summary').textContent = used ? t('inbox.filtersUsed', {count: used}) : t('inbox.filters');
+  const all = used + ($('filters').elements.q.value.trim() ? 1 : 0);
+  $('filters-toggle').textContent = all ? t('inbox.filtersToggleUsed', {count: all}) : t('inbox.filtersToggle');
 }
 
 onTranslate(summarizeFilters);
@@ -111,12 +114,27 @@ async function downloadCsv() {
   }
 }
 
-/* The filters are folded away on a phone (the leads come first) and always open on a wider screen. */
+/* On a phone the search and filters fold away behind one toggle (the leads come first); on a wider
+   screen they are always open. */
+function showFilters(open) {
+  $('filters').hidden = !open;
+  $('filter-more').open = open;
+  $('filters-toggle').setAttribute('aria-expanded', String(open));
+}
+
 export function foldFilters() {
   const wide = window.matchMedia('(min-width: 48rem)');
-  const fold = () => { $('filter-more').open = wide.matches; };
+  const fold = () => {
+    $('filters-toggle').hidden = wide.matches;
+    showFilters(wide.matches);
+  };
   wide.addEventListener('change', fold);
   fold();
+}
+
+function toggleFilters() {
+  showFilters($('filters').hidden);
+  if (!$('filters').hidden) $('filter-q').focus();
 }
 
 export function bind() {
@@ -129,4 +147,5 @@ export function bind() {
   $('page-next').addEventListener('click', () => turnPage(1));
   $('page-prev').addEventListener('click', () => turnPage(-1));
   $('download-csv').addEventListener('click', downloadCsv);
+  $('filters-toggle').addEventListener('click', toggleFilters);
 }

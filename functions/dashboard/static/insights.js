@@ -1,39 +1,84 @@
-/* The insights view: the latest nightly run's events as cards, four labelled charts (leads per day,
-   urgency, tone, conversions) over the chosen period, and the leads most likely to convert. */
+/* The insights view, in two labelled sets of figures so that no quantity is shown twice without saying
+   where it comes from: the nightly analysis's (its events as cards, the urgency trend and tone charts, the
+   leads most likely to convert), as of the end of its run date; and live ones over the chosen period
+   (leads per day, urgency, conversions), counted now from /api/analytics. */
 import {apiJson} from './api.js?v=__VERSION__';
 import * as charts from './charts.js?v=__VERSION__';
 import {$, el, failed, renderFacts} from './dom.js?v=__VERSION__';
-import {formatDay, formatMoney, formatNumber, formatPercent, t} from './i18n.js?v=__VERSION__';
+import {formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
 
-let shown = null;  // {insights, analytics, highValue}
+let shown = null;  // {insights, analytics, highValue, run}
 const period = () => $('analytics-days').value;
 
 export async function open(focus) {
   const ticket = nextTicket();
-  const [insights, analytics] = await Promise.all([apiJson('GET', '/api/insights'),
+  const [insights, analytics] = await Promise.all([apiJson('GET', `/api/insights?lang=${lang()}`),  // its texts too
     apiJson('GET', `/api/analytics?days=${encodeURIComponent(period())}`)]);
   const prediction = insights.events.find((e) => e.event_type === 'conversion_prediction');
   const highValue = prediction?.learning_snapshot?.high_value_leads || [];
   const leads = await Promise.all(highValue.map((h) => apiJson('GET', `/api/leads/${h.lead_id}`).catch(() => null)));
   if (stale(ticket)) return;
-  shown = {insights, analytics, highValue: highValue.map((h, i) => ({...h, lead: leads[i]?.lead}))};
+  shown = {insights, analytics, highValue: highValue.map((h, i) => ({...h, lead: leads[i]?.lead})),
+    run: nightlyRun(insights)};
   show('insights', focus, render);
 }
 
+/* The nightly run the cards come from: its date (the answer's run_date, else the newest event's), when
+   it was computed (the answer's as_of, else the newest event's created_at), and whether it is the first. */
+function nightlyRun(insights) {
+  const daily = insights.events.filter((e) => values('dailyEvent').includes(e.event_type));
+  const newest = daily.map((e) => e.created_at).filter(Boolean).sort().at(-1) || null;
+  const newestEvent = daily.find((e) => e.created_at === newest);
+  const date = insights.run_date || newestEvent?.learning_snapshot?.run_date || newest?.slice(0, 10) || null;
+  return {date, computedAt: insights.as_of || newest, first: insights.first_run === true};
+}
+
 function render() {
-  const {insights, analytics, highValue} = shown;
+  const {insights, analytics, highValue, run} = shown;
   const latest = Object.fromEntries(insights.events.map((e) => [e.event_type, e]));
-  $('insights-run').textContent = insights.run_date ? t('insights.run', {date: formatDay(insights.run_date, 'long')})
-    : t('insights.noRun');
-  const daily = values('dailyEvent');
-  $('insight-cards').replaceChildren(...insights.events.filter((e) => daily.includes(e.event_type)).map(insightCard));
-  leadsPerDayChart(analytics);
-  urgencyChart(latest.urgency_trend, analytics);
-  toneChart(latest.tone_distribution);
-  conversionsChart(insights, analytics, latest.conversion_prediction);
+  const charted = [latest.urgency_trend, latest.tone_distribution];  // drawn as charts, their text as caption
+  const live = {from: formatDay(analytics.from), to: formatDay(analytics.to)};
+  $('insights-run').textContent = !run.date ? t('insights.noRun')
+    : [t(run.computedAt ? 'insights.run' : 'insights.runDay', {date: formatDay(run.date, 'long'),
+      computed: formatDateTime(run.computedAt)}), run.first ? t('insights.firstRun') : ''].join(' ').trim();
+  $('insights-live').textContent = t('insights.live', live);
+  const nightly = run.date && t('insights.sourceNightly', {date: formatDay(run.date)});
+  const cards = insights.events.filter((e) => values('dailyEvent').includes(e.event_type) && !charted.includes(e));
+  $('insight-cards').replaceChildren(...cards.map(insightCard));
+  urgencyTrendChart(latest.urgency_trend, nightly, run);
+  toneChart(latest.tone_distribution, nightly);
+  renderHighValue(highValue);
+  const source = t('insights.sourceLive', live);
+  leadsPerDayChart(analytics, source);
+  urgencyPeriodChart(analytics, source, live);
+  conversionsChart(analytics, source);
   firstResponse(analytics);
+}
+
+/* A card is titled by what it is about: the API's title (in the language asked for), else its event's
+   kind, or for a pattern, the pattern's kind. */
+const titleOf = (event, snapshot) => event.title
+  || (snapshot.pattern_type ? t(`patternType.${snapshot.pattern_type}`) : t(`eventType.${event.event_type}`));
+
+const adviceOf = (snapshot) => snapshot.recommended_actions || (snapshot.recommendation ? [snapshot.recommendation] : []);
+
+function insightCard(event) {
+  const snapshot = event.learning_snapshot || {};
+  const title = titleOf(event, snapshot);
+  const big = event.event_type === 'engagement_score' ? `${snapshot.overall_score}/100` : null;
+  const actions = adviceOf(snapshot);
+  return el('article', {className: `card insight ${event.event_type}`}, [
+    el('h3', {text: title}),
+    big && el('p', {className: 'big', text: big}),
+    el('p', {text: event.insight_text || ''}),
+    ...actions.slice(0, 3).map((a) => el('p', {className: 'muted', text: `→ ${a}`})),
+    el('p', {className: 'muted small', text: t('insights.confidence', {value: formatPercent(Number(event.confidence || 0))})}),
+  ]);
+}
+
+function renderHighValue(highValue) {
   const list = $('high-value-leads');
   list.replaceChildren(...highValue.filter((h) => h.lead).map((h) => el('li', {}, [
     el('a', {href: `#/lead/${encodeURIComponent(h.lead_id)}`, text: h.lead.name}),
@@ -42,68 +87,77 @@ function render() {
   if (!list.children.length) list.append(el('li', {className: 'muted', text: t('insights.noHighValue')}));
 }
 
-function insightCard(event) {
-  const snapshot = event.learning_snapshot || {};
-  const extra = event.event_type === 'engagement_score' ? `${snapshot.overall_score}/100` : null;
-  return el('article', {className: `card insight ${event.event_type}`}, [
-    el('h2', {text: t(`eventType.${event.event_type}`)}),
-    extra && el('p', {className: 'big', text: extra}),
-    el('p', {text: event.insight_text || ''}),
-    ...(snapshot.recommended_actions || []).slice(0, 3).map((a) => el('p', {className: 'muted', text: `→ ${a}`})),
-    el('p', {className: 'muted small', text: t('insights.confidence', {value: formatPercent(Number(event.confidence || 0))})}),
-  ]);
+function urgencyTrendChart(trend, source, run) {
+  const figure = $('chart-urgency'), snapshot = trend?.learning_snapshot, title = t('eventType.urgency_trend');
+  if (!snapshot) return charts.empty(figure, title, t('insights.noData'));
+  const noEarlier = snapshot.previous_high_urgency_pct == null;  // a first run: no week before
+  const rows = [{label: t('insights.thisWeek'), value: snapshot.high_urgency_pct,
+    text: formatPercent(snapshot.high_urgency_pct), kind: 'high'}];
+  if (!noEarlier) {
+    rows.push({label: t('insights.previousWeek'), value: snapshot.previous_high_urgency_pct,
+      text: formatPercent(snapshot.previous_high_urgency_pct), kind: 'muted'});
+  }
+  charts.bars(figure, {title, source, max: 1, description: noEarlier ? t('insights.noEarlierWeek')
+    : trend.insight_text || t('insights.urgencyTrendDesc', {date: formatDay(run.date)}),
+  sections: [{heading: t(`insights.trend.${snapshot.trend}`), rows}]});
+  appendAdvice(figure, snapshot);
 }
 
-function leadsPerDayChart(analytics) {
-  const days = analytics.leads_per_day;
-  const total = days.reduce((sum, d) => sum + d.count, 0);
-  charts.columns($('chart-leads-per-day'), {
-    title: t('insights.leadsPerDay'), axisLabel: t('insights.leadsAxis'),
-    description: t('insights.leadsPerDayDesc', {total: formatNumber(total), from: formatDay(analytics.from),
-      to: formatDay(analytics.to)}),
-    points: days.map((d) => ({label: formatDay(d.date), short: formatDay(d.date, 'short'), value: d.count,
-      text: formatNumber(d.count)})),
-  });
+/* A charted insight's advice (the urgency card carries the urgency pattern's), under its chart. */
+function appendAdvice(figure, snapshot) {
+  figure.append(...adviceOf(snapshot).slice(0, 3).map((a) => el('p', {className: 'muted', text: `→ ${a}`})));
 }
 
-function urgencyChart(trend, analytics) {
-  const figure = $('chart-urgency'), snapshot = trend?.learning_snapshot, byUrgency = analytics.by_urgency || {};
-  const counts = {heading: t(`insights.days${period()}`), rows: values('urgency').map((u) => ({
-    label: t(`urgency.${u}`), value: byUrgency[u]?.count || 0, kind: u === 'High' ? 'high' : '',
-    text: `${formatNumber(byUrgency[u]?.count || 0)} (${formatPercent((byUrgency[u]?.percentage || 0) / 100)})`,
-  }))};
-  const options = {title: t('eventType.urgency_trend'), description: t('insights.urgencyTrendDesc')};
-  if (!snapshot) return charts.bars(figure, {...options, sections: [counts]});
-  const shares = {heading: `${t('insights.urgencyTrend')} (${t(`insights.trend.${snapshot.trend}`)})`, rows: [
-    {label: t('insights.thisWeek'), value: snapshot.high_urgency_pct, text: formatPercent(snapshot.high_urgency_pct),
-      kind: 'high'},
-    {label: t('insights.previousWeek'), value: snapshot.previous_high_urgency_pct,
-      text: formatPercent(snapshot.previous_high_urgency_pct), kind: 'muted'},
-  ]};
-  charts.bars(figure, {...options, sections: [shares], max: 1});
-  appendSection(figure, [counts]);
-}
-
-/* A second bar group under the first, with its own scale (counts, not shares). */
-function appendSection(figure, sections) {
-  const holder = el('div');
-  charts.bars(holder, {title: '', sections});
-  const svg = holder.querySelector('svg');
-  svg.setAttribute('aria-labelledby', `${figure.id}-title`);
-  figure.append(svg);
-}
-
-function toneChart(distribution) {
+function toneChart(distribution, source) {
   const shares = Object.entries(distribution?.learning_snapshot || {}).filter(([k]) => k !== 'run_date')
     .sort((a, b) => b[1] - a[1]);
   const figure = $('chart-tone');
   if (!shares.length) return charts.empty(figure, t('insights.tone'), t('insights.noData'));
   const tone = (name) => t(`tone.${name.charAt(0).toUpperCase()}${name.slice(1)}`);
-  charts.bars(figure, {title: t('insights.tone'), description: t('insights.toneDesc'), max: 1,
+  charts.bars(figure, {title: t('insights.tone'), description: distribution.insight_text || t('insights.toneDesc'),
+    source, max: 1,
     sections: [{rows: shares.map(([name, share]) => ({label: tone(name), value: share, text: formatPercent(share)}))}]});
 }
 
-/* How fast leads were answered, and how much of the mail bounced, over the period shown. */
+const totalLeads = (analytics) => analytics.leads_per_day.reduce((sum, d) => sum + d.count, 0);
+
+function leadsPerDayChart(analytics, source) {
+  const days = analytics.leads_per_day;
+  charts.columns($('chart-leads-per-day'), {
+    title: t('insights.leadsPerDay'), axisLabel: t('insights.leadsAxis'), source,
+    description: t(totalLeads(analytics) === 1 ? 'insights.leadPerDayDesc' : 'insights.leadsPerDayDesc',
+      {total: formatNumber(totalLeads(analytics)),
+      from: formatDay(analytics.from), to: formatDay(analytics.to)}),
+    points: days.map((d) => ({label: formatDay(d.date), short: formatDay(d.date, 'short'), value: d.count,
+      text: formatNumber(d.count)})),
+  });
+}
+
+function urgencyPeriodChart(analytics, source, live) {
+  const byUrgency = analytics.by_urgency || {};
+  charts.bars($('chart-urgency-period'), {title: t('insights.urgencyPeriod'), source,
+    description: t('insights.urgencyPeriodDesc', live),
+    sections: [{rows: values('urgency').map((u) => ({
+      label: t(`urgency.${u}`), value: byUrgency[u]?.count || 0, kind: u === 'High' ? 'high' : '',
+      text: `${formatNumber(byUrgency[u]?.count || 0)} (${formatPercent((byUrgency[u]?.percentage || 0) / 100)})`,
+    }))}]});
+}
+
+/* The period's conversions against the period's leads: one source, so the rate agrees with both bars. */
+function conversionsChart(analytics, source) {
+  const count = analytics.conversions?.count || 0, leads = totalLeads(analytics);
+  const value = formatMoney(analytics.conversions?.value);
+  charts.bars($('chart-conversions'), {title: t('insights.conversions'), source,
+    description: t(count === 1 ? 'insights.conversionDesc' : 'insights.conversionsDesc',
+      {count: formatNumber(count), value, leads: formatNumber(leads),
+      rate: formatPercent(analytics.conversion_rate || 0)}),
+    sections: [{rows: [
+      {label: t('insights.leads'), value: leads, text: formatNumber(leads), kind: 'muted'},
+      {label: t('insights.converted'), value: count, text: `${formatNumber(count)} · ${value}`, kind: 'good'},
+    ]}]});
+}
+
+/* How fast leads were answered, and how much of the mail bounced, over the period shown (live). */
 function firstResponse(analytics) {
   const figures = analytics.first_response || {};
   const minutes = (value) => (value == null ? t('insights.noAnswer')
@@ -116,21 +170,6 @@ function firstResponse(analytics) {
     ['insights.within5', formatPercent(figures.within_5_minutes || 0)],
     ['insights.bounceRate', formatNumber(analytics.bounce_rate || 0, {style: 'percent', maximumFractionDigits: 1})],
   ]);
-}
-
-function conversionsChart(insights, analytics, prediction) {
-  const reverted = insights.events.filter((e) => e.event_type === 'reversion').length;
-  const predicted = prediction?.learning_snapshot?.predicted_conversions ?? 0;
-  const count = analytics.conversions?.count || 0;
-  charts.bars($('chart-conversions'), {title: t('insights.conversions'),
-    description: t('insights.conversionsDesc', {count: formatNumber(count), value: formatMoney(analytics.conversions?.value),
-      rate: formatPercent(analytics.conversion_rate || 0), predicted: formatNumber(predicted)}),
-    sections: [{rows: [
-      {label: `${t('insights.converted')} (${t(`insights.in${period()}`)})`, value: count,
-        text: `${formatNumber(count)} · ${formatMoney(analytics.conversions?.value)}`, kind: 'good'},
-      {label: t('insights.reverted'), value: reverted, text: formatNumber(reverted), kind: 'muted'},
-      {label: t('insights.predicted'), value: predicted, text: formatNumber(predicted), kind: 'predicted'},
-    ]}]});
 }
 
 export function bind() {

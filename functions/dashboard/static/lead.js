@@ -2,10 +2,13 @@
    every message, each reply's full text, the owner's alerts, the timeline of actions, replies and
    conversions; the tag buttons, and revert (with a reason) for a Converted lead. */
 import {apiJson} from './api.js?v=__VERSION__';
-import {$, el, errorText, renderFacts, setStatus} from './dom.js?v=__VERSION__';
-import {formatDateTime, formatMoney, formatPercent, t} from './i18n.js?v=__VERSION__';
+import {$, clearFieldErrors, el, errorText, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
+import {formatDateTime, formatMoney, formatPercent, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import {values} from './vocabularies.js?v=__VERSION__';
+
+/* A lead's story, its growth events' text written by the API in the page's language. */
+const leadPath = (id) => `/api/leads/${encodeURIComponent(id)}?lang=${lang()}`;
 
 let shown = null;  // the API's answer for the lead on the page: {lead, messages, actions, ...}
 
@@ -17,7 +20,7 @@ export async function open(id, focus) {
   const ticket = nextTicket();
   let answer = null;
   try {
-    answer = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+    answer = await apiJson('GET', leadPath(id));
   } catch (e) {
     if (e.status !== 404) throw e;
   }
@@ -114,11 +117,11 @@ function timeline(actions, events, replies) {
     el('time', {datetime: entry.at, text: formatDateTime(entry.at)}), el('span', {text: entry.text})]));
 }
 
-/* A conversion says what it was worth, when the owner gave a value. */
+/* A conversion says what it was worth, when the owner gave a value (once: the API's text may say it). */
 function eventText(event) {
   const text = event.insight_text || t(`event.${event.event_type}`);
   const value = event.learning_snapshot?.conversion_value;
-  return value == null ? text : `${text} · ${formatMoney(value)}`;
+  return value == null || text.includes(formatMoney(value)) ? text : `${text} · ${formatMoney(value)}`;
 }
 
 function actionText(action) {
@@ -156,8 +159,17 @@ function replyText(reply) {
   else if (reply.due_at) parts.push(t('reply.due', {date: formatDateTime(reply.due_at)}));
   // A skipped reply's last_error is the rule that skipped it, said in the owner's words.
   if (reply.status === 'skipped') parts.push(t(`reply.skipped.${reply.last_error}`));
-  else if (reply.last_error) parts.push(t('reply.error', {error: reply.last_error}));
+  else if (reply.last_error) parts.push(stopText(reply.last_error));
   return parts.join(' · ');
+}
+
+/* Why the sender stopped a reply, in the owner's words for the reasons it writes (shared/mail/sender.py);
+   any other error as the server wrote it. */
+function stopText(error) {
+  const tagged = /^lead tagged (.+)$/.exec(error);
+  if (tagged) return t('reply.stopped.tagged', {tag: t(`tag.${tagged[1]}`)});
+  if (error === 'the client turned replies off') return t('reply.stopped.repliesOff');
+  return t('reply.error', {error});
 }
 
 async function tagLead(tag) {
@@ -178,13 +190,14 @@ async function tagLead(tag) {
 }
 
 async function refresh(id) {
-  shown = await apiJson('GET', `/api/leads/${encodeURIComponent(id)}`);
+  shown = await apiJson('GET', leadPath(id));
   render();
 }
 
 function openRevert() {
   $('revert-reason').value = '';
   $('revert-error').textContent = '';
+  clearFieldErrors($('revert-form'));
   $('revert-dialog').showModal();
   $('revert-reason').focus();
 }
@@ -205,7 +218,7 @@ async function revertLead(event) {
     setStatus(t('lead.reverted'));
     $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
   } catch (e) {
-    $('revert-error').textContent = errorText(e);
+    showFieldErrors($('revert-form'), $('revert-error'), e);
   }
 }
 

@@ -106,7 +106,7 @@ function outreachItem(email) {
     el('h2', {className: 'lead-title', text: email.business_name}),
     el('p', {className: 'badges'}, [
       el('span', {className: `badge${email.status === 'replied' ? ' tag-converted' : ''}`,
-        text: t(`outreach.status.${email.status}`)}),
+        text: email.sent_at ? t(`outreach.status.${email.status}`) : t('outreach.queued')}),  // not sent: not "Sent"
       email.industry && el('span', {className: 'badge intent', text: email.industry}),
       email.region && el('span', {className: 'badge', text: email.region}),
     ]),

@@ -1,13 +1,14 @@
 /* The settings view: the client's settings (every named control of the settings form is one field of
    PATCH /api/client), the account's dates, a new password, and a new API key shown once. */
 import {apiJson} from './api.js?v=__VERSION__';
-import {$, errorText, failed, renderFacts, setStatus} from './dom.js?v=__VERSION__';
+import {$, clearFieldErrors, failed, renderFacts, setStatus, showFieldErrors} from './dom.js?v=__VERSION__';
 import {formatDateTime, lang, t} from './i18n.js?v=__VERSION__';
 import {nextTicket, show, stale} from './page.js?v=__VERSION__';
 import * as replyPreview from './reply-preview.js?v=__VERSION__';
 import * as session from './session.js?v=__VERSION__';
 
 let client = null;  // GET /api/client's answer, as last read or saved
+let refused = null;  // the last save's 422, said again if the language changes
 
 const inputs = () => [...$('settings-form').elements].filter((input) => input.name);
 
@@ -26,14 +27,16 @@ function fill() {
     const value = client[input.name];
     if (input.type === 'checkbox') input.checked = Boolean(value);
     else input.value = input.name === 'smtp_password' || value == null ? '' : String(value);
-    input.removeAttribute('aria-invalid');
   }
+  refused = null;
+  clearFieldErrors($('settings-form'));
   $('set-email').value = client.email || '';
   $('settings-error').textContent = '';
   renderAccount();
 }
 
 function renderAccount() {
+  if (refused) showFieldErrors($('settings-form'), $('settings-error'), refused);
   $('smtp-password-hint').textContent = t(client.smtp_password_set ? 'settings.smtpPasswordSet'
     : 'settings.smtpPasswordUnset');
   renderFacts($('account-facts'), [['settings.created_at', formatDateTime(client.created_at)],
@@ -41,8 +44,16 @@ function renderAccount() {
     ['settings.last_rotated', formatDateTime(client.last_rotated)]]);
 }
 
+/* A web address typed without its scheme (`www.example.ca/booking`) is completed in the form with
+   https://, as the owner meant it; anything else is left for the server to judge. */
+function completeLink(input) {
+  const value = input.value.trim();
+  if (/^[^\s/:]+\.[^\s/:]+(?::\d+)?(?:[/?#]\S*)?$/.test(value)) input.value = `https://${value}`;
+}
+
 /* Only what the owner changed is sent; an emptied optional field is sent as null (cleared). */
 function changes() {
+  completeLink($('set-booking_link'));
   const changed = {};
   for (const input of inputs()) {
     const name = input.name;
@@ -75,16 +86,9 @@ async function save(event, setLanguage) {
     setStatus(t('settings.saved'));
     replyPreview.refresh();
   } catch (e) {
-    markInvalid(e.details || []);
-    $('settings-error').textContent = errorText(e);
-  }
-}
-
-function markInvalid(details) {
-  const form = $('settings-form');
-  for (const detail of details) {
-    const input = form.elements[String(detail.field).split('.')[0]];
-    if (input) input.setAttribute('aria-invalid', 'true');
+    refused = e.status === 422 ? e : null;
+    showFieldErrors($('settings-form'), $('settings-error'), e);
+    $('settings-form').querySelector('[aria-invalid="true"]')?.focus();
   }
 }
 
@@ -92,6 +96,7 @@ async function changePassword(event) {
   event.preventDefault();
   const current = $('current-password'), next = $('new-password'), error = $('password-error');
   error.textContent = '';
+  clearFieldErrors($('password-form'));
   if (new TextEncoder().encode(next.value).length < 10) {
     error.textContent = t('settings.passwordShort');
     return;
@@ -101,7 +106,7 @@ async function changePassword(event) {
     current.value = next.value = '';
     setStatus(t('settings.passwordChanged'));
   } catch (e) {
-    error.textContent = errorText(e);
+    showFieldErrors($('password-form'), error, e);
   }
 }
 
