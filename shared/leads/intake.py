@@ -152,9 +152,10 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
         conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
-                                is_test=is_test, urgency=enrichment.urgency),
+                                is_test=is_test, urgency=enrichment.urgency, suspicious=bool(signals)),
         outbox.queue_alerts_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
-                                 urgency=enrichment.urgency, intent=enrichment.intent, is_test=is_test),
+                                 urgency=enrichment.urgency, intent=enrichment.intent, is_test=is_test,
+                                 suspicious=bool(signals)),
         *counted, wake.due_now_step(params["lead_id"]), commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")

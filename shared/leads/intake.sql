@@ -101,12 +101,12 @@ SET message = :message, language = :language, ai_summary = :ai_summary, intent =
         jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
     relationship_insight = :relationship_insight,
     phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
-    -- a message with signals quarantines the lead, unless the owner released it (the owner's word
-    -- stands); a clean one leaves its spam status as it was
-    spam_status = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
-                       THEN 'quarantined' ELSE spam_status END,
-    spam_signals = CASE WHEN cardinality(CAST(:spam_signals AS text[])) > 0 AND spam_released_at IS NULL
-                        THEN CAST(:spam_signals AS text[]) ELSE spam_signals END,
+    -- a returning lead keeps its spam status: a message from outside (anyone may post any email
+    -- to a public form) never moves a lead out of the inbox; only the owner does (POST .../spam). A
+    -- message with signals gets no reply nor alert (outbox.sql); a quarantined lead's signals grow.
+    spam_signals = CASE WHEN spam_status = 'quarantined' AND cardinality(CAST(:spam_signals AS text[])) > 0
+                        THEN ARRAY(SELECT DISTINCT unnest(spam_signals || CAST(:spam_signals AS text[])))
+                        ELSE spam_signals END,
     last_updated = stamp.at
 FROM stamp
 WHERE lead_memory.id = :lead_id AND lead_memory.deleted IS NOT TRUE

@@ -34,19 +34,21 @@ def queue_reply(conn: db.Connection, *, client_id: uuid.UUID, lead_id: uuid.UUID
 
 def queue_reply_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID | None, to_email: str,
                      language: str | None, intent: str | None, is_test: bool,
-                     received_at: datetime.datetime | None = None, urgency: str | None = None) -> tuple[str, dict]:
-    """queue_reply as a (statement, parameters) step, to travel in the intake's last round trip."""
+                     received_at: datetime.datetime | None = None, urgency: str | None = None,
+                     suspicious: bool = False) -> tuple[str, dict]:
+    """queue_reply as a (statement, parameters) step, to travel in the intake's last round trip;
+    `suspicious`: the message has spam signals (no reply, whatever its lead's status)."""
     return Q.queue_reply, {"client_id": client_id, "lead_id": lead_id, "message_id": message_id,
                            "to_email": to_email, "language": language, "intent": intent, "is_test": is_test,
-                           "received_at": received_at, "urgency": urgency}
+                           "received_at": received_at, "urgency": urgency, "suspicious": suspicious}
 
 
 def queue_alerts_step(*, client_id: uuid.UUID, lead_id: uuid.UUID, message_id: uuid.UUID, urgency: str,
-                      intent: str, is_test: bool) -> tuple[str, dict]:
+                      intent: str, is_test: bool, suspicious: bool = False) -> tuple[str, dict]:
     """The owner's alerts about a lead just stored (Q.queue_alerts), as a step of the intake's last
-    round trip: no round trip of their own."""
+    round trip: no round trip of their own. None for a message with spam signals."""
     return Q.queue_alerts, {"client_id": client_id, "lead_id": lead_id, "message_id": message_id,
-                            "urgency": urgency, "intent": intent, "is_test": is_test}
+                            "urgency": urgency, "intent": intent, "is_test": is_test, "suspicious": suspicious}
 
 
 @dataclass(frozen=True)

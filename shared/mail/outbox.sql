@@ -14,6 +14,7 @@ WITH input AS (
          CAST(:message_id AS uuid) AS message_id, CAST(:to_email AS text) AS to_email,
          CASE WHEN CAST(:language AS text) = 'fr' THEN 'fr' ELSE 'en' END AS language,
          CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test, CAST(:urgency AS text) AS urgency,
+         CAST(:suspicious AS boolean) AS suspicious,
          coalesce(CAST(:received_at AS timestamptz),
                   (SELECT received_at FROM lead_messages WHERE id = CAST(:message_id AS uuid)),
                   clock_timestamp()) AS received_at
@@ -27,8 +28,9 @@ decision AS (
   SELECT CASE
            WHEN NOT client.replies_on THEN 'replies_off'
            WHEN input.is_test THEN 'test_lead'
-           -- a quarantined lead, or a spam intent the owner has not released (POST /api/leads/{id}/not-spam)
-           WHEN EXISTS (SELECT 1 FROM lead_memory AS lead
+           -- a quarantined lead, a message with spam signals (schema/021), or a spam intent the owner
+           -- has not released (POST /api/leads/{id}/not-spam)
+           WHEN input.suspicious OR EXISTS (SELECT 1 FROM lead_memory AS lead
                         WHERE lead.id = input.lead_id AND lead.spam_status = 'quarantined')
              OR input.intent = 'spam'
                 AND NOT EXISTS (SELECT 1 FROM lead_memory AS lead
@@ -78,7 +80,8 @@ SELECT outcome FROM decision
 WITH input AS (
   SELECT CAST(:client_id AS uuid) AS client_id, CAST(:lead_id AS uuid) AS lead_id,
          CAST(:message_id AS uuid) AS message_id, CAST(:urgency AS text) AS urgency,
-         CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test
+         CAST(:intent AS text) AS intent, CAST(:is_test AS boolean) AS is_test,
+         CAST(:suspicious AS boolean) AS suspicious
 ),
 wanted AS (
   SELECT input.client_id, input.lead_id, input.message_id, input.intent, channel.name AS channel,
@@ -88,7 +91,7 @@ wanted AS (
   JOIN clients AS client USING (client_id)
   CROSS JOIN LATERAL (VALUES ('email', coalesce(client.alert_email, client.email), CAST(NULL AS text)),
                              ('sms', NULL, client.alert_phone)) AS channel(name, email, phone)
-  WHERE NOT input.is_test AND input.intent IS DISTINCT FROM 'spam'
+  WHERE NOT input.is_test AND NOT input.suspicious AND input.intent IS DISTINCT FROM 'spam'
     AND NOT EXISTS (SELECT 1 FROM lead_memory AS lead
                     WHERE lead.id = input.lead_id AND lead.spam_status = 'quarantined')
     AND (input.urgency = 'High' AND client.alert_urgency IN ('High', 'Medium')

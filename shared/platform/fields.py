@@ -27,16 +27,17 @@ def matching(pattern: str, reason: str) -> str:
 # A website: no whitespace, and a dot between two other characters somewhere (`example.ca`).
 WEBSITE = matching(rf"^{_KEPT}*[^\s\x1c-\x1f\x85.]\.[^\s\x1c-\x1f\x85.]{_KEPT}*$", "not_a_url")
 
-# An http(s) address; one written without its scheme (`www.demo-roofing.ca/booking`) is completed
-# with https:// before the check, as a person means it.
-HTTP_URL = matching(r"^(?:[hH][tT][tT][pP][sS]?://[^\s/?#]+|[^\s/?#:]+\.[^\s/?#:]+)[^\s]*$", "not_a_url")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# An http(s) address: its host (and port) without spaces, quotes or angle brackets, then a path,
+# query or fragment without spaces. One written without its scheme (`www.demo-roofing.ca/booking`)
+# is completed with https:// before the check, as a person means it.
+HTTP_URL = matching(r"^[hH][tT][tT][pP][sS]?://[^\s/?#\"'<>\\`]+(?:[/?#]\S*)?$", "not_a_url")
+_BARE_HOST = re.compile(r"^[^\s/?#:\"'<>\\`]+\.[^\s/?#:\"'<>\\`]+(?:[/?#]\S*)?$")
 
 
 def _with_scheme(value):
     if isinstance(value, str):
         value = value.strip()
-        if value and not _SCHEME.match(value) and re.match(HTTP_URL, value):
+        if _BARE_HOST.match(value):
             return "https://" + value
     return value
 

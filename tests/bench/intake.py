@@ -49,7 +49,7 @@ def pgbench_script(client_id: str, api_key: str) -> tuple[str, dict]:
     # recorded with it (their ids kept by pgbench's \gset).
     delivery = parameters | {"lead_id": ":id", "action_type": "'insert'"}
     reply = parameters | {"lead_id": ":id", "message_id": ":message_id", "to_email": parameters["email"],
-                          "received_at": "NULL"}
+                          "received_at": "NULL", "suspicious": "false"}
     steps = [db.Q.client_settings, intake.Q.lock_wait, intake.Q.lock, intake.Q.lock_wait_end, intake.Q.lookup]
     script = ["\\set n random(1, 999999999999)\n", "\\set lock random(1, 9000000000000000000)\n",
               load.pgbench_statement(accounts.Q.authenticate, parameters), "BEGIN;\n",

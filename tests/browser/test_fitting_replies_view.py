@@ -2,6 +2,8 @@
 preview the reply live as the owner edits tone, service and speed, saved or not, in English and in French;
 the new settings are saved from the form; a lead's page links its phone and email, shows its address, when
 it wants service, each reply's full text and the owner's alerts. Screenshots at 1366 and 390 px wide."""
+import re
+
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -195,3 +197,16 @@ def test_a_reply_still_waiting_says_its_words_come_when_it_is_sent_and_no_alert_
     dashboard.wait_for_text("No alert about this lead.")
     assert dashboard.link("sam.ortiz@bell.net").get_attribute("href") == "mailto:sam.ortiz@bell.net"
     assert not dashboard.driver.find_elements(By.XPATH, "//a[starts-with(@href, 'tel:')]")
+
+
+def test_the_alert_email_s_link_opens_the_lead_s_page(dashboard, owner, post_lead, platform_smtp):
+    lead = post_lead("Jordan Lee", "jordan.lee@videotron.ca", LEAK)
+    sender.send_due()
+    [alert] = [r.message for r in platform_smtp.received if r.rcpt_tos != ["jordan.lee@videotron.ca"]]
+    link = re.search(r"https?://\S+/#/leads/\S+", alert.get_content())[0]
+    assert link.endswith(f"/#/leads/{lead['lead_id']}")
+    at_width(dashboard, 390)
+    dashboard.sign_in(owner.email, owner.password)
+    dashboard.open("/" + link.split("/", 3)[3])
+    dashboard.wait_for_text("Jordan Lee")
+    dashboard.heading("Replies to this lead")

@@ -43,6 +43,8 @@ def test_a_french_form_speaks_french_and_labels_every_field(api, client):
     ({"allowed_origins": ["toitures-laval.ca"]}, "allowed_origins[0]"),
     ({"allowed_origins": ["https://toitures-laval.ca/contact"]}, "allowed_origins[0]"),
     ({"allowed_origins": [SITE], "thank_you_url": "javascript:alert(1)"}, "thank_you_url"),
+    ({"allowed_origins": [SITE], "thank_you_url": "javascript.com:alert(1)"}, "thank_you_url"),
+    ({"allowed_origins": [SITE], "thank_you_url": 'https://a"><script>alert(1)</script>.com/'}, "thank_you_url"),
     ({"allowed_origins": [SITE], "min_fill_seconds": 61}, "min_fill_seconds"),
     ({"allowed_origins": [SITE], "min_fill_seconds": -1}, "min_fill_seconds"),
     ({"allowed_origins": [SITE], "api_key": "x"}, "api_key"),

@@ -175,12 +175,33 @@ def test_the_nightly_maintenance_deletes_ip_digests_after_48_hours(poster, datab
     assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=form_id) == 0
 
 
-def test_a_returning_leads_spammy_message_quarantines_it_unless_the_owner_released_it(api, poster,
-                                                                                      client_with_alerts, database):
+def test_a_post_from_outside_never_moves_a_lead_out_of_the_inbox_and_its_suspicious_message_gets_no_reply(
+        api, poster, client_with_alerts, database):
+    """Anyone may post any email to a public form: a signalled message about a lead already in the
+    inbox leaves it there (only the owner's Spam action moves it) and gets no reply nor alert."""
     values = fields(poster.key)
     untimed = {name: value for name, value in values.items() if name != "_ts"}
     poster.post(values, headers=FETCH)
+    lead = lead_of(database, values["email"])
+    database.sql("UPDATE lead_replies SET status = 'sent', sent_at = now() - interval '1 hour' WHERE lead_id = :l",
+                 l=lead["id"])
+    poster.post(dict(untimed, message="Hello again"), headers=FETCH)
+
+    assert lead_of(database, values["email"])["spam_status"] == "ok"
+    replies = database.sql("SELECT status, last_error FROM lead_replies WHERE lead_id = :l AND kind = 'reply' "
+                           "ORDER BY created_at", l=lead["id"])
+    assert [(r["status"], r["last_error"]) for r in replies] == [("sent", None), ("skipped", "spam")]
+    assert database.sql("SELECT 1 FROM lead_replies WHERE lead_id = :l AND kind = 'alert' AND created_at > "
+                        "now() - interval '1 minute' AND status = 'queued' AND message_id = (SELECT id FROM "
+                        "lead_messages WHERE lead_id = :l ORDER BY received_at DESC LIMIT 1)", l=lead["id"]) == []
+
+
+def test_a_quarantined_lead_stays_quarantined_until_the_owner_releases_it(api, poster, client_with_alerts,
+                                                                          database):
+    values = fields(poster.key)
+    untimed = {name: value for name, value in values.items() if name != "_ts"}
     poster.post(untimed, headers=FETCH)
+    poster.post(values, headers=FETCH)
     lead = lead_of(database, values["email"])
     assert (lead["spam_status"], lead["spam_signals"]) == ("quarantined", ["no_token"])
 
@@ -190,4 +211,4 @@ def test_a_returning_leads_spammy_message_quarantines_it_unless_the_owner_releas
     assert lead_of(database, values["email"])["spam_status"] == "ok"  # the owner's word stands
     stats = next(f["stats"] for f in api.get("/api/forms", key=client_with_alerts.api_key).json["forms"]
                  if f["form_id"] == poster.form["form_id"])
-    assert stats == {"accepted_today": 2, "quarantined_today": 1, "blocked_today": 0}
+    assert stats == {"accepted_today": 1, "quarantined_today": 2, "blocked_today": 0}

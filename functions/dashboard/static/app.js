@@ -57,7 +57,7 @@ async function route(focus = false) {
   const [, view, id] = location.hash.split('/');
   setStatus(t('loading'));
   try {
-    if (view === 'lead' && id) await lead.open(decodeURIComponent(id), focus);
+    if ((view === 'lead' || view === 'leads') && id) await lead.open(decodeURIComponent(id), focus);  // leads: the alerts' link (contract Part 3)
     else if (view === 'insights') await insights.open(focus);
     else if (view === 'settings') await settings.open(focus);
     else if (view === 'spam') await frontdoor.openSpam(focus);
