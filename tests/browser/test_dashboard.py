@@ -113,7 +113,7 @@ def test_a_lead_shows_every_message_with_its_date_and_enrichment_and_the_timelin
     assert any("New message" in entry for entry in timeline)
     # The owner's replies are on: the first message's reply is queued (no subject until it is sent),
     # the second's skipped, said in words, since a reply to this lead is already on its way.
-    assert any(re.search(r"\nReply queued · due [^·]+$", entry) for entry in timeline), timeline
+    assert any(re.search(r"\nReply queued(: [^·]+)? · due [^·]+$", entry) for entry in timeline), timeline
     assert any(re.search(r"\nReply skipped · due [^·]+ · not sent: a reply went out less than 10 minutes ago$", entry)
                for entry in timeline), timeline
     dashboard.screenshot("lead")

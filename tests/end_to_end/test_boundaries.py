@@ -173,7 +173,7 @@ def with_value(body, where: tuple, value):
     body = json.loads(json.dumps(body))
     target = body
     for step in where[:-1]:
-        target = target[step]
+        target = target.setdefault(step, {}) if isinstance(target, dict) else target[step]
     target[where[-1]] = value
     return body
 
