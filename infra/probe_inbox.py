@@ -3,9 +3,13 @@ for probe addresses (p-<token>@AVENIR_PROBE_DOMAIN) and hands each message to th
 the probe_inbox function in AWS (shared/prospects/inbox.py). Any other recipient is refused."""
 import asyncio
 import datetime
+import logging
 import threading
 
+from shared.platform import logs
 from shared.prospects import inbox
+
+log = logging.getLogger("avenir.prospects")
 
 DEFAULT_PORT = 2525
 
@@ -22,8 +26,12 @@ class ProbeInbox:
     async def handle_DATA(self, server, session, envelope) -> str:
         received_at = datetime.datetime.now(datetime.UTC)
         raw = envelope.original_content or envelope.content
-        await asyncio.get_running_loop().run_in_executor(None, inbox.ingest, raw, list(envelope.rcpt_tos),
-                                                         received_at)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, inbox.ingest, raw, list(envelope.rcpt_tos),
+                                                             received_at)
+        except Exception as e:  # logged here; the sender hears a local error, never its details
+            logs.event(log, "probe mail not stored", level=logging.ERROR, error=f"{type(e).__name__}: {e}")
+            return "451 4.3.0 Local error in processing; try again later"
         return "250 Message accepted"
 
 

@@ -45,7 +45,10 @@ class _Skip(Exception):
 
 def crawl(website: str) -> CrawlResult:
     start = website if "://" in website else f"https://{website}"
-    origin = origin_of(start)
+    try:
+        origin = usable_origin(start)
+    except ValueError as e:
+        return CrawlResult("blocked", error=f"not a usable http(s) address: {e}")
     agent = settings.crawler_user_agent()
     with fetch.new_client() as client:
         try:
@@ -187,6 +190,15 @@ def take_turn(host: str, delay_s: float) -> None:
 def request_done(host: str, delay_s: float) -> None:
     with db.admin_transaction() as conn:
         conn.run(Q.request_done, host=host, delay_s=delay_s)
+
+
+def usable_origin(url: str) -> str:
+    """origin_of a website the crawler may start from; ValueError for another scheme, no host or a
+    port out of range (`http://x.ca:99999`, `javascript:alert(1)//x.ca`, `http://[zz].ca`)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) address with a host")
+    return origin_of(url)  # reading the port raises ValueError when it is not one
 
 
 def origin_of(url: str) -> str:

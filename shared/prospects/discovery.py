@@ -1,6 +1,7 @@
 """Discovery: prospects queued for the crawler (POST /api/prospects/discover), and the prospect
 worker's crawl step: claim the oldest queued prospect, crawl its site (crawl.py), keep what it found."""
 import json
+import logging
 import time
 import uuid
 
@@ -10,6 +11,7 @@ from shared.platform import db, fields, sql
 from shared.prospects import crawl
 
 Q = sql.load(__file__)
+log = logging.getLogger("avenir.prospects")
 LEASE_S = 300  # a crawl takes at most 8 pages at the delay; a worker that died frees it after this
 
 
@@ -40,7 +42,11 @@ def crawl_next() -> uuid.UUID | None:
         claimed = db.query_one(conn, Q.claim_crawl, lease_s=LEASE_S)
     if claimed is None:
         return None
-    found = crawl.crawl(claimed["website"])
+    try:
+        found = crawl.crawl(claimed["website"])
+    except Exception as e:  # one site's surprise must not stop the queue: recorded on its row, logged
+        log.exception("crawl failed", extra={"fields": {"prospect_id": str(claimed["id"])}})
+        found = crawl.CrawlResult("unreachable", error=f"crawl failed: {type(e).__name__}")
     with db.admin_transaction() as conn:
         conn.run(Q.save_crawl, prospect_id=claimed["id"], status=found.status, pages=json.dumps(found.pages),
                  error=found.error, form_kind=found.form_kind if found.status == "crawled" else None,

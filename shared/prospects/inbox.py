@@ -105,7 +105,7 @@ def excerpt(message: email.message.EmailMessage) -> str:
         content = part.get_payload(decode=True).decode("utf-8", "replace") if part.get_payload(decode=True) else ""
     if part.get_content_subtype() == "html":
         content = _TagStripper.text_of(content)
-    return " ".join(content.split())[:EXCERPT_CHARS]
+    return " ".join(content.replace("\x00", " ").split())[:EXCERPT_CHARS]
 
 
 def clear_expired_raw() -> int:
@@ -125,7 +125,8 @@ def _message_id(message, raw: bytes) -> str:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value)
+    """A header as text, without NUL characters (which PostgreSQL's text refuses)."""
+    return "" if value is None else str(value).replace("\x00", "")
 
 
 class _TagStripper(html.parser.HTMLParser):

@@ -68,3 +68,20 @@ def test_avenir_prospects_worker_once_crawls_what_is_queued(database, crawler_en
     assert json.loads(result.stdout)["crawled"] >= 1
     row = prospect(database, prospect_id)
     assert (row["crawl_status"], row["contact_email"]) == ("crawled", "info@toitures-beauport.ca")
+
+
+def test_websites_the_crawler_cannot_use_are_blocked_one_by_one_and_the_queue_goes_on(database, crawler_env):
+    bad = ["http://w1.example.ca:99999", "http://[zz].example.ca", "javascript:alert(1)//x.ca", "ftp://w4.example.ca/"]
+    with roofer_site() as site:
+        database.sql("DELETE FROM crawl_hosts WHERE host = :h", h=site.origin)
+        ids = [import_prospect(database, f"Bad {i}", website) for i, website in enumerate(bad)]
+        good = import_prospect(database, "Toitures Beauport", f"{site.url}/")
+        for prospect_id in [*ids, good]:
+            database.sql("UPDATE prospect_candidates SET crawl_status = 'queued', crawl_queued_at = now() "
+                         "WHERE id = :id", id=prospect_id)
+        result = avenir("prospects", "worker", "--once")
+    assert result.returncode == 0, result.stderr
+    for prospect_id in ids:
+        row = prospect(database, prospect_id)
+        assert row["crawl_status"] == "blocked" and "not a usable http(s) address" in row["crawl_error"], row
+    assert prospect(database, good)["crawl_status"] == "crawled"

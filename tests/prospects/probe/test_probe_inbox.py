@@ -106,3 +106,28 @@ def test_the_lambda_reads_the_message_ses_stored_in_s3_and_ingests_it_once(datab
     [stored] = messages_of(database, token)
     assert stored["kind"] == "auto"
     assert stored["received_at"].isoformat().startswith("2026-12-07T16:02:03.120")  # SES's receipt time
+
+
+@pytest.mark.parametrize("header, body", [
+    ("Subject: =?utf-8?B?AAAA?=", "Merci, nous vous revenons sous peu."),
+    ("Subject: Merci\r\nFrom: =?utf-8?B?AEE=?= <a@b.ca>", "Merci!"),
+    ("Subject: Merci\r\nContent-Transfer-Encoding: quoted-printable", "hel=00lo, merci"),
+])
+def test_a_nul_character_anywhere_in_a_reply_is_dropped_and_the_reply_stored(database, submitted_probe, header, body):
+    _, token = submitted_probe()
+    raw = (f"{header}\r\nTo: p-{token}@{PROBE_DOMAIN}\r\nMessage-ID: <nul-{token}@b.ca>\r\n"
+           f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+    assert inbox.ingest(raw, []).stored is True
+    [stored] = messages_of(database, token)
+    assert "\x00" not in stored["subject"] + stored["from_address"] + stored["excerpt"]
+
+
+def test_a_message_the_inbox_cannot_read_gets_a_local_error_without_its_details(database, submitted_probe,
+                                                                                probe_inbox):
+    _, token = submitted_probe()
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(2000))
+    raw = f"Subject: deep\r\nTo: p-{token}@{PROBE_DOMAIN}\r\nMIME-Version: 1.0\r\n{nested}".encode()
+    with smtplib.SMTP("127.0.0.1", probe_inbox.port, timeout=30) as smtp:
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            smtp.sendmail("x@b.ca", [f"p-{token}@{PROBE_DOMAIN}"], raw)
+    assert refused.value.smtp_code == 451 and b"Recursion" not in refused.value.smtp_error
