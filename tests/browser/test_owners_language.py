@@ -131,3 +131,31 @@ def test_a_refused_conversion_value_is_said_in_french_with_the_fields_label(dash
     expected = FRENCH.get(f"reason.{reason}", FRENCH["reason.unexplained"])
     dashboard.wait(lambda d: expected in dashboard.status(), "the refusal was not said in French")
     assert dashboard.status() == f"Valeur de la conversion ($, pour Converti) : {expected}"
+
+
+@pytest.mark.parametrize("typed, amount", [("12 500,50 $", 12500.5), ("8 750", 8750.0), ("1,5", 1.5)])
+def test_an_amount_typed_the_french_way_is_saved_as_meant(dashboard, owner, served, post_lead, database, typed,
+                                                          amount):
+    email = f"client-{str(amount).replace('.', '-')}@videotron.ca"
+    lead = post_lead("Paul Gagnon", email, "Une soumission pour ma toiture?", language="fr")
+    dashboard.button("Français").click()
+    sign_in_in_french(dashboard, owner)
+    dashboard.open(f"/#/lead/{lead['lead_id']}")
+    dashboard.type_into("Valeur de la conversion ($, pour Converti)", typed)
+    dashboard.button("Convertie").click()
+    dashboard.wait(lambda d: "Étiquetée Convertie." in dashboard.status(), "not tagged")
+    saved = database.scalar("SELECT learning_snapshot->>'conversion_value' FROM growth_brain WHERE event_type = "
+                            "'conversion' AND learning_snapshot->>'lead_id' = :id", id=lead["lead_id"])
+    assert float(saved) == amount
+
+
+def test_an_amount_that_is_not_one_is_refused_before_anything_is_sent(dashboard, owner, post_lead, database):
+    lead = post_lead("Paul Gagnon", "paul.gagnon@videotron.ca", "Une soumission pour ma toiture?", language="fr")
+    dashboard.button("Français").click()
+    sign_in_in_french(dashboard, owner)
+    dashboard.open(f"/#/lead/{lead['lead_id']}")
+    dashboard.type_into("Valeur de la conversion ($, pour Converti)", "douze mille")
+    dashboard.button("Convertie").click()
+    dashboard.wait(lambda d: "Valeur de la conversion" in dashboard.status(), "no refusal said")
+    assert database.scalar("SELECT count(*) FROM growth_brain WHERE event_type = 'conversion' "
+                           "AND learning_snapshot->>'lead_id' = :id", id=lead["lead_id"]) == 0

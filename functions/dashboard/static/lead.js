@@ -172,16 +172,31 @@ function stopText(error) {
   return t('reply.error', {error});
 }
 
+/* An amount as an owner types it, in either language's way: "12 500,50 $", "12,500.50", "1,5" -> a
+   number; NaN when it is not one. A comma followed by one or two digits at the end is the decimal one. */
+export function parseAmount(text) {
+  let s = text.replace(/[\s\u00a0\u202f$]/g, '');
+  const comma = s.lastIndexOf(','), dot = s.lastIndexOf('.');
+  if (comma > dot && /^\d{1,2}$/.test(s.slice(comma + 1))) s = `${s.slice(0, comma).replace(/[.,]/g, '')}.${s.slice(comma + 1)}`;
+  else s = s.replace(/,/g, '');
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;  // a negative one is the API's to refuse
+}
+
 async function tagLead(tag) {
   const id = shown.lead.id;
   const body = {tag};
-  const value = $('conversion-value').value;
-  if (tag === 'Converted' && value !== '') body.conversion_value = Number(value);
+  const value = $('conversion-value').value.trim();
+  if (tag === 'Converted' && value !== '') body.conversion_value = parseAmount(value);
+  if (Number.isNaN(body.conversion_value)) {
+    setStatus(errorText({status: 422, details: [{field: 'conversion_value', reason: 'wrong_type'}]}), 'error');
+    return;
+  }
   try {
     const answer = await apiJson('POST', `/api/leads/${encodeURIComponent(id)}/tag`, {body});
     await refresh(id);
     $('tag-buttons').querySelector('[aria-pressed="true"]')?.focus();
-    setStatus(t(answer.changed ? 'lead.tagged' : 'lead.unchanged', {tag: t(`tag.${tag}`)}));
+    const said = t(answer.changed ? 'lead.tagged' : 'lead.unchanged', {tag: t(`tag.${tag}`)});
+    setStatus(body.conversion_value === undefined ? said : `${said} ${formatMoney(body.conversion_value)}`);
     $('conversion-value').value = '';
   } catch (e) {
     const converted = e.status === 409 && shown.lead.current_tag === 'Converted';
