@@ -67,3 +67,18 @@ def test_the_next_batch_is_previewed_then_sent_and_followed(dashboard, admin, da
     dashboard.heading("Prospection")
     assert list(funnel(dashboard)) == ["Envoyés", "Ouverts", "Répondus", "Ignorés"]
     dashboard.wait_for_text("Aucun prospect à qui écrire maintenant")
+
+
+def test_without_a_mailing_address_the_owner_is_sent_to_settings_in_their_language(dashboard, admin, database,
+                                                                                   outreach_ready):
+    address = database.scalar("SELECT mailing_address FROM clients WHERE client_id = :c", c=admin.client_id)
+    database.sql("UPDATE clients SET mailing_address = NULL WHERE client_id = :c", c=admin.client_id)
+    try:
+        dashboard.sign_in(admin.email, admin.password)
+        dashboard.link("Prospects").click()
+        dashboard.type_into("Emails in the next batch", "5")
+        dashboard.button("Preview the next batch").click()
+        dashboard.wait(lambda d: "Settings, Mailing address" in dashboard.status(), "not sent to Settings")
+        assert "PATCH" not in dashboard.status() and "mailing_address" not in dashboard.status()
+    finally:
+        database.sql("UPDATE clients SET mailing_address = :a WHERE client_id = :c", a=address, c=admin.client_id)

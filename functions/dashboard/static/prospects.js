@@ -118,6 +118,13 @@ function outreachItem(email) {
 }
 
 /* The next batch is always previewed first (a dry run writes nothing); only then can it be sent. */
+/* Outreach's one refusal an owner fixes in Settings (every email carries the sender's mailing
+   address: a 409 naming mailing_address) said as that; any other failure as usual. */
+function outreachFailed(error) {
+  if (error.status === 409 && /mailing_address/.test(error.message)) setStatus(t('outreach.needsAddress'), 'error');
+  else failed(error);
+}
+
 async function previewOutreach(event) {
   event.preventDefault();
   const limit = Number($('outreach-limit').value);
@@ -173,7 +180,7 @@ export function bind() {
     event.preventDefault();
     open(false).catch(failed);
   });
-  $('outreach-form').addEventListener('submit', (event) => previewOutreach(event).catch(failed));
-  $('outreach-send').addEventListener('click', () => sendOutreach().catch(failed));
+  $('outreach-form').addEventListener('submit', (event) => previewOutreach(event).catch(outreachFailed));
+  $('outreach-send').addEventListener('click', () => sendOutreach().catch(outreachFailed));
   $('outreach-cancel').addEventListener('click', closePreview);
 }
