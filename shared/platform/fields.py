@@ -42,8 +42,11 @@ def _with_scheme(value):
     return value
 
 
+# What the document says a caller may send: an http(s) address, or one without its scheme.
+_HTTP_URL_SENT = r"^(?:[hH][tT][tT][pP][sS]?://[^\s/?#\"'<>\\`]+|[^\s/?#:\"'<>\\`]+\.[^\s/?#:\"'<>\\`]+)(?:[/?#]\S*)?$"
 HttpUrl = Annotated[str, pydantic.BeforeValidator(_with_scheme),
-                    pydantic.StringConstraints(strip_whitespace=True, max_length=2048, pattern=HTTP_URL)]
+                    pydantic.StringConstraints(strip_whitespace=True, max_length=2048, pattern=HTTP_URL),
+                    pydantic.WithJsonSchema({"type": "string", "maxLength": 2048, "pattern": _HTTP_URL_SENT})]
 
 
 def text(max_length: int) -> type[str]:

@@ -34,6 +34,7 @@ def test_the_spam_folder_explains_each_lead_and_not_spam_sends_it_back_to_the_in
 
 def test_the_forms_view_adds_a_form_and_shows_its_snippet_and_todays_posts(dashboard, owner, served):
     dashboard.sign_in(owner.email, owner.password)
+    dashboard.link("Settings").click()  # the web forms are part of the settings
     dashboard.link("Forms").click()
     dashboard.heading("Web forms")
 

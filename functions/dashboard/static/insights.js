@@ -157,11 +157,19 @@ function conversionsChart(analytics, source) {
     ]}]});
 }
 
+/* A wait in minutes as a person says it: minutes under two hours, hours under two days, else days
+   ("3 min", "4,5 h", "2,9 jours"), in the page's language. */
+function duration(minutes) {
+  const [value, unit] = minutes < 120 ? [minutes, 'minute'] : minutes < 2880 ? [minutes / 60, 'hour']
+    : [minutes / 1440, 'day'];
+  return formatNumber(value, {style: 'unit', unit, unitDisplay: unit === 'minute' ? 'short' : 'long',
+    maximumFractionDigits: 1});
+}
+
 /* How fast leads were answered, and how much of the mail bounced, over the period shown (live). */
 function firstResponse(analytics) {
   const figures = analytics.first_response || {};
-  const minutes = (value) => (value == null ? t('insights.noAnswer')
-    : t('insights.minutes', {value: formatNumber(value, {maximumFractionDigits: 1})}));
+  const minutes = (value) => (value == null ? t('insights.noAnswer') : duration(value));
   $('first-response-period').textContent = t('insights.period.range', {from: formatDay(analytics.from),
     to: formatDay(analytics.to)});
   renderFacts($('first-response-facts'), [

@@ -22,7 +22,10 @@ export function show(view, focus = false, render = null) {
   if (render) render();
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${view}`;
   for (const link of document.querySelectorAll('#main-nav a')) {
-    if (link.dataset.view === view || (view === 'lead' && link.dataset.view === 'inbox')) {
+    // a lead and the Spam folder live under the inbox, the web forms under settings (a phone's menu
+    // holds four items on one line)
+    const under = {lead: 'inbox', spam: 'inbox', forms: 'settings'}[view];
+    if (link.dataset.view === view || link.dataset.view === under) {
       link.setAttribute('aria-current', 'page');
     } else {
       link.removeAttribute('aria-current');
