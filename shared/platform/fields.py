@@ -46,7 +46,8 @@ def _with_scheme(value):
 _HTTP_URL_SENT = r"^(?:[hH][tT][tT][pP][sS]?://[^\s/?#\"'<>\\`]+|[^\s/?#:\"'<>\\`]+\.[^\s/?#:\"'<>\\`]+)(?:[/?#]\S*)?$"
 HttpUrl = Annotated[str, pydantic.BeforeValidator(_with_scheme),
                     pydantic.StringConstraints(strip_whitespace=True, max_length=2048, pattern=HTTP_URL),
-                    pydantic.WithJsonSchema({"type": "string", "maxLength": 2048, "pattern": _HTTP_URL_SENT})]
+                    # at most 2040 as sent: a bare host is 8 longer once completed with https://
+                    pydantic.WithJsonSchema({"type": "string", "maxLength": 2040, "pattern": _HTTP_URL_SENT})]
 
 
 def text(max_length: int) -> type[str]:
