@@ -105,6 +105,8 @@ def _usual_words(context: ReplyContext, language: str, tone: configparser.Sectio
     names no service; the tone's booking line, or the intent's without_booking when there is no link."""
     intent = intents(language)[context.intent if context.intent in INTENTS else "other"]
     def said(key: str) -> str:
+        if context.comes_in and f"{key}.office" in intent:
+            return intent[f"{key}.office"]
         return intent[key] if values["service_named"] else intent.get(f"{key}.general", intent[key])
     if context.booking_link:
         booking = tone["booking"]
@@ -133,7 +135,9 @@ def _asks(section: configparser.SectionProxy, context: ReplyContext) -> dict[str
     the lead already gave it ("" when it has none: the line disappears)."""
     given = {"address": _address_known(context), "phone": context.lead_phone_given,
              "when": context.when is not None}
-    return {f"ask_{what}": _given_or_asked(section, f"ask_{what}", given[what]) for what in ASKS}
+    office = {what: context.comes_in and f"ask_{what}.office" in section for what in ASKS}
+    return {f"ask_{what}": _given_or_asked(section, f"ask_{what}" + (".office" if office[what] else ""), given[what])
+            for what in ASKS}
 
 
 def _address_known(context: ReplyContext) -> bool:

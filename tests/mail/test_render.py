@@ -531,3 +531,14 @@ def test_which_trades_have_their_clients_come_in():
 def test_an_urgent_friendly_reply_signs_off_as_to_someone_with_a_problem(language, sign_off):
     text = render.reply(context(language, "support", urgent=True)).text
     assert f"\n{sign_off}\n" in text and "Cheers" not in text
+
+
+@pytest.mark.parametrize("language, words", [("en", ("size, materials", "photos", "work done")),
+                                             ("fr", ("dimensions, matériaux", "photos", "travaux"))])
+def test_a_clinic_s_quote_request_is_asked_what_a_clinic_needs_not_a_work_site(language, words):
+    office = render.reply(context(language, "quote_request", booking_link=None, comes_in=True)).text
+    body = office.split("\n-- ")[0]
+    assert not [word for word in words if word in body], body
+    assert {"en": "when you would like to come in", "fr": "venir nous voir"}[language] in body
+    site = render.reply(context(language, "quote_request", booking_link=None)).text
+    assert words[0] in site  # a roofer's lead is still asked about the job
