@@ -22,7 +22,7 @@ run: $(STAMP)
 # The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster)
 # while the fuzzer (a plain run: schemathesis expands its cases per operation only there) takes
 # the CPU they leave idle at the lowest priority (nice 19, its cluster too); each prints its output
-# when it ends. Then the pooled run. About 9 minutes on two cores (8m54s on 7 Dec 2026).
+# when it ends. Then the pooled run. About 9 minutes on two cores (8m45s on 7 Dec 2026).
 FUZZ := tests/end_to_end/test_fuzz.py
 # Through PgBouncer: the suites of every HTTP route, marked `pooled` (pytestmark in each module;
 # pyproject.toml lists the marker). The mail sender's, the scheduled jobs' and the inbox plans'
