@@ -95,13 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     controller = start_sink(args.dir, args.port)
     print(f"Mail sink on smtp://127.0.0.1:{controller.port}, writing to {args.dir} (Ctrl-C to stop)", flush=True)
+    until_interrupted(controller)
+    return 0
+
+
+def until_interrupted(controller) -> None:
+    """Serve until Ctrl-C, then stop the SMTP server (aiosmtpd's Controller)."""
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
         controller.stop()
-    return 0
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ the probe_inbox function in AWS (shared/prospects/inbox.py). Any other recipient
 import asyncio
 import datetime
 import logging
-import threading
 
+from infra.mailsink import until_interrupted
 from shared.platform import logs
 from shared.prospects import inbox
 
@@ -48,9 +48,4 @@ def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1") -> None:
     """Serve until interrupted (Ctrl-C)."""
     controller = start(port, host)
     print(f"probe inbox listening on smtp://{host}:{controller.port}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        controller.stop()
+    until_interrupted(controller)

@@ -13,7 +13,8 @@ import pydantic
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
 from shared.growth import wording
-from shared.mail import preview, render
+from shared.mail import facts as reply_facts
+from shared.mail import render
 from shared.platform import db, fields, sql, timestamps
 from shared.platform.exceptions import NotFound
 
@@ -213,7 +214,7 @@ class LeadStory(pydantic.BaseModel):
     @classmethod
     def _words(cls, replies: list[dict]) -> list[dict]:
         """Each reply's words: as sent, or for a queued one not yet written, as they would be written
-        now (preview.queued_words); its unsubscribe link's place shown as "[…]" (a stored reply keeps
+        now (shared/mail/facts.py); its unsubscribe link's place shown as "[…]" (a stored reply keeps
         the place, not the link, whose token exists only as a digest)."""
         return [_with_words(reply) for reply in replies]
 
@@ -221,7 +222,7 @@ class LeadStory(pydantic.BaseModel):
 def _with_words(reply: dict) -> dict:
     facts = reply.pop("facts", None)
     if facts:
-        reply["subject"], reply["text"] = preview.queued_words(facts)
+        reply["subject"], reply["text"] = reply_facts.words(facts)
     if reply.get("text"):
         reply["text"] = reply["text"].replace(render.UNSUBSCRIBE_MARK, "[…]")
     return reply

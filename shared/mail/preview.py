@@ -12,7 +12,7 @@ from shared.clients import client_settings
 from shared.clients.accounts import Client
 from shared.enrichment import Enrichment, Language, Trade, enrich
 from shared.enrichment.extraction import extract
-from shared.mail import render, sender
+from shared.mail import facts, render, sender
 from shared.platform import fields
 
 # When a queued reply is due (the rules of outbox.sql's queue_reply): an urgent lead's at once.
@@ -39,24 +39,17 @@ class Preview(BaseModel):
     alert: bool  # whether the owner would be alerted
 
 
-def queued_words(facts: dict) -> tuple[str, str]:
-    """(subject, text) of a queued reply, as the sender would write it now from these facts (named as
-    outbox.Claim names them); its unsubscribe link left as render.UNSUBSCRIBE_MARK."""
-    rendered = render.reply(sender.reply_context(facts))
-    return rendered.subject, rendered.text
-
-
 def preview(client: Client, request: PreviewRequest) -> Preview:
     """The reply to `request.message` from a lead named `request.name`, as it would be sent now."""
     settings = _as_if_saved(client_settings.read(client), request.settings)
     enrichment = enrich(request.name or "", request.message, language=request.language,
                         trade=Trade(settings.industry_category, settings.primary_service))
     said = extract(request.message)
-    facts = dict(settings.model_dump(), client_email=settings.email, client_language=settings.language or "en",
+    known = dict(settings.model_dump(), client_email=settings.email, client_language=settings.language or "en",
                  business_phone=settings.phone, language="fr" if enrichment.language == "fr" else "en",
                  intent=enrichment.intent, lead_name=request.name, lead_urgency=enrichment.urgency, wanted=said.when,
                  lead_phone=said.phone, lead_address=said.address)
-    rendered = render.with_unsubscribe_url(render.reply(sender.reply_context(facts)),
+    rendered = render.with_unsubscribe_url(render.reply(facts.reply_context(known)),
                                            sender.unsubscribe_url("preview"))
     skipped = ("replies_off" if settings.ai_personalized_reply is False
                else "spam" if enrichment.intent == "spam" else None)

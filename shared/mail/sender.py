@@ -5,13 +5,10 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.enrichment import trade
-from shared.enrichment.trade import Trade
-from shared.mail import alerts, envelope, events, outbox, render, sms, tokens, transports
+from shared.mail import alerts, envelope, events, facts, outbox, render, sms, tokens, transports
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -112,24 +109,9 @@ def _with_words(reply: outbox.Claim) -> outbox.Claim:
         subject, text = alerts.words(reply) if reply.channel == "email" else ("", alerts.sms_text(reply))
         rendered = render.Rendered(subject, text, "")
     else:
-        rendered = render.reply(reply_context(vars(reply)))
+        rendered = render.reply(facts.reply_context(vars(reply)))
     return dataclasses.replace(reply, provider_message_id=envelope.new_message_id(_from(reply)),
                                subject=rendered.subject, body_text=rendered.text, body_html=rendered.html)
-
-
-def reply_context(facts: Mapping) -> render.ReplyContext:
-    """What a reply says, from the facts named as outbox.Claim names them (a claimed reply's, or a
-    preview's: shared/mail/preview.py)."""
-    return render.ReplyContext(
-        language=facts["language"], intent=facts["intent"], tone=facts["email_tone"],
-        lead_name=facts["lead_name"] or "", business_name=facts["business_name"],
-        primary_service=facts["primary_service"], booking_link=facts["booking_link"],
-        custom_tagline=facts["custom_tagline"], mailing_address=facts["mailing_address"],
-        contact_email=facts["client_email"], urgent=facts["lead_urgency"] == "High", when=facts["wanted"],
-        lead_phone_given=facts["lead_phone"] is not None, lead_address_given=facts["lead_address"] is not None,
-        business_phone=facts["business_phone"], client_language=facts["client_language"],
-        primary_service_en=facts["primary_service_en"], primary_service_fr=facts["primary_service_fr"],
-        comes_in=trade.comes_in(Trade(facts["industry_category"], facts["primary_service"])))
 
 
 def _deliver(delivery: Delivery, routes: Routes) -> str:

@@ -224,7 +224,7 @@ def mark_replied(outreach_id: str) -> "OutreachRow":
         raise NotFound(f"No outreach email with id {outreach_id!r}.") from None
     with db.admin_transaction() as conn:
         conn.run(Q.replied, outreach_id=outreach_id)
-        row = db.query_one(conn, Q.one, outreach_id=outreach_id)
+        row = db.query_one(conn, Q.list, outreach_id=outreach_id, status=None, industry=None, region=None, limit=1)
     if row is None:
         raise NotFound(f"No outreach email with id {outreach_id}.")
     if row["sent_at"] is None:
@@ -288,7 +288,7 @@ def list_outreach(query: OutreachQuery) -> OutreachList:
     """The outreach emails (sent newest first, those still queued before them), and the funnel of
     the sent ones of that industry and region, whatever their status."""
     with db.admin_transaction() as conn:
-        rows = db.query(conn, Q.list, **query.model_dump())
+        rows = db.query(conn, Q.list, outreach_id=None, **query.model_dump())
         funnel = db.query_one(conn, Q.funnel, industry=query.industry, region=query.region)
     return OutreachList(outreach=[OutreachRow.model_validate(row) for row in rows], funnel=Funnel(**funnel))
 

@@ -84,21 +84,6 @@ UPDATE prospect_outreach_log
 SET status = 'replied', replied_at = now()
 WHERE id = :outreach_id AND sent_at IS NOT NULL AND status IN ('sent', 'opened', 'ignored')
 
--- name: one
--- One outreach email as GET /api/outreach shows it. Its status is the log's once the mail server
--- took it (sent_at set, as the funnel counts it); before that `queued` while the outbox holds it,
--- `not_sent` once the outbox gave up on it (failed or skipped).
-SELECT log.id AS outreach_id, log.prospect_id, prospect.business_name, prospect.contact_email, prospect.industry,
-       prospect.region, prospect.language, log.email_subject, log.email_body,
-       CASE WHEN log.sent_at IS NOT NULL THEN log.status
-            WHEN outbox.status IN ('failed', 'skipped') THEN 'not_sent'
-            ELSE 'queued' END AS status,
-       log.sent_at, log.opened_at, log.replied_at, outbox.status AS delivery, outbox.last_error AS delivery_error
-FROM prospect_outreach_log AS log
-JOIN prospect_candidates AS prospect ON prospect.id = log.prospect_id
-LEFT JOIN lead_replies AS outbox ON outbox.outreach_id = log.id
-WHERE log.id = :outreach_id
-
 -- name: mark_ignored
 -- The nightly rule: an email sent or opened over 14 days before :now and never answered is ignored.
 UPDATE prospect_outreach_log
@@ -109,8 +94,10 @@ WHERE status IN ('sent', 'opened')
 
 -- name: list
 -- GET /api/outreach: the rows (newest first, those still queued before) with their prospect and
--- the outbox's delivery state, filtered by status, industry and region (case-insensitive). The
--- status as `one` says it: the log's once sent (as the funnel counts), else queued or not_sent.
+-- the outbox's delivery state, filtered by status, industry and region (case-insensitive), or the one
+-- :outreach_id names. Its status is the log's once the mail server took it (sent_at set, as the
+-- funnel counts it); before that `queued` while the outbox holds it, `not_sent` once the outbox gave
+-- up on it (failed or skipped).
 SELECT *
 FROM (
   SELECT log.id AS outreach_id, log.prospect_id, prospect.business_name, prospect.contact_email, prospect.industry,
@@ -123,7 +110,8 @@ FROM (
   JOIN prospect_candidates AS prospect ON prospect.id = log.prospect_id
   LEFT JOIN lead_replies AS outbox ON outbox.outreach_id = log.id
 ) AS row
-WHERE (CAST(:status AS text) IS NULL OR row.status = CAST(:status AS text))
+WHERE (CAST(:outreach_id AS uuid) IS NULL OR row.outreach_id = CAST(:outreach_id AS uuid))
+  AND (CAST(:status AS text) IS NULL OR row.status = CAST(:status AS text))
   AND (CAST(:industry AS text) IS NULL OR lower(row.industry) = lower(CAST(:industry AS text)))
   AND (CAST(:region AS text) IS NULL OR lower(row.region) = lower(CAST(:region AS text)))
 ORDER BY row.sent_at DESC NULLS FIRST, row.outreach_id
