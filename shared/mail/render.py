@@ -1,6 +1,6 @@
 """A follow-up reply's words and form: the templates of shared/mail/templates/ filled in for one lead
-(language, intent, the client's tone and settings), as plain text and as HTML in which everything
-that came from a lead or a client is escaped. The email itself (headers, both parts): envelope.py."""
+(language, intent, the client's tone and settings), as plain text, and as HTML in which everything
+that came from a lead or a client is escaped (html_part.py). The email itself (headers, both parts): envelope.py."""
 import configparser
 import functools
 import re
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from shared.enrichment import contract
-from shared.mail import markup
+from shared.mail import html_part, markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = contract.LANGUAGES
@@ -19,7 +19,6 @@ EmailTone = Literal["Friendly", "Professional", "Formal", "Energetic"]  # client
 TONES: tuple[str, ...] = get_args(EmailTone)
 INTENTS = tuple(intent for intent in contract.INTENTS if intent != "spam")  # spam gets no reply: intents.ini's sections
 ASKS = ("address", "phone", "when")  # what a reply may ask a lead for: $ask_address, $ask_phone, $ask_when
-SIGNATURE_SEPARATOR = re.compile(r"^-- ?$", re.M)
 _PLACEHOLDER = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 NAME_MAX_CHARS = 60
@@ -84,8 +83,8 @@ def reply(context: ReplyContext, unsubscribe_url: str = UNSUBSCRIBE_MARK) -> Ren
     text = fill(_read("reply.txt"), {**values, **blocks})
     subject = one_line(fill(words.subject, values))
     links = [unsubscribe_url] + ([values["booking_link"]] if context.booking_link and not context.urgent
-                                 and _is_web_link(values["booking_link"]) else [])
-    return Rendered(subject, text, as_html(text, subject, language, links))
+                                 and html_part.is_web_link(values["booking_link"]) else [])
+    return Rendered(subject, text, html_part.as_html(text, subject, language, links))
 
 
 @dataclass(frozen=True)
@@ -180,55 +179,6 @@ def _lines(template: str) -> tuple[tuple[tuple[str, ...] | None, string.Template
         only_placeholders = names and not _PLACEHOLDER.sub("", line).strip()
         parsed.append((names if only_placeholders else None, string.Template(line)))
     return tuple(parsed)
-
-
-def as_html(text: str, subject: str, language: str, links: list[str],
-            end: markup.Markup = markup.EMPTY) -> markup.Markup:
-    """The text part as HTML: every character escaped, paragraphs as <p>, "- " lines as a list, and
-    only the given links (the client's booking link, the unsubscribe link) made clickable; `end`
-    closes the body (outreach's open pixel)."""
-    body, footer = (*SIGNATURE_SEPARATOR.split(text, maxsplit=1), "")[:2]
-    return markup.fill(_read("reply.html"), language=language, subject=subject,
-                       content=_html_blocks(body, links), footer=_html_blocks(footer, links), end=end)
-
-
-def _html_blocks(text: str, links: list[str]) -> markup.Markup:
-    blocks = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [line for line in paragraph.splitlines() if line.strip()]
-        if not lines:
-            continue
-        items = [_linked(line[2:], links) for line in lines if line.startswith("- ")]
-        if items and len(items) == len(lines) - 1 and not lines[0].startswith("- "):
-            blocks.append(markup.fill("<p>$lead_in</p>\n<ul>$items</ul>", lead_in=_linked(lines[0], links),
-                                      items=_list_items(items)))
-        elif items and len(items) == len(lines):
-            blocks.append(markup.fill("<ul>$items</ul>", items=_list_items(items)))
-        else:
-            blocks.append(markup.fill("<p>$lines</p>", lines=markup.join((_linked(line, links) for line in lines),
-                                                                          "<br>\n")))
-    return markup.join(blocks, "\n")
-
-
-def _list_items(items: list[markup.Markup]) -> markup.Markup:
-    return markup.join(markup.fill("<li>$item</li>", item=item) for item in items)
-
-
-def _linked(line: str, links: list[str]) -> markup.Markup:
-    """A line as HTML, the given links in it made clickable: one pass, longest link first, so a link
-    inside another is never linked twice."""
-    if not links:
-        return markup.escape(line)
-    known = re.compile("|".join(re.escape(url) for url in sorted(links, key=len, reverse=True)))
-    parts, last = [], 0
-    for found in known.finditer(line):
-        parts += [line[last:found.start()], markup.fill('<a href="$url">$url</a>', url=found.group())]
-        last = found.end()
-    return markup.join([*parts, line[last:]])
-
-
-def _is_web_link(url: str) -> bool:
-    return re.match(r"^https?://[^\s<>\"']+$", url, re.I) is not None
 
 
 def plausible_name(name: str | None) -> str:

@@ -11,7 +11,7 @@ from typing import Literal
 import pydantic
 
 from shared.enrichment import trade
-from shared.mail import envelope, markup, render, tokens
+from shared.mail import envelope, html_part, markup, render, tokens
 from shared.mail import sender as mail_sender
 from shared.platform import db, fields, settings, sql
 from shared.platform.exceptions import Conflict, NotFound
@@ -90,7 +90,7 @@ def email(prospect: dict, sign: dict, open_url: str) -> render.Rendered:
     subject = render.one_line(render.fill(words["email"][_wording("subject", said)], values))
     pixel = markup.fill('<img src="$url" width="1" height="1" alt="" style="display:block;border:0">\n',
                         url=open_url)
-    return render.Rendered(subject, text, render.as_html(text, subject, language, [render.UNSUBSCRIBE_MARK], pixel))
+    return render.Rendered(subject, text, html_part.as_html(text, subject, language, [render.UNSUBSCRIBE_MARK], pixel))
 
 
 def _measured_by_us(prospect: dict) -> bool:

@@ -1,10 +1,8 @@
 """Prospects: businesses whose answer to a test inquiry was scored, ranked by how much they need
-automation. The scoring formula, prospect identity (website host, else contact email), the
-batch upsert and the high-priority list, with their SQL."""
+automation. The scoring formula, the batch upsert (a prospect is its website host, else its contact
+email: identity.py) and the high-priority list, with their SQL."""
 import datetime
 import json
-import re
-import string
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ import pydantic
 from shared.enrichment import Language
 from shared.platform import db, fields, sql
 from shared.platform.exceptions import PayloadTooLarge
+from shared.prospects import identity
 
 Q = sql.load(__file__)
 
@@ -27,36 +26,6 @@ SCORING_LOCK = 7_236_501_205  # any constant: "a prospect batch is being written
 Text = fields.text(500)
 Address = fields.text(2048)
 Website = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=2048, pattern=fields.WEBSITE)]
-
-
-# --- identity keys (schema/006_prospect_identity.sql computes the same in SQL) ----------------
-
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_HOST_STEPS = [(re.compile(pattern), "") for pattern in (
-    r"^([a-z][a-z0-9+.-]*:)?//",  # scheme
-    r"[/?#].*$",                  # path, query, fragment
-    r"^.*@",                      # user info
-    r":[0-9]*$",                  # port
-    r"\.+$",                      # trailing dots of a fully qualified name
-    r"^www\.",
-)]
-
-
-def website_host(website: str) -> str | None:
-    """The host that identifies a prospect's website: `HTTPS://WWW.Example.ca:443/contact/?q=1`
-    and `example.ca` are both `example.ca`. Scheme, user info, port, path, query, fragment,
-    trailing dots and one leading `www.` are ignored; lower-casing is ASCII-only. The port is
-    ignored because a business is its host, whichever port a crawler happened to reach it on.
-    Mirrors SQL prospect_website_host()."""
-    host = website.strip().translate(_ASCII_LOWER)
-    for pattern, replacement in _HOST_STEPS:
-        host = pattern.sub(replacement, host, count=1)
-    return host or None
-
-
-def email_key(contact_email: str) -> str | None:
-    """A contact email compared case-insensitively (ASCII). Mirrors SQL prospect_email_key()."""
-    return contact_email.strip().translate(_ASCII_LOWER) or None
 
 
 # --- the scoring formula ---------------------------------------------------------------------
@@ -211,8 +180,8 @@ def match_batch(conn: db.Connection, items: list[dict]) -> list[tuple["_Row", bo
     its non-null values applied (later item wins): [(row, created)]. Takes the batches' lock first
     (Q.lock_batches), so two batches at once never duplicate a prospect; one more round trip
     (Q.match_stored). Import and scoring share it: "the same prospect" means one thing."""
-    keys = [(website_host(item["website"]) if item.get("website") else None,
-             email_key(item["contact_email"]) if item.get("contact_email") else None) for item in items]
+    keys = [(identity.website_host(item["website"]) if item.get("website") else None,
+             identity.email_key(item["contact_email"]) if item.get("contact_email") else None) for item in items]
     _, stored = db.pipeline(conn, (Q.lock_batches, {"key": SCORING_LOCK}),
                             (Q.match_stored, {"hosts": json.dumps(sorted({h for h, _ in keys if h})),
                                               "emails": json.dumps(sorted({e for _, e in keys if e}))}))

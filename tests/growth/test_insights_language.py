@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from shared.growth import wording
+from shared.growth import locale
 from shared.growth.intelligence import runner
 
 pytestmark = pytest.mark.pooled
 
 
 def fr(text: str) -> str:
-    return text.replace("~", wording.NBSP)
+    return text.replace("~", locale.NBSP)
 
 
 @pytest.fixture

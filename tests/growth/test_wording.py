@@ -3,7 +3,7 @@ an owner reads, written out by hand (in French, `~` marks a no-break space: befo
 colon, between thousands)."""
 import pytest
 
-from shared.growth import wording
+from shared.growth import locale, wording
 
 RUN = {"run_date": "2026-11-20"}
 
@@ -14,25 +14,25 @@ def said(event_type, snapshot, language):
 
 
 def fr(text: str) -> str:
-    return text.replace("~", wording.NBSP)
+    return text.replace("~", locale.NBSP)
 
 
 @pytest.mark.parametrize(("value", "en", "french"), [
     (12500, "12,500", "12~500"), (0, "0", "0"), (1234567, "1,234,567", "1~234~567")])
 def test_numbers_are_written_as_each_locale_writes_them(value, en, french):
-    assert wording.number(value, "en") == en and wording.number(value, "fr") == fr(french)
+    assert locale.number(value, "en") == en and locale.number(value, "fr") == fr(french)
 
 
 @pytest.mark.parametrize(("value", "en", "french"), [
     (12500, "$12,500", "12~500~$"), (1234.5, "$1,234.50", "1~234,50~$"), (0, "$0", "0~$")])
 def test_money_is_written_as_each_locale_writes_it(value, en, french):
-    assert wording.money(value, "en") == en and wording.money(value, "fr") == fr(french)
+    assert locale.money(value, "en") == en and locale.money(value, "fr") == fr(french)
 
 
 @pytest.mark.parametrize(("share", "places", "en", "french"), [
     (0.2, 0, "20%", "20~%"), (0.1951, 0, "20%", "20~%"), (0.0208, 1, "2.1%", "2,1~%"), (0.1, 1, "10%", "10~%")])
 def test_percentages_are_written_as_each_locale_writes_them(share, places, en, french):
-    assert wording.percent(share, "en", places) == en and wording.percent(share, "fr", places) == fr(french)
+    assert locale.percent(share, "en", places) == en and locale.percent(share, "fr", places) == fr(french)
 
 
 ENGAGEMENT = {"overall_score": 52, "trend": "increasing", "period": "last_30_days",

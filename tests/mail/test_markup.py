@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.mail import markup, render, unsubscribe
+from shared.mail import html_part, markup, render, unsubscribe
 from shared.prospects import outreach
 
 HOSTILE = '<script>"onmouseover=alert(1)&amp;'  # no space: a first name is all of it
@@ -85,7 +85,7 @@ def test_a_hostile_subject_is_escaped_exactly_once_in_the_title():
 
 
 def test_a_hostile_list_line_is_escaped_exactly_once_as_a_list_item():
-    page = render.as_html(f"Some words:\n- {HOSTILE}\n- plain", "Subject", "en", [])
+    page = html_part.as_html(f"Some words:\n- {HOSTILE}\n- plain", "Subject", "en", [])
     assert f"<li>{ONCE}</li><li>plain</li>" in page and escaped_once(page)
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from shared.prospects import scoring
+from shared.prospects import identity, scoring
 
 pytestmark = pytest.mark.pooled
 
@@ -31,12 +31,12 @@ WEBSITES = [
 
 @pytest.mark.parametrize("website, host", WEBSITES)
 def test_a_website_host_ignores_scheme_www_case_port_path_and_trailing_slash(website, host):
-    assert scoring.website_host(website) == host
+    assert identity.website_host(website) == host
 
 
 @pytest.mark.parametrize("website", [w for w, _ in WEBSITES])
 def test_python_and_sql_compute_the_same_website_host(database, website):
-    assert database.scalar("SELECT prospect_website_host(:w)", w=website) == scoring.website_host(website)
+    assert database.scalar("SELECT prospect_website_host(:w)", w=website) == identity.website_host(website)
 
 
 @pytest.mark.parametrize("email, key", [
@@ -46,7 +46,7 @@ def test_python_and_sql_compute_the_same_website_host(database, website):
     ("Éric@Example.ca", "Éric@example.ca"),
 ])
 def test_python_and_sql_compare_contact_emails_case_insensitively(database, email, key):
-    assert scoring.email_key(email) == key
+    assert identity.email_key(email) == key
     assert database.scalar("SELECT prospect_email_key(:e)", e=email) == key
 
 
