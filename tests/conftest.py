@@ -101,6 +101,7 @@ def database(pg, pooler_port, request):
         os.environ["DATABASE_URL"] = database.app_url = database.url.replace(f":{pg.port}/", f":{pooler_port}/")
         os.environ["AVENIR_PREPARED_STATEMENTS"] = "0"
     yield database
+    database.close()
     db.discard()
     restore_env("DATABASE_URL", saved[0])
     restore_env("AVENIR_PREPARED_STATEMENTS", saved[1])

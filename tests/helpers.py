@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.pgcluster import LocalPostgres
-from shared.platform import db, migrate
+from shared.platform import connection, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -71,25 +72,47 @@ def restore_env(name: str, value: str | None) -> None:
 
 
 class Database:
-    """A test module's own database, read and written as a superuser (outside the app's path)."""
+    """A test module's own database, read and written as a superuser (outside the app's path). Each
+    thread keeps one connection for `sql` (autocommit: each call its own transaction), opened again
+    when it was lost (a test ended the backends) or broken by an error; `close` ends them all."""
 
     def __init__(self, cluster: LocalPostgres, name: str):
         self.cluster, self.name = cluster, name
         self.url = cluster.create_database(name, template=TEMPLATE_DB)
+        self._kept, self._opened = threading.local(), []
 
     def connect(self) -> db.Connection:
         return db.Connection(user="postgres", host="127.0.0.1", port=self.cluster.port, database=self.name)
 
     def sql(self, query: str, **params) -> list[dict]:
-        conn = self.connect()
         try:
-            if params:
-                return db.query(conn, query, **params)
-            rows = conn.run(query)  # simple protocol: a test's script may hold several statements
-            names = [column["name"] for column in conn.columns or []]
-            return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
-        finally:
-            conn.close()
+            return self._run(self._connection(), query, params)
+        except Exception as e:
+            if not connection.is_broken_connection(e):
+                raise
+            self._kept.conn = None
+            return self._run(self._connection(), query, params)  # the statement never reached a server
+
+    def close(self) -> None:
+        for conn in self._opened:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._kept, self._opened = threading.local(), []
+
+    def _connection(self) -> db.Connection:
+        conn = getattr(self._kept, "conn", None)
+        if conn is None or conn.broken:
+            conn = self._kept.conn = self.connect()
+            self._opened.append(conn)
+        return conn
+
+    @staticmethod
+    def _run(conn: db.Connection, query: str, params: dict) -> list[dict]:
+        if params:
+            return db.query(conn, query, **params)
+        rows = conn.run(query)  # simple protocol: a test's script may hold several statements
+        names = [column["name"] for column in conn.columns or []]
+        return [dict(zip(names, row, strict=True)) for row in rows or []] if names else []
 
     def one(self, query: str, **params) -> dict | None:
         rows = self.sql(query, **params)

@@ -92,6 +92,7 @@ def worlds(pg, database):
     second database made from the same migrated template."""
     lambda_db = Database(pg, f"t_parity_lambda_{uuid.uuid4().hex[:6]}")
     yield World("functions-framework", database), World("lambda", lambda_db)
+    lambda_db.close()
     db.discard()
 
 

@@ -124,10 +124,12 @@ def test_the_connection_sends_without_nagle_delay_as_after_a_reopen(database):
     the second waited for PostgreSQL's delayed acknowledgement (up to 40 ms). TCP_NODELAY, as libpq."""
     port = settings.connection_params()["port"]
     db.discard()
+    database.close()  # the test's own connections: only the function's is left to read
     with db.transaction() as conn:
         pid = conn.run("SELECT pg_backend_pid()")[0][0]
     assert _nodelay_of_sockets_to(port) == [1]
     database.sql("SELECT pg_terminate_backend(:pid)", pid=pid)
+    database.close()
     with db.transaction() as conn:
         conn.run("SELECT 1")
     assert _nodelay_of_sockets_to(port) == [1]

@@ -72,8 +72,8 @@ def a_whole_story(api, owner) -> str:
 def text_columns(database) -> list[dict]:
     return database.sql("""
         SELECT c.table_name, c.column_name,
-               EXISTS (SELECT 1 FROM information_schema.columns AS k WHERE k.table_schema = 'public'
-                       AND k.table_name = c.table_name AND k.column_name = 'client_id') AS has_client
+               c.table_name IN (SELECT k.table_name FROM information_schema.columns AS k
+                                WHERE k.table_schema = 'public' AND k.column_name = 'client_id') AS has_client
         FROM information_schema.columns AS c JOIN information_schema.tables AS t USING (table_schema, table_name)
         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.data_type IN :types
         ORDER BY 1, 2""".replace(":types", "(" + ", ".join(f"'{t}'" for t in TEXT_TYPES) + ")"))
