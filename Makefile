@@ -19,10 +19,11 @@ run: $(STAMP)
 # The dashboard's browser tests (tests/browser) drive Debian's Chromium; installed when missing.
 # The HTTP suites then run once more through a real PgBouncer in transaction mode (Debian's, also
 # installed when missing; tests/pooler.py starts it), as behind Supabase's pooler or RDS Proxy.
-# The suite runs on both cores (pytest-xdist, a whole file per worker, each worker its own cluster)
-# while the fuzzer (a plain run: schemathesis expands its cases per operation only there) takes
-# the CPU they leave idle at the lowest priority (nice 19, its cluster too); each prints its output
-# when it ends. Then the pooled run. About 9 minutes on two cores (8m45s on 7 Dec 2026).
+# The suite runs in three pytest-xdist workers on the two cores (a whole file per worker, each
+# worker its own cluster): a third fills the time the others spend waiting on browsers, servers and
+# subprocesses. The fuzzer (a plain run: schemathesis expands its cases per operation only there)
+# takes the CPU they leave idle at the lowest priority (nice 19, its cluster too); each prints its
+# output when it ends. Then the pooled run. About 7 minutes on two cores.
 FUZZ := tests/end_to_end/test_fuzz.py
 # Through PgBouncer: the suites of every HTTP route, marked `pooled` (pytestmark in each module;
 # pyproject.toml lists the marker). The mail sender's, the scheduled jobs' and the inbox plans'
@@ -34,10 +35,10 @@ test: $(STAMP)
 	@test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 	$(BIN)/ruff check shared functions infra tests
 	$(MAKE) --no-print-directory -j 2 --output-sync=target test-suite test-fuzz
-	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile -m pooled --ignore=$(FUZZ)
+	AVENIR_TEST_POOLER=1 $(BIN)/pytest -q -p no:cacheprovider -n 3 --dist loadfile -m pooled --ignore=$(FUZZ)
 
 test-suite: $(STAMP)
-	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=$(FUZZ)
+	$(BIN)/pytest -q -p no:cacheprovider -n 3 --dist loadfile --ignore=$(FUZZ)
 
 test-fuzz: $(STAMP)
 	nice -n 19 $(BIN)/pytest -q -p no:cacheprovider $(FUZZ)

@@ -100,6 +100,7 @@ def test_held_out_accuracy_keeps_its_floors_and_one_percent_of_real_as_spam():
     assert found["real_as_spam_rate"] <= HOLDOUT_REAL_AS_SPAM_RATE
 
 
+@pytest.mark.long
 def test_the_shipped_model_is_exactly_what_training_on_the_corpus_produces():
     """Weights, spam threshold and cross-validated figures (the corpus's train split, 5 folds plus
     the whole split: about 2 minutes, the suite's longest test)."""
