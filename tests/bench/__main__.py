@@ -9,10 +9,9 @@ import time
 import traceback
 from pathlib import Path
 
-from tests.bench import report, stack
+from tests.bench import load, report, stack
 
-SECTIONS = ["intake", "tag_revert", "followups", "urgent", "intelligence", "maintenance", "inbox", "enrichment",
-            "frontdoor", "prospects", "coldstart"]
+SECTIONS = ["intake", "followups", "urgent", "intelligence", "maintenance", "inbox", "enrichment", "coldstart"]
 
 
 def main(chosen: list[str]) -> int:
@@ -21,11 +20,9 @@ def main(chosen: list[str]) -> int:
         print(f"unknown section(s) {sorted(unknown)}; choose among {SECTIONS}", file=sys.stderr)
         return 2
     started, clock, load_at_start = datetime.datetime.now(datetime.UTC), time.monotonic(), report.load_average()
-    bench, sections = stack.Stack(), []
+    run, sections = stack.Run(), []
     try:
-        bench.start()
-        run = stack.Run(bench, bench.root / "work")
-        run.work_dir.mkdir()
+        run.start()
         for name in chosen or SECTIONS:
             stack.say(f"=== {name} ===")
             try:
@@ -33,15 +30,14 @@ def main(chosen: list[str]) -> int:
             except Exception as e:
                 traceback.print_exc()
                 sections.append(report.Section(name, f"Not measured: {type(e).__name__}: {e}.", failed=True))
-        version = bench.sql("SHOW server_version")[0]["server_version"]
-        settings = (f"PostgreSQL {version} embedded (fsync and synchronous_commit on); `avenir serve --workers "
-                    f"{stack.WORKERS} --threads {stack.THREADS}` logging at INFO; wrk and pgbench (-M "
-                    f"{stack.pgbench_mode()}), one thread each, on the same cores. Load average {load_at_start} "
-                    f"at the start, {report.load_average()} at the end.")
+        settings = (f"PostgreSQL {run.sql('SHOW server_version')[0]['server_version']} embedded (fsync and "
+                    f"synchronous_commit on); `avenir serve --workers {stack.WORKERS} --threads {stack.THREADS}` "
+                    f"logging at INFO; wrk and pgbench (-M {load.pgbench_mode()}), one thread each, on the same "
+                    f"cores. Load average {load_at_start} at the start, {report.load_average()} at the end.")
     finally:
-        bench.stop()
+        run.stop()
         if os.environ.get("AVENIR_BENCH_KEEP") != "1":
-            shutil.rmtree(bench.root, ignore_errors=True)
+            shutil.rmtree(run.root, ignore_errors=True)
     output = Path(os.environ.get("AVENIR_BENCH_OUTPUT", stack.ROOT / "BENCHMARKS.md"))
     report.write(output, sections, started, (time.monotonic() - clock) / 60, settings)
     stack.say(f"wrote {output}")

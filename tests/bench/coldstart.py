@@ -6,39 +6,36 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
 from tests.bench import stack
-from tests.bench.report import Section, Table, Verdict
+from tests.bench.report import Section, Table, Verdict, ratio
 
 IMPORT_GOAL_MS = 300.0
 MEMORY_GOAL_MB = 128.0
-# VmHWM is this process image's peak RSS (ru_maxrss would carry the parent's high-water mark over exec).
-PEAK_KB = 'int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1])'
-IMPORT_ONE = f"""
+# Given no file, it imports nothing: the bare interpreter. VmHWM is this process image's peak RSS
+# (ru_maxrss would carry the parent's high-water mark over exec).
+IMPORT_ONE = """
 import importlib.util, json, sys, time
 started = time.perf_counter()
-spec = importlib.util.spec_from_file_location("lambda_function", sys.argv[1])
-spec.loader.exec_module(importlib.util.module_from_spec(spec))
-print(json.dumps({{"import_ms": (time.perf_counter() - started) * 1000, "peak_kb": {PEAK_KB}}}))
+if sys.argv[1:]:
+    spec = importlib.util.spec_from_file_location("lambda_function", sys.argv[1])
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+peak_kb = int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1])
+print(json.dumps({"import_ms": (time.perf_counter() - started) * 1000 if sys.argv[1:] else 0, "peak_kb": peak_kb}))
 """
-BARE = f'import json; print(json.dumps({{"import_ms": 0, "peak_kb": {PEAK_KB}}}))'
 
 
-def sample(code: str, *args: str) -> dict:
+def sample(*path: str) -> dict:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": os.environ.get("DATABASE_URL", ""), "AVENIR_LOG_LEVEL": "WARNING"}
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=stack.ROOT, capture_output=True, text=True,
-                            env=env, timeout=60)
-    result.check_returncode()
-    return json.loads(result.stdout.strip().splitlines()[-1]) | {"process_ms": (time.perf_counter() - started) * 1000}
+    result, seconds = stack.timed(subprocess.run, [sys.executable, "-c", IMPORT_ONE, *path], cwd=stack.ROOT,
+                                  capture_output=True, text=True, env=env, timeout=60, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1]) | {"process_ms": seconds * 1000}
 
 
-def measure_one(code: str, repeats: int, *args: str) -> dict:
+def measure_one(repeats: int, *path: str) -> dict:
     """One run to fill the OS cache and write .pyc files (a deployed package has them), then the median of
     `repeats`; memory the largest seen."""
-    sample(code, *args)
-    runs = [sample(code, *args) for _ in range(repeats)]
+    runs = [sample(*path) for _ in range(1 + repeats)][1:]
     return {"import_ms": statistics.median(r["import_ms"] for r in runs),
             "process_ms": statistics.median(r["process_ms"] for r in runs),
             "peak_mb": max(r["peak_kb"] for r in runs) / 1024}
@@ -49,24 +46,21 @@ def measure(run: stack.Run) -> Section:
     section = Section("Cold import of each function", (
         f"A fresh `python` per import, median of {repeats} after one warming run; peak RSS includes the "
         "interpreter. Baseline: a bare interpreter's whole process time and memory."))
-    bare = measure_one(BARE, repeats)
-    table = Table(["function", "import ms", "÷ bare start-up", "peak MB"],
-                  [[f"bare interpreter (baseline): {bare['process_ms']:.0f} ms process", "—", "1",
-                    f"{bare['peak_mb']:.1f}"]])
-    imports = {}
-    for path in sorted((stack.ROOT / "functions").glob("*/main.py")):
-        figures = imports[path.parent.name] = measure_one(IMPORT_ONE, repeats, str(path))
-        table.rows.append([path.parent.name, f"{figures['import_ms']:.0f}",
-                           f"{figures['import_ms'] / bare['process_ms']:.1f}", f"{figures['peak_mb']:.1f}"])
-    section.tables.append(table)
+    bare = measure_one(repeats)
+    imports = {path.parent.name: measure_one(repeats, str(path))
+               for path in sorted((stack.ROOT / "functions").glob("*/main.py"))}
+    section.tables.append(Table(["function", "import ms", "÷ bare start-up", "peak MB"], [
+        [f"bare interpreter (baseline): {bare['process_ms']:.0f} ms process", "—", "1", f"{bare['peak_mb']:.1f}"],
+        *([name, f"{f['import_ms']:.0f}", f"{f['import_ms'] / bare['process_ms']:.1f}", f"{f['peak_mb']:.1f}"]
+          for name, f in imports.items())]))
     slowest = max(imports, key=lambda n: imports[n]["import_ms"])
     biggest = max(imports, key=lambda n: imports[n]["peak_mb"])
     slow, big = imports[slowest], imports[biggest]
     section.verdicts += [
         Verdict(f"slowest import of the {len(imports)} functions ({slowest})", f"{slow['import_ms']:.0f} ms",
-                f"{bare['process_ms']:.0f} ms bare start-up", f"{slow['import_ms'] / bare['process_ms']:.1f}×",
+                f"{bare['process_ms']:.0f} ms bare start-up", ratio(slow["import_ms"], bare["process_ms"]),
                 f"< {IMPORT_GOAL_MS:g} ms", slow["import_ms"] < IMPORT_GOAL_MS),
         Verdict(f"largest peak memory after import ({biggest})", f"{big['peak_mb']:.1f} MB",
-                f"{bare['peak_mb']:.1f} MB bare", f"{big['peak_mb'] / bare['peak_mb']:.1f}×",
+                f"{bare['peak_mb']:.1f} MB bare", ratio(big["peak_mb"], bare["peak_mb"]),
                 f"< {MEMORY_GOAL_MB:g} MB", big["peak_mb"] < MEMORY_GOAL_MB)]
     return section

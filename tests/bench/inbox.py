@@ -19,20 +19,17 @@ def measure(run: stack.Run) -> Section:
     section = Section(f"The inbox at {LEADS:,} leads", (
         "Each filter's first page of 25, database time by EXPLAIN ANALYZE, median of 5 (a search: its matches "
         "through the trigram index, then the page). Baseline: the reference's dashboard query, unpaged."))
-    client_id = uuid.uuid4()
-    run.stack.sql(Q.make_client, client_id=client_id, email=f"{client_id}@inbox.ca", api_key=str(client_id))
-    run.stack.sql(GENERATE, client_id=client_id, leads=LEADS)
-    run.stack.sql(Q.analyze)
-    reference_ms = statistics.median(plan_ms(run.stack.sql(Q.explain_reference, client_id=client_id))
-                                     for _ in range(5))
+    client_id = uuid.UUID(stack.make_client("Bench Inbox", "owner@bench-inbox.ca").client_id)
+    run.sql(GENERATE, client_id=client_id, leads=LEADS)
+    run.sql("ANALYZE")
+    reference_ms = median_ms([run.sql(Q.explain_reference, client_id=client_id)[0]["QUERY PLAN"][0] for _ in range(5)])
     table = Table(["page", "database ms", "lead rows read", "÷ baseline"])
     for name, filters in (FILTERS | {RARE_WORD: {"search": True, "pattern": "%zinc%"}}).items():
-        plans = [explain(run.stack, client_id, "force_custom_plan", **dict(filters)) for _ in range(5)]
-        ms = statistics.median(p["Execution Time"] for p in plans)
+        plans = [explain(run, client_id, "force_custom_plan", **dict(filters)) for _ in range(5)]
+        ms = median_ms(plans)
         if filters.get("search"):
-            ids = [r["id"] for r in run.stack.sql(inbox.Q.search, client_id=client_id, pattern="%zinc%", cap=2000)]
-            ms += statistics.median(explain(run.stack, client_id, "force_custom_plan", ids=ids)["Execution Time"]
-                                    for _ in range(5))
+            ids = [r["id"] for r in run.sql(inbox.Q.search, client_id=client_id, pattern="%zinc%", cap=2000)]
+            ms += median_ms([explain(run, client_id, "force_custom_plan", ids=ids) for _ in range(5)])
         table.rows.append([name, f"{ms:.2f}", lead_rows_read(plans[0]["Plan"]), f"{ms / reference_ms:.3f}"])
     table.rows.append(["the reference's query, unpaged (baseline)", f"{reference_ms:.1f}", "every lead", "1"])
     section.tables.append(table)
@@ -44,6 +41,5 @@ def measure(run: stack.Run) -> Section:
     return section
 
 
-def plan_ms(rows: list[dict]) -> float:
-    plan = next(iter(rows[0].values()))
-    return (plan[0] if isinstance(plan, list) else plan)["Execution Time"]
+def median_ms(plans: list[dict]) -> float:
+    return statistics.median(plan["Execution Time"] for plan in plans)

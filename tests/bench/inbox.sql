@@ -1,10 +1,3 @@
--- name: make_client
-INSERT INTO clients (client_id, business_name, email, password_hash, api_key)
-VALUES (:client_id, 'Bench Inbox', :email, 'x', :api_key)
-
--- name: analyze
-ANALYZE
-
 -- name: explain_reference
 -- The baseline: the Dashboard Fetch Active Leads query of the schema reference as written (unpaged).
 EXPLAIN (ANALYZE, FORMAT JSON)

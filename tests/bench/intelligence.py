@@ -3,11 +3,10 @@ clients, 100,000 leads, 500,000 actions at full size), each in a fresh database 
 intelligence tests' generator, against one grouped pass over the same tables."""
 import datetime
 import math
-import time
 
 from shared.platform import sql
 from tests.bench import stack
-from tests.bench.report import Section, Table, Verdict
+from tests.bench.report import Section, Table, Verdict, ratio
 
 Q = sql.load(__file__)
 GOAL_SECONDS = 5.0
@@ -26,41 +25,29 @@ def measure(run: stack.Run) -> Section:
     for scale in SCALES:
         counts, job[scale], base[scale], failed = one_scale(run, scale, run_date)
         table.rows.append([f"{scale:g}×", f"{counts['clients']:,}", f"{counts['leads']:,}", f"{counts['actions']:,}",
-                           f"{job[scale]:.2f}", f"{base[scale]:.2f}", f"{job[scale] / base[scale]:.1f}×", str(failed)])
+                           f"{job[scale]:.2f}", f"{base[scale]:.2f}", ratio(job[scale], base[scale]), failed])
     section.tables.append(table)
     low, full, high = SCALES
-    exponent = math.log(job[high] / job[low]) / math.log(high / low)
-    base_exponent = math.log(base[high] / base[low]) / math.log(high / low)
+
+    def exponent(seconds: dict) -> float:  # time ∝ data^exponent between the smallest and largest size
+        return math.log(seconds[high] / seconds[low]) / math.log(high / low)
     section.verdicts += [
         Verdict(f"intelligence job at {full:g}× the reference's sizes", f"{job[full]:.2f} s",
-                f"{base[full]:.2f} s one pass", f"{job[full] / base[full]:.1f}×", f"< {GOAL_SECONDS:g} s",
+                f"{base[full]:.2f} s one pass", ratio(job[full], base[full]), f"< {GOAL_SECONDS:g} s",
                 job[full] < GOAL_SECONDS),
-        Verdict(f"intelligence growth {low:g}× → {high:g}× (time ∝ data^exponent)", f"exponent {exponent:.2f}",
-                f"one pass: exponent {base_exponent:.2f}", f"{exponent / base_exponent:.1f}" if base_exponent else "—",
-                f"≤ {EXPONENT_LIMIT:g}", exponent <= EXPONENT_LIMIT)]
+        Verdict(f"intelligence growth {low:g}× → {high:g}× (time ∝ data^exponent)", f"exponent {exponent(job):.2f}",
+                f"one pass: exponent {exponent(base):.2f}", f"{exponent(job) / exponent(base):.1f}"
+                if exponent(base) else "—", f"≤ {EXPONENT_LIMIT:g}", exponent(job) <= EXPONENT_LIMIT)]
     return section
 
 
 def one_scale(run: stack.Run, scale: float, run_date: datetime.date) -> tuple[dict, float, float, int]:
     """(row counts, job s, baseline s, failed clients) in a database of its own, dropped afterwards."""
     from shared.growth import intelligence
-    from tests.growth.intelligence import datagen
 
-    with run.stack.scratch_database(f"bench_intelligence_{str(scale).replace('.', '_')}") as name:
-        conn = run.stack.connect(name)
-        try:
-            stack.say(f"intelligence: loading {datagen.sizes(scale)} ...")
-            counts = datagen.populate(conn, **datagen.sizes(scale), end=run_date)
-            started = time.perf_counter()
-            conn.run(Q.one_pass)
-            baseline_s = time.perf_counter() - started
-        finally:
-            conn.close()
-        runs = []
-        for _ in range(2):
-            started = time.perf_counter()
-            summary = intelligence.run_daily(run_date)
-            runs.append((time.perf_counter() - started, len(summary.failed_clients)))
-    stack.say(f"intelligence: scale {scale:g}: job {runs[0][0]:.2f} s, again {runs[1][0]:.2f} s, "
+    with run.populated(f"bench_intelligence_{scale:g}".replace(".", "_"), scale, run_date) as (conn, counts):
+        _, baseline_s = stack.timed(conn.run, Q.one_pass)
+        runs = [stack.timed(intelligence.run_daily, run_date) for _ in range(2)]
+    stack.say(f"intelligence: scale {scale:g}: job {runs[0][1]:.2f} s, again {runs[1][1]:.2f} s, "
               f"baseline {baseline_s:.2f} s")
-    return counts, min(s for s, _ in runs), baseline_s, sum(f for _, f in runs)
+    return counts, min(s for _, s in runs), baseline_s, sum(len(summary.failed_clients) for summary, _ in runs)

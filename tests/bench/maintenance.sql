@@ -24,6 +24,3 @@ INSERT INTO owner_sessions (token_digest, client_id, created_at, expires_at)
 SELECT 'bench-' || client_id, client_id, CAST(:now AS timestamptz) - interval '1 day',
        CAST(:now AS timestamptz) + (CASE WHEN row_number() OVER () % 2 = 0 THEN 1 ELSE -1 END) * interval '1 hour'
 FROM clients
-
--- name: analyze
-ANALYZE idempotency_keys, owner_sessions

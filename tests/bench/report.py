@@ -1,10 +1,11 @@
 """What a section hands back (tables, and verdicts: a figure, its baseline from the same run, their
-ratio, the goal) and BENCHMARKS.md written from all of them: a page read in a minute. Past figures
-live in git (`git log -p BENCHMARKS.md`), not in the file."""
+ratio, the goal), the few figures every section computes, and BENCHMARKS.md written from them all: a
+page read in a minute. Past figures live in git (`git log -p BENCHMARKS.md`), not in the file."""
 import datetime
 import os
 import platform
 import re
+import statistics
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ class Verdict:
 @dataclass
 class Table:
     header: list[str]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
 
     def markdown(self) -> list[str]:
         return ["| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header),
@@ -41,7 +42,17 @@ class Section:
     failed: bool = False  # the method then says why it was not measured
 
 
-MARK = {True: "met", False: "**missed**", None: "—"}
+def ratio(figure: float, baseline: float, digits: int = 1) -> str:
+    return f"{figure / baseline:.{digits}f}×"
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def spread(label: str, values: list[float], digits: int = 3) -> list[str]:
+    """A table row: the label, then the values' median, p99 and max."""
+    return [label, *(f"{v:.{digits}f}" for v in (statistics.median(values), percentile(values, 99), max(values)))]
 
 
 def machine() -> str:
@@ -52,14 +63,15 @@ def machine() -> str:
 
 
 def git_commit() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=stack.ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = git("status", "--porcelain", "-uno")
-    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
+    return subprocess.run(["git", "describe", "--always", "--exclude=*", "--dirty= + uncommitted changes"],
+                          cwd=stack.ROOT, capture_output=True, text=True).stdout.strip()
 
 
 def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+MARK = {True: "met", False: "**missed**", None: "—"}
 
 
 def write(path: Path, sections: list[Section], started: datetime.datetime, minutes: float, settings: str) -> None:

@@ -11,7 +11,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -33,22 +32,32 @@ def environment(**values):
     return mock.patch.dict(os.environ, {name: str(value) for name, value in values.items()})
 
 
-class Stack:
-    """One PostgreSQL cluster in a temporary directory, and the database the app uses."""
+def timed(work, *args, **kwargs) -> tuple[object, float]:
+    """(what `work(*args, **kwargs)` returns, the seconds it took)."""
+    started = time.perf_counter()
+    result = work(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+class Run:
+    """What every section of one run shares: a PostgreSQL cluster in a temporary directory and the
+    database the app uses, a scratch directory (work_dir), and how long each load point lasts."""
+    seconds, warmup_seconds = (3, 2) if QUICK else (10, 3)
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="avenir-bench-"))
         os.chmod(self.root, 0o777)
         self.cluster = LocalPostgres(self.root / "pg", fsync=True)
-        self.database, self.url = "avenir_bench", ""
+        self.database, self.work_dir = "avenir_bench", self.root / "work"
 
     def start(self) -> None:
         from shared.platform import migrate
 
         say(f"starting PostgreSQL (fsync=on, synchronous_commit=on) in {self.cluster.root}")
         self.cluster.start("-c synchronous_commit=on -c max_connections=200")
-        self.url = os.environ["DATABASE_URL"] = self.cluster.create_database(self.database)
+        os.environ["DATABASE_URL"] = self.cluster.create_database(self.database)
         migrate.migrate()
+        self.work_dir.mkdir()
 
     def stop(self) -> None:
         from shared.platform import db
@@ -65,11 +74,8 @@ class Stack:
     def sql(self, query: str, **params) -> list[dict]:
         from shared.platform import db
 
-        conn = self.connect()
-        try:
+        with contextlib.closing(self.connect()) as conn:
             return db.query(conn, query, **params)
-        finally:
-            conn.close()
 
     @contextlib.contextmanager
     def scratch_database(self, name: str):
@@ -82,11 +88,18 @@ class Stack:
                 yield name
         finally:
             db.discard()
-            conn = self.connect()
-            try:
+            with contextlib.closing(self.connect()) as conn:
                 conn.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                conn.close()
+
+    @contextlib.contextmanager
+    def populated(self, name: str, scale: float, end):
+        """A scratch database loaded by the intelligence tests' generator at `scale` of the schema
+        reference's largest sizes, data up to `end`: (a connection to it, its row counts)."""
+        from tests.growth.intelligence import datagen
+
+        with self.scratch_database(name), contextlib.closing(self.connect(name)) as conn:
+            say(f"{name}: loading {datagen.sizes(scale)} ...")
+            yield conn, datagen.populate(conn, **datagen.sizes(scale), end=end)
 
 
 def labelled_leads() -> list[dict]:
@@ -140,36 +153,6 @@ class Server:
             self.process.wait()
 
 
-SERVE = ["--port", "{port}", "--workers", str(WORKERS), "--threads", str(THREADS)]
-
-
-def avenir_serve(log_dir: Path, name: str) -> Server:
-    return Server(name, ["infra.cli", "serve", *SERVE], log_dir)
-
-
-def noop_serve(log_dir: Path) -> Server:
-    """The do-nothing function (tests/bench/functions/noop) behind the same gunicorn settings and path dispatch."""
-    return Server("noop-serve", ["tests.bench.noop_server", *SERVE], log_dir)
-
-
-@dataclass
-class Run:
-    """What every section of one run shares: the stack, a scratch directory, how long each load point
-    lasts, and baselines measured once and compared against by several sections."""
-    stack: Stack
-    work_dir: Path
-    seconds: float = 3 if QUICK else 10
-    warmup_seconds: float = 2 if QUICK else 3
-    shared: dict = field(default_factory=dict)
-
-    def once(self, name: str, measure):
-        if name not in self.shared:
-            self.shared[name] = measure()
-        return self.shared[name]
-
-
-def pgbench_mode() -> str:
-    """The pgbench protocol mode that mirrors how the app sends its statements."""
-    from shared.platform import settings
-
-    return "prepared" if settings.prepared_statements() else "extended"
+def serve(log_dir: Path, name: str, command: tuple = ("infra.cli", "serve")) -> Server:
+    """`avenir serve` (or `command`, which takes the same options) with the run's workers and threads."""
+    return Server(name, [*command, "--port", "{port}", "--workers", str(WORKERS), "--threads", str(THREADS)], log_dir)

@@ -2,13 +2,12 @@
 the owner's alert landing in make run's mail sink, sent by make run's sender (woken by the intake's
 NOTIFY, infra/mailsink.py), one lead at a time; baseline: the same requests' own HTTP answer time."""
 import json
-import statistics
 import time
 import urllib.request
 from email import message_from_bytes
 
 from tests.bench import stack
-from tests.bench.report import Section, Table, Verdict
+from tests.bench.report import Section, Table, Verdict, percentile, ratio, spread
 
 LEADS = 10 if stack.QUICK else 40
 GOAL_P99_S = 10.0
@@ -18,7 +17,6 @@ LEAK = ("Water is pouring through our kitchen ceiling, can someone come TODAY? A
 
 def measure(run: stack.Run) -> Section:
     from infra import mailsink
-    from infra.pgcluster import free_port
 
     section = Section("An urgent lead's reply and alert", (
         f"{LEADS} urgent leads posted one at a time to `avenir serve`; each time, the wait until the urgent reply "
@@ -27,20 +25,19 @@ def measure(run: stack.Run) -> Section:
     owner = f"owner-{int(time.time())}@bench-urgent.ca"
     client = stack.make_client("Bench Urgent Roofing", owner)
     sink = run.work_dir / "urgent-mail"
-    with stack.avenir_serve(run.work_dir, "urgent-serve") as server, stack.environment(AVENIR_SMTP_URL=""):
-        stop = mailsink.start_local_mail(sink, free_port())
+    with stack.serve(run.work_dir, "urgent-serve") as server, stack.environment(AVENIR_SMTP_URL=""):
+        stop = mailsink.start_local_mail(sink, stack.free_port())
         try:
             timings = [one_lead(server.base_url, client.api_key, sink, f"lead-{i}@bench-urgent.ca", owner)
                        for i in range(LEADS)]
         finally:
             stop()
-    answer, reply, alert = ([t[i] for t in timings] for i in range(3))
-    section.tables.append(Table(["from the POST to", "p50 s", "p99 s", "max s"], [
-        [name, f"{pct(v, 50):.3f}", f"{pct(v, 99):.3f}", f"{max(v):.3f}"]
-        for name, v in (("its answer (baseline)", answer), ("the urgent reply", reply), ("the owner's alert", alert))]))
-    worst = max(pct(reply, 99), pct(alert, 99))
+    answer, reply, alert = zip(*timings, strict=True)
+    section.tables.append(Table(["from the POST to", "p50 s", "p99 s", "max s"], [spread(
+        "its answer (baseline)", answer), spread("the urgent reply", reply), spread("the owner's alert", alert)]))
+    worst, base = max(percentile(reply, 99), percentile(alert, 99)), percentile(answer, 99)
     section.verdicts.append(Verdict("urgent lead → reply and alert sent, p99", f"{worst:.2f} s",
-                                    f"{pct(answer, 99):.3f} s the POST's answer", f"{worst / pct(answer, 99):.0f}×",
+                                    f"{base:.3f} s the POST's answer", ratio(worst, base, 0),
                                     f"< {GOAL_P99_S:g} s", worst < GOAL_P99_S))
     return section
 
@@ -65,7 +62,3 @@ def one_lead(base_url: str, key: str, sink, email: str, owner: str) -> tuple[flo
     if not {"reply", "alert"} <= set(arrived):
         raise AssertionError(f"after 90 s, only {sorted(arrived)} arrived for {email}")
     return answered, arrived["reply"], arrived["alert"]
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
