@@ -1,8 +1,10 @@
 """GET / and GET /assets/{name}: the owner's web dashboard, plain static files shipped in static/ (native
 ES modules, no build step) and the server's vocabularies as one JSON asset, served from a list made once
-at import (nothing else is reachable) under a strict CSP."""
+at import (nothing else is reachable) under a strict CSP. The page is index.html with each view's markup
+(static/views/<view>.html) written in where it says `<!-- include views/<view>.html -->`."""
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -14,6 +16,8 @@ from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
+# A line of index.html that stands for a file of static/ (a view's markup): replaced by the file's text.
+INCLUDE = re.compile(rb"^[ \t]*<!-- include ([\w/-]+\.html) -->\n", re.M)
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
                  ".svg": "image/svg+xml"}
@@ -44,10 +48,27 @@ def _vocabularies() -> dict[str, list[str]]:
 
 
 def _assets() -> dict[str, bytes]:
-    """Every asset by its public name (its file name: unique across static/ and its folders)."""
+    """Every asset by its public name (its file name: unique across static/ and its folders); the views'
+    markup is part of the page, never an asset of its own."""
     files = [p for p in sorted(STATIC.rglob("*")) if p.is_file() and p.suffix in CONTENT_TYPES]
-    assets = {p.name: p.read_bytes() for p in files if p.name != "index.html"}
+    assets = {p.name: p.read_bytes() for p in files if p.name != "index.html" and p.parent.name != "views"}
     return {**assets, "vocabularies.json": json.dumps(_vocabularies(), ensure_ascii=False).encode()}
+
+
+def _assembled(html: bytes) -> bytes:
+    """The page: `html` with each include line replaced by its file; a file that is not there, or a line
+    that looks like an include but is not one, stops the import rather than serve a page with a hole."""
+    page = INCLUDE.sub(_included, html)
+    if b"<!-- include" in page:
+        raise ValueError("index.html has an include line not written `<!-- include views/<view>.html -->`")
+    return page
+
+
+def _included(line: re.Match) -> bytes:
+    path = STATIC / line[1].decode()
+    if not path.is_file():
+        raise FileNotFoundError(f"index.html includes {line[1].decode()}, which is not a file under {STATIC}")
+    return path.read_bytes()
 
 
 def _versioned(body: bytes) -> bytes:
@@ -63,7 +84,7 @@ SOURCES = _assets()
 # (one instance of each). VERSION is taken from the sources, so any change to any file changes it.
 VERSION = hashlib.sha256(b"".join(SOURCES[name] for name in sorted(SOURCES))).hexdigest()[:12]
 ASSETS = {name: _versioned(body) if name.endswith(".js") else body for name, body in SOURCES.items()}
-PAGE = _versioned((STATIC / "index.html").read_bytes())
+PAGE = _versioned(_assembled((STATIC / "index.html").read_bytes()))
 
 
 def page(req: http.Request) -> http.Response:
