@@ -26,8 +26,16 @@ LABELS = {"tag": "tag.", "urgency": "urgencyShort.", "intent": "intent.", "langu
 
 
 def served_bytes(name: str, version: str) -> bytes:
-    """An asset as it is served: a module's file with the deploy's version written into its imports."""
-    return next(STATIC.rglob(name)).read_bytes().replace(b"__VERSION__", version.encode())
+    """An asset as it is served: a module's file with the deploy's version written into its imports; a
+    language's strings, the parts under static/i18n/<language>/ as one object."""
+    if name in ("en.json", "fr.json"):
+        return json.dumps(part_strings(name[:2]), ensure_ascii=False, indent=2).encode() + b"\n"
+    return (STATIC / name).read_bytes().replace(b"__VERSION__", version.encode())
+
+
+def part_strings(language: str) -> dict[str, str]:
+    return {key: text for part in sorted((STATIC / "i18n" / language).glob("*.json"))
+            for key, text in json.loads(part.read_text()).items()}
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +139,8 @@ def test_lambda_answers_the_page_and_an_asset_as_the_served_app_does(server, mod
 
 
 def test_both_languages_have_every_string_the_page_and_the_script_use(module):
-    english = json.loads((STATIC / "i18n" / "en.json").read_text())
-    french = json.loads((STATIC / "i18n" / "fr.json").read_text())
+    english = json.loads(module.ASSETS["en.json"])  # as they are served: their parts as one object
+    french = json.loads(module.ASSETS["fr.json"])
     assert english.keys() == french.keys()
     page = module.PAGE.decode()  # as it is served: index.html with every view written in
     script = "".join(path.read_text() for path in MODULES)
@@ -141,6 +149,21 @@ def test_both_languages_have_every_string_the_page_and_the_script_use(module):
     assert used and used <= english.keys(), sorted(used - english.keys())
     untranslated = [k for k in english if english[k] == french[k] and len(english[k]) > 12]
     assert untranslated == ["inbox.messages"]  # "{count} messages" is French too
+
+
+def test_each_language_has_the_same_parts_with_the_same_keys_and_no_part_is_served_alone(server):
+    parts = {language: {p.name: json.loads(p.read_text()).keys() for p in (STATIC / "i18n" / language).glob("*.json")}
+             for language in ("en", "fr")}
+    assert len(parts["en"]) > 2 and parts["en"] == parts["fr"]
+    assert fetch(server, "/assets/inbox.json")[0] == 404
+
+
+@pytest.mark.parametrize("parts", [
+    {"i18n/en/inbox.json": b'{"inbox.title": "Inbox"}', "i18n/en/lead.json": b'{"inbox.title": "Lead"}'},
+    {"i18n/en/inbox.json": b'{"inbox.title": "Inbox", "inbox.title": "Leads"}'}])
+def test_a_string_defined_twice_stops_the_import_whichever_part_it_is_in(module, parts):
+    with pytest.raises(ValueError, match=r"'inbox\.title' is defined in both i18n/en/inbox\.json and i18n/en/"):
+        module._merged(parts)
 
 
 def test_text_from_outside_is_never_parsed_as_html_by_the_scripts():
@@ -202,7 +225,7 @@ def test_every_value_of_every_vocabulary_has_a_label_in_both_languages(module):
     vocabularies = json.loads(module.ASSETS["vocabularies.json"])
     assert vocabularies.keys() == LABELS.keys()
     for language in ("en", "fr"):
-        strings = json.loads((STATIC / "i18n" / f"{language}.json").read_text())
+        strings = json.loads(module.ASSETS[f"{language}.json"])
         missing = [LABELS[name] + value for name, values in vocabularies.items() for value in values
                    if LABELS[name] + value not in strings]
         assert missing == [], (language, missing)
