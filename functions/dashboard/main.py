@@ -1,8 +1,11 @@
 """GET / and GET /assets/{name}: the owner's web dashboard, plain static files shipped in static/ (native
 ES modules, no build step) and the server's vocabularies as one JSON asset, served from a list made once
-at import (nothing else is reachable) under a strict CSP."""
+at import (nothing else is reachable) under a strict CSP. The page is index.html with each view's markup
+(static/views/<view>.html) written in where it says `<!-- include views/<view>.html -->`; a language's
+strings, /assets/<lang>.json, are its parts (static/i18n/<lang>/*.json) as one object."""
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -14,6 +17,9 @@ from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
+LANGUAGES = ("en", "fr")  # the page's languages (i18n.js): one folder of strings each under static/i18n/
+# A line of index.html that stands for a file of static/ (a view's markup): replaced by the file's text.
+INCLUDE = re.compile(rb"^[ \t]*<!-- include ([\w/-]+\.html) -->\n", re.M)
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8",
                  ".svg": "image/svg+xml"}
@@ -44,10 +50,50 @@ def _vocabularies() -> dict[str, list[str]]:
 
 
 def _assets() -> dict[str, bytes]:
-    """Every asset by its public name (its file name: unique across static/ and its folders)."""
-    files = [p for p in sorted(STATIC.rglob("*")) if p.is_file() and p.suffix in CONTENT_TYPES]
+    """Every asset by its public name: the files at static/'s top, each language's strings and the
+    vocabularies. static/'s folders hold parts of the page (views/) and of the strings (i18n/<lang>/),
+    never served on their own."""
+    files = [p for p in sorted(STATIC.iterdir()) if p.is_file() and p.suffix in CONTENT_TYPES]
     assets = {p.name: p.read_bytes() for p in files if p.name != "index.html"}
-    return {**assets, "vocabularies.json": json.dumps(_vocabularies(), ensure_ascii=False).encode()}
+    strings = {f"{language}.json": _strings(language) for language in LANGUAGES}
+    return {**assets, **strings, "vocabularies.json": json.dumps(_vocabularies(), ensure_ascii=False).encode()}
+
+
+def _strings(language: str) -> bytes:
+    """static/i18n/<language>/*.json (a part per view, and the labels and words they share) as one object."""
+    parts = {f"i18n/{language}/{p.name}": p.read_bytes() for p in sorted((STATIC / "i18n" / language).glob("*.json"))}
+    if not parts:
+        raise FileNotFoundError(f"No strings for {language!r}: static/i18n/{language}/ holds no .json part")
+    return _merged(parts)
+
+
+def _merged(parts: dict[str, bytes]) -> bytes:
+    """The parts' keys and strings as one JSON object; a key that two parts (or one part twice) define
+    stops the import, whichever text it would have kept."""
+    strings: dict[str, str] = {}
+    defined_in: dict[str, str] = {}
+    for name, text in parts.items():
+        for key, value in json.loads(text, object_pairs_hook=list):
+            if key in defined_in:
+                raise ValueError(f"The string {key!r} is defined in both {defined_in[key]} and {name}")
+            strings[key], defined_in[key] = value, name
+    return json.dumps(strings, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def _assembled(html: bytes) -> bytes:
+    """The page: `html` with each include line replaced by its file; a file that is not there, or a line
+    that looks like an include but is not one, stops the import rather than serve a page with a hole."""
+    page = INCLUDE.sub(_included, html)
+    if b"<!-- include" in page:
+        raise ValueError("index.html has an include line not written `<!-- include views/<view>.html -->`")
+    return page
+
+
+def _included(line: re.Match) -> bytes:
+    path = STATIC / line[1].decode()
+    if not path.is_file():
+        raise FileNotFoundError(f"index.html includes {line[1].decode()}, which is not a file under {STATIC}")
+    return path.read_bytes()
 
 
 def _versioned(body: bytes) -> bytes:
@@ -63,7 +109,7 @@ SOURCES = _assets()
 # (one instance of each). VERSION is taken from the sources, so any change to any file changes it.
 VERSION = hashlib.sha256(b"".join(SOURCES[name] for name in sorted(SOURCES))).hexdigest()[:12]
 ASSETS = {name: _versioned(body) if name.endswith(".js") else body for name, body in SOURCES.items()}
-PAGE = _versioned((STATIC / "index.html").read_bytes())
+PAGE = _versioned(_assembled((STATIC / "index.html").read_bytes()))
 
 
 def page(req: http.Request) -> http.Response:

@@ -1,6 +1,7 @@
 """Driving the dashboard in Chromium the way a person does: controls found by their label, role and
 visible text (never by CSS class), keyboard input, phone-sized screens, and screenshots."""
 import base64
+import json
 import time
 from pathlib import Path
 
@@ -11,11 +12,19 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.helpers import load_function
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 STATIC = Path(__file__).resolve().parents[2] / "functions" / "dashboard" / "static"
 WAIT_SECONDS = 30  # the machine is shared: a sign-in (bcrypt) may wait for a CPU
 # Installed before any script of the page runs: a call to alert() is recorded, never shown.
 RECORD_ALERTS = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
+
+
+def served_strings(language: str) -> dict[str, str]:
+    """A language's strings as the dashboard serves them at /assets/<language>.json (made from the parts
+    under static/i18n/<language>/)."""
+    return json.loads(load_function("dashboard").ASSETS[f"{language}.json"])
 
 
 def literal(text: str) -> str:

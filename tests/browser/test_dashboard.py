@@ -4,7 +4,6 @@ reason), insights, settings, a new API key, French, sign out; lead text that sta
 on a 390 px phone; every control reachable by keyboard with its focus drawn."""
 import csv
 import io
-import json
 import re
 import time
 
@@ -13,11 +12,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from shared.clients import accounts
-from tests.browser.dashboard import STATIC, literal
+from tests.browser.dashboard import literal, served_strings
 
 PASSWORD = "Couvreurs-2026!"  # the owner's sign-in of this module's clients
 
-ENGLISH = json.loads((STATIC / "i18n" / "en.json").read_text())
+ENGLISH = served_strings("en")
 URGENCY = {"High": "High urgency", "Medium": "Medium urgency", "Low": "Low urgency"}
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_MESSAGE = '<script>alert("xss")</script><b>bold</b> <img src=x onerror=alert(2)> Can you fix my roof?'

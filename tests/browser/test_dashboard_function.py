@@ -26,8 +26,16 @@ LABELS = {"tag": "tag.", "urgency": "urgencyShort.", "intent": "intent.", "langu
 
 
 def served_bytes(name: str, version: str) -> bytes:
-    """An asset as it is served: a module's file with the deploy's version written into its imports."""
-    return next(STATIC.rglob(name)).read_bytes().replace(b"__VERSION__", version.encode())
+    """An asset as it is served: a module's file with the deploy's version written into its imports; a
+    language's strings, the parts under static/i18n/<language>/ as one object."""
+    if name in ("en.json", "fr.json"):
+        return json.dumps(part_strings(name[:2]), ensure_ascii=False, indent=2).encode() + b"\n"
+    return (STATIC / name).read_bytes().replace(b"__VERSION__", version.encode())
+
+
+def part_strings(language: str) -> dict[str, str]:
+    return {key: text for part in sorted((STATIC / "i18n" / language).glob("*.json"))
+            for key, text in json.loads(part.read_text()).items()}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +71,26 @@ def test_the_page_is_html_with_a_strict_policy_and_revalidated_on_every_visit(se
     assert body.count(b"<script") == 1  # the one entry module; the others are its imports
 
 
+def test_the_page_is_index_html_with_every_view_written_in_and_no_include_left(server, module):
+    _, _, body = fetch(server, "/")
+    views = sorted((STATIC / "views").glob("*.html"))
+    assert len(views) >= 8
+    assert all(view.read_bytes() in body for view in views)
+    assert sorted(re.findall(rb'<section id="view-([\w-]+)"', body)) == [view.stem.encode() for view in views]
+    assert b"<!-- include" not in body
+    status, headers, _ = fetch(server, "/assets/inbox.html")
+    assert status == 404  # a view's markup is part of the page, never an asset of its own
+    assert_secure(headers)
+
+
+@pytest.mark.parametrize(("html", "error"), [
+    (b"<main>\n  <!-- include views/nowhere.html -->\n</main>\n", "views/nowhere.html"),
+    (b"<main><!-- include views/inbox.html --></main>\n", "include line")])
+def test_an_include_that_cannot_be_written_in_stops_the_import_rather_than_leave_a_hole(module, html, error):
+    with pytest.raises((FileNotFoundError, ValueError), match=re.escape(error)):
+        module._assembled(html)
+
+
 @pytest.mark.parametrize(("name", "content_type"), [
     ("app.js", "text/javascript; charset=utf-8"), ("charts.js", "text/javascript; charset=utf-8"),
     ("app.css", "text/css; charset=utf-8"), ("en.json", "application/json; charset=utf-8"),
@@ -85,7 +113,7 @@ def test_an_unchanged_asset_is_answered_304_to_its_etag(server):
 
 
 @pytest.mark.parametrize("path", ["/assets/main.py", "/assets/index.html", "/assets/app.js%00.css",
-                                  "/assets/static", "/assets/.htaccess", "/assets/APP.JS"])
+                                  "/assets/static", "/assets/.htaccess", "/assets/APP.JS", "/assets/settings.html"])
 def test_a_name_that_is_not_a_known_asset_is_a_404_with_the_security_headers(server, path):
     status, headers, body = fetch(server, path)
     assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
@@ -93,7 +121,8 @@ def test_a_name_that_is_not_a_known_asset_is_a_404_with_the_security_headers(ser
 
 
 @pytest.mark.parametrize("path", ["/assets/..%2Fmain.py", "/assets/%2e%2e%2f%2e%2e%2fpyproject.toml",
-                                  "/assets/i18n%2Fen.json", "/assets/../functions/dashboard/main.py"])
+                                  "/assets/i18n%2Fen.json", "/assets/views%2Finbox.html",
+                                  "/assets/../functions/dashboard/main.py"])
 def test_a_path_that_climbs_out_of_the_assets_reaches_no_file(server, path):
     status, _, body = fetch(server, path)
     assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
@@ -109,17 +138,32 @@ def test_lambda_answers_the_page_and_an_asset_as_the_served_app_does(server, mod
     assert script["headers"]["Cache-Control"].endswith("immutable")
 
 
-def test_both_languages_have_every_string_the_page_and_the_script_use():
-    english = json.loads((STATIC / "i18n" / "en.json").read_text())
-    french = json.loads((STATIC / "i18n" / "fr.json").read_text())
+def test_both_languages_have_every_string_the_page_and_the_script_use(module):
+    english = json.loads(module.ASSETS["en.json"])  # as they are served: their parts as one object
+    french = json.loads(module.ASSETS["fr.json"])
     assert english.keys() == french.keys()
-    page = (STATIC / "index.html").read_text()
+    page = module.PAGE.decode()  # as it is served: index.html with every view written in
     script = "".join(path.read_text() for path in MODULES)
     used = set(re.findall(r'data-(?:i18n|i18n-aria|i18n-placeholder|any)="([\w.-]+)"', page))
     used |= set(re.findall(r"\bt\('([\w.-]+)'[,)]", script))
     assert used and used <= english.keys(), sorted(used - english.keys())
     untranslated = [k for k in english if english[k] == french[k] and len(english[k]) > 12]
     assert untranslated == ["inbox.messages"]  # "{count} messages" is French too
+
+
+def test_each_language_has_the_same_parts_with_the_same_keys_and_no_part_is_served_alone(server):
+    parts = {language: {p.name: json.loads(p.read_text()).keys() for p in (STATIC / "i18n" / language).glob("*.json")}
+             for language in ("en", "fr")}
+    assert len(parts["en"]) > 2 and parts["en"] == parts["fr"]
+    assert fetch(server, "/assets/inbox.json")[0] == 404
+
+
+@pytest.mark.parametrize("parts", [
+    {"i18n/en/inbox.json": b'{"inbox.title": "Inbox"}', "i18n/en/lead.json": b'{"inbox.title": "Lead"}'},
+    {"i18n/en/inbox.json": b'{"inbox.title": "Inbox", "inbox.title": "Leads"}'}])
+def test_a_string_defined_twice_stops_the_import_whichever_part_it_is_in(module, parts):
+    with pytest.raises(ValueError, match=r"'inbox\.title' is defined in both i18n/en/inbox\.json and i18n/en/"):
+        module._merged(parts)
 
 
 def test_text_from_outside_is_never_parsed_as_html_by_the_scripts():
@@ -145,9 +189,9 @@ class _PageText(HTMLParser):
             self.text.append(data.strip())
 
 
-def test_the_page_carries_no_text_of_its_own_and_shows_nothing_until_its_strings_are_in():
+def test_the_page_carries_no_text_of_its_own_and_shows_nothing_until_its_strings_are_in(module):
     page = _PageText()
-    page.feed((STATIC / "index.html").read_text())
+    page.feed(module.PAGE.decode())
     assert page.text == ["A", "Avenir"]  # the logo and the name of the product, in no language
     assert page.body_hidden
 
@@ -181,7 +225,7 @@ def test_every_value_of_every_vocabulary_has_a_label_in_both_languages(module):
     vocabularies = json.loads(module.ASSETS["vocabularies.json"])
     assert vocabularies.keys() == LABELS.keys()
     for language in ("en", "fr"):
-        strings = json.loads((STATIC / "i18n" / f"{language}.json").read_text())
+        strings = json.loads(module.ASSETS[f"{language}.json"])
         missing = [LABELS[name] + value for name, values in vocabularies.items() for value in values
                    if LABELS[name] + value not in strings]
         assert missing == [], (language, missing)

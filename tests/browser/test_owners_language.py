@@ -1,15 +1,14 @@
 """The owner's language in Chromium: the language picked on the sign-in page or with the switch is kept
 across sign-ins on that browser (over the client's own `language`), and a refused setting is explained
 next to its field in that language, in a sentence of the page's own, never the validator's words."""
-import json
 
 import pytest
 from selenium.webdriver.common.by import By
 
 from shared.mail import sender
-from tests.browser.dashboard import STATIC
+from tests.browser.dashboard import served_strings
 
-FRENCH = json.loads((STATIC / "i18n" / "fr.json").read_text())
+FRENCH = served_strings("fr")
 
 
 @pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
