@@ -17,7 +17,7 @@ from shared.platform import fields, http
 from shared.platform.exceptions import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
-LANGUAGES = ("en", "fr")  # the page's languages (i18n.js): one folder of strings each under static/i18n/
+LANGUAGES = sorted(p.name for p in (STATIC / "i18n").iterdir() if p.is_dir())  # a folder of strings each
 # A line of index.html that stands for a file of static/ (a view's markup): replaced by the file's text.
 INCLUDE = re.compile(rb"^[ \t]*<!-- include ([\w/-]+\.html) -->\n", re.M)
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
