@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from shared.clients.accounts import Client
 from shared.enrichment import Language
@@ -19,9 +19,11 @@ Q = sql.load(__file__)
 
 SENDER_LIMIT, SENDER_WINDOW = 5, "10 minutes"  # posts from one IP to one form
 FORM_LIMIT, FORM_WINDOW = 500, "24 hours"  # posts to one form
-# A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after.
-Origin = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=255,
-                                          pattern=r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/?$")]
+# A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after. An owner
+# may type it in capitals ("https://Toitures-Laval.ca"): it is kept in lower case, as browsers send it.
+Origin = Annotated[str, BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
+                   StringConstraints(max_length=255,
+                                     pattern=r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/?$")]
 Origins = Annotated[list[Origin], Field(min_length=1, max_length=10)]
 MinFill = Annotated[int, Field(ge=0, le=60)]
 

@@ -26,6 +26,15 @@ def test_a_new_form_has_a_public_key_the_defaults_and_a_ready_to_paste_snippet(a
     assert f'src="http://127.0.0.1:8080/f/{form["form_key"]}/embed.js"' in form["embed_html"]
 
 
+def test_an_origin_typed_in_capitals_is_kept_in_lower_case_as_a_browser_sends_it(api, client):
+    form = create(api, client, allowed_origins=["  HTTPS://Toitures-Laval.CA/ "]).json
+
+    assert form["allowed_origins"] == [SITE]
+    changed = api.request("PATCH", f"/api/forms/{form['form_id']}",
+                          {"allowed_origins": ["https://Www.Toitures-Laval.ca"]}, key=client.api_key)
+    assert changed.status == 200 and changed.json["allowed_origins"] == ["https://www.toitures-laval.ca"]
+
+
 def test_a_french_form_speaks_french_and_labels_every_field(api, client):
     form = create(api, client, language="fr").json
 

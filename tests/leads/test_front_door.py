@@ -48,6 +48,16 @@ def test_without_a_thank_you_url_the_browser_gets_a_small_bilingual_page(api, cl
     assert answer.text.index("Merci, votre message a été envoyé.") < answer.text.index("Thank you, your message")
 
 
+def test_an_origin_the_owner_typed_in_capitals_lets_that_sites_posts_in(api, client, server, database):
+    form = api.post("/api/forms", {"allowed_origins": ["HTTPS://Toitures-Laval.CA"]}, key=client.api_key).json
+    values = fields(form["form_key"])
+
+    answer = Poster(server, form).post(values, headers=FETCH)
+
+    assert answer.status == 200 and answer.headers["Access-Control-Allow-Origin"] == SITE
+    assert lead_of(database, values["email"])["message"] == QUOTE
+
+
 def test_a_multipart_post_from_a_pages_fetch_gets_ok_and_its_origin_back(poster, database):
     values = fields(poster.key)
 
