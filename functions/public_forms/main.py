@@ -14,22 +14,22 @@ def post_form(req: http.Request) -> http.Response:
     """Post a lead from a web form
 
     Form-encoded, multipart (text fields) or JSON. A browser's post ends on the thank-you page (303
-    to thank_you_url, or a bilingual page); a fetch or JSON post gets {"ok": true}. Spam is
-    answered the same way, and quarantined or blocked."""
-    form = _form(req)
-    page = _wants_page(req)
+    to thank_you_url, or a bilingual page), or on a bilingual page saying why it was not sent; a
+    fetch or JSON post gets {"ok": true} or the JSON error. Spam is answered the same way, and
+    quarantined or blocked."""
+    page, form = _wants_page(req), None
     try:
+        form = _form(req)
         if "origin" in req.headers and not form.allows(req.headers["origin"]):
             raise Forbidden("This form does not take posts from this site.")
         fields = req.form_fields()
         if not front_door.caught_by_honeypot(form, fields, req.source_ip):
             front_door.submit(form, req.parse(front_door.FormLead, fields), req.source_ip)
-    except ValidationFailed as e:
-        if not page:
-            return _cors(form, req, http.error_response(e))
-        bad = [detail["field"].lstrip("_") for detail in e.details or []]
-        return _page(form_pages.invalid_page(form.language, bad), 422)
     except AvenirError as e:
+        if page:
+            return _error_page(form.language if form else _language(req), e)
+        if form is None:
+            raise
         return _cors(form, req, http.error_response(e))
     if not page:
         return _cors(form, req, http.ok({"ok": True}))
@@ -71,6 +71,19 @@ def _wants_page(req: http.Request) -> bool:
     return mode == "navigate" if mode else "text/html" in req.headers.get("accept", "")
 
 
+def _error_page(language: str, error: AvenirError) -> http.Response:
+    """What a person whose post was refused reads: the fields to correct, or why it was not sent."""
+    if isinstance(error, ValidationFailed):
+        bad = [detail["field"].lstrip("_") for detail in error.details or []]
+        return _page(form_pages.invalid_page(language, bad), 422)
+    return _page(form_pages.refused_page(language, error.status), error.status, error.headers)
+
+
+def _language(req: http.Request) -> str:
+    """French first when the browser asks for it first (a form that cannot be found has no language)."""
+    return "fr" if req.headers.get("accept-language", "").strip().lower().startswith("fr") else "en"
+
+
 def _cors(form, req: http.Request, response: http.Response, preflight: bool = False) -> http.Response:
     origin = req.headers.get("origin")
     response.headers["Vary"] = "Origin"
@@ -83,8 +96,8 @@ def _cors(form, req: http.Request, response: http.Response, preflight: bool = Fa
     return response
 
 
-def _page(html: str, status: int = 200) -> http.Response:
-    return http.raw(html.encode(), "text/html; charset=utf-8", status, **PAGE_HEADERS)
+def _page(html: str, status: int = 200, headers: dict | None = None) -> http.Response:
+    return http.raw(html.encode(), "text/html; charset=utf-8", status, **PAGE_HEADERS, **(headers or {}))
 
 
 ROUTES = http.Routes(

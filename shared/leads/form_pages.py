@@ -60,6 +60,13 @@ def invalid_page(language: str, fields: list[str]) -> str:
     return _page(language, "invalid", sections)
 
 
+def refused_page(language: str, status: int) -> str:
+    """The page of a post refused for another reason than its fields: too many posts (429), the
+    service unavailable (503), or a form that cannot take it (disabled, another site's page...)."""
+    kind = {429: "busy", 503: "unavailable"}.get(status, "refused")
+    return _page(language, kind, [_section(lang, kind, markup.EMPTY) for lang in _order(language)])
+
+
 def _order(language: str) -> list[str]:
     return [language] + [other for other in LANGUAGES if other != language]
 

@@ -1,10 +1,14 @@
 """POST /f/{form_key} over served HTTP as browsers, pages' scripts and servers send it: the three
 encodings, the answers (303, the bilingual pages, {"ok": true}), CORS per form, the honeypot, the
 rate limits, and that the lead goes through the intake (dedupe, message log, reply, alert)."""
+import os
+
 import pytest
 
+from infra.pgcluster import free_port
+from shared.platform import db
 from tests.helpers import apigw_event, invoke, load_function
-from tests.leads.front_door import FETCH, QUOTE, SITE, Poster, fields, json_body, multipart, send
+from tests.leads.front_door import FETCH, NAVIGATE, QUOTE, SITE, Poster, fields, json_body, multipart, send, urlencoded
 
 pytestmark = pytest.mark.pooled
 
@@ -165,6 +169,49 @@ def test_the_sixth_post_from_one_address_in_ten_minutes_is_a_429_with_retry_afte
     assert answer.status == 429 and 1 <= int(answer.headers["Retry-After"]) <= 600
     assert answer.json["error"]["code"] == "too_many_posts"
     assert lead_of(database, values["email"]) is None
+
+
+def test_a_browser_posting_too_often_gets_a_page_saying_to_wait_not_json(poster, database):
+    for _ in range(5):
+        assert poster.post(fields(poster.key), headers=FETCH).status == 200
+    values = fields(poster.key)
+
+    answer = poster.browser(values)
+
+    assert answer.status == 429 and answer.headers["Content-Type"].startswith("text/html")
+    assert 1 <= int(answer.headers["Retry-After"]) <= 600
+    assert "Please wait a few minutes" in answer.text and "Veuillez patienter quelques minutes" in answer.text
+    assert lead_of(database, values["email"]) is None
+
+
+def test_a_browser_posting_from_another_site_or_to_a_disabled_form_gets_a_page_in_its_language(
+        api, client, poster, database):
+    values = fields(poster.key)
+
+    elsewhere = poster.browser(values, origin="https://evil.example")
+    api.request("PATCH", f"/api/forms/{poster.form['form_id']}", {"enabled": False}, key=client.api_key)
+    disabled = poster.post(values, headers={**NAVIGATE, "Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+
+    assert elsewhere.status == 403 and elsewhere.headers["Content-Type"].startswith("text/html")
+    assert "Please reach the business another way" in elsewhere.text
+    assert disabled.status == 404 and disabled.headers["Content-Type"].startswith("text/html")
+    assert disabled.text.index("Veuillez joindre") < disabled.text.index("Please reach the business")
+    assert lead_of(database, values["email"]) is None
+
+
+def test_a_browser_posting_while_the_database_is_down_gets_a_page_to_try_again(form):
+    public_forms = load_function("public_forms")
+    os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"
+    db.discard()
+
+    body, content_type = urlencoded(fields(form["form_key"]))
+    answer = public_forms.handler(apigw_event("POST", f"/f/{form['form_key']}", raw=body.decode(),
+                                              content_type=content_type, path_params={"form_key": form["form_key"]},
+                                              headers={"Origin": SITE, **NAVIGATE}), None)
+
+    assert answer["statusCode"] == 503 and answer["headers"]["Content-Type"].startswith("text/html")
+    assert int(answer["headers"]["Retry-After"]) > 0
+    assert "send it again in a few minutes" in answer["body"] and "dans quelques minutes" in answer["body"]
 
 
 def test_the_501st_post_to_a_form_in_a_day_is_a_429(poster, database):
