@@ -5,6 +5,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import ipaddress
 import re
 import unicodedata
 
@@ -67,8 +68,20 @@ def token_signal(token: str | None, form_key: str, now: float, min_fill_seconds:
 
 
 def ip_digest(ip: str | None) -> str:
-    """The sender's IP as it is kept: HMAC-SHA256 under the server's secret (hex), never the IP."""
-    return _mac(b"avenir form ip", ip or "unknown").hex()
+    """The sender as it is kept and counted: HMAC-SHA256 under the server's secret (hex), never the
+    IP. An IPv6 sender is its /64 network (one home or server is given a whole /64, and may post from
+    any address in it); an IPv4 sender (also written IPv6-mapped) is its address."""
+    return _mac(b"avenir form ip", _sender(ip)).hex()
+
+
+def _sender(ip: str | None) -> str:
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ip or "unknown"
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def content_signals(message: str | None, client_language: str | None) -> list[str]:

@@ -264,3 +264,20 @@ def test_through_lambda_the_sender_is_api_gateways_source_ip_never_x_forwarded_f
     assert post_from("198.51.100.8", "198.51.100.7").status == 200
     assert database.scalar("SELECT count(DISTINCT ip_digest) FROM form_posts WHERE form_id = :f",
                            f=form["form_id"]) == 2
+
+
+def test_an_ipv6_sender_is_counted_by_its_64_network_not_by_each_address_in_it(form, database):
+    public_forms = load_function("public_forms")
+
+    def post_from(source_ip):
+        event = apigw_event("POST", f"/f/{form['form_key']}", fields(form["form_key"]),
+                            path_params={"form_key": form["form_key"]}, headers={"Origin": SITE})
+        event["requestContext"]["http"]["sourceIp"] = source_ip
+        return invoke(public_forms, event).status
+
+    assert [post_from(f"2001:db8:41:7::{n:x}") for n in range(1, 6)] == [200] * 5
+    assert post_from("2001:db8:41:7:ffff:ffff:ffff:fffe") == 429  # another address of the same /64
+    assert post_from("2001:db8:41:8::1") == 200  # the next /64 is another sender
+    assert [post_from(ip) for ip in ("::ffff:198.51.100.20", "198.51.100.20", "198.51.100.21")] == [200, 200, 200]
+    assert database.scalar("SELECT count(DISTINCT ip_digest) FROM form_posts WHERE form_id = :f",
+                           f=form["form_id"]) == 4
