@@ -166,6 +166,14 @@ def test_a_string_defined_twice_stops_the_import_whichever_part_it_is_in(module,
         module._merged(parts)
 
 
+def test_french_strings_use_the_typographic_apostrophe_and_a_no_break_space_before_a_colon(module):
+    """As Québec French is printed: "l’adresse", "Sites : …" with the space that never breaks the line
+    before the colon."""
+    french = json.loads(module.ASSETS["fr.json"])
+    assert [key for key, text in french.items() if "'" in text or " :" in text] == []
+    assert "Sites\u00a0: {origins}" == french["forms.origins"]
+
+
 def test_text_from_outside_is_never_parsed_as_html_by_the_scripts():
     assert len(MODULES) > 2
     for path in MODULES:
