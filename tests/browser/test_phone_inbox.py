@@ -82,3 +82,20 @@ def test_the_internal_clients_four_item_menu_fits_one_line_in_french_on_a_phone(
     rows, right = menu_rows(dashboard)
     dashboard.screenshot("phone-internal-menu-fr", max_height=200)
     assert (rows, right <= WIDTH) == (1, True), f"the menu takes {rows} rows and ends at {right} px"
+
+
+@pytest.mark.parametrize("narrowest", [360, 375])
+def test_the_french_menu_fits_one_line_on_the_narrowest_common_phones(dashboard, owner, admin, narrowest):
+    """360 px (most Android phones) and 375 px (the small iPhones), the owner's and the internal client's."""
+    for who in (owner, admin):
+        dashboard.phone(narrowest, HEIGHT)
+        dashboard.open("/")
+        dashboard.button("Français").click()
+        dashboard.type_into("Courriel", who.email)
+        dashboard.type_into("Mot de passe", who.password)
+        dashboard.button("Se connecter").click()
+        dashboard.heading("Boîte de réception")
+        rows, right = menu_rows(dashboard)
+        assert (rows, right <= narrowest) == (1, True), f"the menu takes {rows} rows and ends at {right} px"
+        dashboard.button("Se déconnecter").click()
+        dashboard.button("English").click()
