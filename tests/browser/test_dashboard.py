@@ -118,6 +118,23 @@ def test_a_lead_shows_every_message_with_its_date_and_enrichment_and_the_timelin
     dashboard.screenshot("lead")
 
 
+def test_a_lead_that_is_not_there_says_so_and_offers_nothing_to_do_on_it(dashboard, owner, post_lead):
+    post_lead("Noémie Gagnon", "noemie.gagnon@videotron.ca", "Pouvez-vous inspecter ma toiture?", language="fr")
+    dashboard.sign_in(owner.email, owner.password)
+    dashboard.link("Noémie Gagnon").click()
+    dashboard.heading("Messages")
+
+    dashboard.driver.get(dashboard.base_url + "/#/lead/00000000-0000-0000-0000-000000000000")
+
+    dashboard.heading("This lead does not exist or is not yours.")
+    shown = [h.text for h in dashboard.driver.find_elements(By.CSS_SELECTOR, "#view-lead h2") if h.is_displayed()]
+    assert shown == [] and not dashboard.driver.find_element(By.ID, "conversion-value").is_displayed()
+    assert "Noémie Gagnon" not in dashboard.driver.find_element(By.TAG_NAME, "body").text
+    dashboard.link("← Back to the inbox").click()
+    dashboard.link("Noémie Gagnon").click()
+    dashboard.heading("Messages")
+
+
 def test_a_lead_is_tagged_converted_then_reverted_with_a_required_reason(dashboard, owner, post_lead, database):
     lead_id = post_lead("Chloé Bergeron", "chloe.bergeron@cgocable.ca", "A quote for a metal roof please.")["lead_id"]
     dashboard.sign_in(owner.email, owner.password)
@@ -190,6 +207,19 @@ def test_filters_and_search_narrow_the_inbox(dashboard, owner, post_lead, served
                                                  headers={"x-api-key": owner.api_key}).json["leads"]]
     dashboard.wait(lambda d: dashboard.lead_names() == high)
     assert all("High urgency" in entry for entry in dashboard.lead_entries())
+
+
+def test_an_empty_inbox_says_no_lead_came_yet_and_a_search_finding_nothing_says_so(dashboard, database):
+    email = "proprietaire@couvreurs-nouveaux.ca"
+    accounts.create_client("Couvreurs Nouveaux", email, PASSWORD)
+    dashboard.sign_in(email, PASSWORD)
+    dashboard.wait_for_text("No leads yet")
+    assert "No leads match these filters." not in dashboard.driver.find_element(By.TAG_NAME, "body").text
+
+    dashboard.search("gouttières")
+
+    dashboard.wait_for_text("No leads match these filters.")
+    dashboard.wait_until_gone("No leads yet")
 
 
 def test_paging_walks_every_matching_lead_once_newest_first(dashboard, owner, post_lead):

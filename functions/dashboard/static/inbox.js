@@ -48,7 +48,9 @@ async function countNewLeads() {
 function render() {
   const {leads, page, cursors, newCount} = inbox;
   $('lead-list').replaceChildren(...leads.map(leadItem));
-  $('inbox-empty').hidden = leads.length > 0;
+  const filtered = [...params(null).keys()].length > 0;  // nothing to show: none yet, or none that matches
+  $('inbox-none').hidden = leads.length > 0 || filtered;
+  $('inbox-empty').hidden = leads.length > 0 || !filtered;
   $('page-prev').hidden = page === 0;
   $('page-next').hidden = !cursors[page + 1];
   $('page-number').textContent = page > 0 || cursors[page + 1] ? t('inbox.page', {page: page + 1}) : '';

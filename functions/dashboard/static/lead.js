@@ -29,17 +29,20 @@ export async function open(id, focus) {
   show('lead', focus, answer ? render : renderMissing);
 }
 
+/* The lead's cards (tag, messages, replies, alerts, timeline, privacy): shown only with a lead. */
+const showCards = (visible) => document.querySelectorAll('#view-lead > section.card').forEach((card) => {
+  card.hidden = !visible;
+});
+
 function renderMissing() {
   $('lead-name').textContent = t('lead.notFound');
-  for (const list of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts', 'lead-messages',
-    'lead-replies', 'lead-alerts', 'lead-timeline', 'tag-buttons']) $(list).replaceChildren();
-  $('lead-no-replies').hidden = $('lead-no-alerts').hidden = true;
-  $('revert-open').hidden = true;
-  $('privacy-export').hidden = $('privacy-erase').hidden = true;
+  for (const part of ['lead-contact', 'lead-badges', 'lead-summary', 'lead-facts']) $(part).replaceChildren();
+  showCards(false);
 }
 
 function render() {
   const {lead, messages = [], actions = [], growth_events: events = [], replies = [], alerts = []} = shown;
+  showCards(true);
   document.title = `${lead.name} · Avenir`;
   $('lead-name').textContent = lead.name;
   $('lead-contact').replaceChildren(...contactLinks(lead));
