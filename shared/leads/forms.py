@@ -21,9 +21,9 @@ SENDER_LIMIT, SENDER_WINDOW = 5, "10 minutes"  # posts from one IP to one form
 FORM_LIMIT, FORM_WINDOW = 500, "24 hours"  # posts to one form
 # A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after. An owner
 # may type it in capitals ("https://Toitures-Laval.ca"): it is kept in lower case, as browsers send it.
-Origin = Annotated[str, BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
-                   StringConstraints(max_length=255,
-                                     pattern=r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/?$")]
+Origin = Annotated[str, StringConstraints(max_length=255,
+                                          pattern=r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/?$"),
+                   BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value)]
 Origins = Annotated[list[Origin], Field(min_length=1, max_length=10)]
 MinFill = Annotated[int, Field(ge=0, le=60)]
 
