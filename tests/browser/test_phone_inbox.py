@@ -71,13 +71,18 @@ def test_the_first_screen_of_a_phone_shows_four_leads_under_a_one_line_menu(
     dashboard.screenshot(f"phone-inbox-filters-{language}", max_height=HEIGHT)
 
 
-def test_the_internal_clients_four_item_menu_fits_one_line_in_french_on_a_phone(dashboard, admin):
-    dashboard.phone(WIDTH, HEIGHT)
+def sign_in_in_french_on_a_phone(dashboard, who, width: int = WIDTH) -> None:
+    dashboard.phone(width, HEIGHT)
     dashboard.open("/")
     dashboard.button("Français").click()
-    dashboard.type_into("Courriel", admin.email)
-    dashboard.type_into("Mot de passe", admin.password)
+    dashboard.type_into("Courriel", who.email)
+    dashboard.type_into("Mot de passe", who.password)
     dashboard.button("Se connecter").click()
+    dashboard.heading("Boîte de réception")
+
+
+def test_the_internal_clients_four_item_menu_fits_one_line_in_french_on_a_phone(dashboard, admin):
+    sign_in_in_french_on_a_phone(dashboard, admin)
     dashboard.link("Prospects")
     rows, right = menu_rows(dashboard)
     dashboard.screenshot("phone-internal-menu-fr", max_height=200)
@@ -88,13 +93,7 @@ def test_the_internal_clients_four_item_menu_fits_one_line_in_french_on_a_phone(
 def test_the_french_menu_fits_one_line_on_the_narrowest_common_phones(dashboard, owner, admin, narrowest):
     """360 px (most Android phones) and 375 px (the small iPhones), the owner's and the internal client's."""
     for who in (owner, admin):
-        dashboard.phone(narrowest, HEIGHT)
-        dashboard.open("/")
-        dashboard.button("Français").click()
-        dashboard.type_into("Courriel", who.email)
-        dashboard.type_into("Mot de passe", who.password)
-        dashboard.button("Se connecter").click()
-        dashboard.heading("Boîte de réception")
+        sign_in_in_french_on_a_phone(dashboard, who, narrowest)
         rows, right = menu_rows(dashboard)
         assert (rows, right <= narrowest) == (1, True), f"the menu takes {rows} rows and ends at {right} px"
         dashboard.button("Se déconnecter").click()
