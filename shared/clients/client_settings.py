@@ -59,26 +59,21 @@ class Settings(pydantic.BaseModel):
     last_rotated: datetime.datetime | None
 
 
-def _given_only():
-    """A field that may be left out but not cleared: no default in the document, null refused."""
-    return pydantic.Field(None, json_schema_extra=lambda schema: schema.pop("default", None))
-
-
 class SettingsChange(fields.RequestModel):
     """PATCH /api/client: any subset of these; null clears an optional field; anything else is a 422."""
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
-    business_name: fields.text(200) = _given_only()
+    business_name: fields.text(200) = fields.given_only()
     contact_name: Text | None = None
-    language: Language = _given_only()
+    language: Language = fields.given_only()
     industry_category: Text | None = None
     primary_service: Text | None = None
     booking_link: fields.HttpUrl | None = None
     custom_tagline: Text | None = None
-    email_tone: EmailTone = _given_only()
-    followup_speed: Literal["Instant", "Within 1 hour", "Same day"] = _given_only()
-    ai_personalized_reply: bool = _given_only()
+    email_tone: EmailTone = fields.given_only()
+    followup_speed: Literal["Instant", "Within 1 hour", "Same day"] = fields.given_only()
+    ai_personalized_reply: bool = fields.given_only()
     outbound_email: fields.Email | None = None
     smtp_host: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=255)] | None = None
     smtp_port: Annotated[int, pydantic.Field(ge=1, le=65535)] | None = None
@@ -86,21 +81,17 @@ class SettingsChange(fields.RequestModel):
     smtp_password: Annotated[str, pydantic.StringConstraints(max_length=500)] | None = pydantic.Field(
         None, json_schema_extra={"writeOnly": True})
     mailing_address: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=300)] | None = None
-    timezone: Annotated[str, pydantic.WithJsonSchema({"type": "string", "enum": ZONES})] = _given_only()
+    timezone: Annotated[str, pydantic.WithJsonSchema({"type": "string", "enum": ZONES})] = fields.given_only()
     phone: Phone | None = None
     primary_service_en: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     primary_service_fr: Annotated[str, pydantic.StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     alert_email: fields.Email | None = None
     alert_phone: E164 | None = None
-    alert_urgency: Literal["High", "Medium", "off"] = _given_only()
+    alert_urgency: Literal["High", "Medium", "off"] = fields.given_only()
 
-    @pydantic.field_validator("business_name", "language", "email_tone", "followup_speed", "ai_personalized_reply",
-                              "timezone", "alert_urgency", mode="before")
-    @classmethod
-    def _required_when_given(cls, value):
-        if value is None:
-            raise PydanticCustomError("required", "cannot be cleared: give a value")
-        return value
+    _not_cleared = pydantic.field_validator("business_name", "language", "email_tone", "followup_speed",
+                                            "ai_personalized_reply", "timezone", "alert_urgency",
+                                            mode="before")(fields.refuse_null)
 
     @pydantic.field_validator("smtp_host")
     @classmethod

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from shared.clients.accounts import Client
 from shared.enrichment import Language
@@ -41,16 +41,20 @@ class FormRequest(fields.RequestModel):
 
 
 class FormChange(fields.RequestModel):
-    """PATCH /api/forms/{form_id}: any subset; `null` clears name or thank_you_url."""
+    """PATCH /api/forms/{form_id}: any subset; `null` clears name or thank_you_url, and is a 422 for
+    the others."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: fields.text(200) | None = None
-    allowed_origins: Origins | None = None
+    allowed_origins: Origins = fields.given_only()
     thank_you_url: fields.HttpUrl | None = None
-    min_fill_seconds: MinFill | None = None
-    language: Language | None = None
-    enabled: bool | None = None
+    min_fill_seconds: MinFill = fields.given_only()
+    language: Language = fields.given_only()
+    enabled: bool = fields.given_only()
+
+    _not_cleared = field_validator("allowed_origins", "min_fill_seconds", "language", "enabled",
+                                   mode="before")(fields.refuse_null)
 
 
 class Form(BaseModel):

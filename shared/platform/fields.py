@@ -131,3 +131,16 @@ class RequestModel(pydantic.BaseModel):
         if isinstance(value, str) and "\x00" in value:
             raise PydanticCustomError("nul_character", "must not contain the NUL character (U+0000)")
         return value
+
+
+def given_only():
+    """A PATCH field that may be left out but not cleared: no default in the document; its model
+    refuses null with `refuse_null`."""
+    return pydantic.Field(None, json_schema_extra=lambda schema: schema.pop("default", None))
+
+
+def refuse_null(value):
+    """A field_validator (mode="before") of given_only fields: null is a 422 naming the field."""
+    if value is None:
+        raise PydanticCustomError("required", "cannot be cleared: give a value")
+    return value

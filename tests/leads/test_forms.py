@@ -90,6 +90,18 @@ def test_a_change_keeps_what_it_does_not_name_and_null_clears_the_thank_you_page
     assert changed.json["allowed_origins"] == [SITE] and changed.json["form_key"] == form["form_key"]
 
 
+@pytest.mark.parametrize("field", ["enabled", "allowed_origins", "min_fill_seconds", "language"])
+def test_null_for_a_field_that_cannot_be_cleared_is_a_422_naming_it_and_changes_nothing(api, client, field):
+    form = create(api, client, name="Contact page").json
+
+    refused = api.request("PATCH", f"/api/forms/{form['form_id']}", {field: None, "name": "Renamed"},
+                          key=client.api_key)
+
+    assert refused.status == 422 and [d["field"] for d in refused.json["error"]["details"]] == [field]
+    kept = next(f for f in api.get("/api/forms", key=client.api_key).json["forms"] if f["form_id"] == form["form_id"])
+    assert kept["name"] == "Contact page" and kept["enabled"] is True
+
+
 def test_another_clients_form_cannot_be_changed_or_deleted(api, client, make_client):
     form = create(api, make_client()).json
 
