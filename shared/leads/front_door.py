@@ -44,9 +44,10 @@ class FormLead(LeadRequest):
 
 def caught_by_honeypot(form: forms.PublicForm, fields: dict, source_ip: str | None) -> bool:
     """A filled `_gotcha` (people never see it): counted as blocked, nothing else stored. Checked
-    before the fields are validated, so a bot learns nothing from a 422."""
+    before the fields are validated, so a bot learns nothing from a 422: any value but an empty
+    string fills it (a number or a list in a JSON post too)."""
     gotcha = fields.get("_gotcha")
-    if not (isinstance(gotcha, str) and gotcha.strip()):
+    if not (gotcha.strip() if isinstance(gotcha, str) else gotcha is not None):
         return False
     forms.record_blocked(form, spam.ip_digest(source_ip))
     return True

@@ -159,6 +159,18 @@ def test_a_filled_honeypot_gets_the_success_answer_stores_nothing_and_counts_as_
     assert stats == {"accepted_today": 0, "quarantined_today": 0, "blocked_today": 1}
 
 
+@pytest.mark.parametrize("filled", [123, ["http://cheap-pills.example"], {"url": "x"}, True])
+def test_a_honeypot_a_json_post_fills_with_anything_but_text_is_caught_too(poster, database, filled):
+    values = {**fields(poster.key), "_gotcha": filled}
+
+    answer = poster.post(values, encoding=json_body, headers=FETCH)
+
+    assert answer.status == 200 and answer.json == {"ok": True}
+    assert lead_of(database, values["email"]) is None
+    assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f AND outcome = 'blocked'",
+                           f=poster.form["form_id"]) == 1
+
+
 def test_the_sixth_post_from_one_address_in_ten_minutes_is_a_429_with_retry_after(poster, database):
     for _ in range(5):
         assert poster.post(fields(poster.key), headers=FETCH).status == 200
