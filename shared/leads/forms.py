@@ -1,7 +1,9 @@
 """A client's public web forms (POST/GET /api/forms, PATCH/DELETE /api/forms/{form_id}): each has a
 public form_key that only lets leads in, from its allowed origins; and what a post to one needs of
 the database besides the intake (its form by key, the honeypot's count, the rate limits)."""
+import contextlib
 import datetime
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -19,11 +21,29 @@ Q = sql.load(__file__)
 
 SENDER_LIMIT, SENDER_WINDOW = 5, "10 minutes"  # posts from one IP to one form
 FORM_LIMIT, FORM_WINDOW = 500, "24 hours"  # posts to one form
-# A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after. An owner
-# may type it in capitals ("https://Toitures-Laval.ca"): it is kept in lower case, as browsers send it.
-Origin = Annotated[str, StringConstraints(max_length=255,
-                                          pattern=r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?/?$"),
-                   BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value)]
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_ORIGIN_PARTS = re.compile(r"(https?)://([^/:?#@\s]+)(?::(\d{1,5}))?/?", re.I)
+
+
+def _as_browsers_send_it(value):
+    """An origin as a browser writes it in `Origin`: lower case, an international name in its ASCII
+    form, no default port ("https://Rénovations-Lévis.ca:443/" -> "https://xn--rnovations-lvis-bnbl.ca").
+    What does not read as an origin is left for the pattern to refuse."""
+    parts = _ORIGIN_PARTS.fullmatch(value.strip()) if isinstance(value, str) else None
+    if parts is None:
+        return value
+    scheme, host, port = parts[1].lower(), parts[2], parts[3]
+    with contextlib.suppress(UnicodeError):
+        host = host.encode("idna").decode("ascii")
+    if port is not None and not 0 < int(port) < 65536:
+        raise ValueError("the port must be 1 to 65535")
+    return f"{scheme}://{host.lower()}" + (f":{port}" if port and port != _DEFAULT_PORTS[scheme] else "")
+
+
+# A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after.
+Origin = Annotated[str, StringConstraints(max_length=255, pattern=fields.matching(
+                       r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", "not_a_url")),
+                   BeforeValidator(_as_browsers_send_it)]
 Origins = Annotated[list[Origin], Field(min_length=1, max_length=10)]
 MinFill = Annotated[int, Field(ge=0, le=60)]
 
@@ -125,8 +145,8 @@ def delete(client: Client, form_id: uuid.UUID) -> None:
 
 
 def _origins(origins: list[str]) -> list[str]:
-    """Each origin once, as a browser writes it (no trailing slash)."""
-    return list(dict.fromkeys(origin.rstrip("/") for origin in origins))
+    """Each origin once."""
+    return list(dict.fromkeys(origins))
 
 
 # --- a post to a form --------------------------------------------------------------------------

@@ -35,6 +35,21 @@ def test_an_origin_typed_in_capitals_is_kept_in_lower_case_as_a_browser_sends_it
     assert changed.status == 200 and changed.json["allowed_origins"] == ["https://www.toitures-laval.ca"]
 
 
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("https://toitures-laval.ca:443", SITE), ("http://127.0.0.1:80/", "http://127.0.0.1"),
+    ("https://toitures-laval.ca:8443", "https://toitures-laval.ca:8443"),
+    ("https://rénovations-lévis.ca", "https://xn--rnovations-lvis-bnbl.ca")])
+def test_an_origin_is_kept_as_a_browser_sends_it_without_its_default_port_and_in_ascii(api, client, typed, kept):
+    assert create(api, client, allowed_origins=[typed]).json["allowed_origins"] == [kept]
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+def test_an_origin_with_a_port_no_site_can_have_is_a_422(api, client, port):
+    refused = create(api, client, allowed_origins=[f"https://toitures-laval.ca:{port}"])
+
+    assert refused.status == 422 and refused.json["error"]["details"][0]["field"] == "allowed_origins[0]"
+
+
 def test_a_french_form_speaks_french_and_labels_every_field(api, client):
     form = create(api, client, language="fr").json
 
