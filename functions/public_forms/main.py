@@ -4,7 +4,7 @@ that becomes a lead through the same intake as POST /api/lead. CORS is answered 
 from shared.clients import credentials
 from shared.leads import form_pages, forms, front_door
 from shared.platform import http
-from shared.platform.exceptions import AvenirError, Forbidden, NotFound, ValidationFailed
+from shared.platform.exceptions import AvenirError, NotFound, ValidationFailed
 
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'",
                 "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -20,8 +20,7 @@ def post_form(req: http.Request) -> http.Response:
     page, form = _wants_page(req), None
     try:
         form = _form(req)
-        if "origin" in req.headers and not form.allows(req.headers["origin"]):
-            raise Forbidden("This form does not take posts from this site.")
+        front_door.check_origin(form, req.headers.get("origin"), req.source_ip)
         fields = req.form_fields()
         if not front_door.caught_by_honeypot(form, fields, req.source_ip):
             front_door.submit(form, req.parse(front_door.FormLead, fields), req.source_ip)

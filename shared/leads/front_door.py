@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from shared.enrichment.extraction import find_phone
 from shared.leads import forms, spam
 from shared.leads.intake import FormPost, LeadRequest, intake
+from shared.platform.exceptions import Forbidden
 
 Outcome = Literal["accepted", "quarantined", "blocked"]
 
@@ -40,6 +41,14 @@ class FormLead(LeadRequest):
     phone: Annotated[str | None, Optional, Field(max_length=40), pydantic.AfterValidator(_nanp_phone)] = None
     gotcha: str | None = Field(None, alias="_gotcha", max_length=5000)
     ts: str | None = Field(None, alias="_ts", max_length=100)
+
+
+def check_origin(form: forms.PublicForm, origin: str | None, source_ip: str | None) -> None:
+    """A post from a page on a site the form does not name is a 403, counted as blocked: a site that
+    moved (to www., to a new name) loses its posts, and the form's stats tell the owner so."""
+    if origin is not None and not form.allows(origin):
+        forms.record_blocked(form, spam.ip_digest(source_ip))
+        raise Forbidden("This form does not take posts from this site.")
 
 
 def caught_by_honeypot(form: forms.PublicForm, fields: dict, source_ip: str | None) -> bool:

@@ -103,14 +103,17 @@ def test_the_preflight_is_answered_only_for_the_forms_origins(server, form):
     assert "Access-Control-Allow-Origin" not in refused.headers
 
 
-def test_a_post_from_another_site_is_a_403_and_stores_nothing(poster, database):
+def test_a_post_from_another_site_is_a_403_stores_no_lead_and_shows_in_the_forms_blocked_count(
+        api, client, poster, database):
     values = fields(poster.key)
 
-    answer = poster.post(values, origin="https://evil.example", headers=FETCH)
+    answer = poster.post(values, origin="https://www.toitures-laval.ca", headers=FETCH)
 
     assert answer.status == 403 and "Access-Control-Allow-Origin" not in answer.headers
     assert lead_of(database, values["email"]) is None
-    assert database.scalar("SELECT count(*) FROM form_posts WHERE form_id = :f", f=poster.form["form_id"]) == 0
+    stats = next(f["stats"] for f in api.get("/api/forms", key=client.api_key).json["forms"]
+                 if f["form_id"] == poster.form["form_id"])
+    assert stats == {"accepted_today": 0, "quarantined_today": 0, "blocked_today": 1}
 
 
 def test_an_unknown_or_disabled_key_is_a_404(api, client, poster):
