@@ -62,8 +62,9 @@ def invalid_page(language: str, fields: list[str]) -> str:
 
 def refused_page(language: str, status: int) -> str:
     """The page of a post refused for another reason than its fields: too many posts (429), the
-    service unavailable (503), or a form that cannot take it (disabled, another site's page...)."""
-    kind = {429: "busy", 503: "unavailable"}.get(status, "refused")
+    service unavailable (503), a form no longer taking messages (404), a post too large (413), or
+    a form that cannot take it (another site's page, a body it cannot read)."""
+    kind = {429: "busy", 503: "unavailable", 404: "closed", 413: "too_large"}.get(status, "refused")
     return _page(language, kind, [_section(lang, kind, markup.EMPTY) for lang in _order(language)])
 
 

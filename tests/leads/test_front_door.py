@@ -210,7 +210,17 @@ def test_a_browser_posting_from_another_site_or_to_a_disabled_form_gets_a_page_i
     assert elsewhere.status == 403 and elsewhere.headers["Content-Type"].startswith("text/html")
     assert "Please reach the business another way" in elsewhere.text
     assert disabled.status == 404 and disabled.headers["Content-Type"].startswith("text/html")
-    assert disabled.text.index("Veuillez joindre") < disabled.text.index("Please reach the business")
+    assert disabled.text.index("ne reçoit plus de messages") < disabled.text.index("no longer taking messages")
+    assert lead_of(database, values["email"]) is None
+
+
+def test_a_browser_posting_a_large_file_with_its_message_gets_a_page_saying_so(poster, database):
+    values = fields(poster.key)
+
+    answer = poster.browser(values, encoding=lambda v: multipart(v, files={"photo": "x" * 300_000}))
+
+    assert answer.status == 413 and answer.headers["Content-Type"].startswith("text/html")
+    assert "too large to be sent" in answer.text and "trop volumineux" in answer.text
     assert lead_of(database, values["email"]) is None
 
 
