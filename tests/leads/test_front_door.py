@@ -143,6 +143,17 @@ def test_a_browser_with_bad_fields_gets_a_bilingual_page_saying_which(poster):
     assert "your name (1 to 200 characters)" in answer.text and "votre nom (1 à 200 caractères)" in answer.text
 
 
+def test_a_body_that_cannot_be_read_is_a_400_saying_why_in_words_not_a_python_name(poster):
+    latin1 = send(poster.base_url, "POST", f"/f/{poster.key}", "name=André Bélanger".encode("latin-1"),
+                  {"Content-Type": "application/x-www-form-urlencoded"})
+    crowded = send(poster.base_url, "POST", f"/f/{poster.key}", "&".join(f"f{i}=x" for i in range(101)).encode(),
+                   {"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert latin1.status == 400 and "not UTF-8 text" in latin1.json["error"]["message"]
+    assert crowded.status == 400 and "more than 100 fields" in crowded.json["error"]["message"]
+    assert "Error" not in latin1.json["error"]["message"] + crowded.json["error"]["message"]
+
+
 def test_another_content_type_is_a_415(poster):
     answer = send(poster.base_url, "POST", f"/f/{poster.key}", b"name=x", {"Content-Type": "text/plain"})
 

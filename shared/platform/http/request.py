@@ -104,8 +104,11 @@ class Request:
         if content_type == "application/x-www-form-urlencoded":
             try:
                 pairs = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=100)
-            except (UnicodeDecodeError, ValueError) as e:
-                raise InvalidJson(f"The form body could not be read ({type(e).__name__}).") from None
+            except UnicodeDecodeError:
+                raise InvalidJson("The form body is not UTF-8 text (send the page as UTF-8, or "
+                                  "accept-charset=\"UTF-8\" on the form).") from None
+            except ValueError:
+                raise InvalidJson("The form body has more than 100 fields.") from None
             return _first_values(pairs)
         if content_type == "multipart/form-data":
             return _first_values(_multipart_text_fields(self.headers["content-type"], body))
