@@ -145,7 +145,7 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
     said = extract(lead.message)
     delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
                     phone=(form.phone if form is not None else None) or said.phone, address=said.address,
-                    wanted=said.when, spam_signals=signals)
+                    wanted=said.when, spam_signals=signals, from_outside=form is not None)
     counted = [] if form is None else [
         forms.record_post_step(form.form_id, client.client_id, form.ip_digest, params["lead_id"])]
     written, *_, (woken,) = db.pipeline(

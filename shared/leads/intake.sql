@@ -100,7 +100,12 @@ SET message = :message, language = :language, ai_summary = :ai_summary, intent =
       coalesce(confidence_history, '[]'::jsonb) ||
         jsonb_build_array(jsonb_build_object('value', CAST(:confidence_score AS numeric), 'timestamp', stamp.iso)), 100),
     relationship_insight = :relationship_insight,
-    phone = coalesce(CAST(:phone AS text), phone), address = coalesce(CAST(:address AS text), address),
+    -- a public form's post (anyone may post any email) never changes a phone or address the lead
+    -- already has: the new one stays on its own message (lead_messages), where the owner sees it
+    phone = CASE WHEN CAST(:from_outside AS boolean) AND phone IS NOT NULL THEN phone
+                 ELSE coalesce(CAST(:phone AS text), phone) END,
+    address = CASE WHEN CAST(:from_outside AS boolean) AND address IS NOT NULL THEN address
+                   ELSE coalesce(CAST(:address AS text), address) END,
     -- a returning lead keeps its spam status: a message from outside (anyone may post any email
     -- to a public form) never moves a lead out of the inbox; only the owner does (POST .../spam). A
     -- message with signals gets no reply nor alert (outbox.sql); a quarantined lead's signals grow.

@@ -2,6 +2,7 @@
 encodings, the answers (303, the bilingual pages, {"ok": true}), CORS per form, the honeypot, the
 rate limits, and that the lead goes through the intake (dedupe, message log, reply, alert)."""
 import os
+import uuid
 
 import pytest
 
@@ -90,6 +91,29 @@ def test_a_second_post_from_the_same_email_updates_the_same_lead(poster, databas
     assert database.scalar("SELECT count(*) FROM lead_memory WHERE email = :e", e=values["email"]) == 1
     assert database.scalar("SELECT count(*) FROM lead_messages JOIN lead_memory ON lead_memory.id = lead_id "
                            "WHERE email = :e", e=values["email"]) == 2
+
+
+def test_a_public_post_never_changes_a_known_leads_phone_but_keeps_the_new_one_on_its_message(
+        api, client, poster, database):
+    email = f"olivia.{uuid.uuid4().hex[:6]}@parkhomes.ca"
+    api.post("/api/lead", {"name": "Olivia Park", "email": email, "message": f"{QUOTE} Call me at 514-555-0142."},
+             key=client.api_key)
+
+    poster.post(fields(poster.key, email=email, phone="438-555-0199"), headers=FETCH)
+
+    lead = lead_of(database, email)
+    assert lead["phone"] == "+15145550142"
+    assert database.scalar("SELECT phone FROM lead_messages WHERE lead_id = :l ORDER BY received_at DESC LIMIT 1",
+                           l=lead["id"]) == "+14385550199"
+
+
+def test_a_public_post_gives_a_known_lead_a_phone_it_did_not_have(api, client, poster, database):
+    email = f"samuel.{uuid.uuid4().hex[:6]}@parkhomes.ca"
+    api.post("/api/lead", {"name": "Samuel Roy", "email": email, "message": QUOTE}, key=client.api_key)
+
+    poster.post(fields(poster.key, email=email, phone="438-555-0177"), headers=FETCH)
+
+    assert lead_of(database, email)["phone"] == "+14385550177"
 
 
 def test_the_preflight_is_answered_only_for_the_forms_origins(server, form):
