@@ -35,14 +35,13 @@ def _as_browsers_send_it(value):
     scheme, host, port = parts[1].lower(), parts[2], parts[3]
     with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
-    if port is not None and not 0 < int(port) < 65536:
-        raise ValueError("the port must be 1 to 65535")
     return f"{scheme}://{host.lower()}" + (f":{port}" if port and port != _DEFAULT_PORTS[scheme] else "")
 
 
-# A web origin as a browser sends it in `Origin`: scheme, host, optional port; nothing after.
+# A web origin as a browser sends it in `Origin`: scheme, host, optional port (1 to 65535); nothing after.
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 Origin = Annotated[str, StringConstraints(max_length=255, pattern=fields.matching(
-                       r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", "not_a_url")),
+                       rf"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:{_PORT})?$", "not_a_url")),
                    BeforeValidator(_as_browsers_send_it)]
 Origins = Annotated[list[Origin], Field(min_length=1, max_length=10)]
 MinFill = Annotated[int, Field(ge=0, le=60)]

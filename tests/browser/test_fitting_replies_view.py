@@ -174,8 +174,8 @@ def test_a_lead_page_links_the_phone_and_email_and_shows_the_reply_s_full_text_a
 
     dashboard.button("Français").click()
     dashboard.heading("Réponses à cette personne")
-    [message] = dashboard.region_heading_list("Messages")
-    assert "Souhaité aujourd’hui" in message.text
+    dashboard.wait(lambda d: any("Souhaité aujourd’hui" in m.text for m in dashboard.region_heading_list("Messages")),
+                   "the message's wanted time is not said in French")  # the list is drawn again in French
     dashboard.wait_for_text("Adresse : 45 Maple Crescent")
     alerts = [item.text for item in dashboard.region_heading_list("Vos alertes")]
     assert all(a.startswith(("Courriel · envoyée · ", "Texto · envoyée · ")) for a in alerts), alerts
