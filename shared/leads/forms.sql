@@ -63,16 +63,19 @@ RETURNING id
 -- name: rate
 -- The form's rate limits, read in the intake's first round trip (after its locks, one of them this
 -- sender's on this form): the sender's posts to the form in the last 10 minutes and the form's in the
--- last 24 hours, and in how many seconds the oldest of each leaves its window.
+-- last 24 hours, and in how many seconds the oldest of each leaves its window. Blocked posts (the
+-- honeypot, another site's page) are not counted: a script sending those must not close the form.
 SELECT
   (SELECT count(*) FROM form_posts
-   WHERE form_id = :form_id AND ip_digest = :ip_digest AND posted_at > now() - interval '10 minutes') AS sender_posts,
+   WHERE form_id = :form_id AND ip_digest = :ip_digest AND outcome <> 'blocked'
+     AND posted_at > now() - interval '10 minutes') AS sender_posts,
   (SELECT ceil(extract(epoch FROM min(posted_at) + interval '10 minutes' - now())) FROM form_posts
-   WHERE form_id = :form_id AND ip_digest = :ip_digest AND posted_at > now() - interval '10 minutes') AS sender_wait_s,
+   WHERE form_id = :form_id AND ip_digest = :ip_digest AND outcome <> 'blocked'
+     AND posted_at > now() - interval '10 minutes') AS sender_wait_s,
   (SELECT count(*) FROM form_posts
-   WHERE form_id = :form_id AND posted_at > now() - interval '24 hours') AS form_posts,
+   WHERE form_id = :form_id AND outcome <> 'blocked' AND posted_at > now() - interval '24 hours') AS form_posts,
   (SELECT ceil(extract(epoch FROM min(posted_at) + interval '24 hours' - now())) FROM form_posts
-   WHERE form_id = :form_id AND posted_at > now() - interval '24 hours') AS form_wait_s
+   WHERE form_id = :form_id AND outcome <> 'blocked' AND posted_at > now() - interval '24 hours') AS form_wait_s
 
 -- name: record_post
 -- A post stored as a lead, counted with its outcome: the lead's spam status as the write just left it

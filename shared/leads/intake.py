@@ -143,6 +143,8 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
     lead is quarantined (signals quarantine it, unless the owner released it before)."""
     message_id = uuid.uuid4()
     said = extract(lead.message)
+    # a spam intent alone is left to the outbox's own rule, which lets a lead the owner released through
+    suspicious = any(signal != "spam_intent" for signal in signals)
     delivery = dict(params, **enrichment.as_dict(), message_id=message_id, action_type="update" if update else "insert",
                     phone=(form.phone if form is not None else None) or said.phone, address=said.address,
                     wanted=said.when, spam_signals=signals, from_outside=form is not None)
@@ -152,10 +154,10 @@ def _write(conn: db.Connection, client: Client, lead: LeadRequest, enrichment: E
         conn, (Q.update_lead if update else Q.insert_lead, delivery), (Q.record_delivery, delivery),
         outbox.queue_reply_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                 to_email=lead.email, language=enrichment.language, intent=enrichment.intent,
-                                is_test=is_test, urgency=enrichment.urgency, suspicious=bool(signals)),
+                                is_test=is_test, urgency=enrichment.urgency, suspicious=suspicious),
         outbox.queue_alerts_step(client_id=client.client_id, lead_id=params["lead_id"], message_id=message_id,
                                  urgency=enrichment.urgency, intent=enrichment.intent, is_test=is_test,
-                                 suspicious=bool(signals)),
+                                 suspicious=suspicious),
         *counted, wake.due_now_step(params["lead_id"]), commit=True)
     if not written:
         raise AssertionError("the lead row-locked by the lookup was not written")

@@ -6,6 +6,7 @@ import uuid
 from pydantic import BaseModel
 
 from shared.clients.accounts import Client
+from shared.leads import tagging
 from shared.mail import outbox
 from shared.platform import db, sql
 from shared.platform.exceptions import NotFound
@@ -22,12 +23,13 @@ class SpamReview(BaseModel):
 
 
 def release(client: Client, lead_id: str) -> SpamReview:
-    """Not spam: spam_status ok, and the reply queued by the outbox's rules, due as for a lead received now."""
-    lead_uuid = _lead_id(lead_id)
+    """Not spam: spam_status ok, and the reply queued by the outbox's rules, due as for a lead received
+    now. A lead not in the quarantine is answered as it stands, and gets no second reply."""
+    lead_uuid = tagging.parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
         lead = db.query_one(conn, Q.release, lead_id=lead_uuid, client_id=client.client_id)
         if lead is None:
-            raise NotFound(f"No lead {lead_id} for this client.")
+            return _as_it_stands(conn, client, lead_uuid)
         outcome = outbox.queue_reply(conn, client_id=client.client_id, lead_id=lead_uuid,
                                      message_id=lead["message_id"], to_email=lead["email"],
                                      language=lead["language"], intent=lead["intent"], is_test=lead["is_test"],
@@ -37,7 +39,7 @@ def release(client: Client, lead_id: str) -> SpamReview:
 
 def quarantine(client: Client, lead_id: str) -> SpamReview:
     """Spam: spam_status quarantined, with the owner's word among its signals; queued replies cancelled."""
-    lead_uuid = _lead_id(lead_id)
+    lead_uuid = tagging.parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
         (rows,) = db.pipeline(conn, (Q.quarantine, {"lead_id": lead_uuid, "client_id": client.client_id}),
                               commit=True)
@@ -47,8 +49,8 @@ def quarantine(client: Client, lead_id: str) -> SpamReview:
                       cancelled_replies=rows[0]["cancelled"])
 
 
-def _lead_id(lead_id: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(lead_id)
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound(f"No lead {lead_id} for this client.") from None
+def _as_it_stands(conn: db.Connection, client: Client, lead_id: uuid.UUID) -> SpamReview:
+    lead = db.query_one(conn, Q.state, lead_id=lead_id, client_id=client.client_id)
+    if lead is None:
+        raise NotFound(f"No lead {lead_id} for this client.")
+    return SpamReview(lead_id=lead_id, spam_status=lead["spam_status"], spam_signals=lead["spam_signals"])

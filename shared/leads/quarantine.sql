@@ -1,11 +1,11 @@
 -- name: release
--- "Not spam": the lead leaves the quarantine (its signals kept, to show why it was held), and its
--- spam intent no longer stops its reply (spam_released_at). With what its reply needs: its latest
--- message and the address.
+-- "Not spam": a quarantined lead leaves the quarantine (its signals kept, to show why it was held),
+-- and its spam intent no longer stops its reply (spam_released_at). With what its reply needs: its
+-- latest message and the address. A lead not in the quarantine is left as it is (no second reply).
 WITH released AS (
   UPDATE lead_memory
   SET spam_status = 'ok', spam_released_at = now()
-  WHERE id = :lead_id AND client_id = :client_id
+  WHERE id = :lead_id AND client_id = :client_id AND spam_status = 'quarantined'
   RETURNING id, email, language, intent, urgency, coalesce(is_test, false) AS is_test, spam_signals
 )
 SELECT released.id AS lead_id, released.email, released.language, released.intent, released.urgency,
@@ -34,3 +34,9 @@ cancelled AS (
 )
 SELECT held.id AS lead_id, held.spam_signals, (SELECT count(*) FROM cancelled) AS cancelled
 FROM held
+
+-- name: state
+-- A lead's spam status and signals, as "Not spam" answers for a lead it did not release.
+SELECT spam_status, coalesce(spam_signals, '{}') AS spam_signals
+FROM lead_memory
+WHERE id = :lead_id AND client_id = :client_id

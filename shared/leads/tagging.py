@@ -70,7 +70,7 @@ class Change:
 def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | None = None) -> TagResponse:
     """Move the client's lead to `tag`. The same tag again changes and writes nothing; a Converted
     lead leaves Converted only through revert (409 otherwise)."""
-    lead_uuid = _parse_lead_id(lead_id)
+    lead_uuid = parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
         lead, conversion = _lock(conn, client, lead_uuid, converting=tag == "Converted")
         if tag == lead.current_tag:
@@ -92,7 +92,7 @@ def tag_lead(client: Client, lead_id: str, tag: Tag, conversion_value: float | N
 def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
     """Undo a conversion: the Converted lead becomes Active (not archived, not deleted), with the
     reason logged on a `revert` action and a `reversion` growth event. 409 unless Converted."""
-    lead_uuid = _parse_lead_id(lead_id)
+    lead_uuid = parse_lead_id(lead_id)
     with db.transaction(client_id=client.client_id) as conn:
         lead, _ = _lock(conn, client, lead_uuid)
         if lead.current_tag != "Converted":
@@ -111,7 +111,7 @@ def revert_lead(client: Client, lead_id: str, reason: str) -> RevertResponse:
 _NOT_FOUND = "No lead with this id for this API key."
 
 
-def _parse_lead_id(lead_id: str) -> uuid.UUID:
+def parse_lead_id(lead_id: str) -> uuid.UUID:
     try:
         return uuid.UUID(lead_id)
     except (ValueError, TypeError, AttributeError):

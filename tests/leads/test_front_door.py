@@ -209,6 +209,17 @@ def test_a_honeypot_a_json_post_fills_with_anything_but_text_is_caught_too(poste
                            f=poster.form["form_id"]) == 1
 
 
+def test_blocked_posts_never_count_toward_the_limits_so_a_script_cannot_close_the_form(poster, database):
+    for _ in range(6):
+        poster.post(fields(poster.key, _gotcha="http://cheap-pills.example"), headers=FETCH)
+        poster.post(fields(poster.key), origin="https://evil.example", headers=FETCH)
+    values = fields(poster.key)
+
+    answer = poster.post(values, headers=FETCH)
+
+    assert answer.status == 200 and lead_of(database, values["email"]) is not None
+
+
 def test_the_sixth_post_from_one_address_in_ten_minutes_is_a_429_with_retry_after(poster, database):
     for _ in range(5):
         assert poster.post(fields(poster.key), headers=FETCH).status == 200

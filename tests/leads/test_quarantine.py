@@ -154,6 +154,34 @@ def test_a_released_spam_intent_lead_gets_its_reply(api, client_with_alerts, dat
     assert released.json["reply"] == "queued"
 
 
+def test_a_released_lead_writing_again_in_words_read_as_spam_still_gets_its_reply(api, client_with_alerts, database):
+    email = "marketing@rank-higher.example.net"
+    api.post("/api/lead", {"name": "Rank Higher", "email": email, "message": SEO}, key=client_with_alerts.api_key)
+    lead_id = lead_of(database, email)["id"]
+    api.post(f"/api/leads/{lead_id}/not-spam", key=client_with_alerts.api_key)
+    database.sql("UPDATE lead_replies SET status = 'sent', sent_at = now() - interval '1 hour' "
+                 "WHERE lead_id = :l AND status = 'queued'", l=lead_id)
+
+    api.post("/api/lead", {"name": "Rank Higher", "email": email, "message": SEO}, key=client_with_alerts.api_key)
+
+    assert [r["status"] for r in outbox_of(database, lead_id) if r["kind"] == "reply"].count("queued") == 1
+
+
+def test_not_spam_on_a_lead_not_in_the_quarantine_changes_nothing_and_queues_no_second_reply(
+        api, client_with_alerts, database):
+    email = "julie.fortin@videotron.ca"
+    api.post("/api/lead", {"name": "Julie Fortin", "email": email, "message": "Une soumission pour ma toiture?"},
+             key=client_with_alerts.api_key)
+    lead_id = lead_of(database, email)["id"]
+    database.sql("UPDATE lead_replies SET status = 'sent', sent_at = now() - interval '1 hour' WHERE lead_id = :l",
+                 l=lead_id)
+
+    answer = api.post(f"/api/leads/{lead_id}/not-spam", key=client_with_alerts.api_key)
+
+    assert answer.status == 200 and answer.json["spam_status"] == "ok" and answer.json["reply"] is None
+    assert [r["status"] for r in outbox_of(database, lead_id) if r["kind"] == "reply"] == ["sent"]
+
+
 def test_another_clients_lead_cannot_be_released(api, client, poster, database):
     values = fields(poster.key, _ts=None)
     poster.post(values, headers=FETCH)
