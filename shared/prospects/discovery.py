@@ -8,7 +8,6 @@ import uuid
 import pydantic
 
 from shared.platform import db, fields, sql
-from shared.prospects import crawl
 
 Q = sql.load(__file__)
 log = logging.getLogger("avenir.prospects")
@@ -42,6 +41,8 @@ def crawl_next() -> uuid.UUID | None:
         claimed = db.query_one(conn, Q.claim_crawl, lease_s=LEASE_S)
     if claimed is None:
         return None
+    from shared.prospects import crawl  # the worker's alone: httpx and lxml stay out of the API's cold start
+
     try:
         found = crawl.crawl(claimed["website"])
     except Exception as e:  # one site's surprise must not stop the queue: recorded on its row, logged

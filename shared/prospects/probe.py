@@ -15,7 +15,7 @@ import pydantic
 from shared.mail import render
 from shared.platform import db, fields, settings, sql
 from shared.platform.exceptions import Conflict, NotFound, TooManyAttempts
-from shared.prospects import crawl, fetch, scoring
+from shared.prospects import scoring
 
 Q = sql.load(__file__)
 PROBE_LOCK = 7_236_501_207  # any constant: "a probe is being requested"
@@ -149,6 +149,8 @@ def _uuid(value: str) -> uuid.UUID:
 
 def submit_due() -> int:
     """Post every queued probe's form once (Q.claim_submission), at the host's politeness slot; how many."""
+    from shared.prospects import crawl, fetch  # the worker's alone: httpx and lxml stay out of the API's cold start
+
     posted = 0
     while True:
         with db.admin_transaction() as conn:
@@ -175,14 +177,18 @@ def submit_due() -> int:
 
 def judge_due() -> int:
     """Close every submitted probe whose AVENIR_PROBE_WINDOW_S has passed and score its prospect from
-    what it measured (judge), through scoring.record_measured; how many."""
+    what it measured (judge), through scoring.record_measured_step; how many. The writes of all of
+    them travel in one round trip."""
     with db.admin_transaction() as conn:
         due = db.query(conn, Q.due_for_judgement, window_s=settings.probe_window_s())
+        steps = []
         for probe in due:
             measured, first = judge(probe)
-            conn.run(Q.close_probe, probe_id=probe["id"], first_reply_at=first and first["received_at"],
-                     reply_excerpt=first and first["excerpt"], **measured.model_dump())
-            scoring.record_measured(conn, probe["prospect_id"], measured)
+            steps += [(Q.close_probe, {"probe_id": probe["id"], "first_reply_at": first and first["received_at"],
+                                       "reply_excerpt": first and first["excerpt"], **measured.model_dump()}),
+                      scoring.record_measured_step(probe["prospect_id"], measured)]
+        if steps:
+            db.pipeline(conn, *steps)
     return len(due)
 
 

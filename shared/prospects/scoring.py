@@ -210,16 +210,16 @@ def split_written(matched: list[tuple["_Row", bool]]) -> tuple[list["_Row"], lis
     return [row for row in written if row.is_new], [row for row in written if not row.is_new]
 
 
-def record_measured(conn: db.Connection, prospect_id: uuid.UUID, test: ResponseTest) -> Score:
+def record_measured_step(prospect_id: uuid.UUID, test: ResponseTest) -> tuple[str, dict]:
     """Score a prospect from what our probe measured, with the very formula a batch uses (score), and
-    store it as a probe's result (Q.record_measured: test_source 'probe'), in the caller's transaction."""
+    store it as a probe's result (Q.record_measured: test_source 'probe'): a step of the caller's
+    pipeline."""
     result = score(test)
     stored = test.model_dump()
     if stored["response_time_ms"] is not None:
         stored["response_time_ms"] = min(stored["response_time_ms"], MAX_STORED_RESPONSE_MS)
-    conn.run(Q.record_measured, prospect_id=prospect_id, response_score=result.response_score,
-             automation_need_score=result.automation_need_score, **stored)
-    return result
+    return Q.record_measured, {"prospect_id": prospect_id, "response_score": result.response_score,
+                               "automation_need_score": result.automation_need_score, **stored}
 
 
 # The longest response time stored (INTEGER, about 24.8 days): a longer one, which the contract
