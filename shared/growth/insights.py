@@ -6,7 +6,8 @@ from typing import Literal
 import pydantic
 
 from shared.clients.accounts import Client
-from shared.growth import locale, wording
+from shared.enrichment import Language
+from shared.growth import wording
 from shared.growth.intelligence.models import CLIENT_DAILY_EVENTS, LEAD_EVENTS
 from shared.platform import db, fields, sql
 
@@ -22,7 +23,7 @@ class InsightsQuery(fields.RequestModel):
     date: fields.Date | None = pydantic.Field(
         None, description="The run date, YYYY-MM-DD between 1900 and 2099 (default: the client's latest run).")
     event_type: EventType | None = None
-    lang: locale.Language | None = LANG
+    lang: Language | None = LANG
 
 
 class Event(pydantic.BaseModel):
@@ -42,7 +43,7 @@ class Insights(pydantic.BaseModel):
     as_of: datetime.datetime | None = pydantic.Field(
         description="When that run wrote its figures (null without a run): they say nothing newer.")
     first_run: bool = pydantic.Field(description="No earlier nightly run exists for this client.")
-    language: locale.Language
+    language: Language
     events: list[Event]
 
 
@@ -56,7 +57,7 @@ def insights(client: Client, query: InsightsQuery) -> Insights:
                     language=language, events=_without_repeats(events))
 
 
-def _event(row: dict, language: locale.Language) -> Event:
+def _event(row: dict, language: Language) -> Event:
     said = wording.localized({k: row[k] for k in Event.model_fields if k in row}, language)
     return Event(**said, source="live" if row["event_type"] in LEAD_EVENTS else "nightly")
 

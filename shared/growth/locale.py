@@ -2,9 +2,9 @@
 English; "12 500", "20 %", "12 500 $" in Québec French, with no-break spaces and a decimal comma), counts
 with their noun, the colon and quotation marks. Used by every growth text (wording, pattern_wording)."""
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
 
-Language = Literal["en", "fr"]
+from shared.enrichment import Language
+
 NBSP = "\u00a0"  # between a French number's thousands, and before its %, $ and colon
 
 _NOUNS = {  # singular, plural; French takes the singular for 0 and 1

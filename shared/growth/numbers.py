@@ -75,13 +75,3 @@ def proportions_z(hits_a: int, total_a: int, hits_b: int, total_b: int) -> float
 def counts_z(count_a: int, count_b: int) -> float:
     """Poisson z-score of the difference between two counts over equal periods: |a - b| / sqrt(a + b)."""
     return abs(count_a - count_b) / math.sqrt(count_a + count_b) if count_a + count_b else 0.0
-
-
-def percent(value) -> str:
-    """A share as an insight says it: 0.4567 -> '46%'."""
-    return f"{rounded(Decimal(value) * 100, 0):.0f}%"
-
-
-def counted(n: int, noun: str) -> str:
-    """A count with its noun: 1 day, 3 days."""
-    return f"{n} {noun if n == 1 else noun + 's'}"

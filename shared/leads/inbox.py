@@ -12,7 +12,7 @@ import pydantic
 
 from shared.clients.accounts import Client
 from shared.enrichment import Intent, Language, Urgency
-from shared.growth import locale, wording
+from shared.growth import wording
 from shared.mail import facts as reply_facts
 from shared.mail import render
 from shared.platform import db, fields, sql, timestamps
@@ -229,7 +229,7 @@ def _with_words(reply: dict) -> dict:
 
 
 class StoryQuery(fields.RequestModel):
-    lang: locale.Language | None = pydantic.Field(
+    lang: Language | None = pydantic.Field(
         None, description="The language of the growth events' texts: en or fr (default: the client's language).")
 
 
@@ -246,7 +246,7 @@ def story(client: Client, lead_id: str, query: StoryQuery) -> LeadStory:
     return _story(row, query.lang)
 
 
-def _story(row: dict, language: locale.Language | None) -> LeadStory:
+def _story(row: dict, language: Language | None) -> LeadStory:
     """The story with its growth events said in `language` (default: the client's)."""
     language = language or row["client_language"] or "en"
     return LeadStory(**{**row, "growth_events": [wording.localized(e, language) for e in row["growth_events"]]})

@@ -17,7 +17,6 @@ from shared.platform.exceptions import ValidationFailed
 
 Q = sql.load(__file__)
 
-EMAIL_STATUSES = ("ok", "bounced", "complained")
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,8 @@ def _message_id(mail: dict) -> str | None:
     """The Message-ID the outbox gave the email: from the tag the sender gave it (configuration set
     events carry the email's tags), else as SES reports its original headers."""
     tagged = (mail.get("tags") or {}).get(transports.MESSAGE_TAG)
-    if isinstance(tagged, list) and tagged and transports.message_id_from_tag(str(tagged[0])):
-        return transports.message_id_from_tag(str(tagged[0]))
+    if isinstance(tagged, list) and tagged and (from_tag := transports.message_id_from_tag(str(tagged[0]))):
+        return from_tag
     value = mail.get("commonHeaders", {}).get("messageId")
     if not value:
         value = next((h.get("value") for h in mail.get("headers", [])

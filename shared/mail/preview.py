@@ -12,7 +12,7 @@ from shared.clients import client_settings
 from shared.clients.accounts import Client
 from shared.enrichment import Enrichment, Language, Trade, enrich
 from shared.enrichment.extraction import extract
-from shared.mail import facts, render, sender
+from shared.mail import facts, render, unsubscribe
 from shared.platform import fields
 
 # When a queued reply is due (the rules of outbox.sql's queue_reply): an urgent lead's at once.
@@ -50,7 +50,7 @@ def preview(client: Client, request: PreviewRequest) -> Preview:
                  intent=enrichment.intent, lead_name=request.name, lead_urgency=enrichment.urgency, wanted=said.when,
                  lead_phone=said.phone, lead_address=said.address)
     rendered = render.with_unsubscribe_url(render.reply(facts.reply_context(known)),
-                                           sender.unsubscribe_url("preview"))
+                                           unsubscribe.unsubscribe_url("preview"))
     skipped = ("replies_off" if settings.ai_personalized_reply is False
                else "spam" if enrichment.intent == "spam" else None)
     due = ("never" if skipped else "instant" if enrichment.urgency == "High"

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, fields
 from email.message import Message
 
-from shared.mail import alerts, envelope, events, facts, outbox, render, sms, tokens, transports
+from shared.mail import alerts, envelope, events, facts, outbox, render, sms, tokens, transports, unsubscribe
 from shared.mail.routes import Routes, SesClient
 from shared.mail.workers import Delivery, Workers
 from shared.platform import logs, settings
@@ -170,7 +170,7 @@ def _retry_or_fail(reply: outbox.Claim, error: str) -> tuple[str, str, int]:
 
 
 def email_message(reply: outbox.Claim, sender: str, token: str) -> Message:
-    url = unsubscribe_url(token)
+    url = unsubscribe.unsubscribe_url(token)
     rendered = render.with_unsubscribe_url(render.Rendered(reply.subject, reply.body_text, reply.body_html), url)
     addresses = envelope.Envelope(from_name=reply.business_name, from_address=sender, to_name=reply.lead_name or "",
                                to_address=reply.to_email, reply_to=reply.client_email)
@@ -178,10 +178,6 @@ def email_message(reply: outbox.Claim, sender: str, token: str) -> Message:
     auto_submitted = "auto-generated" if reply.outreach_id else "auto-replied"
     return envelope.email_message(rendered, addresses, reply.provider_message_id, reply.language, url,
                                 auto_submitted=auto_submitted)
-
-
-def unsubscribe_url(token: str) -> str:
-    return f"{settings.public_url()}/u/{token}"
 
 
 def _from(reply: outbox.Claim) -> str:

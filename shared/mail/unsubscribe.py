@@ -8,9 +8,14 @@ import string
 from dataclasses import dataclass
 
 from shared.mail import markup, render, tokens
-from shared.platform import db, sql
+from shared.platform import db, settings, sql
 
 Q = sql.load(__file__)
+
+
+def unsubscribe_url(token: str) -> str:
+    """The link a reply carries to its own unsubscribe page."""
+    return f"{settings.public_url()}/u/{token}"
 
 
 @dataclass(frozen=True)

@@ -120,11 +120,13 @@ function timeline(actions, events, replies) {
     el('time', {datetime: entry.at, text: formatDateTime(entry.at)}), el('span', {text: entry.text})]));
 }
 
-/* A conversion says what it was worth, when the owner gave a value (once: the API's text may say it). */
+/* A conversion says what it was worth, when the owner gave a value: the API's text says it, in the
+   page's language and to the cent; a row without text is named, and its value added. */
 function eventText(event) {
-  const text = event.insight_text || t(`event.${event.event_type}`);
+  if (event.insight_text) return event.insight_text;
   const value = event.learning_snapshot?.conversion_value;
-  return value == null || text.includes(formatMoney(value)) ? text : `${text} · ${formatMoney(value)}`;
+  const text = t(`event.${event.event_type}`);
+  return value == null ? text : `${text} · ${formatMoney(value)}`;
 }
 
 function actionText(action) {
