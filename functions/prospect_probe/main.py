@@ -6,11 +6,6 @@ from shared.mail import unsubscribe as pages
 from shared.platform import http
 from shared.prospects import discovery, importing, probe
 
-# As the unsubscribe page: no script, nothing loaded, posts only to itself, no referrer, no cache.
-PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                           "frame-ancestors 'none'; base-uri 'none'",
-                "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
 
 def import_prospects(req: http.Request) -> http.Response:
     """Import businesses to crawl
@@ -60,9 +55,9 @@ def opt_out_page(req: http.Request) -> http.Response:
     No key. A page with one button; a 404 page for an unknown link."""
     found = probe.find_token(req.path_params["token"])
     if found is None:
-        return _html(pages.unknown_page())
+        return pages.unknown_page().response()
     section = "probe_done" if found["opted_out_at"] else "probe_confirm"
-    return _html(pages.Page(200, pages.page(found["language"], section, found["business_name"])))
+    return pages.Page(200, pages.page(found["language"], section, found["business_name"])).response()
 
 
 def opt_out(req: http.Request) -> http.Response:
@@ -72,12 +67,8 @@ def opt_out(req: http.Request) -> http.Response:
     req.read_body()
     found = probe.opt_out(req.path_params["token"])
     if found is None:
-        return _html(pages.unknown_page())
-    return _html(pages.Page(200, pages.page(found["language"], "probe_done", found["business_name"])))
-
-
-def _html(page: pages.Page) -> http.Response:
-    return http.raw(page.html.encode(), "text/html; charset=utf-8", page.status, **PAGE_HEADERS)
+        return pages.unknown_page().response()
+    return pages.Page(200, pages.page(found["language"], "probe_done", found["business_name"])).response()
 
 
 ROUTES = http.Routes(

@@ -7,19 +7,13 @@ from shared.mail import unsubscribe as links  # `unsubscribe` is the functions-f
 from shared.platform import http
 from shared.prospects import outreach
 
-# The page has no script, loads nothing, posts only to itself, and its address (a credential) is
-# neither sent on as a referrer nor kept in a cache.
-PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                           "frame-ancestors 'none'; base-uri 'none'",
-                "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
 
 def unsubscribe_page(req: http.Request) -> http.Response:
     """Unsubscribe page (the link in a reply)
 
     No key. A page with one button that unsubscribes the email the reply went to from that client's
     replies; a 404 page for an unknown or expired link."""
-    return _html(links.confirm_page(req.path_params["token"]))
+    return links.confirm_page(req.path_params["token"]).response()
 
 
 def unsubscribe_now(req: http.Request) -> http.Response:
@@ -28,7 +22,7 @@ def unsubscribe_now(req: http.Request) -> http.Response:
     No key. The body (the button's empty form, or RFC 8058's `List-Unsubscribe=One-Click`,
     form-encoded) is not needed: any POST to a valid link unsubscribes; repeating it changes nothing."""
     req.read_body()
-    return _html(links.unsubscribe(req.path_params["token"]))
+    return links.unsubscribe(req.path_params["token"]).response()
 
 
 def open_pixel(req: http.Request) -> http.Response:
@@ -44,10 +38,6 @@ def open_pixel(req: http.Request) -> http.Response:
 # The smallest transparent 1x1 GIF (GIF89a, one-colour palette, transparency extension).
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 PIXEL_HEADERS = {"Cache-Control": "no-store, max-age=0", "X-Content-Type-Options": "nosniff"}
-
-
-def _html(page: links.Page) -> http.Response:
-    return http.raw(page.html.encode(), "text/html; charset=utf-8", page.status, **PAGE_HEADERS)
 
 
 ROUTES = http.Routes(

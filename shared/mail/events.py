@@ -18,7 +18,6 @@ from shared.platform.exceptions import ValidationFailed
 Q = sql.load(__file__)
 
 
-
 @dataclass(frozen=True)
 class MailEvent:
     """One recipient of one notification."""

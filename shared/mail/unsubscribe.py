@@ -8,7 +8,7 @@ import string
 from dataclasses import dataclass
 
 from shared.mail import markup, render, tokens
-from shared.platform import db, settings, sql
+from shared.platform import db, http, settings, sql
 
 Q = sql.load(__file__)
 
@@ -22,6 +22,16 @@ def unsubscribe_url(token: str) -> str:
 class Page:
     status: int
     html: str
+
+    def response(self) -> http.Response:
+        """The page as served: no script, nothing loaded, posting only to itself, and its address (a
+        credential) neither sent on as a referrer nor kept in a cache."""
+        return http.raw(self.html.encode(), "text/html; charset=utf-8", self.status, **PAGE_HEADERS)
+
+
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                           "frame-ancestors 'none'; base-uri 'none'",
+                "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def confirm_page(token: str) -> Page:
